@@ -1,0 +1,52 @@
+# orgmap — `make resolve` and `make test` work on a fresh clone with only Python 3.11+ and make.
+PYTHON      ?= python3
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+# snorkel needs torch; plain `torch` pulls a multi-GB CUDA build. Override e.g. TORCH_SPEC='torch==2.14.1'.
+TORCH_SPEC  ?= torch==2.13.0
+DB          ?= orgmap.duckdb
+SAMPLE      ?= data/sample
+STAMP       := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: all setup resolve test test-fast lint bench clean help
+
+all: resolve
+
+help:
+	@echo "make resolve   set up .venv and run the main job on the built-in sample ($(SAMPLE)) into $(DB)"
+	@echo "make test      set up .venv and run the test suite"
+	@echo "make lint      ruff"
+	@echo "make bench     benchmarks (not part of make test)"
+	@echo "make clean     remove .venv, $(DB) and out/"
+
+setup: $(STAMP)
+
+# The stamp depends on what defines the install, so a second run starts in seconds.
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	echo "$(TORCH_SPEC)" > $(VENV)/torch-constraint.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -c $(VENV)/torch-constraint.txt -e ".[dev]"
+	$(BIN)/python -c "import resolver, classifiers, graph, orgmap"
+	@touch $(STAMP)
+
+resolve: $(STAMP)
+	$(BIN)/orgmap resolve $(SAMPLE) --db $(DB)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not integration" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check orgmap resolver classifiers graph tests benchmarks
+	$(BIN)/ruff format --check orgmap resolver classifiers graph tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB).wal out

@@ -1,0 +1,1 @@
+"""Weak-supervision classification of pages, domains and organizations."""

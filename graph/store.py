@@ -1,0 +1,232 @@
+"""The DuckDB store: one file holds every table orgmap writes; the only place records become rows.
+
+Why DuckDB: the user queries results with plain SQL, and set-at-a-time work (dedup, aggregation,
+blocking joins) runs inside the database instead of over Python lists. Writes go in bulk through
+Arrow/DataFrame scans, never row-by-row ``INSERT``.
+
+Schema lives in ``graph/sql``: ``NNN_name.sql`` files are forward migrations, applied once in order
+and recorded in ``schema_version``; ``view_*.sql`` files hold ``CREATE OR REPLACE VIEW`` statements
+re-applied on every open, so views always match the code.
+
+Example::
+
+    with Store("orgmap.duckdb") as store:
+        store.con.sql("select count(*) from pages").fetchone()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from resolver.errors import StoreError
+
+_MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+def _sql_files() -> list[tuple[str, str]]:
+    """All packaged SQL files as (name, text), sorted by name."""
+    root = resources.files("graph.sql")
+    return sorted((p.name, p.read_text("utf-8")) for p in root.iterdir() if p.name.endswith(".sql"))
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """The forward migrations shipped with this orgmap, as (version, name, sql), in order."""
+    out = []
+    for name, text in _sql_files():
+        m = _MIGRATION.match(name)
+        if m:
+            out.append((int(m.group(1)), m.group(2), text))
+    versions = [v for v, _, _ in out]
+    if len(set(versions)) != len(versions):
+        raise StoreError(f"two migrations share a version number: {sorted(versions)}")
+    return out
+
+
+def view_sql() -> list[tuple[str, str]]:
+    """The view files, re-applied on every open."""
+    return [(n, t) for n, t in _sql_files() if n.startswith("view_")]
+
+
+def public_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the views orgmap defines (those not starting with ``_``)."""
+    rows = con.execute(
+        "select view_name from duckdb_views() where not internal and schema_name = 'main' order by 1"
+    ).fetchall()
+    return [r[0] for r in rows if not r[0].startswith("_")]
+
+
+def now() -> dt.datetime:
+    """The current UTC time without tzinfo, as stored in TIMESTAMP columns."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def compress_html(html: str) -> bytes:
+    """Compress HTML for the ``pages.html_z`` column (zlib level 1: fast, ~4x smaller)."""
+    return zlib.compress(html.encode("utf-8"), 1)
+
+
+def decompress_html(blob: bytes | None) -> str | None:
+    """Inverse of :func:`compress_html`; None stays None."""
+    return None if blob is None else zlib.decompress(blob).decode("utf-8")
+
+
+class Store:
+    """An open orgmap database: migrations applied, views current.
+
+    Use as a context manager, or call :meth:`close`. ``con`` is the DuckDB connection; SQL users
+    need nothing else. ``read_only=True`` opens without migrating (for reports while a run writes).
+    """
+
+    def __init__(self, path: str | Path = "orgmap.duckdb", *, read_only: bool = False) -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            raise StoreError(
+                f"cannot open {self.path}: {exc}. Is another orgmap run using it? "
+                "Wait for it to finish or pass another --db."
+            ) from exc
+        if not read_only:
+            self.migrate()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        with contextlib.suppress(Exception):
+            self.con.close()
+
+    def migrate(self) -> list[int]:
+        """Apply the migrations this database lacks, each in its own transaction; then refresh views."""
+        con = self.con
+        con.execute(
+            "create table if not exists schema_version ("
+            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+        )
+        have = {r[0] for r in con.execute("select version from schema_version").fetchall()}
+        known = migrations()
+        newest = max((v for v, _, _ in known), default=0)
+        if have and max(have) > newest:
+            raise StoreError(
+                f"{self.path} has schema version {max(have)}, newer than this orgmap knows ({newest}). "
+                "Upgrade orgmap, or use another --db."
+            )
+        applied = []
+        for version, name, sql in known:
+            if version in have:
+                continue
+            with self.transaction():
+                con.execute(sql)
+                con.execute("insert into schema_version values (?, ?, ?)", [version, name, now()])
+            applied.append(version)
+        for _name, sql in view_sql():
+            con.execute(sql)
+        return applied
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One atomic unit of work: committed on success, rolled back on any exception (or a kill)."""
+        self.con.execute("begin transaction")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("rollback")
+            raise
+        else:
+            self.con.execute("commit")
+
+    # -- runs ------------------------------------------------------------------------------
+    def start_run(self, command: str, inputs: Sequence[str] | Mapping[str, Any], settings: Mapping[str, Any]) -> int:
+        """Open a ``runs`` row; runs left ``running`` by a killed process are marked ``interrupted``."""
+        with self.transaction() as con:
+            con.execute(
+                "update runs set status = 'interrupted', ended_at = coalesce(ended_at, ?) where status = 'running'",
+                [now()],
+            )
+            row = con.execute(
+                "insert into runs (command, started_at, status, inputs, settings) values (?, ?, 'running', ?, ?)"
+                " returning run_id",
+                [command, now(), json.dumps(inputs, default=str), json.dumps(settings, default=str)],
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def finish_run(self, run_id: int, status: str, counts: Mapping[str, Any], error: str | None = None) -> None:
+        """Close a ``runs`` row with its final status and counts."""
+        self.con.execute(
+            "update runs set ended_at = ?, status = ?, counts = ?, error = ? where run_id = ?",
+            [now(), status, json.dumps(counts, default=str), error, run_id],
+        )
+
+    # -- bulk writes -----------------------------------------------------------------------
+    def insert_new(self, table: str, rows: pa.Table, key: Sequence[str]) -> int:
+        """Insert the rows of ``rows`` whose ``key`` is not yet in ``table``; returns how many were new.
+
+        Duplicates *within* ``rows`` are collapsed to their first occurrence. Columns are matched by
+        name, so ``rows`` may omit nullable columns. Call inside :meth:`transaction` to make a batch atomic.
+        """
+        if rows.num_rows == 0:
+            return 0
+        cols = ", ".join(_q(c) for c in rows.column_names)
+        keys = ", ".join(_q(k) for k in key)
+        join = " and ".join(f"t.{_q(k)} is not distinct from s.{_q(k)}" for k in key)
+        self.con.register("_orgmap_batch", rows)
+        try:
+            before = self._count(table)
+            self.con.execute(
+                f"insert into {_q(table)} ({cols}) "
+                f"select {cols} from (select *, row_number() over (partition by {keys}) as _rn from _orgmap_batch) s "
+                f"where s._rn = 1 and not exists (select 1 from {_q(table)} t where {join})"
+            )
+            return self._count(table) - before
+        finally:
+            self.con.unregister("_orgmap_batch")
+
+    def replace_where(self, table: str, rows: pa.Table, where: str, params: Sequence[Any] = ()) -> None:
+        """Delete the rows matching ``where`` and insert ``rows``: how a stage replaces its own output."""
+        self.con.execute(f"delete from {_q(table)} where {where}", list(params))
+        self.append(table, rows)
+
+    def append(self, table: str, rows: pa.Table) -> None:
+        """Append ``rows`` (matched by column name) to ``table`` in one scan."""
+        if rows.num_rows == 0:
+            return
+        cols = ", ".join(_q(c) for c in rows.column_names)
+        self.con.register("_orgmap_batch", rows)
+        try:
+            self.con.execute(f"insert into {_q(table)} ({cols}) select {cols} from _orgmap_batch")
+        finally:
+            self.con.unregister("_orgmap_batch")
+
+    def _count(self, table: str) -> int:
+        row = self.con.execute(f"select count(*) from {_q(table)}").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- reads -----------------------------------------------------------------------------
+    def page_html(self, page_id: str) -> str | None:
+        """The decompressed HTML of one page, or None."""
+        row = self.con.execute("select html_z from pages where page_id = ?", [page_id]).fetchone()
+        return decompress_html(row[0]) if row else None
+
+
+def _q(identifier: str) -> str:
+    """Quote an SQL identifier (values are always bound as parameters, never formatted in)."""
+    return '"' + identifier.replace('"', '""') + '"'

@@ -1,0 +1,5 @@
+"""``python -m orgmap`` runs the CLI."""
+
+from orgmap.cli import main
+
+main()

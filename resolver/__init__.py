@@ -1,0 +1,1 @@
+"""Turn scraped pages into domains and the organizations behind them."""
