@@ -190,19 +190,19 @@ class Store:
         join = " and ".join(f"t.{_q(k)} is not distinct from s.{_q(k)}" for k in key)
         self.con.register("_orgmap_batch", rows)
         try:
-            before = self._count(table)
-            self.con.execute(
+            # DuckDB 2 streams results: an INSERT over a registered Arrow table must be consumed.
+            row = self.con.execute(
                 f"insert into {_q(table)} ({cols}) "
                 f"select {cols} from (select *, row_number() over (partition by {keys}) as _rn from _orgmap_batch) s "
                 f"where s._rn = 1 and not exists (select 1 from {_q(table)} t where {join})"
-            )
-            return self._count(table) - before
+            ).fetchone()
+            return int(row[0]) if row else 0
         finally:
             self.con.unregister("_orgmap_batch")
 
     def replace_where(self, table: str, rows: pa.Table, where: str, params: Sequence[Any] = ()) -> None:
         """Delete the rows matching ``where`` and insert ``rows``: how a stage replaces its own output."""
-        self.con.execute(f"delete from {_q(table)} where {where}", list(params))
+        self.con.execute(f"delete from {_q(table)} where {where}", list(params)).fetchall()
         self.append(table, rows)
 
     def append(self, table: str, rows: pa.Table) -> None:
@@ -212,13 +212,9 @@ class Store:
         cols = ", ".join(_q(c) for c in rows.column_names)
         self.con.register("_orgmap_batch", rows)
         try:
-            self.con.execute(f"insert into {_q(table)} ({cols}) select {cols} from _orgmap_batch")
+            self.con.execute(f"insert into {_q(table)} ({cols}) select {cols} from _orgmap_batch").fetchall()
         finally:
             self.con.unregister("_orgmap_batch")
-
-    def _count(self, table: str) -> int:
-        row = self.con.execute(f"select count(*) from {_q(table)}").fetchone()
-        return int(row[0]) if row else 0
 
     # -- reads -----------------------------------------------------------------------------
     def page_html(self, page_id: str) -> str | None:
