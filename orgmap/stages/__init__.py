@@ -1,0 +1,1 @@
+"""Pipeline stages: each reads its inputs from the store, calls pure library functions, writes in bulk."""
