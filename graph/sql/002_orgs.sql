@@ -23,6 +23,7 @@ CREATE TABLE page_features (
     title             VARCHAR,
     description       VARCHAR,            -- meta description / og:description
     text              VARCHAR,            -- main text, truncated (settings), for LFs and end models
+    owner_text        VARCHAR,            -- ownership-bearing text (resolver.signals.ownership_text): NER input
     lang              VARCHAR,
     og_type           VARCHAR,
     jsonld_types      VARCHAR[],
