@@ -66,6 +66,28 @@ def public_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows if not r[0].startswith("_")]
 
 
+def load_queries(package: str, filename: str) -> dict[str, str]:
+    """Named queries from a packaged ``.sql`` file: each block starts with ``-- name: <name>``.
+
+    Keeps SQL in readable files next to the code that runs it, instead of f-strings.
+    """
+    text = resources.files(package).joinpath(filename).read_text("utf-8")
+    queries: dict[str, str] = {}
+    name: str | None = None
+    lines: list[str] = []
+    for line in text.splitlines():
+        m = re.match(r"^--\s*name:\s*([A-Za-z0-9_]+)\s*$", line)
+        if m:
+            if name:
+                queries[name] = "\n".join(lines).strip()
+            name, lines = m.group(1), []
+        elif name is not None:
+            lines.append(line)
+    if name:
+        queries[name] = "\n".join(lines).strip()
+    return queries
+
+
 def now() -> dt.datetime:
     """The current UTC time without tzinfo, as stored in TIMESTAMP columns."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

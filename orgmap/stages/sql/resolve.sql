@@ -1,0 +1,40 @@
+-- Queries of the resolve stage (orgmap/stages/resolve.py), one per "-- name:" block.
+
+-- name: pages_needing_ner
+-- Pages whose ownership text has not been through NER yet (n_ent_org is filled by NER).
+SELECT page_id, registered_domain, coalesce(owner_text, title, '') AS text
+FROM page_features
+WHERE n_ent_org IS NULL AND coalesce(owner_text, title, '') <> ''
+ORDER BY page_id;
+
+-- name: known_org_names
+-- Names of organizations known from earlier runs and reference lists, for the phrase matcher.
+SELECT DISTINCT name FROM (
+    SELECT canonical_name AS name FROM orgs
+    UNION ALL
+    SELECT unnest(aliases) AS name FROM orgs
+) WHERE length(name) >= 4;
+
+-- name: name_candidates
+-- Every candidate owner name on every page (signals that are names, not links or types).
+SELECT s.registered_domain, s.page_id, s.kind, s.value, s.weight, coalesce(s.context, '') AS context
+FROM page_signals s
+WHERE s.kind NOT IN ('email_domain', 'link_domain', 'jsonld_type', 'og_type', 'jsonld_url',
+                     'jsonld_same_as', 'jsonld_parent', 'redirect', 'canonical', 'hreflang')
+ORDER BY s.registered_domain, s.page_id, s.kind, s.value;
+
+-- name: domain_facts
+-- Per registered domain: pages with content, whether it is a private-suffix (platform) site.
+SELECT registered_domain, n_pages, suffix, is_private_suffix, is_ip FROM domains;
+
+-- name: cross_domain_redirects
+-- Redirects from one registered domain to another: the source is most likely owned by the target's owner.
+SELECT from_domain, to_domain, count(*) AS n
+FROM redirects WHERE from_domain <> to_domain
+GROUP BY from_domain, to_domain;
+
+-- name: hard_link_signals
+-- JSON-LD url / sameAs / parentOrganization values per domain, for hard ER evidence and org relations.
+SELECT registered_domain, kind, value, page_id
+FROM page_signals
+WHERE kind IN ('jsonld_url', 'jsonld_same_as', 'jsonld_parent', 'email_domain');
