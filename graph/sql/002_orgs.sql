@@ -65,10 +65,13 @@ CREATE TABLE orgs (
 );
 
 -- Which normalized name keys belong to which org: keeps org ids stable across runs and batches.
+-- Keyed by (name_key, country) because one name can belong to unrelated orgs in different countries.
 CREATE TABLE _org_keys (
-    name_key   VARCHAR PRIMARY KEY,
+    name_key   VARCHAR NOT NULL,
+    country    VARCHAR NOT NULL,          -- '' when unknown
     org_id     VARCHAR NOT NULL,
-    first_run  BIGINT
+    first_run  BIGINT,
+    PRIMARY KEY (name_key, country)
 );
 
 -- The owner of every registered domain, with confidence and evidence.
