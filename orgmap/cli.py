@@ -10,14 +10,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 import typer
 
 import orgmap.commands
-from resolver.errors import OrgmapError
+from orgmap.commands._common import friendly
+
+__all__ = ["app", "friendly", "main"]
 
 app = typer.Typer(
     name="orgmap",
@@ -26,25 +25,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(func: F) -> F:
-    """Turn an OrgmapError into ``orgmap: error: ...`` on stderr and exit code 2 (no traceback)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except OrgmapError as exc:
-            typer.echo(f"orgmap: error: {exc}", err=True)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            typer.echo("orgmap: interrupted; the next run resumes where this one stopped", err=True)
-            raise typer.Exit(130) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 @app.command()

@@ -36,7 +36,12 @@ class RecordError(OrgmapError):
         self, reason: str, *, file: str | None = None, record: int | None = None, url: str | None = None
     ) -> None:
         where = ", ".join(
-            p for p in (file and f"file {file}", record is not None and f"record {record}", url and f"url {url!r}")
+            p
+            for p in (
+                file and f"file {file}",
+                record is not None and f"record {record}",
+                url and f"url {url!r}",
+            )
             if p
         )
         super().__init__(f"{where}: {reason}" if where else reason)

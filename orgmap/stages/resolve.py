@@ -1,0 +1,452 @@
+"""The resolve stage: NER over ownership text, owner of every domain, organizations across domains.
+
+Reads ``page_features`` / ``page_signals`` / ``domains`` / ``redirects`` (filled by ingest and signals),
+writes ``page_signals`` (``ner_org`` / ``phrase_match`` rows), ``domain_org``, ``orgs``, ``_org_keys`` and
+``org_relations``. Every write is bulk and idempotent: a re-run over the same data gives the same rows,
+and org ids stay stable across runs because name keys remember their org (``_org_keys``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pyarrow as pa
+from resolver.domains import registered_domain
+from resolver.names import looks_like_org_name, name_fits_domain, normalize_name
+
+from graph.store import Store, load_queries
+from resolver import linking
+from resolver.linking import DomainOwner, LinkingParams
+from resolver.records import NameKey, OrgCandidate
+
+Q = load_queries("orgmap.stages.sql", "resolve.sql")
+
+NER_WEIGHT = 0.35
+"""Prior reliability of a spaCy ORG mention as the owner's name (weak: pages name many orgs)."""
+PHRASE_WEIGHT = 0.45
+"""Prior reliability of a known-org phrase match (stronger: the name is a real org we know)."""
+REDIRECT_DISCOUNT = 0.9
+"""A domain that only redirects inherits its target's owner at this fraction of the target's confidence."""
+
+_CC_TO_COUNTRY = {"uk": "GB"}
+
+
+@dataclass(frozen=True)
+class ResolveSummary:
+    """What one resolve run did."""
+
+    pages_ner: int
+    mentions: int
+    domains: int
+    linked: int
+    unknown: int
+    platform: int
+    via_redirect: int
+    orgs: int
+    relations: int
+    seconds: float
+
+
+@lru_cache(maxsize=1_000_000)
+def _normalize(name: str) -> NameKey:
+    return normalize_name(name)
+
+
+@lru_cache(maxsize=1_000_000)
+def _fits(key: NameKey, domain: str) -> float:
+    return name_fits_domain(key, domain)
+
+
+def country_of(domain: str) -> str | None:
+    """ISO country from a ccTLD (``acme.co.uk`` → GB, ``acme.de`` → DE); None for generic TLDs."""
+    last = domain.rsplit(".", 1)[-1].lower()
+    if len(last) == 2 and last.isalpha():
+        return _CC_TO_COUNTRY.get(last, last.upper())
+    return None
+
+
+# -- NER -----------------------------------------------------------------------------------------
+def run_ner(
+    store: Store,
+    *,
+    run_id: int,
+    model: str = "",
+    batch_size: int = 64,
+    max_chars: int = 2_000,
+    progress: Any = None,
+) -> tuple[int, int]:
+    """NER over the ownership text of pages not yet processed; returns (pages, mentions)."""
+    from resolver.ner import build_matcher, load_nlp, recognize
+
+    todo = store.con.execute(Q["pages_needing_ner"]).fetch_arrow_table()
+    if todo.num_rows == 0:
+        return 0, 0
+    nlp = load_nlp(model)
+    known = [r[0] for r in store.con.execute(Q["known_org_names"]).fetchall()]
+    matcher = build_matcher(nlp, known) if known else None
+    domains = dict(zip(todo.column("page_id").to_pylist(), todo.column("registered_domain").to_pylist(), strict=True))
+    texts = zip(todo.column("page_id").to_pylist(), todo.column("text").to_pylist(), strict=True)
+    sig: dict[str, list[Any]] = defaultdict(list)
+    counts: dict[str, list[Any]] = defaultdict(list)
+    task = progress.add_task("NER", total=todo.num_rows) if progress else None
+    n_mentions = 0
+    for page_id, result in recognize(nlp, texts, matcher=matcher, batch_size=batch_size, max_chars=max_chars):
+        counts["page_id"].append(page_id)
+        counts["n_org"].append(result.n_org)
+        counts["n_gpe"].append(result.n_gpe)
+        counts["n_money"].append(result.n_money)
+        for m in result.orgs:
+            if m.source == "ner" and not looks_like_org_name(m.text):
+                continue
+            sig["page_id"].append(page_id)
+            sig["registered_domain"].append(domains[page_id])
+            sig["kind"].append("ner_org" if m.source == "ner" else "phrase_match")
+            sig["value"].append(m.text)
+            sig["weight"].append(NER_WEIGHT if m.source == "ner" else PHRASE_WEIGHT)
+            sig["context"].append("")
+            sig["run_id"].append(run_id)
+            n_mentions += 1
+        if task is not None:
+            progress.advance(task)
+    with store.transaction() as con:
+        batch = pa.table(counts)
+        con.register("_ner_counts", batch)
+        con.execute(
+            "delete from page_signals where kind in ('ner_org', 'phrase_match') "
+            "and page_id in (select page_id from _ner_counts)"
+        ).fetchall()
+        con.execute(
+            "update page_features f set n_ent_org = c.n_org, n_ent_gpe = c.n_gpe, n_ent_money = c.n_money "
+            "from _ner_counts c where f.page_id = c.page_id"
+        ).fetchall()
+        con.unregister("_ner_counts")
+        if sig:
+            store.append("page_signals", pa.table(sig))
+    return todo.num_rows, n_mentions
+
+
+# -- owners of domains ---------------------------------------------------------------------------
+def load_candidates(store: Store) -> dict[str, list[OrgCandidate]]:
+    """All candidate names, grouped by registered domain."""
+    table = store.con.execute(Q["name_candidates"]).fetch_arrow_table()
+    out: dict[str, list[OrgCandidate]] = defaultdict(list)
+    cols = [table.column(c).to_pylist() for c in ("registered_domain", "page_id", "kind", "value", "weight", "context")]
+    for dom, page, kind, value, weight, context in zip(*cols, strict=True):
+        out[dom].append(OrgCandidate(dom, page, value, kind, float(weight), context))
+    return out
+
+
+def link_domains(store: Store, params: LinkingParams) -> list[DomainOwner]:
+    """Choose the owner of every registered domain (pure scoring in ``resolver.linking``)."""
+    candidates = load_candidates(store)
+    facts = {r[0]: r[1:] for r in store.con.execute(Q["domain_facts"]).fetchall()}
+    freq: Counter[str] = Counter()
+    for cands in candidates.values():
+        keys = {_normalize(c.name).key for c in cands if c.signal not in linking.NON_NAME_KINDS}
+        freq.update(k for k in keys if k)
+    owners = []
+    for dom in sorted(set(facts) | set(candidates)):
+        n_pages, suffix, is_private, _is_ip = facts.get(dom, (1, "", False, False))
+        owners.append(
+            linking.score_domain(
+                dom,
+                candidates.get(dom, []),
+                n_pages=int(n_pages or 1),
+                normalize=_normalize,
+                fits=_fits,
+                name_domain_freq=freq,
+                platform=suffix if is_private else None,
+                params=params,
+            )
+        )
+    return owners
+
+
+def apply_redirects(
+    owners: list[DomainOwner], redirects: Iterable[tuple[str, str, int]]
+) -> tuple[list[DomainOwner], int]:
+    """Domains without a confident owner that redirect to another domain inherit that domain's owner."""
+    by_dom = {o.registered_domain: o for o in owners}
+    changed = 0
+    for src, dst, _n in sorted(redirects):
+        here, there = by_dom.get(src), by_dom.get(dst)
+        if there is None or there.status != "linked" or (here is not None and here.status == "linked"):
+            continue
+        ev = linking.Evidence("redirect", there.name or "", "", 1.0, f"{src} redirects to {dst}")
+        by_dom[src] = DomainOwner(
+            registered_domain=src,
+            status="linked",
+            name=there.name,
+            key=there.key,
+            legal_form=there.legal_form,
+            confidence=round(there.confidence * REDIRECT_DISCOUNT, 4),
+            fit=here.fit if here else 0.0,
+            aliases=there.aliases,
+            evidence=(ev, *there.evidence[:5]),
+            runner_up=here.name if here else None,
+            runner_up_score=here.confidence if here else 0.0,
+            signal_kinds=("redirect",),
+        )
+        changed += 1
+    return [by_dom[d] for d in sorted(by_dom)], changed
+
+
+# -- organizations across domains ------------------------------------------------------------------
+def _org_id(key: str, country: str | None) -> str:
+    digest = hashlib.sha1(f"{key}|{country or ''}".encode()).hexdigest()[:12]
+    return f"org-{digest}"
+
+
+def cluster_owners(
+    owners: Sequence[DomainOwner], hard_links: Iterable[tuple[str, str, str]], threshold: float
+) -> dict[str, str]:
+    """Cluster the linked domains' owner names into organizations; returns domain → cluster id.
+
+    Uses ``resolver.matching.cluster_names`` (blocking + rapidfuzz + chaining guard + hard evidence).
+    """
+    from resolver.matching import cluster_names
+
+    linked = [o for o in owners if o.status == "linked" and o.key]
+    if not linked:
+        return {}
+    rows: dict[str, list[Any]] = defaultdict(list)
+    for o in linked:
+        nk = _normalize(o.name or "")
+        rows["name_id"].append(o.registered_domain)
+        rows["name"].append(o.name)
+        rows["key"].append(nk.key)
+        rows["legal_form"].append(o.legal_form)
+        rows["acronym"].append(nk.acronym)
+        rows["country"].append(country_of(o.registered_domain))
+        rows["weight"].append(o.confidence)
+    names = pa.table(rows)
+    linked_doms = {o.registered_domain for o in linked}
+    hard = [(a, b, why) for a, b, why in hard_links if a in linked_doms and b in linked_doms and a != b]
+    hard_tbl = (
+        pa.table(
+            {
+                "name_id_a": [h[0] for h in hard],
+                "name_id_b": [h[1] for h in hard],
+                "reason": [h[2] for h in hard],
+            }
+        )
+        if hard
+        else None
+    )
+    result = cluster_names(names, hard_tbl, threshold=threshold)
+    return dict(zip(result.column("name_id").to_pylist(), result.column("cluster_id").to_pylist(), strict=True))
+
+
+def hard_links_from_store(store: Store) -> list[tuple[str, str, str]]:
+    """Pairs of domains that hard evidence says share an owner: redirects, JSON-LD url/sameAs."""
+    pairs = [(a, b, "redirect") for a, b, _ in store.con.execute(Q["cross_domain_redirects"]).fetchall()]
+    for dom, kind, value, _page in store.con.execute(Q["hard_link_signals"]).fetchall():
+        if kind in ("jsonld_url", "jsonld_same_as"):
+            other = registered_domain(value)
+            if other and other != dom:
+                pairs.append((dom, other, kind))
+    return sorted(set(pairs))
+
+
+def build_orgs(
+    store: Store, owners: Sequence[DomainOwner], clusters: Mapping[str, str], *, run_id: int
+) -> tuple[pa.Table, pa.Table, dict[str, str]]:
+    """Turn clusters into org rows with stable ids; returns (orgs, new org keys, domain → org_id)."""
+    existing = {
+        (k, c): o for k, c, o in store.con.execute("select name_key, country, org_id from _org_keys").fetchall()
+    }
+    seen = {
+        r[0]: (r[1], r[2])
+        for r in store.con.execute("select registered_domain, first_seen, last_seen from domains").fetchall()
+    }
+    members: dict[str, list[DomainOwner]] = defaultdict(list)
+    for o in owners:
+        if o.registered_domain in clusters:
+            members[clusters[o.registered_domain]].append(o)
+    org_rows: dict[str, list[Any]] = defaultdict(list)
+    key_rows: dict[str, list[Any]] = defaultdict(list)
+    domain_to_org: dict[str, str] = {}
+    used_ids: set[str] = set()
+    for cluster_id in sorted(members, key=lambda c: min(o.registered_domain for o in members[c])):
+        group = sorted(members[cluster_id], key=lambda o: (-o.confidence, o.registered_domain))
+        countries = Counter(c for o in group if (c := country_of(o.registered_domain)))
+        country = countries.most_common(1)[0][0] if countries else None
+        keyed = [(o.key or "", country_of(o.registered_domain) or "") for o in group]
+        prior = Counter(existing[k] for k in keyed if k in existing)
+        if prior:
+            org_id = sorted(prior.items(), key=lambda t: (-t[1], t[0]))[0][0]
+        else:
+            org_id = _org_id(group[0].key or "", country)
+        while org_id in used_ids:  # two clusters claimed one id: the later one gets a derived id
+            org_id = _org_id(org_id, cluster_id)
+        used_ids.add(org_id)
+        surfaces = Counter()
+        for o in group:
+            surfaces[o.name] += o.confidence + (0.5 if o.legal_form else 0.0)
+        canonical = sorted(surfaces.items(), key=lambda t: (-t[1], t[0]))[0][0]
+        aliases = sorted({a for o in group for a in (o.name or "", *o.aliases)} - {canonical, ""})
+        forms = Counter(o.legal_form for o in group if o.legal_form)
+        doms = sorted(o.registered_domain for o in group)
+        firsts = [seen[d][0] for d in doms if d in seen and seen[d][0] is not None]
+        lasts = [seen[d][1] for d in doms if d in seen and seen[d][1] is not None]
+        org_rows["org_id"].append(org_id)
+        org_rows["canonical_name"].append(canonical)
+        org_rows["name_key"].append(_normalize(canonical).key)
+        org_rows["legal_form"].append(forms.most_common(1)[0][0] if forms else None)
+        org_rows["country"].append(country)
+        org_rows["aliases"].append(aliases[:50])
+        org_rows["domains"].append(doms)
+        org_rows["n_domains"].append(len(doms))
+        org_rows["source"].append("crawl")
+        org_rows["reference_id"].append(None)
+        org_rows["first_seen"].append(min(firsts) if firsts else None)
+        org_rows["last_seen"].append(max(lasts) if lasts else None)
+        for k in sorted(set(keyed)):
+            if k not in existing:
+                key_rows["name_key"].append(k[0])
+                key_rows["country"].append(k[1])
+                key_rows["org_id"].append(org_id)
+                key_rows["first_run"].append(run_id)
+        for d in doms:
+            domain_to_org[d] = org_id
+    orgs = pa.table(org_rows) if org_rows else pa.table({"org_id": pa.array([], pa.string())})
+    keys = pa.table(key_rows) if key_rows else pa.table({"name_key": pa.array([], pa.string())})
+    return orgs, keys, domain_to_org
+
+
+def relations_from_store(store: Store, domain_to_org: Mapping[str, str], org_keys: Mapping[str, str]) -> pa.Table:
+    """parent_of / subsidiary_of edges from JSON-LD parentOrganization (and 'subsidiary of' text signals)."""
+    rows: dict[str, list[Any]] = defaultdict(list)
+    seen: set[tuple[str, str, str]] = set()
+    for dom, kind, value, page in store.con.execute(Q["hard_link_signals"]).fetchall():
+        if kind != "jsonld_parent" or dom not in domain_to_org:
+            continue
+        child = domain_to_org[dom]
+        parent = org_keys.get(_normalize(value).key)
+        if parent is None:
+            parent_dom = registered_domain(value) if "." in value else None
+            parent = domain_to_org.get(parent_dom or "")
+        if parent is None or parent == child:
+            continue
+        for a, b, k in ((parent, child, "parent_of"), (child, parent, "subsidiary_of")):
+            if (a, b, k) in seen:
+                continue
+            seen.add((a, b, k))
+            rows["org_id"].append(a)
+            rows["other_id"].append(b)
+            rows["kind"].append(k)
+            rows["confidence"].append(0.9)
+            rows["evidence"].append(json.dumps([{"signal": "jsonld_parent", "value": value, "page_id": page}]))
+    return pa.table(rows) if rows else pa.table({"org_id": pa.array([], pa.string())})
+
+
+def _domain_org_table(
+    owners: Sequence[DomainOwner],
+    domain_to_org: Mapping[str, str],
+    canonical: Mapping[str, str],
+    run_id: int,
+    n_pages: Mapping[str, int],
+) -> pa.Table:
+    rows: dict[str, list[Any]] = defaultdict(list)
+    for o in owners:
+        org_id = domain_to_org.get(o.registered_domain) if o.status == "linked" else None
+        rows["registered_domain"].append(o.registered_domain)
+        rows["org_id"].append(org_id)
+        rows["org_name"].append(canonical.get(org_id, o.name) if org_id else "unknown")
+        rows["confidence"].append(float(o.confidence))
+        rows["status"].append(o.status if org_id or o.status != "linked" else "unknown")
+        rows["evidence"].append(
+            json.dumps(
+                {
+                    "name": o.name,
+                    "fit": o.fit,
+                    "signals": list(o.signal_kinds),
+                    "items": [
+                        {
+                            "signal": e.signal,
+                            "name": e.name,
+                            "page_id": e.page_id,
+                            "weight": e.weight,
+                            "context": e.context,
+                        }
+                        for e in o.evidence
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        rows["runner_up"].append(o.runner_up)
+        rows["n_pages"].append(int(n_pages.get(o.registered_domain, 0)))
+        rows["updated_run"].append(run_id)
+    return pa.table(rows)
+
+
+def resolve(
+    store: Store,
+    *,
+    run_id: int,
+    model: str = "",
+    ner: bool = True,
+    min_confidence: float = 0.5,
+    match_threshold: float = 90.0,
+    ner_batch_size: int = 64,
+    ner_max_chars: int = 2_000,
+    progress: Any = None,
+) -> ResolveSummary:
+    """Run NER, link every domain to its owner, cluster owners into orgs, and write the results."""
+    t0 = time.perf_counter()
+    pages_ner = mentions = 0
+    if ner:
+        pages_ner, mentions = run_ner(
+            store,
+            run_id=run_id,
+            model=model,
+            batch_size=ner_batch_size,
+            max_chars=ner_max_chars,
+            progress=progress,
+        )
+    owners = link_domains(store, LinkingParams(min_confidence=min_confidence))
+    redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
+    owners, via_redirect = apply_redirects(owners, redirects)
+    clusters = cluster_owners(owners, hard_links_from_store(store), match_threshold)
+    orgs, new_keys, domain_to_org = build_orgs(store, owners, clusters, run_id=run_id)
+    canonical = (
+        dict(zip(orgs.column("org_id").to_pylist(), orgs.column("canonical_name").to_pylist(), strict=True))
+        if orgs.num_rows
+        else {}
+    )
+    key_to_org = {}
+    if orgs.num_rows:
+        for org_id, key in zip(orgs.column("org_id").to_pylist(), orgs.column("name_key").to_pylist(), strict=True):
+            key_to_org.setdefault(key, org_id)
+    n_pages = {r[0]: r[1] for r in store.con.execute("select registered_domain, n_pages from domains").fetchall()}
+    domain_org = _domain_org_table(owners, domain_to_org, canonical, run_id, n_pages)
+    relations = relations_from_store(store, domain_to_org, key_to_org)
+    with store.transaction():
+        store.replace_where("orgs", orgs, "true")
+        if "org_id" in new_keys.column_names:
+            store.insert_new("_org_keys", new_keys, ["name_key", "country"])
+        store.replace_where("domain_org", domain_org, "true")
+        store.con.execute("delete from org_relations").fetchall()
+        if "other_id" in relations.column_names:
+            store.append("org_relations", relations)
+    statuses = Counter(domain_org.column("status").to_pylist())
+    return ResolveSummary(
+        pages_ner=pages_ner,
+        mentions=mentions,
+        domains=domain_org.num_rows,
+        linked=statuses.get("linked", 0),
+        unknown=statuses.get("unknown", 0),
+        platform=statuses.get("platform", 0),
+        via_redirect=via_redirect,
+        orgs=orgs.num_rows,
+        relations=relations.num_rows,
+        seconds=round(time.perf_counter() - t0, 2),
+    )

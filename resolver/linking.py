@@ -1,0 +1,257 @@
+"""Who owns a domain: score the candidate names every page of a registered domain offers.
+
+A domain's pages offer names through signals of different reliability (JSON-LD ``legalName`` and the
+entity on an Impressum are nearly always the owner; a ``<title>`` or an NER hit often is not). For each
+registered domain we
+
+1. normalize every candidate name (``resolver.names``) and group the candidates that name the same
+   organization (same key, or one is the other's acronym, or near-identical keys);
+2. score each group by noisy-OR over its signal kinds: each kind contributes its prior weight, raised by
+   how many of the domain's pages carry it and scaled by how well the name fits the domain
+   (``acme-widgets.co.uk`` ~ "Acme Widgets Ltd"; ``bbc.co.uk`` ~ "British Broadcasting Corporation").
+   Legal signals barely depend on fit (brand domains rarely look like the legal name); weak signals
+   (title, NER) depend on it strongly;
+3. discount names that appear on many unrelated domains without fitting them (platforms, payment
+   providers, "Powered by WordPress"), and on private-suffix sites (``alice.github.io``) drop names that
+   fit the platform itself;
+4. take the best group; its confidence is its score shrunk by a close runner-up; below the threshold
+   the owner is ``unknown``. Every contributing signal is kept as evidence.
+
+Pure functions over plain records: the stage in ``orgmap.stages.resolve`` feeds them from DuckDB.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from resolver.records import NameKey, OrgCandidate
+
+NON_NAME_KINDS = frozenset(
+    {
+        "email_domain",
+        "link_domain",
+        "jsonld_type",
+        "og_type",
+        "jsonld_url",
+        "jsonld_same_as",
+        "jsonld_parent",
+        "redirect",
+        "canonical",
+        "hreflang",
+    }
+)
+"""``page_signals`` kinds that are not candidate owner names."""
+
+LEGAL_KINDS = frozenset({"jsonld_legal_name", "legal_entity"})
+"""Signals that name the legal owner: fit to the domain matters little (brand domains)."""
+
+SEMI_LEGAL_KINDS = frozenset({"copyright", "jsonld_name", "reference", "redirect_owner"})
+"""Signals that usually name the owner, sometimes a brand."""
+
+WEAK_KINDS = frozenset({"ner_org", "phrase_match", "title", "title_brand", "application_name"})
+"""Signals that name *an* organization on the page, often not the owner: discounted without fit."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkingParams:
+    """Knobs of owner scoring; defaults tuned on generated crawls (see docs/resolve.md)."""
+
+    min_confidence: float = 0.5
+    """Below this the owner is ``unknown``."""
+    group_ratio: float = 92.0
+    """rapidfuzz ``ratio`` on keys above which two candidate groups of one domain are merged."""
+    decoy_min_domains: int = 4
+    """A name seen on at least this many domains that it does not fit is treated as a decoy (platform)."""
+    max_evidence: int = 12
+    """Evidence items kept per domain (the strongest first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One signal that supported the chosen owner."""
+
+    signal: str
+    name: str
+    page_id: str
+    weight: float
+    context: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DomainOwner:
+    """The owner chosen for one registered domain, with why."""
+
+    registered_domain: str
+    status: str
+    """``linked``, ``unknown`` (no candidate strong enough) or ``platform`` (only platform names)."""
+    name: str | None
+    """The best surface form of the owner's name (legal name preferred), None when unknown."""
+    key: str | None
+    legal_form: str | None
+    confidence: float
+    fit: float
+    """How well the name fits the domain, in [0, 1]."""
+    aliases: tuple[str, ...] = ()
+    """Other surface forms in the winning group."""
+    evidence: tuple[Evidence, ...] = ()
+    runner_up: str | None = None
+    runner_up_score: float = 0.0
+    signal_kinds: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class _Group:
+    keys: set[str]
+    names: list[NameKey]
+    cands: list[OrgCandidate]
+
+
+def _noisy_or(values: Iterable[float]) -> float:
+    p = 1.0
+    for v in values:
+        p *= 1.0 - max(0.0, min(1.0, v))
+    return 1.0 - p
+
+
+def _fit_factor(kind: str, fit: float) -> float:
+    if kind in LEGAL_KINDS:
+        return 0.85 + 0.15 * fit
+    if kind in SEMI_LEGAL_KINDS:
+        return 0.6 + 0.4 * fit
+    if kind in WEAK_KINDS:
+        return 0.25 + 0.75 * fit
+    return 0.5 + 0.5 * fit
+
+
+def _best_surface(names: Sequence[NameKey], cands: Sequence[OrgCandidate]) -> str:
+    """The name to show: prefer forms with a legal form from strong signals, then the most frequent."""
+    score: dict[str, float] = defaultdict(float)
+    for nk, c in zip(names, cands, strict=True):
+        s = c.weight + (0.3 if nk.legal_form else 0.0) + (0.2 if c.signal in LEGAL_KINDS else 0.0)
+        score[nk.original.strip()] += s
+    return max(sorted(score), key=lambda n: score[n])
+
+
+def group_candidates(
+    candidates: Sequence[OrgCandidate], normalize: Callable[[str], NameKey], params: LinkingParams
+) -> list[_Group]:
+    """Group one domain's candidates by the organization they name (key, acronym, near-identical key)."""
+    by_key: dict[str, _Group] = {}
+    for c in candidates:
+        nk = normalize(c.name)
+        if not nk.key:
+            continue
+        g = by_key.get(nk.key)
+        if g is None:
+            g = by_key[nk.key] = _Group({nk.key}, [], [])
+        g.names.append(nk)
+        g.cands.append(c)
+    groups = sorted(by_key.values(), key=lambda g: -len(g.cands))
+    merged: list[_Group] = []
+    for g in groups:
+        gkey = next(iter(g.keys))
+        gacr = g.names[0].acronym
+        target = None
+        for m in merged:
+            for mk in m.keys:
+                macr = m.names[0].acronym
+                compact_equal = gkey.replace(" ", "") == mk.replace(" ", "")
+                acronym_of = (gacr and len(gacr) >= 2 and gacr == mk.replace(" ", "")) or (
+                    macr and len(macr) >= 2 and macr == gkey.replace(" ", "")
+                )
+                if compact_equal or acronym_of or fuzz.ratio(gkey, mk) >= params.group_ratio:
+                    target = m
+                    break
+            if target:
+                break
+        if target is None:
+            merged.append(g)
+        else:
+            target.keys |= g.keys
+            target.names.extend(g.names)
+            target.cands.extend(g.cands)
+    return merged
+
+
+def score_domain(
+    registered_domain: str,
+    candidates: Sequence[OrgCandidate],
+    *,
+    n_pages: int,
+    normalize: Callable[[str], NameKey],
+    fits: Callable[[NameKey, str], float],
+    name_domain_freq: Mapping[str, int] | None = None,
+    platform: str | None = None,
+    params: LinkingParams | None = None,
+) -> DomainOwner:
+    """Choose the owner of ``registered_domain`` from its pages' candidate names.
+
+    ``n_pages``: pages with content on the domain (for coverage). ``name_domain_freq``: for each name key,
+    on how many registered domains it is a candidate (decoy detection). ``platform``: for private-suffix
+    sites, the platform's domain (``github.io``): names fitting it are not the site's owner.
+    """
+    params = params or LinkingParams()
+    freq = name_domain_freq or {}
+    cands = [c for c in candidates if c.signal not in NON_NAME_KINDS and c.name.strip()]
+    groups = group_candidates(cands, normalize, params)
+    scored: list[tuple[float, float, _Group]] = []
+    platform_only = False
+    for g in groups:
+        rep = max(g.names, key=lambda nk: (nk.legal_form is not None, len(nk.key)))
+        fit = max(fits(nk, registered_domain) for nk in g.names[:20])
+        if platform and max(fits(nk, platform) for nk in g.names[:20]) >= 0.8 and fit < 0.8:
+            platform_only = True
+            continue
+        per_kind_pages: dict[str, set[str]] = defaultdict(set)
+        per_kind_weight: dict[str, float] = defaultdict(float)
+        for c in g.cands:
+            per_kind_pages[c.signal].add(c.page_id)
+            per_kind_weight[c.signal] = max(per_kind_weight[c.signal], c.weight)
+        contributions = []
+        for kind, pages in per_kind_pages.items():
+            coverage = min(1.0, len(pages) / max(1, n_pages))
+            repeat = 1.0 - 0.5 ** len(pages)  # 1 page: .5, 2: .75, 3: .875
+            strength = per_kind_weight[kind] * (0.55 + 0.25 * repeat + 0.2 * coverage)
+            contributions.append(strength * _fit_factor(kind, fit))
+        score = _noisy_or(contributions)
+        n_domains = max(freq.get(k, 1) for k in g.keys)
+        strong = any(k in LEGAL_KINDS for k in per_kind_pages)
+        if n_domains >= params.decoy_min_domains and fit < 0.5 and not strong:
+            score /= 1.0 + math.log(n_domains / (params.decoy_min_domains - 1))
+        del rep
+        scored.append((score, fit, g))
+    if not scored:
+        return DomainOwner(registered_domain, "platform" if platform_only else "unknown", None, None, None, 0.0, 0.0)
+    scored.sort(key=lambda t: (-t[0], -len(t[2].cands), min(t[2].keys)))
+    best_score, best_fit, best = scored[0]
+    runner_score, runner = (scored[1][0], scored[1][2]) if len(scored) > 1 else (0.0, None)
+    confidence = best_score * math.sqrt(best_score / (best_score + runner_score)) if best_score > 0 else 0.0
+    name = _best_surface(best.names, best.cands)
+    nk = normalize(name)
+    legal_forms = [n.legal_form for n in best.names if n.legal_form]
+    legal_form = max(set(legal_forms), key=legal_forms.count) if legal_forms else None
+    evidence = sorted(
+        {(c.signal, c.name, c.page_id): c for c in best.cands}.values(),
+        key=lambda c: (-c.weight, c.signal, c.page_id),
+    )[: params.max_evidence]
+    aliases = tuple(sorted({n.original.strip() for n in best.names} - {name}))
+    status = "linked" if confidence >= params.min_confidence else "unknown"
+    return DomainOwner(
+        registered_domain=registered_domain,
+        status=status,
+        name=name,
+        key=nk.key,
+        legal_form=legal_form,
+        confidence=round(confidence, 4),
+        fit=round(best_fit, 4),
+        aliases=aliases,
+        evidence=tuple(Evidence(c.signal, c.name, c.page_id, c.weight, c.context[:200]) for c in evidence),
+        runner_up=_best_surface(runner.names, runner.cands) if runner else None,
+        runner_up_score=round(runner_score, 4),
+        signal_kinds=tuple(sorted({c.signal for c in best.cands})),
+    )
