@@ -1,0 +1,364 @@
+"""Link a domain to an organization from the domain's name alone, against a reference list.
+
+Domains often carry no page we can read (a CRM export, a list of .gov domains), yet their labels are
+built from the owner's name: ``29palms.gov`` ← "City of Twentynine Palms", ``wmillardmosquitout.gov`` ←
+"West Millard Mosquito Abatement District" (+ state code), ``fho.edu.br`` ← "Fundação Hermínio Ometto".
+
+How: the label is *aligned* with the name's tokens by dynamic programming — each token is used whole,
+abbreviated to a prefix (down to its initial, which makes acronyms), or skipped (cheap for generic words
+such as "City of", dear for distinctive ones); label characters left over at the end may be a region
+code. The score rewards label characters explained by the name and distinctive name tokens used.
+Candidates come from an inverted index of distinctive tokens found inside the label and of acronyms
+(blocking), so a label is scored against tens of names, not the whole list.
+
+Example::
+
+    index = ReferenceIndex.build([("r1", "City of Twentynine Palms", "CA")])
+    index.match("29palms.gov")  # → DomainMatch(ref_id="r1", score≈0.95, ...)
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+GENERIC = frozenset(
+    """
+    the of and for de del la le les du des der die das und et y in on at a an
+    city town village township borough county parish state commonwealth territory municipality municipal
+    department dept office bureau agency administration division district board commission commissioners
+    authority council government services service center centre program national federal public
+    inc llc ltd limited corp corporation co company gmbh ag sa sas sarl bv nv plc group holding holdings
+    university universidad universite universität universitat college school institute instituto institut
+    """.split()
+)
+"""Words a domain label often leaves out: skipping them costs little."""
+
+_NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "first": "1st",
+    "second": "2nd",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
+}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+LABEL_EXTRAS = frozenset(
+    """
+    police pd fire fd sheriff twp city county town village gov online info official web site www us usa
+    court courts schools school library parks park rec recreation health water utilities transit vote votes
+    elections election clerk treasurer assessor dept
+    """.split()
+)
+"""Words a domain label often adds that the name does not carry (``chaskapolice``, ``beavertwp``)."""
+
+US_STATES = {
+    "al": "alabama",
+    "ak": "alaska",
+    "az": "arizona",
+    "ar": "arkansas",
+    "ca": "california",
+    "co": "colorado",
+    "ct": "connecticut",
+    "de": "delaware",
+    "fl": "florida",
+    "ga": "georgia",
+    "hi": "hawaii",
+    "id": "idaho",
+    "il": "illinois",
+    "in": "indiana",
+    "ia": "iowa",
+    "ks": "kansas",
+    "ky": "kentucky",
+    "la": "louisiana",
+    "me": "maine",
+    "md": "maryland",
+    "ma": "massachusetts",
+    "mi": "michigan",
+    "mn": "minnesota",
+    "ms": "mississippi",
+    "mo": "missouri",
+    "mt": "montana",
+    "ne": "nebraska",
+    "nv": "nevada",
+    "nh": "newhampshire",
+    "nj": "newjersey",
+    "nm": "newmexico",
+    "ny": "newyork",
+    "nc": "northcarolina",
+    "nd": "northdakota",
+    "oh": "ohio",
+    "ok": "oklahoma",
+    "or": "oregon",
+    "pa": "pennsylvania",
+    "ri": "rhodeisland",
+    "sc": "southcarolina",
+    "sd": "southdakota",
+    "tn": "tennessee",
+    "tx": "texas",
+    "ut": "utah",
+    "vt": "vermont",
+    "va": "virginia",
+    "wa": "washington",
+    "wv": "westvirginia",
+    "wi": "wisconsin",
+    "wy": "wyoming",
+    "dc": "districtofcolumbia",
+    "pr": "puertorico",
+}
+"""US state codes and names (compacted): region words that .gov labels add (``annatexas``, ``sumnerwa``)."""
+
+ABBREVIATIONS = {
+    "township": ("twp",),
+    "department": ("dept",),
+    "county": ("co", "cnty"),
+    "police": ("pd",),
+    "fire": ("fd",),
+    "district": ("dist",),
+    "saint": ("st",),
+    "mount": ("mt",),
+    "fort": ("ft",),
+    "center": ("ctr",),
+    "university": ("uni", "univ"),
+    "national": ("natl",),
+    "international": ("intl",),
+    "association": ("assn",),
+}
+"""Conventional abbreviations a label uses instead of a prefix (``twp`` for township)."""
+
+_SYNONYMS = {"saint": "st", "mount": "mt", "fort": "ft", "&": "and"}
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case, accents removed (``Fundação`` → ``fundacao``), for comparing names with labels."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).replace("ß", "ss")
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Folded tokens of a name; number words become digits (``Twentynine`` → ``29``)."""
+    out: list[str] = []
+    for raw in _TOKEN.findall(fold(name)):
+        tok = _SYNONYMS.get(raw, raw)
+        if tok in _NUMBER_WORDS:
+            tok = _NUMBER_WORDS[tok]
+        else:
+            for tens, value in _TENS.items():
+                rest = tok[len(tens) :]
+                if tok.startswith(tens) and rest in _UNITS:
+                    tok = str(value + _UNITS[rest])
+                    break
+        out.append(tok)
+    return tuple(out)
+
+
+def domain_label(domain: str) -> str:
+    """The part of a registered domain a name can explain: ``wilmington-il.gov`` → ``wilmingtonil``."""
+    first = domain.lower().strip(".").split(".")[0]
+    if first.startswith("xn--"):
+        try:
+            first = first.encode("ascii").decode("idna")
+        except UnicodeError:
+            pass
+    return re.sub(r"[^0-9a-z]", "", fold(first))
+
+
+def _skip_cost(tok: str, extras: frozenset[str] = frozenset()) -> float:
+    if tok in GENERIC or len(tok) <= 1 or tok in extras:
+        return 0.05
+    return 0.35 + 0.05 * min(len(tok), 8)
+
+
+@lru_cache(maxsize=200_000)
+def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozenset()) -> float:
+    """How well ``label`` is spelled by ``tokens`` in order (whole, prefix-abbreviated or skipped), in [0, 1].
+
+    ``extras``: words the label may add anywhere without the name carrying them (region codes and names,
+    "police", "twp"); they count as half explained. Other stray label characters cost a penalty.
+    """
+    n, m = len(label), len(tokens)
+    if n == 0 or m == 0:
+        return 0.0
+    sig_total = sum(len(t) for t in tokens if t not in GENERIC) or sum(len(t) for t in tokens)
+    extra_words = tuple(sorted(LABEL_EXTRAS | extras, key=len, reverse=True))
+
+    @lru_cache(maxsize=None)
+    def best(i: int, j: int) -> tuple[float, float]:
+        """(explained label chars, weighted; distinctive token chars used) for label[i:], tokens[j:]."""
+        if i == n:
+            return (-sum(_skip_cost(t, extras) for t in tokens[j:]), 0.0)
+        options: list[tuple[float, float]] = []
+        # A stray label character: explained by nothing.
+        rest = best(i + 1, j)
+        options.append((rest[0] - 0.6, rest[1]))
+        for w in extra_words:
+            if label.startswith(w, i):
+                rest = best(i + len(w), j)
+                options.append((rest[0] + 0.5 * len(w), rest[1]))
+        if j < m:
+            tok = tokens[j]
+            skip = best(i, j + 1)
+            options.append((skip[0] - _skip_cost(tok, extras), skip[1]))
+            if label.startswith(tok, i):
+                rest = best(i + len(tok), j + 1)
+                options.append((rest[0] + len(tok), rest[1] + (len(tok) if tok not in GENERIC else 0)))
+            for abbr in ABBREVIATIONS.get(tok, ()):
+                if label.startswith(abbr, i):
+                    rest = best(i + len(abbr), j + 1)
+                    options.append((rest[0] + len(abbr), rest[1] + (len(tok) if tok not in GENERIC else 0)))
+            if tok and label[i] == tok[0]:
+                # Abbreviate to a prefix of length k (k = 1 makes acronyms), shorter than the whole token.
+                for k in range(1, min(len(tok) - 1, n - i) + 1):
+                    if label[i + k - 1] != tok[k - 1]:
+                        break
+                    rest = best(i + k, j + 1)
+                    used = k if tok not in GENERIC else 0
+                    options.append((rest[0] + 0.8 * k, rest[1] + 0.6 * used))
+        return max(options)
+
+    explained, used = best(0, 0)
+    best.cache_clear()
+    label_part = max(0.0, min(1.0, explained / n))
+    token_part = min(1.0, used / sig_total) if sig_total else 0.0
+    return round(0.6 * label_part + 0.4 * token_part, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceName:
+    """One name (canonical or alias) of a reference organization."""
+
+    ref_id: str
+    name: str
+    tokens: tuple[str, ...]
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DomainMatch:
+    """The best reference organization for a domain, from its label alone."""
+
+    domain: str
+    ref_id: str
+    name: str
+    score: float
+    runner_up: str | None = None
+    runner_up_score: float = 0.0
+
+
+def _acronyms(tokens: Sequence[str]) -> set[str]:
+    sig = [t for t in tokens if t not in GENERIC]
+    out = {"".join(t[0] for t in tokens if t)}
+    if len(sig) >= 2:
+        out.add("".join(t[0] for t in sig))
+    return {a for a in out if len(a) >= 2}
+
+
+class ReferenceIndex:
+    """An inverted index over reference names for blocking domain labels against them."""
+
+    def __init__(self, names: list[ReferenceName], min_token: int = 3) -> None:
+        self.names = names
+        self.min_token = min_token
+        self.by_token: dict[str, list[int]] = defaultdict(list)
+        self.by_acronym: dict[str, list[int]] = defaultdict(list)
+        self.max_len = 0
+        for idx, rn in enumerate(names):
+            for tok in set(rn.tokens):
+                if (len(tok) >= min_token or tok.isdigit() or tok[:-2].isdigit()) and tok not in GENERIC:
+                    self.by_token[tok].append(idx)
+                    self.max_len = max(self.max_len, len(tok))
+            for acr in _acronyms(rn.tokens):
+                self.by_acronym[acr].append(idx)
+        self.regions = frozenset(rn.region.lower() for rn in names if rn.region)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one index lives for a whole run
+    def _extras(self, region: str | None) -> frozenset[str]:
+        """Words a label may add for an org of ``region``: its code and, for US states, its name."""
+        if not region:
+            return frozenset()
+        code = region.lower()
+        return frozenset({code, US_STATES.get(code, code)})
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[str, str, str | None]]) -> ReferenceIndex:
+        """From ``(ref_id, name, region)`` rows (aliases as extra rows with the same id)."""
+        names = [ReferenceName(rid, name, name_tokens(name), region) for rid, name, region in rows if name]
+        return cls(names)
+
+    def candidates(self, label: str, limit: int = 40) -> list[int]:
+        """Names sharing a distinctive token or an acronym with the label, most overlap first."""
+        hits: dict[int, int] = defaultdict(int)
+        n = len(label)
+        for i in range(n):
+            for j in range(i + 1, min(n, i + self.max_len) + 1):
+                sub = label[i:j]
+                if len(sub) < 2:
+                    continue
+                for idx in self.by_token.get(sub, ()):
+                    hits[idx] += len(sub)
+        for acr in {label, label[:-2]} if n > 4 else {label}:
+            for idx in self.by_acronym.get(acr, ()):
+                hits[idx] += len(acr) + 1
+        ranked = sorted(hits, key=lambda k: (-hits[k], k))
+        return ranked[:limit]
+
+    def match(self, domain: str, *, min_score: float = 0.0) -> DomainMatch | None:
+        """The reference org whose name best spells the domain's label (None when nothing fits)."""
+        label = domain_label(domain)
+        if not label:
+            return None
+        scored: dict[str, tuple[float, str]] = {}
+        for idx in self.candidates(label):
+            rn = self.names[idx]
+            s = align(label, rn.tokens, self._extras(rn.region))
+            if rn.region and any(label.endswith(w) for w in self._extras(rn.region)):
+                s += 0.05  # the label names this org's region: prefer it among same-named orgs
+            if s > scored.get(rn.ref_id, (-1.0, ""))[0]:
+                scored[rn.ref_id] = (s, rn.name)
+        if not scored:
+            return None
+        ranked = sorted(scored.items(), key=lambda t: (-t[1][0], t[0]))
+        ref_id, (score, name) = ranked[0]
+        if score < min_score:
+            return None
+        runner = ranked[1] if len(ranked) > 1 else None
+        return DomainMatch(
+            domain, ref_id, name, min(1.0, score), runner[1][1] if runner else None, runner[1][0] if runner else 0.0
+        )
