@@ -24,7 +24,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 GENERIC = frozenset(
     """
@@ -219,7 +219,7 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     sig_total = sum(len(t) for t in tokens if t not in GENERIC) or sum(len(t) for t in tokens)
     extra_words = tuple(sorted(LABEL_EXTRAS | extras, key=len, reverse=True))
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(i: int, j: int) -> tuple[float, float]:
         """(explained label chars, weighted; distinctive token chars used) for label[i:], tokens[j:]."""
         if i == n:
