@@ -216,12 +216,12 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     n, m = len(label), len(tokens)
     if n == 0 or m == 0:
         return 0.0
-    sig_total = sum(len(t) for t in tokens if t not in GENERIC) or sum(len(t) for t in tokens)
+    sig_total = sum(1 for t in tokens if t not in GENERIC and t not in extras) or len(tokens)
     extra_words = tuple(sorted(LABEL_EXTRAS | extras, key=len, reverse=True))
 
     @cache
     def best(i: int, j: int) -> tuple[float, float]:
-        """(explained label chars, weighted; distinctive token chars used) for label[i:], tokens[j:]."""
+        """(explained label chars, weighted; distinctive tokens used, weighted) for label[i:], tokens[j:]."""
         if i == n:
             return (-sum(_skip_cost(t, extras) for t in tokens[j:]), 0.0)
         options: list[tuple[float, float]] = []
@@ -238,26 +238,25 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
             options.append((skip[0] - _skip_cost(tok, extras), skip[1]))
             if label.startswith(tok, i):
                 rest = best(i + len(tok), j + 1)
-                options.append((rest[0] + len(tok), rest[1] + (len(tok) if tok not in GENERIC else 0)))
+                options.append((rest[0] + len(tok), rest[1] + (tok not in GENERIC)))
             for abbr in ABBREVIATIONS.get(tok, ()):
                 if label.startswith(abbr, i):
                     rest = best(i + len(abbr), j + 1)
-                    options.append((rest[0] + len(abbr), rest[1] + (len(tok) if tok not in GENERIC else 0)))
+                    options.append((rest[0] + len(abbr), rest[1] + (tok not in GENERIC)))
             if tok and label[i] == tok[0]:
                 # Abbreviate to a prefix of length k (k = 1 makes acronyms), shorter than the whole token.
                 for k in range(1, min(len(tok) - 1, n - i) + 1):
                     if label[i + k - 1] != tok[k - 1]:
                         break
                     rest = best(i + k, j + 1)
-                    used = k if tok not in GENERIC else 0
-                    options.append((rest[0] + 0.8 * k, rest[1] + 0.6 * used))
+                    options.append((rest[0] + 0.8 * k, rest[1] + 0.8 * (tok not in GENERIC)))
         return max(options)
 
     explained, used = best(0, 0)
     best.cache_clear()
     label_part = max(0.0, min(1.0, explained / n))
     token_part = min(1.0, used / sig_total) if sig_total else 0.0
-    return round(0.6 * label_part + 0.4 * token_part, 4)
+    return round(label_part * (0.6 + 0.4 * token_part), 4)
 
 
 @dataclass(frozen=True, slots=True)

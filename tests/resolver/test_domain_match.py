@@ -1,0 +1,45 @@
+from resolver.domain_match import ReferenceIndex, align, domain_label, name_tokens
+
+
+def test_number_words_become_digits() -> None:
+    assert name_tokens("City of Twentynine Palms") == ("city", "of", "29", "palms")
+    assert name_tokens("Third Judicial District") == ("3rd", "judicial", "district")
+
+
+def test_domain_label_folds_idn_and_hyphens() -> None:
+    assert domain_label("wilmington-il.gov") == "wilmingtonil"
+    assert domain_label("xn--mller-bckerei-hfb76a.de") == "mullerbackerei"
+
+
+def test_alignment_prefers_the_name_that_spells_the_label() -> None:
+    label = "wmillardmosquitout"
+    good = align(label, name_tokens("West Millard Mosquito Abatement District"), frozenset({"ut", "utah"}))
+    bad = align(label, name_tokens("Millard County"), frozenset({"ut", "utah"}))
+    assert good > 0.75 > 0.5 > bad
+
+
+def test_acronym_and_accents() -> None:
+    assert align("fho", name_tokens("Fundação Hermínio Ometto")) > 0.7
+    assert align("bbc", name_tokens("British Broadcasting Corporation")) > 0.7
+    assert align("bbc", name_tokens("Barclays Bank")) < 0.5
+
+
+def test_index_matches_by_label_region_and_acronym() -> None:
+    index = ReferenceIndex.build(
+        [
+            ("r1", "City of Twentynine Palms", "CA"),
+            ("r2", "City of Wilmington", "IL"),
+            ("r3", "City of Wilmington", "NC"),
+            ("r4", "Madbury Police Department", "NH"),
+            ("r5", "Fundação Hermínio Ometto", "BR"),
+            ("r6", "Town of Wakefield", "NH"),
+        ]
+    )
+    assert index.match("29palms.gov").ref_id == "r1"
+    assert index.match("wilmington-il.gov").ref_id == "r2"
+    assert index.match("wilmingtonnc.gov").ref_id == "r3"
+    assert index.match("madburypolice.gov").ref_id == "r4"
+    assert index.match("fho.edu.br").ref_id == "r5"
+    assert index.match("wakefieldnh.gov").ref_id == "r6"
+    weak = index.match("completely-unrelated.com")
+    assert weak is None or weak.score < 0.5
