@@ -1,0 +1,98 @@
+"""Owner scoring over candidate names, with simple stand-ins for name normalization and fit.
+
+The stand-ins keep these tests about scoring; resolver.names has its own tests.
+"""
+
+import re
+
+from resolver.linking import LinkingParams, score_domain
+from resolver.records import NameKey, OrgCandidate
+
+FORMS = {"gmbh", "ltd", "inc", "ag", "sas"}
+
+
+def normalize(name: str) -> NameKey:
+    words = re.findall(r"\w+", name.lower())
+    form = next((w for w in words if w in FORMS), None)
+    key_words = [w for w in words if w not in FORMS]
+    return NameKey(name, " ".join(key_words), form, "".join(w[0] for w in key_words), tuple(key_words))
+
+
+def fits(key: NameKey, domain: str) -> float:
+    label = re.sub(r"[^a-z0-9]", "", domain.split(".")[0])
+    compact = key.key.replace(" ", "")
+    if compact == label or key.acronym == label:
+        return 1.0
+    return 0.5 if any(t in label for t in key.tokens if len(t) > 3) else 0.0
+
+
+def cand(domain: str, page: str, name: str, signal: str, weight: float) -> OrgCandidate:
+    return OrgCandidate(domain, page, name, signal, weight)
+
+
+def test_legal_name_beats_title_and_ner_decoys() -> None:
+    dom = "acme-widgets.co.uk"
+    cands = [
+        cand(dom, "p1", "Welcome to our shop", "title", 0.5),
+        cand(dom, "p1", "PayPal", "ner_org", 0.35),
+        cand(dom, "p2", "Acme Widgets Ltd", "legal_entity", 0.9),
+        cand(dom, "p1", "Acme Widgets", "copyright", 0.75),
+    ]
+    owner = score_domain(dom, cands, n_pages=2, normalize=normalize, fits=fits)
+    assert owner.status == "linked"
+    assert owner.name == "Acme Widgets Ltd"
+    assert owner.legal_form == "ltd"
+    assert owner.confidence > 0.8
+    assert {e.signal for e in owner.evidence} == {"legal_entity", "copyright"}
+
+
+def test_no_candidates_is_unknown() -> None:
+    owner = score_domain("empty.de", [], n_pages=1, normalize=normalize, fits=fits)
+    assert owner.status == "unknown" and owner.name is None and owner.confidence == 0.0
+
+
+def test_weak_unfitting_name_stays_unknown() -> None:
+    cands = [cand("random-blog.net", "p1", "Google", "ner_org", 0.35)]
+    owner = score_domain("random-blog.net", cands, n_pages=1, normalize=normalize, fits=fits)
+    assert owner.status == "unknown"
+    assert owner.confidence < LinkingParams().min_confidence
+
+
+def test_platform_name_is_not_the_owner_of_a_private_suffix_site() -> None:
+    cands = [cand("alice.github.io", "p1", "GitHub", "copyright", 0.75)]
+    owner = score_domain("alice.github.io", cands, n_pages=1, normalize=normalize, fits=fits, platform="github.io")
+    assert owner.status == "platform"
+
+
+def test_names_on_many_unrelated_domains_are_discounted() -> None:
+    cands = [cand("shop-one.com", "p1", "Stripe Payments", "copyright", 0.75)]
+    alone = score_domain("shop-one.com", cands, n_pages=1, normalize=normalize, fits=fits)
+    common = score_domain(
+        "shop-one.com", cands, n_pages=1, normalize=normalize, fits=fits, name_domain_freq={"stripe payments": 50}
+    )
+    assert common.confidence < alone.confidence / 2
+
+
+def test_acronym_domain_and_close_runner_up_lowers_confidence() -> None:
+    dom = "bbc.co.uk"
+    cands = [cand(dom, "p1", "British Broadcasting Corporation", "og_site_name", 0.7)]
+    alone = score_domain(dom, cands, n_pages=1, normalize=normalize, fits=fits)
+    assert alone.status == "linked" and alone.fit == 1.0
+    rival = [*cands, cand(dom, "p1", "Bright Blue Company", "title", 0.5)]
+    contested = score_domain(dom, rival, n_pages=1, normalize=normalize, fits=fits)
+    assert contested.name == "British Broadcasting Corporation"
+    assert contested.confidence < alone.confidence
+    assert contested.runner_up == "Bright Blue Company"
+
+
+def test_variants_group_into_one_owner() -> None:
+    dom = "acme.de"
+    cands = [
+        cand(dom, "p1", "ACME GmbH", "legal_entity", 0.9),
+        cand(dom, "p2", "Acme", "title", 0.5),
+        cand(dom, "p3", "acme", "og_site_name", 0.7),
+    ]
+    owner = score_domain(dom, cands, n_pages=3, normalize=normalize, fits=fits)
+    assert owner.name == "ACME GmbH"
+    assert set(owner.aliases) == {"Acme", "acme"}
+    assert owner.runner_up is None
