@@ -1,0 +1,180 @@
+"""Domain→org accuracy on real public data in ../shared/eval (skips where it is absent).
+
+    python -m benchmarks.eval_resolve [webstruct] [dotgov] [universities] [--limit N]
+
+- webstruct: real business pages; for each host, does orgmap's owner match the hand-annotated top ORG?
+  Matching rule: strict = the names normalize to the same key (legal form, case, punctuation aside);
+  lenient = rapidfuzz token_set_ratio ≥ 90 between the keys.
+- dotgov / universities: the domains alone (no pages) are linked against a reference list made of the
+  organizations' *names only* (``--orgs``; no domains given), so orgmap must read the owner out of the
+  domain's label. Correct when the linked reference name normalizes to the gold name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from graph.store import Store
+from orgmap.config import load_settings
+from orgmap.pipeline import run
+from resolver.domains import registered_domain
+from resolver.names import normalize_name
+
+
+def eval_dir() -> Path | None:
+    """``$ORGMAP_EVAL_DIR`` or ``../shared/eval`` next to the repository, if present."""
+    env = os.environ.get("ORGMAP_EVAL_DIR")
+    candidates = [Path(env)] if env else []
+    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "eval")
+    return next((c for c in candidates if c.is_dir()), None)
+
+
+def _settings(db: Path, **overrides: object):
+    flat = {"db": str(db), "out_dir": str(db.parent / "out"), "graph.kumu_path": str(db.parent / "out" / "kumu.json")}
+    flat.update(overrides)
+    return load_settings(None, flat, environ={})
+
+
+def _key(name: str) -> str:
+    return normalize_name(name).key if name else ""
+
+
+def webstruct(root: Path, tmp: Path) -> dict[str, object]:
+    """Owner per host on webstruct pages vs the hand-annotated top ORG."""
+    pages = root / "pages" / "webstruct_business_pages.jsonl.gz"
+    gold_rows = list(csv.DictReader((root / "pages" / "webstruct_host_orgs.tsv").open(encoding="utf-8"), delimiter="\t"))
+    src = tmp / "webstruct.jsonl"
+    with gzip.open(pages, "rt", encoding="utf-8") as fh, src.open("w", encoding="utf-8") as out:
+        for line in fh:
+            row = json.loads(line)
+            out.write(json.dumps({"url": row["url"], "html": row["html"]}) + "\n")
+    settings = _settings(tmp / "webstruct.duckdb")
+    t0 = time.perf_counter()
+    run(settings, [str(src)], skip=("classify", "graph", "export"))
+    seconds = time.perf_counter() - t0
+    with Store(settings.db, read_only=True) as store:
+        owners = dict(store.con.execute("select registered_domain, org_name from domain_org").fetchall())
+    strict = lenient = n = 0
+    misses = []
+    for row in gold_rows:
+        gold = (row.get("top_org") or "").strip()
+        if not gold:
+            continue
+        n += 1
+        pred = owners.get(registered_domain(row["host"]) or "", "unknown")
+        gk, pk = _key(gold), _key(pred) if pred != "unknown" else ""
+        if gk and gk == pk:
+            strict += 1
+        if gk and pk and fuzz.token_set_ratio(gk, pk) >= 90:
+            lenient += 1
+        else:
+            misses.append((row["host"], gold, pred))
+    return {
+        "hosts": n,
+        "strict_accuracy": round(strict / n, 3) if n else 0.0,
+        "lenient_accuracy": round(lenient / n, 3) if n else 0.0,
+        "seconds": round(seconds, 1),
+        "misses": misses[:15],
+    }
+
+
+def _reference_run(name: str, tmp: Path, rows: list[tuple[str, str, str, str]], limit: int | None) -> dict[str, object]:
+    """rows: (domain, gold org name, ref id, region). Reference = distinct (ref id, name, region), no domains."""
+    if limit:
+        rows = rows[:limit]
+    ref_csv = tmp / f"{name}_orgs.csv"
+    seen: set[str] = set()
+    with ref_csv.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "name", "aliases", "domains", "country", "class"])
+        for _dom, org, ref_id, region in rows:
+            if ref_id not in seen:
+                seen.add(ref_id)
+                w.writerow([ref_id, org, "", "", region, ""])
+    urls = tmp / f"{name}_domains.txt"
+    urls.write_text("\n".join(d for d, *_ in rows) + "\n", encoding="utf-8")
+    settings = _settings(tmp / f"{name}.duckdb", **{"resolve.orgs_file": str(ref_csv)})
+    t0 = time.perf_counter()
+    run(settings, [str(urls)], skip=("classify", "graph", "export"))
+    seconds = time.perf_counter() - t0
+    with Store(settings.db, read_only=True) as store:
+        owners = dict(store.con.execute("select registered_domain, org_name from domain_org").fetchall())
+    correct = linked = 0
+    misses = []
+    for dom, org, _ref, _region in rows:
+        pred = owners.get(registered_domain(dom) or "", "unknown")
+        if pred != "unknown":
+            linked += 1
+        if _key(pred) == _key(org):
+            correct += 1
+        else:
+            misses.append((dom, org, pred))
+    n = len(rows)
+    return {
+        "domains": n,
+        "accuracy": round(correct / n, 3) if n else 0.0,
+        "precision": round(correct / linked, 3) if linked else 0.0,
+        "coverage": round(linked / n, 3) if n else 0.0,
+        "seconds": round(seconds, 1),
+        "misses": misses[:15],
+    }
+
+
+def dotgov(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
+    """.gov domains linked to their organization names."""
+    rows = []
+    ids: dict[tuple[str, str], str] = {}
+    with (root / "orgs" / "dotgov_domains.csv").open(encoding="utf-8-sig") as fh:
+        for r in csv.DictReader(fh):
+            org = r["Organization name"].strip()
+            ref_id = ids.setdefault((org, r["State"]), f"g{len(ids)}")
+            rows.append((r["Domain name"].strip().lower(), org, ref_id, r["State"]))
+    return _reference_run("dotgov", tmp, rows, limit)
+
+
+def universities(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
+    """University domains linked to university names."""
+    data = json.loads((root / "orgs" / "university_domains.json").read_text(encoding="utf-8"))
+    rows = []
+    for i, u in enumerate(data):
+        for dom in u.get("domains") or []:
+            rows.append((dom.strip().lower(), u["name"].strip(), f"u{i}", u.get("alpha_two_code") or ""))
+    return _reference_run("universities", tmp, rows, limit)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen evaluations and print their figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("which", nargs="*", default=["webstruct", "dotgov", "universities"])
+    parser.add_argument("--limit", type=int, default=None, help="first N domains of dotgov/universities")
+    args = parser.parse_args(argv)
+    root = eval_dir()
+    if root is None:
+        print("skipped: ../shared/eval not found (set ORGMAP_EVAL_DIR to evaluate on real data)")
+        return 0
+    results: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as td:
+        tmp = Path(td)
+        for which in args.which:
+            if which == "webstruct":
+                results[which] = webstruct(root, tmp)
+            elif which == "dotgov":
+                results[which] = dotgov(root, tmp, args.limit)
+            elif which == "universities":
+                results[which] = universities(root, tmp, args.limit)
+            print(json.dumps({which: results[which]}, ensure_ascii=False, indent=1), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""``orgmap eval``: how right the domain→org links and the org clusters are, against ground truth.
+
+Ground truth is either the synthetic generator's ``truth/`` directory (``domains.csv`` + ``orgs.csv``) or a
+CSV with ``registered_domain,org_name`` (optionally ``org_id``) rows.
+
+Matching rule (the same for every report): a predicted owner is correct when its canonical name, or one of
+its aliases, normalizes (``resolver.names.normalize_name``: case, accents, punctuation and legal form aside)
+to the same key as the gold organization's name or one of its gold aliases. A domain whose gold owner is
+empty counts as a false positive when orgmap links it.
+
+Linking: precision = correct links / links made; recall = correct links / gold domains with an owner.
+Clustering: pairwise and B-cubed P/R/F1 over the gold-owned domains, predicted cluster = org_id
+(unlinked domains are singletons), gold cluster = gold org id.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.store import Store
+from resolver.errors import InputError
+from resolver.evaluate import bcubed, pairwise, prf
+from resolver.names import normalize_name
+
+
+@dataclass(frozen=True)
+class GoldOrg:
+    """One organization of the ground truth."""
+
+    org_id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Truth:
+    """Gold owner per registered domain (None: no owner) and gold orgs."""
+
+    domain_org: dict[str, str | None]
+    orgs: dict[str, GoldOrg]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """orgmap's owner for one domain."""
+
+    org_id: str | None
+    names: tuple[str, ...]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class ResolveEval:
+    """Linking and clustering quality."""
+
+    threshold: float
+    precision: float
+    recall: float
+    f1: float
+    n_gold: int
+    n_linked: int
+    n_correct: int
+    pairwise: tuple[float, float, float]
+    bcubed: tuple[float, float, float]
+    curve: list[dict[str, float]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def load_truth(path: str | Path) -> Truth:
+    """Read ground truth: a generator output dir (or its ``truth/``), or a domain→org CSV."""
+    p = Path(path)
+    if p.is_dir():
+        truth_dir = p / "truth" if (p / "truth").is_dir() else p
+        domains_csv, orgs_csv = truth_dir / "domains.csv", truth_dir / "orgs.csv"
+        if not domains_csv.exists() or not orgs_csv.exists():
+            raise InputError(f"{truth_dir} has no domains.csv/orgs.csv: pass the generator's output dir or a CSV")
+        orgs = {}
+        with orgs_csv.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
+                orgs[row["org_id"]] = GoldOrg(row["org_id"], row["name"], aliases)
+        with domains_csv.open(encoding="utf-8") as fh:
+            domain_org = {r["registered_domain"]: (r.get("org_id") or None) for r in csv.DictReader(fh)}
+        return Truth(domain_org, orgs)
+    if not p.exists():
+        raise InputError(f"ground truth {p} not found")
+    orgs: dict[str, GoldOrg] = {}
+    domain_org: dict[str, str | None] = {}
+    with p.open(encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        cols = set(reader.fieldnames or [])
+        dom_col = next((c for c in ("registered_domain", "domain", "Domain name") if c in cols), None)
+        name_col = next((c for c in ("org_name", "name", "Organization name", "org") if c in cols), None)
+        if dom_col is None or name_col is None:
+            raise InputError(f"{p}: need a domain column (registered_domain/domain) and an org_name column")
+        for row in reader:
+            name = (row.get(name_col) or "").strip()
+            org_id = (row.get("org_id") or "").strip() or (normalize_name(name).key if name else "")
+            domain_org[row[dom_col].strip().lower()] = org_id or None
+            if org_id:
+                orgs.setdefault(org_id, GoldOrg(org_id, name))
+    return Truth(domain_org, orgs)
+
+
+def predictions_from_store(store: Store) -> dict[str, Prediction]:
+    """orgmap's owner of every domain, with the org's canonical name and aliases."""
+    rows = store.con.execute(
+        "select d.registered_domain, d.org_id, d.confidence, o.canonical_name, o.aliases "
+        "from domain_org d left join orgs o using (org_id)"
+    ).fetchall()
+    return {
+        dom: Prediction(org_id, tuple([canon, *(aliases or [])]) if canon else (), float(conf or 0.0))
+        for dom, org_id, conf, canon, aliases in rows
+    }
+
+
+def _keys(names: Iterable[str]) -> set[str]:
+    return {k for n in names if n and (k := normalize_name(n).key)}
+
+
+def evaluate_links(truth: Truth, pred: Mapping[str, Prediction], threshold: float) -> ResolveEval:
+    """Linking P/R/F1 at ``threshold``, a curve over thresholds, and clustering metrics."""
+    gold_keys = {oid: _keys((o.name, *o.aliases)) for oid, o in truth.orgs.items()}
+
+    def correct(dom: str, p: Prediction) -> bool:
+        gold = truth.domain_org.get(dom)
+        return bool(gold and gold in gold_keys and _keys(p.names) & gold_keys[gold])
+
+    def at(th: float) -> tuple[int, int, int]:
+        linked = [d for d in truth.domain_org if d in pred and pred[d].org_id and pred[d].confidence >= th]
+        ok = sum(1 for d in linked if correct(d, pred[d]))
+        return ok, len(linked), sum(1 for g in truth.domain_org.values() if g)
+
+    ok, n_linked, n_gold = at(threshold)
+    p, r, f = prf(ok, n_linked - ok, n_gold - ok)
+    curve = []
+    for th in [x / 20 for x in range(0, 20)]:
+        cok, cl, cg = at(th)
+        cp, cr, cf = prf(cok, cl - cok, cg - cok)
+        curve.append({"threshold": th, "precision": cp, "recall": cr, "f1": cf, "linked": cl})
+    gold_clusters = {d: g for d, g in truth.domain_org.items() if g}
+    pred_clusters = {
+        d: (pred[d].org_id if d in pred and pred[d].org_id and pred[d].confidence >= threshold else f"single:{d}")
+        for d in gold_clusters
+    }
+    errors = []
+    for d in sorted(truth.domain_org):
+        gold = truth.domain_org[d]
+        pr = pred.get(d)
+        linked = pr is not None and pr.org_id is not None and pr.confidence >= threshold
+        if (gold and not (linked and correct(d, pr))) or (not gold and linked):
+            errors.append({
+                "domain": d,
+                "gold": truth.orgs[gold].name if gold in truth.orgs else "",
+                "predicted": pr.names[0] if linked and pr.names else "unknown",
+                "confidence": f"{pr.confidence:.2f}" if pr else "",
+            })
+    return ResolveEval(
+        threshold, p, r, f, n_gold, n_linked, ok,
+        pairwise(pred_clusters, gold_clusters), bcubed(pred_clusters, gold_clusters), curve, errors,
+    )
