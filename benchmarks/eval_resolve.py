@@ -52,7 +52,8 @@ def _key(name: str) -> str:
 def webstruct(root: Path, tmp: Path) -> dict[str, object]:
     """Owner per host on webstruct pages vs the hand-annotated top ORG."""
     pages = root / "pages" / "webstruct_business_pages.jsonl.gz"
-    gold_rows = list(csv.DictReader((root / "pages" / "webstruct_host_orgs.tsv").open(encoding="utf-8"), delimiter="\t"))
+    tsv = (root / "pages" / "webstruct_host_orgs.tsv").open(encoding="utf-8")
+    gold_rows = list(csv.DictReader(tsv, delimiter="\t"))
     src = tmp / "webstruct.jsonl"
     with gzip.open(pages, "rt", encoding="utf-8") as fh, src.open("w", encoding="utf-8") as out:
         for line in fh:

@@ -106,7 +106,7 @@ def load_truth(path: str | Path) -> Truth:
 
 
 def predictions_from_store(store: Store) -> dict[str, Prediction]:
-    """orgmap's owner of every domain, with the org's canonical name and aliases."""
+    """The owner orgmap found for every domain, with the org's canonical name and aliases."""
     rows = store.con.execute(
         "select d.registered_domain, d.org_id, d.confidence, o.canonical_name, o.aliases "
         "from domain_org d left join orgs o using (org_id)"
@@ -152,13 +152,24 @@ def evaluate_links(truth: Truth, pred: Mapping[str, Prediction], threshold: floa
         pr = pred.get(d)
         linked = pr is not None and pr.org_id is not None and pr.confidence >= threshold
         if (gold and not (linked and correct(d, pr))) or (not gold and linked):
-            errors.append({
-                "domain": d,
-                "gold": truth.orgs[gold].name if gold in truth.orgs else "",
-                "predicted": pr.names[0] if linked and pr.names else "unknown",
-                "confidence": f"{pr.confidence:.2f}" if pr else "",
-            })
+            errors.append(
+                {
+                    "domain": d,
+                    "gold": truth.orgs[gold].name if gold in truth.orgs else "",
+                    "predicted": pr.names[0] if linked and pr.names else "unknown",
+                    "confidence": f"{pr.confidence:.2f}" if pr else "",
+                }
+            )
     return ResolveEval(
-        threshold, p, r, f, n_gold, n_linked, ok,
-        pairwise(pred_clusters, gold_clusters), bcubed(pred_clusters, gold_clusters), curve, errors,
+        threshold,
+        p,
+        r,
+        f,
+        n_gold,
+        n_linked,
+        ok,
+        pairwise(pred_clusters, gold_clusters),
+        bcubed(pred_clusters, gold_clusters),
+        curve,
+        errors,
     )

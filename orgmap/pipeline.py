@@ -63,6 +63,7 @@ def stage_resolve(store: Store, settings: Settings, run_id: int, progress: Any) 
     return resolve(
         store,
         run_id=run_id,
+        orgs_file=settings.resolve.orgs_file,
         model=settings.ner.model,
         ner=settings.ner.enabled,
         min_confidence=settings.resolve.min_confidence,

@@ -18,12 +18,12 @@ from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
-from resolver.domains import registered_domain
-from resolver.names import looks_like_org_name, name_fits_domain, normalize_name
 
 from graph.store import Store, load_queries
 from resolver import linking
+from resolver.domains import registered_domain
 from resolver.linking import DomainOwner, LinkingParams
+from resolver.names import looks_like_org_name, name_fits_domain, normalize_name
 from resolver.records import NameKey, OrgCandidate
 
 Q = load_queries("orgmap.stages.sql", "resolve.sql")
@@ -75,6 +75,7 @@ def country_of(domain: str) -> str | None:
 # -- NER -----------------------------------------------------------------------------------------
 def run_ner(
     store: Store,
+    extra_known: Sequence[str] = (),
     *,
     run_id: int,
     model: str = "",
@@ -89,7 +90,7 @@ def run_ner(
     if todo.num_rows == 0:
         return 0, 0
     nlp = load_nlp(model)
-    known = [r[0] for r in store.con.execute(Q["known_org_names"]).fetchall()]
+    known = [r[0] for r in store.con.execute(Q["known_org_names"]).fetchall()] + list(extra_known)
     matcher = build_matcher(nlp, known) if known else None
     domains = dict(zip(todo.column("page_id").to_pylist(), todo.column("registered_domain").to_pylist(), strict=True))
     texts = zip(todo.column("page_id").to_pylist(), todo.column("text").to_pylist(), strict=True)
@@ -198,6 +199,126 @@ def apply_redirects(
     return [by_dom[d] for d in sorted(by_dom)], changed
 
 
+# -- reference list (--orgs) ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RefOrg:
+    """One organization of the user's reference list."""
+
+    ref_id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
+    country: str | None = None
+    org_class: str | None = None
+
+
+def load_reference_orgs(path: str) -> list[RefOrg]:
+    """The user's reference list (``--orgs``), read and validated by ``resolver.matching.load_reference``."""
+    from resolver.matching import load_reference
+
+    table = load_reference(path)
+    cols = set(table.column_names)
+
+    def col(*names: str) -> list[Any]:
+        name = next((n for n in names if n in cols), None)
+        return table.column(name).to_pylist() if name else [None] * table.num_rows
+
+    def as_tuple(v: Any) -> tuple[str, ...]:
+        if v is None:
+            return ()
+        if isinstance(v, str):
+            return tuple(x.strip() for x in v.split("|") if x.strip())
+        return tuple(str(x) for x in v if x)
+
+    return [
+        RefOrg(str(i), str(n), as_tuple(a), as_tuple(d), c or None, k or None)
+        for i, n, a, d, c, k in zip(
+            col("ref_id", "id"),
+            col("name"),
+            col("aliases"),
+            col("domains"),
+            col("country"),
+            col("org_class", "class"),
+            strict=True,
+        )
+        if n
+    ]
+
+
+REF_DOMAIN_CONFIDENCE = 0.99
+"""A domain the reference list names for an org is that org's (the user said so)."""
+REF_NAME_CONFIDENCE = 0.9
+"""Floor for a page-derived owner whose name equals a reference name or alias."""
+REF_LABEL_MIN_SCORE = 0.7
+"""Minimum ``resolver.domain_match`` score to link a domain without a page owner by its label alone."""
+
+
+def link_to_reference(
+    owners: Sequence[DomainOwner], refs: Sequence[RefOrg], *, min_label_score: float = REF_LABEL_MIN_SCORE
+) -> tuple[list[DomainOwner], dict[str, str]]:
+    """Link domains to reference orgs before new orgs are made; returns (owners, domain → ref_id).
+
+    In order of strength: the reference lists the domain; the page-derived owner's name (or an alias) has
+    the same key as a reference name or alias; the domain's label spells a reference name
+    (``resolver.domain_match``) when the pages named no owner.
+    """
+    from resolver.domain_match import ReferenceIndex
+
+    by_domain: dict[str, RefOrg] = {}
+    by_key: dict[str, RefOrg] = {}
+    for ref in refs:
+        for dom in ref.domains:
+            reg = registered_domain(dom)
+            if reg:
+                by_domain.setdefault(reg, ref)
+        for name in (ref.name, *ref.aliases):
+            key = _normalize(name).key
+            if key:
+                by_key.setdefault(key, ref)
+    index = ReferenceIndex.build((r.ref_id, n, r.country) for r in refs for n in (r.name, *r.aliases) if n)
+    ref_by_id = {r.ref_id: r for r in refs}
+    out: list[DomainOwner] = []
+    links: dict[str, str] = {}
+    for o in owners:
+        dom = o.registered_domain
+        ref, conf, why = None, 0.0, ""
+        if dom in by_domain:
+            ref, conf, why = by_domain[dom], REF_DOMAIN_CONFIDENCE, "reference list names this domain"
+        elif o.status == "linked" and o.name:
+            for name in (o.name, *o.aliases):
+                hit = by_key.get(_normalize(name).key)
+                if hit:
+                    ref, conf, why = hit, max(o.confidence, REF_NAME_CONFIDENCE), f"page name {name!r} is in the list"
+                    break
+        if ref is None and o.status != "linked":
+            match = index.match(dom, min_score=min_label_score)
+            if match is not None:
+                ref, conf = ref_by_id[match.ref_id], match.score
+                why = f"domain label spells {match.name!r} (score {match.score:.2f})"
+        if ref is None:
+            out.append(o)
+            continue
+        links[dom] = ref.ref_id
+        ev = linking.Evidence("reference", ref.name, "", 1.0, why)
+        out.append(
+            DomainOwner(
+                registered_domain=dom,
+                status="linked",
+                name=ref.name,
+                key=_normalize(ref.name).key,
+                legal_form=_normalize(ref.name).legal_form,
+                confidence=round(min(1.0, conf), 4),
+                fit=o.fit,
+                aliases=tuple(sorted({*(ref.aliases), *((o.name,) if o.name else ()), *o.aliases} - {ref.name})),
+                evidence=(ev, *o.evidence),
+                runner_up=o.runner_up,
+                runner_up_score=o.runner_up_score,
+                signal_kinds=("reference", *o.signal_kinds),
+            )
+        )
+    return out, links
+
+
 # -- organizations across domains ------------------------------------------------------------------
 def _org_id(key: str, country: str | None) -> str:
     digest = hashlib.sha1(f"{key}|{country or ''}".encode()).hexdigest()[:12]
@@ -256,7 +377,12 @@ def hard_links_from_store(store: Store) -> list[tuple[str, str, str]]:
 
 
 def build_orgs(
-    store: Store, owners: Sequence[DomainOwner], clusters: Mapping[str, str], *, run_id: int
+    store: Store,
+    owners: Sequence[DomainOwner],
+    clusters: Mapping[str, str],
+    *,
+    run_id: int,
+    refs: Mapping[str, RefOrg] | None = None,
 ) -> tuple[pa.Table, pa.Table, dict[str, str]]:
     """Turn clusters into org rows with stable ids; returns (orgs, new org keys, domain → org_id)."""
     existing = {
@@ -280,7 +406,11 @@ def build_orgs(
         country = countries.most_common(1)[0][0] if countries else None
         keyed = [(o.key or "", country_of(o.registered_domain) or "") for o in group]
         prior = Counter(existing[k] for k in keyed if k in existing)
-        if prior:
+        ref = (refs or {}).get(cluster_id[4:]) if cluster_id.startswith("ref:") else None
+        if ref is not None:
+            org_id = _org_id(f"ref|{ref.ref_id}", None)
+            country = ref.country or country
+        elif prior:
             org_id = sorted(prior.items(), key=lambda t: (-t[1], t[0]))[0][0]
         else:
             org_id = _org_id(group[0].key or "", country)
@@ -290,7 +420,7 @@ def build_orgs(
         surfaces = Counter()
         for o in group:
             surfaces[o.name] += o.confidence + (0.5 if o.legal_form else 0.0)
-        canonical = sorted(surfaces.items(), key=lambda t: (-t[1], t[0]))[0][0]
+        canonical = ref.name if ref else sorted(surfaces.items(), key=lambda t: (-t[1], t[0]))[0][0]
         aliases = sorted({a for o in group for a in (o.name or "", *o.aliases)} - {canonical, ""})
         forms = Counter(o.legal_form for o in group if o.legal_form)
         doms = sorted(o.registered_domain for o in group)
@@ -304,11 +434,11 @@ def build_orgs(
         org_rows["aliases"].append(aliases[:50])
         org_rows["domains"].append(doms)
         org_rows["n_domains"].append(len(doms))
-        org_rows["source"].append("crawl")
-        org_rows["reference_id"].append(None)
+        org_rows["source"].append("reference" if ref else "crawl")
+        org_rows["reference_id"].append(ref.ref_id if ref else None)
         org_rows["first_seen"].append(min(firsts) if firsts else None)
         org_rows["last_seen"].append(max(lasts) if lasts else None)
-        for k in sorted(set(keyed)):
+        for k in sorted(set(keyed)) if ref is None else ():
             if k not in existing:
                 key_rows["name_key"].append(k[0])
                 key_rows["country"].append(k[1])
@@ -392,6 +522,7 @@ def resolve(
     store: Store,
     *,
     run_id: int,
+    orgs_file: str = "",
     model: str = "",
     ner: bool = True,
     min_confidence: float = 0.5,
@@ -403,9 +534,11 @@ def resolve(
     """Run NER, link every domain to its owner, cluster owners into orgs, and write the results."""
     t0 = time.perf_counter()
     pages_ner = mentions = 0
+    refs = load_reference_orgs(orgs_file) if orgs_file else []
     if ner:
         pages_ner, mentions = run_ner(
             store,
+            [n for r in refs for n in (r.name, *r.aliases)],
             run_id=run_id,
             model=model,
             batch_size=ner_batch_size,
@@ -415,8 +548,14 @@ def resolve(
     owners = link_domains(store, LinkingParams(min_confidence=min_confidence))
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
     owners, via_redirect = apply_redirects(owners, redirects)
-    clusters = cluster_owners(owners, hard_links_from_store(store), match_threshold)
-    orgs, new_keys, domain_to_org = build_orgs(store, owners, clusters, run_id=run_id)
+    ref_links: dict[str, str] = {}
+    if refs:
+        owners, ref_links = link_to_reference(owners, refs)
+    clusters = cluster_owners(
+        [o for o in owners if o.registered_domain not in ref_links], hard_links_from_store(store), match_threshold
+    )
+    clusters.update({dom: f"ref:{ref_id}" for dom, ref_id in ref_links.items()})
+    orgs, new_keys, domain_to_org = build_orgs(store, owners, clusters, run_id=run_id, refs={r.ref_id: r for r in refs})
     canonical = (
         dict(zip(orgs.column("org_id").to_pylist(), orgs.column("canonical_name").to_pylist(), strict=True))
         if orgs.num_rows
