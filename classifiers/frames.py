@@ -1,0 +1,87 @@
+"""The frame each target is classified from: one row per item, fixed column names and types.
+
+Labeling functions, the label model and the end model all read this frame, so a frame built from
+DuckDB (``orgmap.stages.classify``), from a test, or from a user's own DataFrame behaves the same.
+:func:`prepare` fills missing columns with neutral values (``""``, ``0``, ``False``) and never leaves
+NaN in a string column (pandas 3 turns missing strings into NaN, which ``in``/regex would trip on).
+
+List-valued inputs are joined into strings so that vectorized rules can use plain string operations:
+``jsonld`` is ``"|newsarticle|organization|"`` (lower case, bars around every type), ``link_domains``
+and ``legal_forms`` are space-separated, ``suffix`` may hold several suffixes (orgs) separated by spaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+STRING_COLUMNS = (
+    "item_id",
+    "registered_domain",
+    "suffix",
+    "domain_label",
+    "url",
+    "title",
+    "description",
+    "text",
+    "lang",
+    "og_type",
+    "jsonld",
+    "legal_forms",
+    "link_domains",
+    "name",
+    "legal_form",
+    "pages_top",
+    "domains_top",
+    "class_dist",
+)
+NUMERIC_COLUMNS = (
+    "n_links_internal",
+    "n_links_external",
+    "n_words",
+    "n_ent_org",
+    "n_ent_gpe",
+    "n_ent_money",
+    "n_pages",
+    "n_domains",
+    "pages_top_share",
+    "domains_top_share",
+)
+BOOL_COLUMNS = ("is_legal_page", "is_about_page")
+
+
+def jsonld_string(types: Iterable[str] | None) -> str:
+    """``["NewsArticle", "Organization"]`` → ``"|newsarticle|organization|"`` ("" when empty)."""
+    vals = [t.strip().lower() for t in (types or ()) if t and t.strip()]
+    return "|" + "|".join(vals) + "|" if vals else ""
+
+
+def prepare(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every known column present, typed, and free of NaN/None.
+
+    String columns become ``object`` dtype holding Python ``str``: the vectorized and the row-wise
+    (Snorkel) appliers then see exactly the same values.
+    """
+    out = df.copy()
+    n = len(out)
+    for col in STRING_COLUMNS:
+        if col not in out.columns:
+            out[col] = np.full(n, "", dtype=object)
+            continue
+        values = out[col].to_numpy(dtype=object, na_value=None) if hasattr(out[col], "to_numpy") else out[col]
+        out[col] = np.array([_as_str(v) for v in values], dtype=object)
+    for col in NUMERIC_COLUMNS:
+        out[col] = pd.to_numeric(out[col], errors="coerce").fillna(0).astype(float) if col in out.columns else 0.0
+    for col in BOOL_COLUMNS:
+        out[col] = out[col].fillna(False).astype(bool) if col in out.columns else False
+    return out.reset_index(drop=True)
+
+
+def _as_str(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, list | tuple | np.ndarray):
+        return " ".join(str(v) for v in value if v is not None)
+    return str(value)
