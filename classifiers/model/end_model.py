@@ -1,0 +1,242 @@
+"""The discriminative end model: hashed text + structured features → logistic regression.
+
+Trained on the label model's probabilistic labels (rows no LF covers are left out; each row weighted by
+the label model's confidence), it labels *every* row, including those no LF covers, because it
+generalizes from all the words, domain character n-grams and structured tokens, not just the rules.
+
+Features come in three hashed blocks, each TF-IDF weighted and L2-normalized on its own so no block
+drowns the others: words and bigrams of title/description/text/URL; character 3-5-grams of the domain
+label (``shopnow`` → ``sho``, ``hop``...); structured tokens (suffix, og:type, JSON-LD types, legal forms,
+link domains, language, count bins, the class mix of a domain's pages). Hashing makes the featurizer
+stateless, so the whole model is a few arrays: it is saved as compressed JSON with a sha256 (no pickle).
+
+Example::
+
+    model = EndModel.fit(frame, y, sample_weight=conf, classes=tax.classes("page"))
+    probs = model.predict_proba(frame)
+    blob = model.to_bytes(); EndModel.from_bytes(blob)
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from resolver.errors import InputError
+
+FORMAT = "orgmap-end-model/1"
+_BLOCKS = {
+    "words": {"bits": 17},
+    "domain": {"bits": 14},
+    "struct": {"bits": 14},
+}
+
+
+@dataclass
+class EndModel:
+    """A trained end model; arrays only, so it round-trips through JSON exactly."""
+
+    target: str
+    classes: tuple[str, ...]
+    idf: dict[str, np.ndarray]
+    """Per feature block, the inverse document frequency learned at training time."""
+    coef: np.ndarray
+    """classes × features (float32)."""
+    intercept: np.ndarray
+    config: dict[str, Any] = field(default_factory=dict)
+    """Featurizer settings (hash sizes, max text chars) and training settings (C)."""
+
+    # -- training ----------------------------------------------------------------------------------
+    @classmethod
+    def fit(
+        cls,
+        frame: pd.DataFrame,
+        y: np.ndarray,
+        *,
+        classes: tuple[str, ...],
+        target: str = "page",
+        sample_weight: np.ndarray | None = None,
+        C: float = 4.0,
+        max_text_chars: int = 3000,
+        max_iter: int = 300,
+    ) -> EndModel:
+        """Train on the rows of a prepared ``frame`` with class indices ``y`` (no ABSTAIN rows)."""
+        y = np.asarray(y)
+        if len(y) != len(frame):
+            raise InputError(f"{len(frame)} rows but {len(y)} labels")
+        if len(np.unique(y)) < 2:
+            raise InputError(
+                "the end model needs training rows of at least two classes; do your labeling functions cover "
+                "the data? Check `orgmap lf report`."
+            )
+        config = {"max_text_chars": max_text_chars, "C": C, "blocks": _BLOCKS}
+        raw = _raw_blocks(frame, config)
+        idf = {}
+        for name, X in raw.items():
+            df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float64)
+            idf[name] = (np.log((1 + X.shape[0]) / (1 + df)) + 1.0).astype(np.float32)
+        X = _weight(raw, idf)
+        lr = LogisticRegression(C=C, max_iter=max_iter, tol=1e-3)
+        lr.fit(X, y, sample_weight=sample_weight)
+        coef = np.zeros((len(classes), X.shape[1]), dtype=np.float32)
+        intercept = np.full(len(classes), -1e4, dtype=np.float32)
+        present = lr.classes_.astype(int)
+        if len(present) == 2 and lr.coef_.shape[0] == 1:  # binary: sklearn keeps one row
+            coef[present[1]], intercept[present[1]] = lr.coef_[0], lr.intercept_[0]
+            coef[present[0]], intercept[present[0]] = 0.0, 0.0
+        else:
+            coef[present], intercept[present] = lr.coef_, lr.intercept_
+        return cls(target, tuple(classes), idf, coef, intercept, config)
+
+    # -- prediction --------------------------------------------------------------------------------
+    def predict_proba(self, frame: pd.DataFrame, batch_size: int = 50_000) -> np.ndarray:
+        """Class probabilities (rows × classes) for every row of a prepared frame."""
+        out = np.empty((len(frame), len(self.classes)), dtype=np.float64)
+        for start in range(0, len(frame), batch_size):
+            part = frame.iloc[start : start + batch_size]
+            X = _weight(_raw_blocks(part, self.config), self.idf)
+            z = np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
+            z -= z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            out[start : start + len(part)] = e / e.sum(axis=1, keepdims=True)
+        return out
+
+    # -- artifact ----------------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        """The model as zlib-compressed JSON (arrays base64 float32): portable, no code execution on load."""
+        doc = {
+            "format": FORMAT,
+            "target": self.target,
+            "classes": list(self.classes),
+            "config": self.config,
+            "idf": {k: _b64(v) for k, v in self.idf.items()},
+            "coef_shape": list(self.coef.shape),
+            "coef": _b64(self.coef),
+            "intercept": _b64(self.intercept),
+        }
+        return zlib.compress(json.dumps(doc).encode("utf-8"), 6)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes, sha256: str | None = None) -> EndModel:
+        """Load an artifact written by :meth:`to_bytes`, checking its checksum when given."""
+        if sha256 is not None and hashlib.sha256(blob).hexdigest() != sha256:
+            raise InputError("model artifact checksum mismatch: the stored model is corrupt; run `orgmap train` again")
+        doc = json.loads(zlib.decompress(blob))
+        if doc.get("format") != FORMAT:
+            raise InputError(f"unknown model format {doc.get('format')!r}; this orgmap reads {FORMAT}")
+        coef = _unb64(doc["coef"]).reshape(doc["coef_shape"])
+        return cls(
+            doc["target"],
+            tuple(doc["classes"]),
+            {k: _unb64(v) for k, v in doc["idf"].items()},
+            coef,
+            _unb64(doc["intercept"]),
+            doc["config"],
+        )
+
+
+def sha256(blob: bytes) -> str:
+    """Hex sha256 of an artifact."""
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _b64(a: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
+
+
+def _unb64(s: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(s), dtype="<f4").copy()
+
+
+def _vectorizers(config: dict[str, Any]) -> dict[str, HashingVectorizer]:
+    bits = {k: v["bits"] for k, v in config["blocks"].items()}
+    common = {"alternate_sign": False, "norm": None, "dtype": np.float32}
+    return {
+        "words": HashingVectorizer(n_features=2 ** bits["words"], ngram_range=(1, 2), lowercase=True, **common),
+        "domain": HashingVectorizer(n_features=2 ** bits["domain"], analyzer="char_wb", ngram_range=(3, 5), **common),
+        "struct": HashingVectorizer(n_features=2 ** bits["struct"], analyzer=str.split, lowercase=False, **common),
+    }
+
+
+def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any]) -> dict[str, sp.csr_matrix]:
+    n = int(config["max_text_chars"])
+    cols = (frame["title"], frame["description"], frame["text"], _url_words(frame["url"]))
+    words = [f"{t} {t} {d} {x[:n]} {u}" for t, d, x, u in zip(*cols, strict=True)]
+    if "name" in frame.columns:
+        words = [f"{nm} {nm} {w}" if nm else w for nm, w in zip(frame["name"], words, strict=True)]
+    domains = [dl.replace("-", " ").replace(".", " ") for dl in frame["domain_label"]]
+    struct = _struct_tokens(frame)
+    vec = _vectorizers(config)
+    return {
+        "words": vec["words"].transform(words).tocsr(),
+        "domain": vec["domain"].transform(domains).tocsr(),
+        "struct": vec["struct"].transform(struct).tocsr(),
+    }
+
+
+def _weight(raw: dict[str, sp.csr_matrix], idf: dict[str, np.ndarray]) -> sp.csr_matrix:
+    blocks = []
+    for name, X in raw.items():
+        X = X.copy()
+        X.data = np.log1p(X.data)
+        X = X @ sp.diags(idf[name])
+        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        blocks.append(sp.diags(1.0 / norms) @ X)
+    return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def _url_words(urls: pd.Series) -> list[str]:
+    out = []
+    for u in urls:
+        path = u.split("://", 1)[-1].split("/", 1)[1] if "/" in u.split("://", 1)[-1] else ""
+        out.append(" ".join(p for p in path.replace("-", "/").replace("_", "/").replace(".", "/").split("/") if p))
+    return out
+
+
+def _bin(v: float) -> int:
+    return 0 if v <= 0 else min(int(math.log2(v)) + 1, 12)
+
+
+def _struct_tokens(frame: pd.DataFrame) -> list[str]:
+    cols = {c: frame[c].tolist() for c in frame.columns}
+    n = len(frame)
+    out = []
+    for i in range(n):
+        toks = [f"sfx={s}" for s in cols["suffix"][i].lower().split()]
+        toks += [f"sfx1={s.rsplit('.', 1)[-1]}" for s in cols["suffix"][i].lower().split()]
+        if cols["og_type"][i]:
+            toks.append(f"og={cols['og_type'][i].lower()}")
+        toks += [f"ld={t}" for t in cols["jsonld"][i].strip("|").split("|") if t]
+        toks += [f"lf={t.lower()}" for t in cols["legal_forms"][i].split()]
+        if cols["legal_form"][i]:
+            toks.append(f"lform={cols['legal_form'][i].lower()}")
+        toks += [f"ln={d}" for d in cols["link_domains"][i].lower().split()[:50]]
+        if cols["lang"][i]:
+            toks.append(f"lang={cols['lang'][i]}")
+        for c in ("n_words", "n_links_internal", "n_links_external", "n_ent_org", "n_ent_gpe", "n_ent_money"):
+            toks.append(f"{c}={_bin(cols[c][i])}")
+        if cols["is_legal_page"][i]:
+            toks.append("legal_page")
+        if cols["is_about_page"][i]:
+            toks.append("about_page")
+        for key in ("pages_top", "domains_top"):
+            if cols[key][i]:
+                toks.append(f"{key}={cols[key][i]}")
+        for part in cols["class_dist"][i].split():
+            cls_, _, share = part.partition(":")
+            reps = int(round(float(share or 0) * 4))
+            toks += [f"dist={cls_}"] * reps
+        out.append(" ".join(toks) or "empty")
+    return out

@@ -1,0 +1,146 @@
+"""The model registry: every trained model is a version in the ``models`` table of the DuckDB store.
+
+A version keeps its config, LF set, training data window, metrics and artifact (compressed JSON in the
+database, with a sha256 verified on load). One version per target is ``promoted``: the one classify uses.
+:func:`promote_if_better` is the gate a user runs in CI before deploying a retrained model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from classifiers.model.end_model import EndModel, sha256
+from resolver.errors import InputError
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One registered model version (without its artifact)."""
+
+    version: str
+    target: str
+    created_at: dt.datetime
+    status: str
+    metrics: dict[str, Any]
+    sha256: str
+    note: str | None
+
+
+def register(
+    con: duckdb.DuckDBPyConnection,
+    model: EndModel,
+    *,
+    config: Mapping[str, Any],
+    lf_set: list[dict[str, Any]],
+    data_window: Mapping[str, Any],
+    metrics: Mapping[str, Any],
+    run_id: int | None = None,
+    status: str = "candidate",
+) -> str:
+    """Store ``model`` as a new version of its target; returns the version id (``page-v3``)."""
+    blob = model.to_bytes()
+    row = con.execute("select count(*) from models where target = ?", [model.target]).fetchone()
+    version = f"{model.target}-v{int(row[0]) + 1 if row else 1}"
+    con.execute(
+        "insert into models (version, target, created_at, status, config, lf_set, data_window, metrics,"
+        " artifact, sha256, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            version,
+            model.target,
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            status,
+            json.dumps(dict(config), default=str),
+            json.dumps(lf_set),
+            json.dumps(dict(data_window), default=str),
+            json.dumps(dict(metrics), default=_json_default),
+            blob,
+            sha256(blob),
+            run_id,
+        ],
+    ).fetchall()
+    if status == "promoted":
+        promote(con, version)
+    return version
+
+
+def load(con: duckdb.DuckDBPyConnection, version: str) -> EndModel:
+    """The model of ``version``, checksum verified."""
+    row = con.execute("select artifact, sha256, artifact_path from models where version = ?", [version]).fetchone()
+    if row is None:
+        raise InputError(f"no model version {version!r}; see `orgmap model list`")
+    blob = row[0]
+    if blob is None and row[2]:
+        with open(row[2], "rb") as fh:
+            blob = fh.read()
+    return EndModel.from_bytes(bytes(blob), row[1])
+
+
+def promoted(con: duckdb.DuckDBPyConnection, target: str) -> str | None:
+    """The promoted version of ``target``, if any."""
+    row = con.execute(
+        "select version from models where target = ? and status = 'promoted' order by created_at desc limit 1",
+        [target],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def promote(con: duckdb.DuckDBPyConnection, version: str, note: str | None = None) -> None:
+    """Make ``version`` the one its target uses; the previous one is retired (``model use`` rolls back)."""
+    row = con.execute("select target from models where version = ?", [version]).fetchone()
+    if row is None:
+        raise InputError(f"no model version {version!r}; see `orgmap model list`")
+    con.execute(
+        "update models set status = 'retired' where target = ? and status = 'promoted' and version <> ?",
+        [row[0], version],
+    ).fetchall()
+    con.execute(
+        "update models set status = 'promoted', note = coalesce(?, note) where version = ?", [note, version]
+    ).fetchall()
+
+
+def set_note(con: duckdb.DuckDBPyConnection, version: str, note: str) -> None:
+    """Record why a version was (not) promoted."""
+    con.execute("update models set note = ? where version = ?", [note, version]).fetchall()
+
+
+def list_models(con: duckdb.DuckDBPyConnection, target: str | None = None) -> list[ModelInfo]:
+    """Every version, newest first."""
+    rows = con.execute(
+        "select version, target, created_at, status, metrics, sha256, note from models"
+        " where ? is null or target = ? order by created_at desc, version desc",
+        [target, target],
+    ).fetchall()
+    return [ModelInfo(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6]) for r in rows]
+
+
+def metrics_of(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, Any]:
+    """The stored metrics of ``version``."""
+    row = con.execute("select metrics from models where version = ?", [version]).fetchone()
+    return json.loads(row[0]) if row and row[0] else {}
+
+
+def is_not_worse(candidate: Mapping[str, Any], current: Mapping[str, Any], tolerance: float = 0.0) -> tuple[bool, str]:
+    """Compare gold macro-F1 of two metric dicts: the promotion gate, with its reason."""
+    new = (candidate.get("gold") or {}).get("macro_f1")
+    old = (current.get("gold") or {}).get("macro_f1")
+    if new is None:
+        return False, "no gold labels to evaluate the candidate on"
+    if old is None:
+        return True, f"current model has no gold metrics; candidate macro-F1 {new:.3f}"
+    if new + tolerance >= old:
+        return True, f"macro-F1 {new:.3f} >= current {old:.3f} - {tolerance}"
+    return False, f"macro-F1 {new:.3f} < current {old:.3f} - {tolerance}"
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "to_dict"):
+        return o.to_dict()
+    if hasattr(o, "item"):
+        return o.item()
+    return str(o)
