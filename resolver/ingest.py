@@ -1,0 +1,461 @@
+"""From raw records to page rows: decoding, size and content checks, normalization, keys, title, language.
+
+Why separate from the readers (``resolver.readers``): a page fetched by ``orgmap fetch`` and a page read
+from a WARC go through the same checks and get the same keys, so the fetcher calls
+:func:`prepare_record` too. Everything here is a pure function of one record (or one batch): no store,
+no settings object.
+
+Decoding, in order (bytes only; text that a reader already decoded is taken as is):
+
+1. a byte-order mark wins (UTF-8/16/32), as in browsers;
+2. NUL bytes or a non-text Content-Type → ``binary``;
+3. the declared charset (HTTP header, input column), then ``<meta charset>``, then UTF-8 — each strict;
+4. charset-normalizer's best guess; nothing plausible → ``undecodable``.
+
+``latin-1``/``ascii`` labels decode as windows-1252, as the WHATWG encoding standard prescribes.
+
+Keys: ``content_hash = sha1(UTF-8 of the decoded content)``, ``page_id = sha1(url_norm + "\\n" +
+content_hash)[:24]`` — the same page read twice gets the same id, so re-ingesting stores nothing new.
+
+Example::
+
+    item = prepare_record(RawRecord("crawl.jsonl", 0, "https://Example.com/", b"<title>Hi</title>..."))
+    item.page_id, item.registered_domain, item.title
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import email.utils
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import charset_normalizer
+import py3langid
+import pyarrow as pa
+from selectolax.lexbor import LexborHTMLParser
+
+from resolver.domains import normalize_url
+from resolver.errors import InvalidURLError
+from resolver.records import IngestProblem, RawRecord
+
+__all__ = [
+    "Decoded",
+    "IngestBatch",
+    "PreparedPage",
+    "PreparedRedirect",
+    "batch_tables",
+    "clean_text",
+    "decode_content",
+    "make_page_id",
+    "parse_timestamp",
+    "prepare_record",
+]
+
+SKIP_REASONS = ("no_url", "bad_url", "binary", "undecodable", "too_large", "empty", "bad_record", "corrupt_file")
+"""Reasons a record is skipped (``ingest_errors.reason``); stable, for grouping."""
+
+_TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/json", "application/ld+json")
+_SNIFF_BYTES = 4096
+_LANG_SAMPLE = 1000
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+_META_CHARSET = re.compile(
+    rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)",
+    re.I,
+)
+_WHATWG_ALIASES = {"latin_1": "cp1252", "iso8859_1": "cp1252", "ascii": "cp1252", "iso8859_9": "cp1254"}
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class _Skip(Exception):
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Content as text, and the charset it was decoded with (``None`` when a reader handed over text)."""
+
+    text: str
+    encoding: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPage:
+    """One page ready to store: the columns of ``pages`` that do not depend on the run."""
+
+    page_id: str
+    url: str
+    url_norm: str
+    host: str
+    registered_domain: str
+    fetched_at: dt.datetime | None
+    content_hash: str | None
+    has_content: bool
+    source: str
+    source_file: str
+    record_no: int | None
+    html: str | None
+    """Decoded HTML (the stage compresses it into ``html_z``)."""
+    text: str | None
+    """Plain text, when the input was text rather than HTML."""
+    title: str | None
+    lang: str | None
+    encoding: str | None
+    status: int | None
+    content_type: str | None
+    n_bytes: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRedirect:
+    """A redirect seen in the input (a WARC 3xx, a fetcher's chain): ownership evidence across domains."""
+
+    from_url: str
+    to_url: str
+    from_domain: str
+    to_domain: str
+    status: int | None
+    source: str
+    seen_at: dt.datetime | None
+
+
+def make_page_id(url_norm: str, content_hash: str | None) -> str:
+    """The page key: one id per (normalized URL, content) pair; URL-only rows hash an empty content."""
+    return hashlib.sha1(f"{url_norm}\n{content_hash or ''}".encode()).hexdigest()[:24]
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except (LookupError, ValueError):
+        return None
+    return _WHATWG_ALIASES.get(name.replace("-", "_"), name)
+
+
+def _is_text_type(content_type: str | None) -> bool:
+    if not content_type:
+        return True
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return not mime or mime.startswith(_TEXT_TYPES) or mime.endswith(("+xml", "+json"))
+
+
+def decode_content(content: bytes | str, *, declared: str | None = None, content_type: str | None = None) -> Decoded:
+    """Bytes → text following the order in the module docstring; raises ``_Skip`` (binary/undecodable).
+
+    Example::
+
+        >>> decode_content("café".encode("cp1252")).text
+        'café'
+    """
+    if not _is_text_type(content_type):
+        raise _Skip("binary", f"content type {content_type.split(';')[0].strip()}" if content_type else "")
+    if isinstance(content, str):
+        if "\x00" in content[:_SNIFF_BYTES]:
+            raise _Skip("binary", "NUL characters in content")
+        return Decoded(content, None)
+    data = bytes(content)
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(codec), codec.removesuffix("-sig"))
+            except UnicodeDecodeError:
+                raise _Skip("undecodable", f"invalid {codec} after byte-order mark") from None
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head:
+        raise _Skip("binary", "NUL bytes in content")
+    tried: list[str] = []
+    meta = _META_CHARSET.search(head)
+    for candidate in (_codec(declared), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"):
+        if not candidate or candidate in tried or candidate.startswith(("utf-16", "utf-32")):
+            continue  # a <meta> saying UTF-16 in an ASCII-compatible document is wrong by definition
+        tried.append(candidate)
+        try:
+            text = data.decode(candidate)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return Decoded(_check_text(text), candidate)
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise _Skip("undecodable", f"not valid {' / '.join(tried)}, and no charset fits")
+    return Decoded(_check_text(str(best)), _codec(best.encoding) or best.encoding)
+
+
+def _check_text(text: str) -> str:
+    sample = text[:_SNIFF_BYTES]
+    if sample and len(_CONTROL.findall(sample)) > 0.05 * len(sample):
+        raise _Skip("binary", "control characters in content")
+    if sample.count("\ufffd") > 0.1 * len(sample) + 2:
+        raise _Skip("undecodable", "mostly replacement characters")
+    return text
+
+
+def parse_timestamp(value: str | None) -> dt.datetime | None:
+    """ISO 8601, RFC 2822 (HTTP dates), 14-digit Wayback stamps or epoch seconds/ms → naive UTC; else None."""
+    if not value:
+        return None
+    s = value.strip()
+    parsed: dt.datetime | None = None
+    try:
+        if re.fullmatch(r"\d{14}", s):
+            parsed = dt.datetime.strptime(s, "%Y%m%d%H%M%S")
+        elif re.fullmatch(r"\d{9,13}(\.\d+)?", s):
+            num = float(s)
+            parsed = dt.datetime.fromtimestamp(num / 1000 if num > 1e11 else num, dt.UTC)
+        else:
+            try:
+                parsed = dt.datetime.fromisoformat(s.replace(" UTC", "+00:00"))
+            except ValueError:
+                parsed = email.utils.parsedate_to_datetime(s)
+    except (ValueError, TypeError, OverflowError, OSError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    if not 1990 <= parsed.year <= 2200:
+        return None
+    return parsed
+
+
+def _title_and_lang(html: str) -> tuple[str | None, str | None]:
+    tree = LexborHTMLParser(html)
+    node = tree.css_first("title")
+    title = " ".join(node.text().split())[:500] if node is not None else None
+    lang_attr = None
+    root = tree.css_first("html")
+    if root is not None:
+        lang_attr = (root.attributes.get("lang") or "").strip().lower()[:2] or None
+    tree.strip_tags(["script", "style", "noscript", "template", "svg"])
+    body = tree.body
+    sample = body.text(separator=" ", strip=True)[: _LANG_SAMPLE * 2] if body is not None else ""
+    return title or None, _language(" ".join(sample.split())[:_LANG_SAMPLE], lang_attr)
+
+
+def _language(sample: str, hint: str | None = None) -> str | None:
+    """py3langid on a text sample; the page's own ``lang`` attribute only when the text is too short."""
+    if len(sample) >= 200 or (len(sample) >= 30 and not hint):
+        return str(py3langid.classify(sample)[0])
+    return hint if hint and hint.isalpha() else None
+
+
+def prepare_record(
+    rec: RawRecord, *, source: str, max_bytes: int = 5_000_000
+) -> PreparedPage | PreparedRedirect | IngestProblem:
+    """Check, decode and key one record; per-record failures come back as an ``IngestProblem`` value.
+
+    ``source`` names the input kind stored in ``pages.source`` (``jsonl``, ``warc``, ``fetch``, ...).
+    A record whose ``content`` is None and whose ``content_kind`` is ``url`` is a page to fetch later
+    (``has_content`` false); any other record with no content is ``empty``.
+    """
+    if not rec.url or not rec.url.strip():
+        return IngestProblem(rec.source_file, rec.record_no, "no_url", "record has no URL", None)
+    try:
+        norm = normalize_url(rec.url)
+    except InvalidURLError as exc:
+        return IngestProblem(rec.source_file, rec.record_no, "bad_url", exc.reason, rec.url[:2000])
+    fetched_at = parse_timestamp(rec.fetched_at)
+    if rec.redirect_to is not None:
+        try:
+            target = normalize_url(rec.redirect_to)
+        except InvalidURLError as exc:
+            return IngestProblem(rec.source_file, rec.record_no, "bad_url", f"redirect target: {exc.reason}", rec.url)
+        return PreparedRedirect(
+            norm.url,
+            target.url,
+            norm.parts.registered_domain,
+            target.parts.registered_domain,
+            rec.status,
+            source,
+            fetched_at,
+        )
+    parts = norm.parts
+    if rec.content is None and rec.content_kind == "url":
+        return PreparedPage(
+            make_page_id(norm.url, None), rec.url, norm.url, parts.host, parts.registered_domain, fetched_at,
+            None, False, source, rec.source_file, rec.record_no, None, None, None, None, None, rec.status,
+            rec.content_type, None,
+        )  # fmt: skip
+    content = rec.content if rec.content is not None else b""
+    n_bytes = len(content) if isinstance(content, bytes) else len(content.encode("utf-8", "surrogatepass"))
+    if n_bytes > max_bytes:
+        return IngestProblem(
+            rec.source_file, rec.record_no, "too_large", f"{n_bytes:,} bytes > cap {max_bytes:,}", rec.url
+        )
+    if not content.strip():
+        return IngestProblem(rec.source_file, rec.record_no, "empty", "no content", rec.url)
+    try:
+        decoded = decode_content(content, declared=rec.encoding, content_type=rec.content_type)
+        text = decoded.text
+        if not text.strip():
+            raise _Skip("empty", "only whitespace after decoding")
+        try:
+            utf8 = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates (JSON "\ud800" escapes): not storable as UTF-8
+            text = clean_text(text)
+            utf8 = text.encode("utf-8")
+    except _Skip as skip:
+        return IngestProblem(rec.source_file, rec.record_no, skip.reason, skip.detail, rec.url)
+    content_hash = hashlib.sha1(utf8).hexdigest()
+    if rec.content_kind == "text":
+        html, plain, title = None, text, None
+        lang = _language(" ".join(text[: _LANG_SAMPLE * 2].split())[:_LANG_SAMPLE])
+    else:
+        html, plain = text, None
+        title, lang = _title_and_lang(text)
+    encoding = decoded.encoding or ("utf-8" if isinstance(content, str) else None)
+    return PreparedPage(
+        make_page_id(norm.url, content_hash), rec.url, norm.url, parts.host, parts.registered_domain, fetched_at,
+        content_hash, True, source, rec.source_file, rec.record_no, html, plain, title, lang, encoding, rec.status,
+        rec.content_type, n_bytes,
+    )  # fmt: skip
+
+
+def clean_text(value: str) -> str:
+    """``value`` with lone surrogates replaced, so it can be stored as UTF-8 (input text can carry them)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+# -- batches -------------------------------------------------------------------------------------
+
+_PAGE_SCHEMA = pa.schema(
+    [
+        ("page_id", pa.string()),
+        ("url", pa.string()),
+        ("url_norm", pa.string()),
+        ("host", pa.string()),
+        ("registered_domain", pa.string()),
+        ("fetched_at", pa.timestamp("us")),
+        ("content_hash", pa.string()),
+        ("has_content", pa.bool_()),
+        ("source", pa.string()),
+        ("source_file", pa.string()),
+        ("record_no", pa.int64()),
+        ("html_z", pa.binary()),
+        ("text", pa.string()),
+        ("title", pa.string()),
+        ("lang", pa.string()),
+        ("encoding", pa.string()),
+        ("status", pa.int32()),
+        ("content_type", pa.string()),
+        ("n_bytes", pa.int64()),
+        ("run_id", pa.int64()),
+        ("ingested_at", pa.timestamp("us")),
+    ]
+)
+_REDIRECT_SCHEMA = pa.schema(
+    [
+        ("from_url", pa.string()),
+        ("to_url", pa.string()),
+        ("from_domain", pa.string()),
+        ("to_domain", pa.string()),
+        ("status", pa.int32()),
+        ("source", pa.string()),
+        ("run_id", pa.int64()),
+        ("seen_at", pa.timestamp("us")),
+    ]
+)
+_ERROR_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.int64()),
+        ("source_file", pa.string()),
+        ("record_no", pa.int64()),
+        ("url", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("logged_at", pa.timestamp("us")),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class IngestBatch:
+    """One batch as Arrow tables matching ``pages``, ``redirects`` and ``ingest_errors`` column for column."""
+
+    pages: pa.Table
+    redirects: pa.Table
+    errors: pa.Table
+
+
+def batch_tables(
+    items: Iterable[PreparedPage | PreparedRedirect | IngestProblem],
+    *,
+    run_id: int,
+    now: dt.datetime,
+    compress: Callable[[str], bytes] | None,
+) -> IngestBatch:
+    """Arrow tables for one batch; ``compress`` turns HTML into ``html_z`` (None: do not keep HTML)."""
+    pages: list[PreparedPage] = []
+    redirects: list[PreparedRedirect] = []
+    errors: list[IngestProblem] = []
+    for item in items:
+        if isinstance(item, PreparedPage):
+            pages.append(item)
+        elif isinstance(item, PreparedRedirect):
+            redirects.append(item)
+        else:
+            errors.append(item)
+    page_cols = {
+        "page_id": [p.page_id for p in pages],
+        "url": [clean_text(p.url) for p in pages],
+        "url_norm": [p.url_norm for p in pages],
+        "host": [p.host for p in pages],
+        "registered_domain": [p.registered_domain for p in pages],
+        "fetched_at": [p.fetched_at for p in pages],
+        "content_hash": [p.content_hash for p in pages],
+        "has_content": [p.has_content for p in pages],
+        "source": [p.source for p in pages],
+        "source_file": [p.source_file for p in pages],
+        "record_no": [p.record_no for p in pages],
+        "html_z": [compress(p.html) if compress and p.html is not None else None for p in pages],
+        "text": [p.text for p in pages],
+        "title": [p.title for p in pages],
+        "lang": [p.lang for p in pages],
+        "encoding": [p.encoding for p in pages],
+        "status": [p.status for p in pages],
+        "content_type": [p.content_type for p in pages],
+        "n_bytes": [p.n_bytes for p in pages],
+        "run_id": [run_id] * len(pages),
+        "ingested_at": [now] * len(pages),
+    }
+    redirect_cols = {
+        "from_url": [r.from_url for r in redirects],
+        "to_url": [r.to_url for r in redirects],
+        "from_domain": [r.from_domain for r in redirects],
+        "to_domain": [r.to_domain for r in redirects],
+        "status": [r.status for r in redirects],
+        "source": [r.source for r in redirects],
+        "run_id": [run_id] * len(redirects),
+        "seen_at": [r.seen_at or now for r in redirects],
+    }
+    error_cols = {
+        "run_id": [run_id] * len(errors),
+        "source_file": [clean_text(e.source_file) for e in errors],
+        "record_no": [e.record_no for e in errors],
+        "url": [clean_text(e.url[:2000]) if e.url else None for e in errors],
+        "reason": [e.reason for e in errors],
+        "detail": [clean_text(e.detail[:1000]) if e.detail else None for e in errors],
+        "logged_at": [now] * len(errors),
+    }
+    return IngestBatch(
+        pa.table(page_cols, schema=_PAGE_SCHEMA),
+        pa.table(redirect_cols, schema=_REDIRECT_SCHEMA),
+        pa.table(error_cols, schema=_ERROR_SCHEMA),
+    )
