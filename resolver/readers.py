@@ -131,6 +131,8 @@ class InputFile:
     """Field → column name for tabular formats (resolved from the header and the user's flags)."""
     url_only: bool = False
     """True when the input carries no content at all (a URL list): its rows are pages to fetch later."""
+    flags: Mapping[str, str] = field(default_factory=dict)
+    """The column names the user gave (``--url-col``...), before auto-detection."""
 
     @property
     def name(self) -> str:
@@ -211,10 +213,10 @@ def _plan_file(path: Path, fmt: str | None, columns: Mapping[str, str]) -> Input
         return InputFile(path, fmt, url_only=fmt == "urllist")
     header = _peek_columns(path, fmt)
     if header is None:  # unreadable content: reported as corrupt_file when read, the run goes on
-        return InputFile(path, fmt, dict(columns))
+        return InputFile(path, fmt, dict(columns), flags=dict(columns))
     resolved = resolve_columns(header, columns, where=str(path))
     url_only = "html" not in resolved and "text" not in resolved
-    return InputFile(path, fmt, resolved, url_only=url_only)
+    return InputFile(path, fmt, resolved, url_only=url_only, flags=dict(columns))
 
 
 def resolve_columns(header: Iterable[str], flags: Mapping[str, str], *, where: str = "input") -> dict[str, str]:
@@ -326,7 +328,7 @@ def _peek_columns(path: Path, fmt: str) -> list[str] | None:
                 return next(csv.reader(fh, delimiter=dialect_delim), [])
         con = duckdb.connect()
         try:
-            rel = con.sql(_relation_sql(path, fmt, {}), params=[str(path)])
+            rel = con.sql(_relation_sql(path, fmt, {}) + " limit 0", params=[str(path)])
             return list(rel.columns)
         finally:
             con.close()
@@ -407,6 +409,7 @@ def _as_int(value: Any) -> int | None:
 
 
 def _read_jsonl(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
+    layouts: dict[tuple[str, ...], InputFile] = {}
     with _open_text(item.path) as fh:
         for record_no, line in enumerate(fh):
             if not line.strip():
@@ -419,7 +422,20 @@ def _read_jsonl(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestP
             if not isinstance(obj, dict):
                 yield IngestProblem(item.name, record_no, "bad_record", f"expected an object, got {type(obj).__name__}")
                 continue
-            yield _record_from_row(item, record_no, obj)
+            keys = tuple(obj)
+            layout = layouts.get(keys)
+            if layout is None:
+                layout = layouts[keys] = _record_layout(item, keys)
+            yield _record_from_row(layout, record_no, obj)
+
+
+def _record_layout(item: InputFile, keys: tuple[str, ...]) -> InputFile:
+    """The columns of one JSON record shape: JSONL records need not all carry the same keys."""
+    try:
+        columns = resolve_columns(keys, item.flags, where=item.name)
+    except InputError:  # no URL key in this record: it is reported as no_url
+        columns = {k: v for k, v in resolve_columns([*keys, "\0url"], {"url": "\0url"}).items() if k != "url"}
+    return InputFile(item.path, item.format, columns, url_only=item.url_only, flags=item.flags)
 
 
 def _relation_sql(path: Path, fmt: str, columns: Mapping[str, str]) -> str:
@@ -441,10 +457,10 @@ def _read_duckdb(item: InputFile, max_bytes: int) -> Iterator[RawRecord | Ingest
     con = duckdb.connect()
     try:
         con.execute("set threads = 1")
-        reader = con.execute(_relation_sql(item.path, item.format, item.columns), [str(item.path)]).fetch_record_batch(
-            _BATCH_ROWS
-        )
         wanted = list(dict.fromkeys(item.columns.values()))
+        select = ", ".join('"' + c.replace('"', '""') + '"' for c in wanted) or "*"
+        sql = _relation_sql(item.path, item.format, item.columns).replace("select *", f"select {select}", 1)
+        reader = con.sql(sql, params=[str(item.path)]).to_arrow_reader(_BATCH_ROWS)
         record_no = 0
         for batch in reader:
             cols = {c: batch.column(c).to_pylist() for c in wanted if c in batch.schema.names}
@@ -473,7 +489,9 @@ def _read_warc(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestPr
     from warcio.archiveiterator import ArchiveIterator
 
     with item.path.open("rb") as fh:
-        for record_no, rec in enumerate(ArchiveIterator(fh, arc2warc=True)):
+        size = os.fstat(fh.fileno()).st_size
+        archive = ArchiveIterator(fh, arc2warc=True)
+        for record_no, rec in enumerate(archive):
             if rec.rec_type not in ("response", "resource"):
                 continue
             url = rec.rec_headers.get_header("WARC-Target-URI")
@@ -503,6 +521,8 @@ def _read_warc(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestPr
                 )
                 continue
             body = rec.content_stream().read(max_bytes + 1)
+            if len(body) <= max_bytes and getattr(rec.raw_stream, "limit", 0) > 0:
+                raise EOFError(f"WARC record {record_no} ({url}) is cut short: the file is truncated")
             yield RawRecord(
                 item.name,
                 record_no,
@@ -514,6 +534,9 @@ def _read_warc(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestPr
                 content_type=ctype,
                 encoding=charset,
             )
+        # warcio stops quietly at a truncated gzip member or record: bytes left over mean a damaged file.
+        if archive.offset < size:
+            raise EOFError(f"unreadable data at byte {archive.offset:,} of {size:,}: the WARC file is truncated")
 
 
 _CANONICAL = re.compile(
