@@ -19,6 +19,7 @@ Example::
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -267,19 +268,25 @@ class _Progress:
         self._own = progress is True
         self._progress: Any = None
         self._task: Any = None
+        self._log: Any = None
         if self._own:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self._progress = Progress(
-                TextColumn("ingest {task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.fields[pages]:,} records · {task.fields[rate]:,.0f} pages/s"),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=False,
-            )
+            console = Console(stderr=True)
+            if not console.is_terminal:  # a batch job's log: one plain line per committed batch
+                self._own = False
+                self._log = sys.stderr
+            else:
+                self._progress = Progress(
+                    TextColumn("ingest {task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[pages]:,} records · {task.fields[rate]:,.0f} pages/s"),
+                    TimeElapsedColumn(),
+                    console=console,
+                    transient=False,
+                )
         elif progress:
             self._progress = progress
         self._t0 = time.perf_counter()
@@ -301,9 +308,16 @@ class _Progress:
             self._progress.update(self._task, description=name)
 
     def update(self, totals: RecordCounts, n: int) -> None:
+        rate = totals.read / max(time.perf_counter() - self._t0, 1e-9)
         if self._task is not None:
-            rate = totals.read / max(time.perf_counter() - self._t0, 1e-9)
             self._progress.update(self._task, pages=totals.read, rate=rate)
+        elif self._log is not None:
+            print(
+                f"ingest: batch committed: {totals.read:,} records read, {totals.stored:,} stored, "
+                f"{totals.duplicates:,} duplicates, {sum(totals.skipped.values()):,} skipped ({rate:,.0f} pages/s)",
+                file=self._log,
+                flush=True,
+            )
 
     def file_done(self) -> None:
         if self._task is not None:
