@@ -76,7 +76,28 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.to_numeric(out[col], errors="coerce").fillna(0).astype(float) if col in out.columns else 0.0
     for col in BOOL_COLUMNS:
         out[col] = out[col].fillna(False).astype(bool) if col in out.columns else False
+    missing = out["domain_label"] == ""
+    if missing.any():
+        out.loc[missing, "domain_label"] = [
+            domain_label(d, s)
+            for d, s in zip(out.loc[missing, "registered_domain"], out.loc[missing, "suffix"], strict=True)
+        ]
     return out.reset_index(drop=True)
+
+
+def domain_label(registered_domains: str, suffixes: str) -> str:
+    """``"shop-now.co.uk"``, ``"co.uk"`` → ``"shop-now"``: the part a site owner chose (several: space-separated)."""
+    sfx = sorted(suffixes.lower().split(), key=len, reverse=True)
+    out = []
+    for dom in registered_domains.lower().split():
+        for s in sfx:
+            if dom.endswith("." + s):
+                dom = dom[: -len(s) - 1]
+                break
+        else:
+            dom = dom.split(".", 1)[0] if "." in dom else dom
+        out.append(dom)
+    return " ".join(out)
 
 
 def _as_str(value: object) -> str:

@@ -91,8 +91,22 @@ class ClassifySettings:
     """Weak supervision and end models."""
 
     taxonomy_file: str = ""
-    """A TOML taxonomy/rules file; empty: the packaged default (``data/taxonomy.toml``)."""
+    """A TOML taxonomy/rules file; empty: the packaged default (``classifiers/taxonomy.toml``)."""
     seed: int = 0
+    lf_modules: str = ""
+    """Python files with user labeling functions (``@labeling_function``), comma-separated."""
+    label_model: str = "snorkel"
+    """snorkel (LabelModel) or majority (vote counting)."""
+    n_epochs: int = 300
+    """LabelModel training epochs."""
+    min_confidence: float = 0.0
+    """Label-model confidence below which a covered row is left out of end-model training."""
+    train_on_gold: bool = False
+    """Add gold labels to end-model training (then gold metrics are no longer held out)."""
+    regularization: float = 4.0
+    """Inverse L2 strength (C) of the end model's logistic regression."""
+    promote_tolerance: float = 0.0
+    """``train --promote-if-better`` promotes when gold macro-F1 >= current - tolerance."""
 
 
 @dataclass(frozen=True)

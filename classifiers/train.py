@@ -1,0 +1,157 @@
+"""One target, end to end over a prepared frame: LFs → label model → end model → predictions.
+
+Pure functions over DataFrames (no database): ``orgmap.stages.classify`` and ``orgmap train`` feed them
+frames read from the store; tests and the evaluation harness feed hand-made or generated frames.
+
+Example::
+
+    tax = load_taxonomy()
+    weak = weak_labels(frame, tax, "page")
+    fit = train_end_model(frame, weak, tax, "page")
+    out = predict(frame, weak, fit.model)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from classifiers.analysis import class_balance, lf_summary, totals
+from classifiers.apply import AppliedLFs, apply_lfs
+from classifiers.evaluate import evaluate
+from classifiers.lf import ABSTAIN, LF, build_lfs
+from classifiers.model import EndModel, LabelModelResult, fit_label_model
+from classifiers.taxonomy import Taxonomy
+
+
+@dataclass
+class WeakLabels:
+    """LF votes and the label model's view of one frame."""
+
+    target: str
+    classes: tuple[str, ...]
+    lfs: list[LF]
+    applied: AppliedLFs
+    label_model: LabelModelResult
+
+    def lf_set(self) -> list[dict[str, Any]]:
+        """The LFs as stored in the model registry."""
+        return [{"name": lf.name, "kind": lf.kind, "label": lf.label} for lf in self.lfs]
+
+    def report(self, gold: np.ndarray | None = None) -> pd.DataFrame:
+        """LF summary (coverage, overlaps, conflicts, empirical accuracy where gold exists)."""
+        return lf_summary(self.applied.L, self.applied.names, self.classes, gold, self.applied.failures)
+
+    def summary(self) -> dict[str, Any]:
+        """Coverage totals and the label model's class balance."""
+        lm = self.label_model
+        return {
+            **totals(self.applied.L),
+            "method": lm.method,
+            "class_balance": class_balance(lm.probs, self.classes, lm.covered),
+        }
+
+
+@dataclass
+class FitResult:
+    """A trained end model and how it was trained."""
+
+    model: EndModel
+    n_train: int
+    n_gold_train: int
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def weak_labels(
+    frame: pd.DataFrame,
+    taxonomy: Taxonomy,
+    target: str,
+    *,
+    lfs: list[LF] | None = None,
+    method: str = "snorkel",
+    seed: int = 0,
+    n_epochs: int = 300,
+) -> WeakLabels:
+    """Apply the target's LFs (vectorized) to a prepared frame and fit the label model."""
+    lfs = build_lfs(taxonomy, target) if lfs is None else lfs
+    classes = taxonomy.classes(target)
+    applied = apply_lfs(lfs, frame)
+    lm = fit_label_model(applied.L, len(classes), applied.names, method=method, seed=seed, n_epochs=n_epochs)
+    return WeakLabels(target, classes, lfs, applied, lm)
+
+
+def gold_indices(frame: pd.DataFrame, gold: pd.Series | dict[str, str] | None, classes: tuple[str, ...]) -> np.ndarray:
+    """Gold class index per frame row (ABSTAIN where none): ``gold`` maps item_id → class id."""
+    if gold is None or len(gold) == 0:
+        return np.full(len(frame), ABSTAIN, dtype=np.int64)
+    mapping = dict(gold)
+    index = {c: i for i, c in enumerate(classes)}
+    return np.fromiter(
+        (index.get(mapping.get(i, ""), ABSTAIN) for i in frame["item_id"]), dtype=np.int64, count=len(frame)
+    )
+
+
+def train_end_model(
+    frame: pd.DataFrame,
+    weak: WeakLabels,
+    *,
+    gold: np.ndarray | None = None,
+    train_on_gold: bool = False,
+    min_confidence: float = 0.0,
+    C: float = 4.0,
+) -> FitResult:
+    """Train the end model on rows the LFs cover (weighted by label-model confidence), plus gold if asked."""
+    lm = weak.label_model
+    use = lm.covered & (lm.confidence >= min_confidence)
+    y = lm.probs.argmax(axis=1)
+    w = lm.confidence.copy()
+    n_gold = 0
+    if gold is not None and train_on_gold:
+        g = gold != ABSTAIN
+        y = np.where(g, gold, y)
+        w = np.where(g, 1.0, w)
+        n_gold = int(g.sum())
+        use |= g
+    idx = np.nonzero(use)[0]
+    model = EndModel.fit(frame.iloc[idx], y[idx], classes=weak.classes, target=weak.target, sample_weight=w[idx], C=C)
+    return FitResult(model, len(idx), n_gold)
+
+
+def predict(frame: pd.DataFrame, weak: WeakLabels, model: EndModel | None) -> pd.DataFrame:
+    """One row per item: label, confidence, probs (JSON), source, evidence (JSON with LF votes)."""
+    classes = weak.classes
+    if model is not None and tuple(model.classes) == tuple(classes):
+        probs, source = model.predict_proba(frame), "end_model"
+    else:
+        probs, source = weak.label_model.probs, "label_model"
+    best = probs.argmax(axis=1)
+    lm = weak.label_model
+    L, names = weak.applied.L, weak.applied.names
+    evidence = []
+    for i in range(len(frame)):
+        votes = {names[j]: classes[int(L[i, j])] for j in np.nonzero(L[i] != ABSTAIN)[0]}
+        lm_part = {"label": classes[int(lm.probs[i].argmax())], "p": round(float(lm.probs[i].max()), 4)}
+        evidence.append(json.dumps({"lf": votes, "label_model": lm_part if lm.covered[i] else None}))
+    return pd.DataFrame(
+        {
+            "item_id": frame["item_id"].to_numpy(),
+            "label": np.asarray(classes, dtype=object)[best],
+            "confidence": probs.max(axis=1),
+            "probs": [json.dumps({c: round(float(p), 4) for c, p in zip(classes, row, strict=True)}) for row in probs],
+            "source": source,
+            "evidence": evidence,
+        }
+    )
+
+
+def gold_metrics(pred_labels: pd.Series, frame: pd.DataFrame, gold: np.ndarray, classes: tuple[str, ...]) -> dict:
+    """Macro P/R/F1 and confusion of ``pred_labels`` on the rows with gold (empty dict when none)."""
+    g = gold != ABSTAIN
+    if not g.any():
+        return {}
+    gold_names = np.asarray(classes, dtype=object)[gold[g]]
+    return evaluate(gold_names, np.asarray(pred_labels)[g], list(classes)).to_dict()

@@ -1,0 +1,224 @@
+"""``orgmap lf report``, ``orgmap train``, ``orgmap model list|use`` and ``orgmap eval classify``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graph.store import Store
+from orgmap.commands._common import ConfigOption, DbOption, friendly, settings_from
+
+TargetOption = Annotated[str, typer.Option("--target", help="page, domain, org (train: also 'all').")]
+console = Console()
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return "" if v != v else f"{v:.3f}"
+    return str(v)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``lf``, ``train``, ``model`` and ``eval classify``."""
+    lf_app = typer.Typer(help="Labeling functions.", no_args_is_help=True)
+    model_app = typer.Typer(help="The model registry.", no_args_is_help=True)
+    app.add_typer(lf_app, name="lf")
+    app.add_typer(model_app, name="model")
+
+    @lf_app.command("report")
+    def lf_report(
+        target: TargetOption = "page",
+        db: DbOption = None,
+        config: ConfigOption = None,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    ) -> None:
+        """Coverage, overlaps, conflicts and empirical accuracy (vs gold) per LF, and the class balance.
+
+        Example: orgmap lf report --target domain
+        """
+
+        @friendly
+        def _go() -> None:
+            from orgmap.stages.classify import lf_report
+
+            settings = settings_from(config, db)
+            with Store(settings.db) as store:
+                result = lf_report(store, settings, target)
+            if result is None:
+                typer.echo(f"no {target} rows yet; run `orgmap resolve` first")
+                return
+            report, summary, n_rows = result
+            if as_json:
+                typer.echo(json.dumps({"lfs": report.to_dict("records"), **summary}, indent=1, default=str))
+                return
+            table = Table(title=f"labeling functions — {target} ({n_rows} rows)")
+            for col in report.columns:
+                table.add_column(col, justify="left" if col in ("lf", "polarity") else "right")
+            for rec in report.itertuples(index=False):
+                table.add_row(*(_fmt(v) for v in rec))
+            console.print(table)
+            console.print(
+                f"covered {summary['coverage']:.1%}  overlap {summary['overlap']:.1%}  "
+                f"conflict {summary['conflict']:.1%}  label model: {summary['method']}"
+            )
+            bal = Table("class", "share", title="class balance (label model, covered rows)")
+            for c, v in sorted(summary["class_balance"].items(), key=lambda kv: -kv[1]):
+                bal.add_row(c, f"{v:.3f}")
+            console.print(bal)
+
+        _go()
+
+    @app.command("train")
+    def train_cmd(
+        target: TargetOption = "all",
+        db: DbOption = None,
+        config: ConfigOption = None,
+        promote: Annotated[bool, typer.Option("--promote", help="Promote the new version unconditionally.")] = False,
+        promote_if_better: Annotated[
+            bool,
+            typer.Option("--promote-if-better", help="Promote only if gold macro-F1 is not worse than the current."),
+        ] = False,
+    ) -> None:
+        """Train and register a new model version per target on the current data (weak labels + gold).
+
+        Exit code 1 when --promote-if-better kept the current model of some target (for CI).
+
+        Example: orgmap train --target page --promote-if-better
+        """
+
+        @friendly
+        def _go() -> int:
+            from orgmap.stages.classify import train
+
+            settings = settings_from(config, db)
+            targets = ["page", "domain", "org"] if target == "all" else [target]
+            kept = 0
+            with Store(settings.db) as store:
+                run_id = store.start_run("train", targets, settings.to_dict())
+                results = {}
+                try:
+                    for t in targets:
+                        out = train(store, settings, t, promote=promote, promote_if_better=promote_if_better,
+                                    run_id=run_id)  # fmt: skip
+                        results[t] = {"version": out.version, "promoted": out.promoted, "reason": out.reason}
+                        kept += int(promote_if_better and not out.promoted)
+                        gold = out.metrics.get("gold") or {}
+                        f1 = f"gold macro-F1 {gold['macro_f1']:.3f} (n={gold['n']})" if gold else "no gold labels"
+                        typer.echo(f"{out.version}: {'promoted' if out.promoted else 'candidate'}; {f1}; {out.reason}")
+                except BaseException as exc:
+                    store.finish_run(run_id, "failed", results, error=str(exc))
+                    raise
+                store.finish_run(run_id, "ok", results)
+            return 1 if kept else 0
+
+        code = _go()
+        if code:
+            raise typer.Exit(code)
+
+    @model_app.command("list")
+    def model_list(
+        target: Annotated[str | None, typer.Option("--target", help="Only this target.")] = None,
+        db: DbOption = None,
+        config: ConfigOption = None,
+    ) -> None:
+        """Every model version, newest first, with status and gold metrics.
+
+        Example: orgmap model list --target org
+        """
+
+        @friendly
+        def _go() -> None:
+            from classifiers import registry
+
+            settings = settings_from(config, db)
+            with Store(settings.db) as store:
+                models = registry.list_models(store.con, target)
+            table = Table("version", "target", "created", "status", "gold macro-F1", "train rows", "note")
+            for m in models:
+                gold = m.metrics.get("gold") or {}
+                table.add_row(
+                    m.version, m.target, str(m.created_at)[:19], m.status,
+                    _fmt(gold.get("macro_f1", float("nan"))), str(m.metrics.get("n_train", "")), m.note or "",
+                )  # fmt: skip
+            console.print(table)
+
+        _go()
+
+    @model_app.command("use")
+    def model_use(
+        version: Annotated[str, typer.Argument(help="A version from `orgmap model list`.")],
+        db: DbOption = None,
+        config: ConfigOption = None,
+    ) -> None:
+        """Promote VERSION (roll back or forward); the next classify run uses it.
+
+        Example: orgmap model use page-v2
+        """
+
+        @friendly
+        def _go() -> None:
+            from classifiers import registry
+
+            settings = settings_from(config, db)
+            with Store(settings.db) as store:
+                registry.load(store.con, version)  # exists and checksum holds
+                registry.promote(store.con, version, "promoted by `orgmap model use`")
+            typer.echo(f"{version} promoted")
+
+        _go()
+
+    _attach_eval(app, _eval_classify)
+
+
+def _eval_classify(
+    target: Annotated[str | None, typer.Option("--target", help="Only this target.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Per-class precision/recall/F1 and the confusion matrix of the current labels against gold labels.
+
+    Example: orgmap eval classify --target org
+    """
+
+    @friendly
+    def _go() -> None:
+        from orgmap.stages.classify import evaluate_labels
+
+        settings = settings_from(config, db)
+        any_gold = False
+        with Store(settings.db) as store:
+            for t in [target] if target else ["page", "domain", "org"]:
+                rep = evaluate_labels(store, t)
+                if rep is None:
+                    continue
+                any_gold = True
+                console.print(f"[bold]{t}[/] ({rep.n} gold items): macro-F1 {rep.macro_f1:.3f}")
+                typer.echo(rep.format())
+        if not any_gold:
+            typer.echo("no gold labels to evaluate against (import some: gold_labels table)")
+
+    _go()
+
+
+def _attach_eval(app: typer.Typer, func: Any) -> None:
+    """Add ``classify`` to the ``eval`` group, which ``orgmap/commands/evaluate.py`` creates.
+
+    Command modules register in name order (classify before evaluate), so when the group does not
+    exist yet, attach as soon as it is added.
+    """
+    for info in app.registered_groups:
+        if info.name == "eval" and info.typer_instance is not None:
+            info.typer_instance.command("classify")(func)
+            return
+
+    class _Groups(list):  # type: ignore[type-arg]
+        def append(self, info: Any) -> None:
+            super().append(info)
+            if getattr(info, "name", None) == "eval" and info.typer_instance is not None:
+                info.typer_instance.command("classify")(func)
+
+    app.registered_groups = _Groups(app.registered_groups)

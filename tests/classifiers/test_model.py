@@ -1,0 +1,99 @@
+import numpy as np
+import pytest
+
+from classifiers.analysis import class_balance, lf_summary, totals
+from classifiers.evaluate import evaluate
+from classifiers.frames import prepare
+from classifiers.model import EndModel, fit_label_model, majority_probs
+from classifiers.taxonomy import load_taxonomy
+from classifiers.train import gold_indices, predict, train_end_model, weak_labels
+from resolver.errors import InputError
+
+from .conftest import make_page_frame
+
+
+def test_majority_probs_split_ties_and_uniform_when_uncovered():
+    L = np.array([[0, 0, 1], [0, 1, -1], [-1, -1, -1]])
+    p = majority_probs(L, 3)
+    np.testing.assert_allclose(p, [[2 / 3, 1 / 3, 0], [0.5, 0.5, 0], [1 / 3, 1 / 3, 1 / 3]])
+
+
+def test_label_model_recovers_noisy_votes():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 600)
+    L = np.full((600, 5), -1)
+    for j in range(5):
+        hit = rng.random(600) < 0.5
+        L[hit, j] = np.where(rng.random(hit.sum()) < 0.85, y[hit], rng.integers(0, 3, hit.sum()))
+    res = fit_label_model(L, 3, n_epochs=100)
+    assert res.method == "snorkel"
+    assert (res.labels[res.covered] == y[res.covered]).mean() > 0.85
+    assert (res.labels[~res.covered] == -1).all()
+    assert set(res.lf_weights) == {f"lf{j}" for j in range(5)}
+
+
+def test_label_model_falls_back_to_majority_with_few_lfs():
+    res = fit_label_model(np.array([[0, -1], [1, 1], [-1, -1]] * 5), 2)
+    assert res.method == "majority"
+
+
+def test_end_model_labels_rows_no_lf_covers_and_round_trips():
+    frame, gold = make_page_frame(25, seed=3)
+    df = prepare(frame)
+    tax = load_taxonomy()
+    weak = weak_labels(df, tax, "page", n_epochs=100)
+    assert 0.5 < weak.label_model.covered.mean() <= 1.0
+    fit = train_end_model(df, weak)
+    assert fit.n_train == int(weak.label_model.covered.sum())
+    out = predict(df, weak, fit.model)
+    assert len(out) == len(df) and out["source"].eq("end_model").all()
+    acc = (out["label"].to_numpy() == gold).mean()
+    assert acc > 0.8, acc
+    blob = fit.model.to_bytes()
+    again = EndModel.from_bytes(blob, __import__("hashlib").sha256(blob).hexdigest())
+    np.testing.assert_allclose(again.predict_proba(df), fit.model.predict_proba(df), atol=1e-6)
+    with pytest.raises(InputError, match="checksum"):
+        EndModel.from_bytes(blob, "0" * 64)
+    # the end model also labels rows without any rule signal: text only, unseen domain
+    bare = prepare(frame.assign(suffix="xyz", registered_domain="zz.xyz", jsonld="", link_domains="", title=""))
+    w2 = weak_labels(bare, tax, "page", n_epochs=50)
+    preds = predict(bare, w2, fit.model)
+    assert (preds["label"].to_numpy() == gold).mean() > 0.6
+
+
+def test_end_model_needs_two_classes():
+    frame, _ = make_page_frame(3)
+    with pytest.raises(InputError, match="two classes"):
+        EndModel.fit(prepare(frame), np.zeros(len(frame), dtype=int), classes=("a", "b"))
+
+
+def test_analysis_matches_snorkel_definitions():
+    from snorkel.labeling import LFAnalysis
+
+    rng = np.random.default_rng(1)
+    L = rng.integers(-1, 3, (200, 4))
+    gold = rng.integers(0, 3, 200)
+    ours = lf_summary(L, ["a", "b", "c", "d"], ["x", "y", "z"], gold)
+    theirs = LFAnalysis(L).lf_summary(Y=gold)
+    np.testing.assert_allclose(ours["coverage"], theirs["Coverage"])
+    np.testing.assert_allclose(ours["overlaps"], theirs["Overlaps"])
+    np.testing.assert_allclose(ours["conflicts"], theirs["Conflicts"])
+    np.testing.assert_array_equal(ours["correct"], theirs["Correct"])
+    t = totals(L)
+    assert 0 < t["conflict"] <= t["overlap"] <= t["coverage"] <= 1
+    bal = class_balance(np.array([[1.0, 0.0], [0.5, 0.5]]), ["x", "y"])
+    assert bal == {"x": 0.75, "y": 0.25}
+
+
+def test_evaluate_per_class_and_confusion():
+    rep = evaluate(["a", "a", "b", "c"], ["a", "b", "b", "c"], ["a", "b", "c"])
+    assert rep.per_class["a"].recall == 0.5 and rep.per_class["b"].precision == 0.5
+    assert rep.confusion == [[1, 1, 0], [0, 1, 0], [0, 0, 1]]
+    assert rep.macro_f1 == pytest.approx((2 / 3 + 2 / 3 + 1) / 3)
+    assert "confusion" in rep.format()
+
+
+def test_gold_indices():
+    df = prepare(make_page_frame(2)[0])
+    g = gold_indices(df, {"news-0": "news", "shop-1": "nope"}, load_taxonomy().classes("page"))
+    assert g[0] == 0 and (g[1:] == -1).all()
