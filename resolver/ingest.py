@@ -60,7 +60,7 @@ SKIP_REASONS = ("no_url", "bad_url", "binary", "undecodable", "too_large", "empt
 
 _TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/json", "application/ld+json")
 _SNIFF_BYTES = 4096
-_LANG_SAMPLE = 1000
+_LANG_SAMPLE = 600
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _META_CHARSET = re.compile(
     rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)",
