@@ -1,0 +1,395 @@
+"""Build the domain/org graph in DuckDB, compute its analytics, store it, and load it into NetworkX.
+
+The graph is *derived*: nodes are domains and organizations (hosts and pages optionally), edges are
+``owned_by`` (domain→org), ``links_to`` and ``redirects_to`` (domain→domain), ``parent_of`` /
+``subsidiary_of`` / ``same_as`` (org→org) and ``part_of`` (host→domain, page→host). :func:`build` derives
+all of it from the resolver's tables with set-at-a-time SQL (``graph/build.sql``), computes the analytics
+on integer arrays (:mod:`graph.analytics`), and merges the result into ``graph_nodes`` / ``graph_edges``
+by diff: unchanged rows are not touched, changed rows get the run id, vanished rows are deleted (a
+domain whose owner changed loses its old ``owned_by`` edge). Re-running is a no-op; a new batch updates
+counts, confidences and classes in place.
+
+NetworkX is for the user, not the hot path: :func:`load_networkx` gives back exactly what was stored
+(a ``MultiDiGraph`` keyed by edge kind), :func:`store_networkx` writes any such graph in bulk.
+
+Example::
+
+    from graph.store import Store
+    from graph.build import build, load_networkx
+
+    with Store("orgmap.duckdb") as store:
+        summary = build(store)
+        g = load_networkx(store.con)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import duckdb
+import networkx as nx
+import numpy as np
+import pyarrow as pa
+
+from graph import analytics
+from graph.store import Store, load_queries, now
+from resolver.errors import InputError, StoreError
+
+Q = load_queries("graph", "build.sql")
+
+NODE_KINDS = ("domain", "org", "host", "page")
+EDGE_KINDS = ("owned_by", "links_to", "redirects_to", "parent_of", "subsidiary_of", "same_as", "part_of")
+
+NODE_COLUMNS: dict[str, pa.DataType] = {
+    "node_id": pa.string(),
+    "kind": pa.string(),
+    "item_id": pa.string(),
+    "label": pa.string(),
+    "class": pa.string(),
+    "class_confidence": pa.float64(),
+    "confidence": pa.float64(),
+    "owner_id": pa.string(),
+    "country": pa.string(),
+    "n_domains": pa.int32(),
+    "n_pages": pa.int64(),
+    "links_in": pa.int64(),
+    "links_out": pa.int64(),
+    "degree": pa.int32(),
+    "in_degree": pa.int32(),
+    "out_degree": pa.int32(),
+    "pagerank": pa.float64(),
+    "component": pa.int32(),
+    "community": pa.int32(),
+    "first_seen": pa.timestamp("us"),
+    "last_seen": pa.timestamp("us"),
+}
+"""Typed columns of ``graph_nodes`` (besides ``attrs`` JSON and the run bookkeeping)."""
+
+EDGE_COLUMNS: dict[str, pa.DataType] = {
+    "src": pa.string(),
+    "dst": pa.string(),
+    "kind": pa.string(),
+    "weight": pa.float64(),
+    "confidence": pa.float64(),
+    "n_links": pa.int64(),
+    "n_pages": pa.int64(),
+}
+"""Typed columns of ``graph_edges`` (besides ``attrs`` JSON and the run bookkeeping)."""
+
+_REQUIRED_NODE_ATTRS = ("kind", "item_id", "label")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to put in the graph and how to analyse it (from ``settings.graph``)."""
+
+    include_hosts: bool = False
+    """Add host nodes with ``part_of`` edges to their domain."""
+    include_pages: bool = False
+    """Add page nodes with ``part_of`` edges to their host (implies hosts; large)."""
+    pagerank_alpha: float = 0.85
+    """PageRank damping factor."""
+    pagerank_max_iter: int = 100
+    louvain_seed: int = 0
+    """Fixed seed: the same graph gets the same communities."""
+    louvain_resolution: float = 1.0
+    louvain_max_edges: int = 2_000_000
+    """Above this many node pairs, communities are skipped (Louvain runs in Python)."""
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """What one graph build found and changed."""
+
+    nodes: dict[str, int]
+    """Nodes by kind."""
+    edges: dict[str, int]
+    """Edges by kind."""
+    nodes_added: int
+    nodes_changed: int
+    nodes_removed: int
+    edges_added: int
+    edges_changed: int
+    edges_removed: int
+    components: int
+    communities: int
+    notes: list[str] = field(default_factory=list)
+    """Anything the user should know (analytics skipped, ...)."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Time per step: derive, analytics, write."""
+
+
+def build(store: Store, options: BuildOptions | None = None, run_id: int | None = None) -> BuildSummary:
+    """Derive the graph from the store's tables, compute analytics, merge it into ``graph_nodes`` / ``graph_edges``.
+
+    Idempotent: a second call over unchanged sources reports zero added/changed/removed.
+    """
+    opts = options or BuildOptions()
+    con = store.con
+    t0 = time.perf_counter()
+    seconds: dict[str, float] = {}
+    notes: list[str] = []
+    hosts = opts.include_hosts or opts.include_pages
+    _exec(con, Q["labels_from_table"] if _has_table(con, "labels") else Q["labels_empty"])
+    _exec(con, Q["edges"])
+    if hosts:
+        _exec(con, Q["edges_hosts"])
+    if opts.include_pages:
+        _exec(con, Q["edges_pages"])
+    _exec(con, Q["domain_nodes"], {"hosts": hosts})
+    _exec(con, Q["org_nodes"])
+    if hosts:
+        _exec(con, Q["host_nodes"])
+    if opts.include_pages:
+        _exec(con, Q["page_nodes"])
+    _exec(con, Q["index_nodes"])
+    dangling = _one(con, Q["dangling_edges"])[0]
+    if dangling:
+        raise StoreError(f"{dangling} graph edges point at no node; the source tables disagree (re-run resolve)")
+    seconds["derive"] = round(time.perf_counter() - t0, 2)
+
+    t1 = time.perf_counter()
+    result = _analytics(con, opts)
+    if result.skipped:
+        notes.append(result.skipped)
+    con.register("_g_analytics", result.table)
+    try:
+        _exec(con, Q["final_nodes"])
+    finally:
+        con.unregister("_g_analytics")
+    seconds["analytics"] = round(time.perf_counter() - t1, 2)
+
+    t2 = time.perf_counter()
+    with store.transaction():
+        nd = _one(con, Q["diff_nodes"])
+        ed = _one(con, Q["diff_edges"])
+        _exec(con, Q["delete_removed_edges"])
+        _exec(con, Q["delete_removed_nodes"])
+        _exec(con, Q["upsert_nodes"], {"run": run_id})
+        _exec(con, Q["upsert_edges"], {"run": run_id})
+        nodes = dict(con.execute("select kind, count(*) from graph_nodes group by 1 order by 1").fetchall())
+        edges = dict(con.execute("select kind, count(*) from graph_edges group by 1 order by 1").fetchall())
+        seconds["write"] = round(time.perf_counter() - t2, 2)
+        summary = BuildSummary(
+            nodes=nodes,
+            edges=edges,
+            nodes_added=nd[0],
+            nodes_changed=nd[1],
+            nodes_removed=nd[2],
+            edges_added=ed[0],
+            edges_changed=ed[1],
+            edges_removed=ed[2],
+            components=result.n_components,
+            communities=result.n_communities,
+            notes=notes,
+            seconds=seconds,
+        )
+        _exec(
+            con,
+            "insert into graph_builds values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                now(),
+                sum(nodes.values()),
+                sum(edges.values()),
+                *nd,
+                *ed,
+                json.dumps(asdict(opts)),
+                round(time.perf_counter() - t0, 2),
+            ],
+        )
+    _exec(con, Q["drop_temp"])
+    return summary
+
+
+@dataclass(frozen=True)
+class _AnalyticsResult:
+    table: pa.Table
+    n_components: int
+    n_communities: int
+    skipped: str
+
+
+def _analytics(con: duckdb.DuckDBPyConnection, opts: BuildOptions) -> _AnalyticsResult:
+    """PageRank over links_to between domains; components and communities over every edge."""
+    kinds = con.sql("select kind from _g_index order by ix").to_arrow_table().column(0)
+    n = len(kinds)
+    e = con.sql(Q["edge_index"]).to_arrow_table()
+    src = e.column("src").to_numpy()
+    dst = e.column("dst").to_numpy()
+    is_link = np.asarray(e.column("kind").to_numpy(zero_copy_only=False) == "links_to")
+    weight = e.column("weight").to_numpy()
+
+    is_domain = np.asarray(kinds.to_numpy(zero_copy_only=False) == "domain")
+    domain_ix = np.flatnonzero(is_domain)
+    compact = np.full(n, -1, dtype=np.int64)
+    compact[domain_ix] = np.arange(len(domain_ix))
+    rank_domains = analytics.pagerank(
+        len(domain_ix),
+        compact[src[is_link]],
+        compact[dst[is_link]],
+        weight[is_link],
+        alpha=opts.pagerank_alpha,
+        max_iter=opts.pagerank_max_iter,
+    )
+    rank = np.full(n, np.nan)
+    rank[domain_ix] = rank_domains
+
+    comp = analytics.components(n, src, dst)
+    comm = analytics.louvain(
+        n, src, dst, seed=opts.louvain_seed, resolution=opts.louvain_resolution, max_edges=opts.louvain_max_edges
+    )
+    table = pa.table(
+        {
+            "ix": pa.array(np.arange(n, dtype=np.int64)),
+            "pagerank": pa.array(rank, from_pandas=True),
+            "component": pa.array(comp.astype(np.int32)),
+            "community": pa.array(comm.community.astype(np.int32))
+            if comm.community is not None
+            else pa.nulls(n, pa.int32()),
+        }
+    )
+    n_comp = int(comp.max()) if n else 0
+    return _AnalyticsResult(table, n_comp, comm.n_communities, comm.skipped)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    sql = "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?"
+    return bool(_one(con, sql, [name])[0])
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...]:
+    """The single row of a query, fully consumed (``fetchone`` leaves DuckDB 2 results open)."""
+    rows = con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+    return tuple(rows[0])
+
+
+def _exec(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> None:
+    """Run and consume a statement (DuckDB 2 streams results; an unconsumed one blocks the next)."""
+    con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+
+
+# -- NetworkX round trip ---------------------------------------------------------------------------
+def load_networkx(
+    con: duckdb.DuckDBPyConnection, nodes: str = "graph_nodes", edges: str = "graph_edges"
+) -> nx.MultiDiGraph:
+    """The stored graph (or any relation shaped like it) as a ``MultiDiGraph`` whose edge keys are edge kinds.
+
+    Node and edge attributes are the typed columns plus the ``attrs`` JSON, with NULLs left out and the run
+    bookkeeping (``created_run``, ``updated_run``) dropped: exactly what :func:`store_networkx` was given.
+    """
+    node_cols = ", ".join(_q(c) for c in [*NODE_COLUMNS, "attrs"])
+    edge_cols = ", ".join(_q(c) for c in [*EDGE_COLUMNS, "attrs"])
+    n = con.sql(f"select {node_cols} from {_q(nodes)} order by node_id").to_arrow_table()
+    e = con.sql(f"select {edge_cols} from {_q(edges)} order by src, dst, kind").to_arrow_table()
+    return graph_from_arrow(n, e)
+
+
+def graph_from_arrow(nodes: pa.Table, edges: pa.Table) -> nx.MultiDiGraph:
+    """A ``MultiDiGraph`` from node rows (``node_id``, ..., ``attrs``) and edge rows (``src``, ``dst``, ``kind``...)."""
+    g = nx.MultiDiGraph()
+    for row in nodes.to_pylist():
+        node_id = row.pop("node_id")
+        g.add_node(node_id, **_row_attrs(row))
+    for row in edges.to_pylist():
+        src, dst, kind = row.pop("src"), row.pop("dst"), row.pop("kind")
+        g.add_edge(src, dst, key=kind, **_row_attrs(row))
+    return g
+
+
+def _row_attrs(row: dict[str, Any]) -> dict[str, Any]:
+    extra = row.pop("attrs", None)
+    out = {k: v for k, v in row.items() if v is not None and not (isinstance(v, float) and math.isnan(v))}
+    if extra:
+        for k, v in json.loads(extra).items():
+            if v is not None:
+                out[k] = v
+    return out
+
+
+def store_networkx(store: Store, g: nx.Graph, run_id: int | None = None) -> tuple[int, int]:
+    """Replace ``graph_nodes`` / ``graph_edges`` with ``g``, in bulk; returns (nodes, edges) written.
+
+    Nodes need string ids and ``kind``, ``item_id``, ``label`` attributes. An edge's kind is its key
+    (``MultiDiGraph``) or its ``kind`` attribute. Attributes that fit a typed
+    column go there, the rest (JSON-able values) into ``attrs``.
+    """
+    nodes, edges = graph_to_arrow(g)
+    nodes = nodes.append_column("created_run", pa.array([run_id] * nodes.num_rows, pa.int64()))
+    nodes = nodes.append_column("updated_run", pa.array([run_id] * nodes.num_rows, pa.int64()))
+    edges = edges.append_column("created_run", pa.array([run_id] * edges.num_rows, pa.int64()))
+    edges = edges.append_column("updated_run", pa.array([run_id] * edges.num_rows, pa.int64()))
+    with store.transaction():
+        store.con.execute("delete from graph_edges").fetchall()
+        store.con.execute("delete from graph_nodes").fetchall()
+        store.append("graph_nodes", nodes)
+        store.append("graph_edges", edges)
+    return nodes.num_rows, edges.num_rows
+
+
+def graph_to_arrow(g: nx.Graph) -> tuple[pa.Table, pa.Table]:
+    """Node and edge rows of ``g`` as Arrow tables with the stored schema (``attrs`` as JSON text)."""
+    node_cols: dict[str, list[Any]] = {c: [] for c in [*NODE_COLUMNS, "attrs"]}
+    for node, data in g.nodes(data=True):
+        if not isinstance(node, str):
+            raise InputError(f"node ids must be strings, got {node!r}; use '<kind>:<id>' ids")
+        missing = [a for a in _REQUIRED_NODE_ATTRS if not isinstance(data.get(a), str)]
+        if missing:
+            raise InputError(f"node {node!r} lacks string attribute(s) {', '.join(missing)}")
+        _split(dict(data, node_id=node), NODE_COLUMNS, node_cols)
+    edge_cols: dict[str, list[Any]] = {c: [] for c in [*EDGE_COLUMNS, "attrs"]}
+    multi = g.is_multigraph()
+    items = g.edges(keys=True, data=True) if multi else ((u, v, None, d) for u, v, d in g.edges(data=True))
+    for u, v, key, data in items:
+        kind = key if multi and isinstance(key, str) else data.get("kind")
+        if not isinstance(kind, str):
+            raise InputError(f"edge {u!r}→{v!r} has no kind (give it as the multigraph key or a 'kind' attribute)")
+        row = {k: val for k, val in data.items() if not (k == "kind" and multi and isinstance(key, str))}
+        row.update(src=u, dst=v, kind=kind)
+        _split(row, EDGE_COLUMNS, edge_cols)
+    schema_n = pa.schema([(c, t) for c, t in NODE_COLUMNS.items()] + [("attrs", pa.string())])
+    schema_e = pa.schema([(c, t) for c, t in EDGE_COLUMNS.items()] + [("attrs", pa.string())])
+    return pa.table(node_cols, schema=schema_n), pa.table(edge_cols, schema=schema_e)
+
+
+def _fits(value: Any, typ: pa.DataType) -> bool:
+    if value is None:
+        return False
+    if pa.types.is_string(typ):
+        return isinstance(value, str)
+    if pa.types.is_floating(typ):
+        return isinstance(value, float) and math.isfinite(value)
+    if pa.types.is_integer(typ):
+        bits = typ.bit_width - 1
+        return isinstance(value, int) and not isinstance(value, bool) and -(2**bits) <= value < 2**bits
+    if pa.types.is_timestamp(typ):
+        return isinstance(value, dt.datetime) and value.tzinfo is None
+    return False
+
+
+def _split(data: Mapping[str, Any], typed: Mapping[str, pa.DataType], out: dict[str, list[Any]]) -> None:
+    extra: dict[str, Any] = {}
+    for col, typ in typed.items():
+        value = data.get(col)
+        out[col].append(value if _fits(value, typ) else None)
+        if value is not None and not _fits(value, typ):
+            extra[col] = value
+    for k, v in data.items():
+        if k not in typed and k != "attrs" and v is not None:
+            extra[k] = v
+    if "attrs" in data and data["attrs"] is not None:
+        extra["attrs"] = data["attrs"]
+    try:
+        out["attrs"].append(json.dumps(extra, ensure_ascii=False, allow_nan=False) if extra else None)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"attributes of {data.get('node_id') or data.get('src')!r} are not JSON-able: {exc}") from exc
+
+
+def _q(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
