@@ -52,6 +52,7 @@ from resolver.records import NameKey
 
 __all__ = [
     "LEGAL_FORMS",
+    "LEGAL_FORM_HINT",
     "fold",
     "is_acronym_of",
     "looks_like_org_name",
@@ -154,6 +155,13 @@ LEGAL_FORMS: dict[str, tuple[str, ...]] = {
 }
 """Canonical legal form → the spellings recognized (matched case-, accent- and punctuation-insensitively)."""
 
+
+def _form_hint_pattern() -> re.Pattern[str]:
+    last = {s.split()[-1].strip("()") for ss in LEGAL_FORMS.values() for s in ss}
+    alts = sorted({re.escape(w) for w in last if w}, key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(?:" + "|".join(alts) + r")(?![\w])", re.IGNORECASE)
+
+
 PREFIX_FORMS: dict[str, tuple[str, ...]] = {
     "OOO": ("OOO", "ООО"),
     "AO": ("AO", "АО"),
@@ -232,6 +240,8 @@ def fold(text: str) -> str:
     Combining marks that follow a Latin letter are dropped; marks on other scripts (Devanagari vowel
     signs, Hangul) are part of the letter and kept.
     """
+    if text.isascii():
+        return text.casefold()
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     out: list[str] = []
     prev_latin = False
@@ -254,11 +264,10 @@ _WORD = re.compile(r"[&+]|[^\W_]+", re.UNICODE)
 def _words(text: str) -> list[str]:
     """Folded words of ``text``: initials joined (``S.A.`` → ``sa``), other punctuation splits words."""
     out: list[str] = []
-    for chunk in text.split():
+    for chunk in fold(text).split():
         if _INITIALS.match(chunk):
             chunk = chunk.replace(".", "")
-        chunk = chunk.replace("'", "").replace("’", "").replace("ʼ", "")
-        out.extend(_WORD.findall(fold(chunk)))
+        out.extend(_WORD.findall(chunk.replace("'", "").replace("’", "").replace("ʼ", "")))
     return out
 
 
@@ -279,6 +288,8 @@ def _build_lexicon(forms: dict[str, tuple[str, ...]]) -> tuple[dict[tuple[str, .
 
 
 _SUFFIX_LEX, _SUFFIX_MAX = _build_lexicon(LEGAL_FORMS)
+LEGAL_FORM_HINT = _form_hint_pattern()
+"""A fast pre-filter: matches text that *may* carry a legal form (normalize_name decides)."""
 _PREFIX_LEX, _PREFIX_MAX = _build_lexicon(PREFIX_FORMS)
 # Compact spellings ("sarl" for "S.à r.l." and "SARL") catch spacing variants of dotted forms.
 _SUFFIX_COMPACT = {"".join(k): v for k, v in _SUFFIX_LEX.items() if len("".join(k)) >= 3}
@@ -648,6 +659,22 @@ _NOT_NAME_PHRASES = frozenset(
         "google",
         "google analytics",
         "google maps",
+        "client company",
+        "company name",
+        "your company",
+        "your company name",
+        "my company",
+        "example",
+        "example company",
+        "lorem ipsum",
+        "site name",
+        "site title",
+        "my blog",
+        "my wordpress blog",
+        "just another wordpress site",
+        "siehe",
+        "see",
+        "voir",
     )
 )
 """Folded texts that are navigation, UI or boilerplate, never an organization's name."""

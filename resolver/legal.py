@@ -1,0 +1,398 @@
+"""Who a page says it belongs to, in words: copyright lines and the entity named on legal pages.
+
+Copyright lines ("© 2024 Acme Widgets GmbH", "Copyright © 2019-2024 Acme Inc. All rights reserved",
+"(c) Acme", "© Acme GmbH – Alle Rechte vorbehalten", "© 2024 Acme SAS. Tous droits réservés") give the
+entity with years and boilerplate stripped. Photo credits ("Foto: © dpa", "Bild © Getty Images") and
+platform or vendor names ("Powered by WordPress", "Cookiebot", "PayPal") are not copyright owners.
+
+Legal pages (Impressum / "Angaben gemäß § 5 TMG", "Mentions légales", "Legal notice", "Imprint", about and
+contact pages) name the legal entity: the line after a trigger ("Angaben gemäß § 5 TMG", "Betreiber",
+"Herausgeber", "Medieninhaber", "Publisher", "Company name", "Raison sociale", "Éditeur"), or a name
+with a legal form near a registry line ("Handelsregister", "HRB", "Registered in England", "Company
+number", "SIRET", "RCS", "KvK", "USt-IdNr."). Lines about the web agency, the host, the data-protection
+officer or image credits are skipped.
+
+Pure functions over lines of text (the HTML walk lives in ``resolver.signals``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from resolver.names import LEGAL_FORM_HINT, fold, looks_like_org_name, name_fits_domain, normalize_name
+
+__all__ = ["LegalName", "copyright_names", "legal_entities", "page_kind"]
+
+
+@dataclass(frozen=True, slots=True)
+class LegalName:
+    """A name found by a copyright line or on a legal page."""
+
+    name: str
+    """The entity as written, boilerplate removed."""
+    weight: float
+    """How sure the rule that found it is that this is the owner, in [0, 1]."""
+    context: str
+    """The line it came from (evidence), at most 200 characters."""
+    rule: str
+    """Which rule found it: ``copyright``, ``trigger``, ``registry``, ``legal_form``."""
+
+
+# -- decoys -----------------------------------------------------------------------------------------
+
+_DECOY_KEYS = frozenset(
+    normalize_name(n).key
+    for n in (
+        "WordPress",
+        "WooCommerce",
+        "Automattic",
+        "Elementor",
+        "Wix",
+        "Wix.com",
+        "Jimdo",
+        "Squarespace",
+        "Shopify",
+        "Weebly",
+        "TYPO3",
+        "Joomla",
+        "Drupal",
+        "Contao",
+        "Cookiebot",
+        "Usercentrics",
+        "OneTrust",
+        "Borlabs",
+        "CookieYes",
+        "Complianz",
+        "consentmanager",
+        "iubenda",
+        "Didomi",
+        "Quantcast",
+        "TrustArc",
+        "PayPal",
+        "Stripe",
+        "Klarna",
+        "Sofort",
+        "Mollie",
+        "Adyen",
+        "Visa",
+        "Mastercard",
+        "Google",
+        "Google LLC",
+        "Facebook",
+        "Meta",
+        "Twitter",
+        "YouTube",
+        "Instagram",
+        "LinkedIn",
+        "Pinterest",
+        "TikTok",
+        "XING",
+        "Vimeo",
+        "OpenStreetMap",
+        "OpenStreetMap contributors",
+        "Mapbox",
+        "Leaflet",
+        "Getty Images",
+        "iStock",
+        "iStockphoto",
+        "Shutterstock",
+        "Adobe Stock",
+        "Fotolia",
+        "Unsplash",
+        "Pixabay",
+        "Pexels",
+        "dpa",
+        "AFP",
+        "EPA",
+        "imago",
+        "picture alliance",
+        "Keystone",
+        "Colourbox",
+        "Depositphotos",
+        "123RF",
+        "Strato",
+        "IONOS",
+        "1&1",
+        "Hetzner",
+        "Host Europe",
+        "GoDaddy",
+        "Bluehost",
+        "Cloudflare",
+        "Amazon Web Services",
+    )
+)
+"""Keys of platform, vendor, payment, social and photo-agency names that are never a page's owner
+unless the name fits the page's own domain (``wordpress.com`` may well say "© WordPress")."""
+
+
+_DECOY_WORDS = frozenset({"theme", "themes", "template", "templates", "blogger", "plugin", "wordpress"})
+
+
+def is_decoy(name: str, registered_domain: str) -> bool:
+    """A platform/vendor/photo-agency name on a domain that is not its own."""
+    nk = normalize_name(name)
+    decoy = (
+        nk.key in _DECOY_KEYS
+        or any(t in _DECOY_KEYS or t in _DECOY_WORDS for t in nk.tokens if len(t) > 3)
+        or any(nk.key.startswith(k + " ") for k in _DECOY_KEYS if len(k) >= 4)
+    )
+    if not decoy:
+        return False
+    return name_fits_domain(nk, registered_domain) < 0.6
+
+
+# -- copyright --------------------------------------------------------------------------------------
+
+_COPY_MARK = re.compile(r"©|&copy;|\(c\)(?=\s)|\bcopyright\b|\bcopr\.", re.IGNORECASE)
+_CREDIT_WORDS = (
+    r"(?:foto|fotos|bild|bilder|photo|photos|image|images|picture|quelle|source|credit|credits|illustration|"
+    r"grafik|abbildung|titelbild|beitragsbild|header|video|karte|map|icon|logo)s?"
+)
+_CREDIT_BEFORE = re.compile(_CREDIT_WORDS + r"\s*[:/]?\s*$", re.IGNORECASE)
+"""A photo credit: the copyright mark follows "Foto:", "Bild", "Image credit" (the agency is no owner)."""
+_CREDIT_AFTER = re.compile(r"^\s*(?:(?:19|20)\d\d)?\s*" + _CREDIT_WORDS + r"\s*:", re.IGNORECASE)
+_STOP = re.compile(
+    r"\s*(?:all rights reserved|alle rechte vorbehalten|tous droits r[ée]serv[ée]s|todos los derechos|"
+    r"tutti i diritti|alle rechten voorbehouden|some rights reserved|powered by|designed by|design by|"
+    r"theme by|made with|made by|developed by|website by|built with|hosted by|realisiert|umsetzung|"
+    r"impressum|datenschutz|privacy|terms|imprint|cookie|kontakt|contact|\||·|•|»|/\s|\s[-–—]\s|;|\n|"
+    r"(?<!\b\w)(?<!\bco)(?<!\binc)(?<!\bltd)(?<!\bcorp)(?<!\bst)(?<!\bjr)(?<!\bbros)\.\s|"
+    r"(?:back )?to top\b|nach oben|zum seitenanfang|haut de page|"
+    r"(?:on|with|using|via|by) (?:the )?[\w -]{0,30}(?:theme|template)\b)",
+    re.IGNORECASE,
+)
+_YEARS = re.compile(r"^(?:(?:19|20)\d\d\s*(?:[-–—/]\s*(?:(?:19|20)\d\d|present|heute|today)\s*)?[,.]?\s*)+")
+_TRAIL = re.compile(r"[\s,.;:·•|–—-]*(?:(?:19|20)\d\d\s*[-–—]?\s*)*[\s,.;:·•|–—-]*$")
+_LEAD = re.compile(r"^[\s,.;:·•|–—-]*(?:by\s+|von\s+|par\s+|©\s*|\(c\)\s*|copyright\s*)*", re.IGNORECASE)
+
+
+def copyright_names(lines: Sequence[str], registered_domain: str, *, weight: float = 0.75) -> list[LegalName]:
+    """Entities named by copyright lines, most likely owner first (footer lines should come first)."""
+    out: list[LegalName] = []
+    seen: set[str] = set()
+    for line in lines:
+        if len(line) > 400:
+            continue
+        for m in _COPY_MARK.finditer(line):
+            before = line[: m.start()]
+            if _CREDIT_BEFORE.search(before[-30:]):
+                continue
+            name = _copyright_entity(line[m.end() :])
+            if not name and m.start() > 0:
+                # "Acme GmbH © 2024": the name stands before the mark.
+                name = _clean_name(re.split(r"[|·•]", before)[-1])
+            if not name or not looks_like_org_name(name) or is_decoy(name, registered_domain):
+                continue
+            if " " not in name and name.islower() and name_fits_domain(normalize_name(name), registered_domain) < 0.5:
+                continue  # "© siehe Impressum", "(c) see below": a lower-case word, not a name
+            key = normalize_name(name).key
+            if key and key not in seen:
+                seen.add(key)
+                out.append(LegalName(name, weight, line.strip()[:200], "copyright"))
+            break
+    return out
+
+
+_LEADING_NUMBER = re.compile(r"^\d{1,4}\s+(?=[^\W\d_])")
+
+
+def _copyright_entity(rest: str) -> str | None:
+    if _CREDIT_AFTER.match(rest):
+        return None
+    rest = _LEAD.sub("", rest)
+    rest = _YEARS.sub("", rest.strip())
+    rest = _LEAD.sub("", rest)
+    rest = _YEARS.sub("", rest.strip())
+    rest = _LEADING_NUMBER.sub("", rest)
+    m = _STOP.search(rest)
+    if m:
+        rest = rest[: m.start()]
+    return _clean_name(rest)
+
+
+def _clean_name(text: str) -> str | None:
+    text = " ".join(text.split())
+    text = _TRAIL.sub("", _LEAD.sub("", text)).strip(" \"'“”„‚‘’«»()[]")
+    if not text or len(text) > 100 or not any(ch.isalpha() for ch in text):
+        return None
+    return text
+
+
+# -- legal pages ------------------------------------------------------------------------------------
+
+_LEGAL_PATH = re.compile(
+    r"impressum|imprint|legal[-_ ]?notice|legal|mentions[-_ ]?l[ée]gales|mentions|disclaimer|colophon|"
+    r"aviso[-_ ]?legal|note[-_ ]?legali|informazioni[-_ ]?legali|anbieterkennzeichnung|offenlegung",
+    re.IGNORECASE,
+)
+_ABOUT_PATH = re.compile(
+    r"about|ueber[-_]?uns|uber[-_]?uns|über[-_]?uns|wir[-_]?ueber[-_]?uns|qui[-_]?sommes|a[-_]?propos|"
+    r"chi[-_]?siamo|quienes[-_]?somos|over[-_]?ons|company|unternehmen|contact|kontakt|team|who[-_]?we[-_]?are",
+    re.IGNORECASE,
+)
+_LEGAL_HEADING = re.compile(
+    r"^\s*(impressum|imprint|legal notice|legal information|mentions l[ée]gales|site notice|"
+    r"angaben gem(?:äß|aess|\.) ?§ ?5 tmg|offenlegung|anbieterkennzeichnung|colofon|colophon|disclaimer)\b",
+    re.IGNORECASE,
+)
+_ABOUT_HEADING = re.compile(
+    r"^\s*(about us|about|über uns|ueber uns|wir über uns|qui sommes-nous|à propos|a propos|who we are|"
+    r"contact us|contact|kontakt|our company|das unternehmen|unternehmen)\b",
+    re.IGNORECASE,
+)
+
+
+def page_kind(path: str, headings: Sequence[str]) -> tuple[bool, bool]:
+    """(is_legal_page, is_about_page) from the URL path and the page's h1/h2 headings."""
+    legal = bool(_LEGAL_PATH.search(path)) or any(_LEGAL_HEADING.match(h) for h in headings[:6])
+    about = not legal and (bool(_ABOUT_PATH.search(path)) or any(_ABOUT_HEADING.match(h) for h in headings[:6]))
+    return legal, about
+
+
+_TRIGGER = re.compile(
+    r"^\s*(?:angaben|informationen)\s+(?:gem(?:äß|aess|\.)|nach)\s*§\s*5\s*(?:tmg|ddg|abs\.?\s*1\s*tmg)?"
+    r"|^\s*§\s*5\s*(?:tmg|ddg)"
+    r"|^\s*(?:herausgeber(?:in)?|betreiber(?:in)?(?: der (?:website|webseite|seite))?|anbieter(?:in)?|"
+    r"diensteanbieter(?:in)?|medieninhaber(?:in)?(?: und herausgeber)?|"
+    r"publisher|published by|operated by|site operator|website operator|site owner|"
+    r"company name|legal entity|legal name|registered name|business name|"
+    r"raison sociale|d[ée]nomination sociale|[ée]diteur(?: du site)?|propri[ée]taire(?: du site)?|"
+    r"(?:ce|le) site (?:est )?[ée]dit[ée] par|site [ée]dit[ée] par|this (?:web)?site is (?:operated|owned|"
+    r"published|run) by|(?:diese|die) (?:website|webseite|seite) wird betrieben von|ragione sociale|"
+    r"razón social)\b\s*[:\-–]?"
+    # Generic words count only with a colon and the name on the same line ("Company: Acme Ltd").
+    r"|^\s*(?:company|owner|operator|inhaber(?:in)?|verlag|firma|titular|unternehmen)\s*:(?=\s*\S)",
+    re.IGNORECASE,
+)
+_LEGAL_CUE = re.compile(
+    r"§\s*5\s*(?:tmg|ddg)|angaben gem|herausgeber|betreiber|anbieter|medieninhaber|publisher|published by|"
+    r"operated by|company name|legal entity|raison sociale|d[ée]nomination|[ée]diteur|[ée]dit[ée] par|"
+    r"registered in|handelsregister|registergericht|amtsgericht|\bhrb\b|company (?:number|no)|\bsiret\b|"
+    r"\brcs\b|\bkvk\b|ragione sociale|raz[oó]n social|(?:company|owner|operator|inhaber|firma)\s*:",
+    re.IGNORECASE,
+)
+
+
+def has_legal_cue(text: str) -> bool:
+    """Whether a text may name a legal entity (a trigger or registry word): cheap pre-check for footers."""
+    return bool(_LEGAL_CUE.search(text))
+
+
+_REGISTRY = re.compile(
+    r"handelsregister|registergericht|amtsgericht|\bhrb\b|\bhra\b|\bvr\s?\d|vereinsregister|firmenbuch|"
+    r"registered in (?:england|scotland|wales|northern ireland|ireland)|company (?:number|no\.?|registration)|"
+    r"companies house|registered office|\bsiret\b|\bsiren\b|\brcs\b|\bkvk\b|kamer van koophandel|"
+    r"ust[.-]?id|umsatzsteuer|\bvat\b|\buid\b|n° tva|tva intracommunautaire|\babn\b|\bacn\b|\bein\b|p\.iva|"
+    r"partita iva|cif\b|registro mercantil|\bcvr\b|org\.?\s?nr|y-tunnus",
+    re.IGNORECASE,
+)
+_REGISTERED_IN = re.compile(
+    r"^(?P<name>[^.:;]{2,90}?)\s*(?:,\s*)?(?:is\s+)?(?:a\s+(?:private\s+|public\s+)?(?:limited\s+)?company\s+)?"
+    r"(?:registered|incorporated) in (?:england|scotland|wales|northern ireland|ireland|the)",
+    re.IGNORECASE,
+)
+_SKIP_CONTEXT = re.compile(
+    r"design|konzept|konzeption|realisierung|umsetzung|programmierung|entwicklung|development|developed|"
+    r"agentur|agency|hosting|gehostet|hosted|webhosting|provider:|datenschutzbeauftragte|data protection officer|"
+    r"dpo\b|bildnachweis|bildquellen|fotos?\b|photos?\b|images?\b|credits?|streitschlichtung|"
+    r"online-streitbeilegung|european commission|europäische kommission|aufsichtsbehörde|supervisory|"
+    r"technische umsetzung|webdesign|web design|site by|website by|réalisation|hébergement|hébergeur|"
+    r"hebergeur|conception|partner|sponsor|kunden|clients|customers|zahlungs|payment|vertreten durch|"
+    r"represented by|geschäftsführ|managing director|vorstand|board|chefredakt|redaktion|editor",
+    re.IGNORECASE,
+)
+_ADDRESSISH = re.compile(
+    r"\d{4,5}\s+\w|\b(?:str\.|straße|strasse|weg|platz|allee|gasse|road|street|st\.|avenue|rue|chemin|"
+    r"boulevard|bd|postfach|p\.?o\.? box)\b|^\s*(?:tel|fon|fax|phone|e-?mail|mail|web|www|telefon|telefax)\b|@|https?://",
+    re.IGNORECASE,
+)
+
+
+def _has_legal_form(line: str) -> bool:
+    if len(line) > 160 or not LEGAL_FORM_HINT.search(line):
+        return False
+    return bool(normalize_name(_strip_address(line) or "").legal_form)
+
+
+def legal_entities(
+    lines: Sequence[str], registered_domain: str, *, max_lines: int = 400, fallback: bool = True
+) -> list[LegalName]:
+    """The legal entity (or entities, best first) named by a legal page's lines.
+
+    ``fallback``: when no trigger or registry line names one, take the first lines carrying a legal form
+    (right on a legal page; too loose for a footer).
+    """
+    lines = [" ".join(line.split()) for line in lines[:max_lines]]
+    lines = [line for line in lines if line]
+    found: list[LegalName] = []
+    seen: set[str] = set()
+
+    def add(name: str | None, weight: float, context: str, rule: str) -> None:
+        if not name:
+            return
+        name = _strip_address(name)
+        if not name or not looks_like_org_name(name) or is_decoy(name, registered_domain):
+            return
+        key = normalize_name(name).key
+        if key and key not in seen:
+            seen.add(key)
+            found.append(LegalName(name, weight, context[:200], rule))
+
+    for i, line in enumerate(lines):
+        prev = lines[i - 1] if i else ""
+        if _SKIP_CONTEXT.search(line[:60]) or (_SKIP_CONTEXT.search(prev) and len(prev) < 60 and prev.endswith(":")):
+            continue
+        m = _TRIGGER.match(line)
+        if m:
+            rest = line[m.end() :].strip(" :–-")
+            if rest and not _TRIGGER.match(rest):
+                add(rest, 0.9, line, "trigger")
+            else:
+                for nxt in lines[i + 1 : i + 4]:
+                    if _SKIP_CONTEXT.search(nxt[:40]) or _ADDRESSISH.search(nxt):
+                        break
+                    if looks_like_org_name(_strip_address(nxt) or ""):
+                        add(nxt, 0.9 if normalize_name(nxt).legal_form else 0.8, f"{line} / {nxt}", "trigger")
+                        break
+            continue
+        m2 = _REGISTERED_IN.match(line)
+        if m2:
+            add(m2.group("name"), 0.85, line, "registry")
+            continue
+        if _REGISTRY.search(line):
+            for back in range(i - 1, max(-1, i - 9), -1):
+                cand = lines[back]
+                if _SKIP_CONTEXT.search(cand[:60]):
+                    break
+                if _has_legal_form(cand) and not _ADDRESSISH.match(cand):
+                    add(cand, 0.85, f"{cand} … {line}", "registry")
+                    break
+    if not found and fallback:
+        for line in lines[:120]:
+            if len(line) > 90 or not _has_legal_form(line) or _SKIP_CONTEXT.search(line[:60]):
+                continue
+            if len(normalize_name(_strip_address(line) or "").tokens) <= 8:
+                add(line, 0.7, line, "legal_form")
+                if len(found) >= 2:
+                    break
+    return found[:3]
+
+
+def _strip_address(text: str) -> str | None:
+    """The name part of "Acme GmbH, Musterstraße 1, 12345 Berlin" / "Acme GmbH | Tel. ..."."""
+    parts = re.split(r"\s*(?:[|·•]|,|\s[-–—]\s)\s*", text.strip())
+    keep: list[str] = []
+    for p in parts:
+        if not p:
+            continue
+        if _ADDRESSISH.search(p) or re.search(r"\d", p) and not normalize_name(p).legal_form:
+            break
+        keep.append(p)
+        if normalize_name(p).legal_form:
+            break
+    name = ", ".join(keep).strip(" :;.") if keep else None
+    if name and fold(name).startswith(("vertreten", "represented")):
+        return None
+    return name

@@ -1,0 +1,681 @@
+"""Everything one HTML page says about who is behind it: names, structured data, links, legal text.
+
+:func:`extract_page` parses a page once with selectolax (lexbor; ~1,000 pages/s on real pages) and
+returns a frozen :class:`PageSignals`: ``<title>`` and its brand part, ``og:site_name``,
+``application-name``, ``og:type``, the meta description, JSON-LD / microdata organizations
+(``resolver.jsonld``), copyright lines and the legal entity of Impressum / legal / about pages
+(``resolver.legal``), e-mail domains, outbound links by registered domain, canonical and hreflang links,
+and a capped main text. It is pure, never raises (an internal failure gives an empty result with
+``errors`` set), and never runs trafilatura unless asked (``main_text="trafilatura"``/``"auto"``: it is
+~20x slower than the selectolax path).
+
+:func:`ownership_text` gives the short text that carries ownership (title, header, footer, copyright,
+legal page, the start of the body) for NER, never whole bodies.
+
+Every candidate name comes with a *kind* and a prior weight from :data:`SIGNAL_WEIGHTS`, the single table
+of how much each signal is trusted (documented in docs/signals.md).
+
+Example::
+
+    ps = extract_page(html, "https://www.acme-widgets.de/impressum", registered_domain="acme-widgets.de")
+    ps.legal_entities[0].name   # 'Acme Widgets GmbH'
+    [(s.kind, s.value, s.weight) for s in ps.signals()]
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from resolver.jsonld import JsonLdOrg, organizations_from_jsonld, organizations_from_microdata
+from resolver.legal import LegalName, copyright_names, has_legal_cue, is_decoy, legal_entities, page_kind
+from resolver.names import looks_like_org_name, name_fits_domain, normalize_name
+
+__all__ = ["SIGNAL_WEIGHTS", "PageSignals", "Signal", "extract_page", "ownership_text"]
+
+SIGNAL_WEIGHTS: dict[str, float] = {
+    # candidate owner names
+    "jsonld_legal_name": 0.95,
+    "legal_entity": 0.9,
+    "jsonld_name": 0.85,
+    "copyright": 0.75,
+    "og_site_name": 0.7,
+    "jsonld_alternate_name": 0.6,
+    "application_name": 0.6,
+    "title_brand": 0.5,
+    "ner_org": 0.4,
+    "title": 0.3,
+    # ties between domains (hard evidence for entity resolution), not names
+    "jsonld_url": 0.9,
+    "jsonld_same_as": 0.8,
+    "jsonld_parent": 0.8,
+    "canonical": 0.7,
+    "hreflang": 0.7,
+    "email_domain": 0.3,
+    "link_domain": 0.1,
+    # descriptive, not evidence of ownership
+    "jsonld_type": 0.0,
+    "og_type": 0.0,
+}
+"""Prior reliability of each ``page_signals`` kind, in [0, 1]: how often a name of this kind is the
+owner of the page's domain, before frequency and name-domain fit are considered (``resolver.linking``).
+A rule may lower it for one candidate (a legal-form line found without a trigger: 0.7; an about page's
+entity: x0.85; a footer entity: x0.85). Tune with the owner-scoring evaluation, in this one place."""
+
+_NOISE_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "object", "canvas"]
+_CHROME_TAGS = ["nav", "header", "footer", "aside", "form", "button", "select", "dialog", "menu"]
+_COOKIE_SELECTOR = (
+    '[id*="cookie" i], [class*="cookie" i], [id*="consent" i], [class*="consent" i], [id*="gdpr" i], '
+    '[class*="gdpr" i], [id*="cmp" i], [class*="cmp-" i], [id*="usercentrics" i], [id*="onetrust" i], '
+    '[class*="onetrust" i], [id*="borlabs" i], [class*="borlabs" i], [id*="cookiebot" i], [id*="didomi" i], '
+    '[class*="didomi" i], [aria-label*="cookie" i]'
+)
+_FOOTER_SELECTOR = (
+    'footer, [role="contentinfo"], #footer, .footer, [id*="footer" i], [class*="footer" i], '
+    '[class*="copyright" i], [id*="copyright" i], [class*="site-info" i], [class*="colophon" i]'
+)
+_BLOCK_TAGS = frozenset(
+    """address article aside blockquote body br dd details dialog div dl dt fieldset figcaption figure footer form
+    h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul""".split()
+)
+_TITLE_SPLIT = re.compile(r"\s+[|–—·»:/-]\s+|\s*[|·»]\s*|\s+::\s+|:\s+")
+_EMAIL = re.compile(
+    r"[\w.+-]{1,64}\s?(?:@|\(at\)|\[at\]|\{at\}|\s\(at\)\s|\s\[at\]\s)\s?"
+    r"((?:[\w-]{1,63}(?:\.|\s?\(dot\)\s?|\s?\[dot\]\s?|\s?\[punkt\]\s?|\s?\(punkt\)\s?))+[a-z]{2,24})\b",
+    re.IGNORECASE,
+)
+_OBFUSCATED_DOT = re.compile(r"\s?[(\[](?:dot|punkt)[)\]]\s?", re.IGNORECASE)
+_WS = re.compile(r"\s+")
+_HOST = re.compile(r"^(?:[a-zA-Z]+:)?//(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:\\]+)")
+_LEGAL_TEXT_HINT = re.compile(r"§\s*5\s*(?:TMG|DDG)|Angaben gem|Mentions l[ée]gales|Handelsregister", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """One row of ``page_signals``: a candidate name, a link to another domain, or a type."""
+
+    kind: str
+    """A key of :data:`SIGNAL_WEIGHTS` (``copyright``, ``legal_entity``, ``link_domain``, ...)."""
+    value: str
+    """The name, domain, URL or type."""
+    weight: float
+    """Prior reliability of this signal, in [0, 1]."""
+    context: str = ""
+    """Where it came from (the copyright line, the Impressum lines); for ``link_domain`` the link count."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageSignals:
+    """What one page says about who is behind it (see :func:`extract_page`)."""
+
+    url: str
+    """The page's URL as given."""
+    registered_domain: str
+    """The registered domain the page belongs to (internal vs external links, name-domain fit)."""
+    title: str | None = None
+    """The ``<title>``, whitespace-collapsed."""
+    title_brand: str | None = None
+    """The segment of a split title that looks like the site's name ("Acme" of "News | Acme"), if any."""
+    og_site_name: str | None = None
+    """``og:site_name``."""
+    application_name: str | None = None
+    """``<meta name="application-name">``."""
+    og_type: str | None = None
+    """``og:type`` (``website``, ``article``, ...)."""
+    description: str | None = None
+    """Meta description (or ``og:description``), capped at 500 characters."""
+    lang: str | None = None
+    """The ``<html lang>`` primary subtag, lower-case (``de``)."""
+    canonical: str | None = None
+    """The absolute ``<link rel=canonical>`` URL."""
+    hreflang: tuple[tuple[str, str], ...] = ()
+    """``(lang, absolute url)`` of ``<link rel=alternate hreflang>``."""
+    orgs: tuple[JsonLdOrg, ...] = ()
+    """Organizations from JSON-LD and microdata (top-level nodes and WebSite/Article publishers)."""
+    jsonld_types: tuple[str, ...] = ()
+    """Every schema.org ``@type`` present in JSON-LD / microdata, in order of appearance."""
+    copyright: tuple[LegalName, ...] = ()
+    """Entities of copyright lines, footer first."""
+    legal_entities: tuple[LegalName, ...] = ()
+    """The legal entity of a legal / about page (or of a footer's registry lines), best first."""
+    is_legal_page: bool = False
+    """Impressum, legal notice, mentions légales (from the URL path or the headings)."""
+    is_about_page: bool = False
+    """About / contact / company page (and not a legal page)."""
+    email_domains: tuple[str, ...] = ()
+    """Registered domains of e-mail addresses (``mailto:`` links and text, ``(at)`` obfuscation read)."""
+    link_domains: tuple[tuple[str, int], ...] = ()
+    """External registered domains linked to, with link counts, most linked first."""
+    n_links_internal: int = 0
+    """Links to the page's own registered domain (relative links included)."""
+    n_links_external: int = 0
+    """Links to other registered domains."""
+    header_text: str = ""
+    """Text of the page header (``<header>``/banner), capped: often the brand."""
+    footer_text: str = ""
+    """Text of the footer(s), capped: copyright, company, address."""
+    legal_text: str = ""
+    """The start of a legal / about page's text (empty elsewhere), capped."""
+    text: str = ""
+    """The main text: body without scripts, navigation, header, footer, cookie banners; capped."""
+    n_words: int = 0
+    """Words in the main text before capping."""
+    errors: tuple[str, ...] = ()
+    """What went wrong, if anything (``jsonld_unparsable``, ``parse: ValueError ...``); the rest still holds."""
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+    """Free-form notes for debugging (which main-text path ran); never needed downstream."""
+
+    @property
+    def legal_forms(self) -> tuple[str, ...]:
+        """Legal forms of the names this page gives for its owner (``GmbH``, ``Ltd``), distinct, in order."""
+        out: list[str] = []
+        for s in self.signals():
+            if s.kind in _NAME_KINDS:
+                form = normalize_name(s.value).legal_form
+                if form and form not in out:
+                    out.append(form)
+        return tuple(out)
+
+    def signals(self) -> list[Signal]:
+        """The page's ``page_signals`` rows: candidate names with kind, weight and context, then links/types."""
+        return _signals(self)
+
+
+_NAME_KINDS = frozenset(
+    {
+        "jsonld_legal_name",
+        "legal_entity",
+        "jsonld_name",
+        "copyright",
+        "og_site_name",
+        "jsonld_alternate_name",
+        "application_name",
+        "title_brand",
+        "title",
+    }
+)
+
+
+def _signals(ps: PageSignals) -> list[Signal]:
+    w = SIGNAL_WEIGHTS
+    out: list[Signal] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(kind: str, value: str | None, weight: float | None = None, context: str = "") -> None:
+        if not value:
+            return
+        value = value.strip()
+        if value and (kind, value) not in seen:
+            seen.add((kind, value))
+            out.append(Signal(kind, value, round(w[kind] if weight is None else weight, 4), context[:300]))
+
+    n_self = sum(1 for o in ps.orgs if o.role == "self")
+    for org in ps.orgs:
+        ctx = f"{org.source} {'/'.join(org.types)} ({org.role})"
+        # A page may describe other organizations (the subject of an article, a partner): only a publisher,
+        # the page's single organization, or one on the page's own domain keeps the full weight.
+        f = 1.0 if _own_org(org, ps.registered_domain, n_self) else 0.5
+        add("jsonld_legal_name", _name_or_none(org.legal_name, ps.registered_domain), w["jsonld_legal_name"] * f, ctx)
+        add("jsonld_name", _name_or_none(org.name, ps.registered_domain), w["jsonld_name"] * f, ctx)
+        for alt in org.alternate_names:
+            add(
+                "jsonld_alternate_name",
+                _name_or_none(alt, ps.registered_domain),
+                w["jsonld_alternate_name"] * f,
+                ctx,
+            )
+    for ln in ps.legal_entities:
+        add("legal_entity", ln.name, min(w["legal_entity"], ln.weight), ln.context)
+    for ln in ps.copyright:
+        add("copyright", ln.name, min(w["copyright"], ln.weight), ln.context)
+    add("og_site_name", _name_or_none(ps.og_site_name, ps.registered_domain), context="og:site_name")
+    add("application_name", _name_or_none(ps.application_name, ps.registered_domain), context="application-name")
+    if ps.title_brand:
+        add("title_brand", ps.title_brand, context=ps.title or "")
+    elif (
+        ps.title
+        and len(ps.title.split()) <= 6
+        and len(_TITLE_SPLIT.split(ps.title)) == 1
+        and _name_or_none(ps.title, ps.registered_domain)
+    ):
+        add("title", ps.title, context=ps.title)
+    for org in ps.orgs:
+        if org.url:
+            add("jsonld_url", org.url, context=org.name or "")
+        for s in org.same_as:
+            add("jsonld_same_as", s, context=org.name or "")
+        if org.parent:
+            add("jsonld_parent", org.parent, context=org.name or "")
+    for t in ps.jsonld_types:
+        add("jsonld_type", t)
+    add("og_type", ps.og_type)
+    if ps.canonical:
+        add("canonical", ps.canonical)
+    for lang, href in ps.hreflang:
+        add("hreflang", href, context=lang)
+    for d in ps.email_domains:
+        add("email_domain", d)
+    for d, n in ps.link_domains:
+        add("link_domain", d, context=str(n))
+    return out
+
+
+def _own_org(org: JsonLdOrg, domain: str, n_self: int) -> bool:
+    if org.role != "self" or n_self <= 1:
+        return True
+    if org.url:
+        m = _HOST.match(org.url)
+        if m and _reg_domain(m.group(1).lower()) == domain:
+            return True
+    name = org.legal_name or org.name
+    return bool(name) and name_fits_domain(normalize_name(name), domain) >= 0.5
+
+
+def _name_or_none(name: str | None, registered_domain: str) -> str | None:
+    if not name:
+        return None
+    name = _WS.sub(" ", name).strip()
+    if not looks_like_org_name(name) or is_decoy(name, registered_domain):
+        return None
+    return name
+
+
+# -- extraction -------------------------------------------------------------------------------------
+
+
+def extract_page(
+    html: str,
+    url: str,
+    *,
+    registered_domain: str,
+    max_text_chars: int = 5_000,
+    main_text: str = "fast",
+    max_links: int = 5_000,
+) -> PageSignals:
+    """Extract :class:`PageSignals` from one page; pure, never raises.
+
+    ``main_text``: ``fast`` (selectolax: body minus chrome), ``trafilatura`` (better boilerplate removal,
+    ~20x slower), ``auto`` (trafilatura only when the fast text is under 300 characters on a page over
+    10 kB: app shells, odd layouts), or ``none``. ``max_links``: anchors read per page (link farms).
+    """
+    try:
+        return _extract(html or "", url or "", registered_domain or "", max_text_chars, main_text, max_links)
+    except Exception as exc:  # noqa: BLE001 - one bad page must not stop a batch of millions
+        return PageSignals(url=url or "", registered_domain=registered_domain or "", errors=(_err("extract", exc),))
+
+
+def _err(step: str, exc: BaseException) -> str:
+    return f"{step}: {type(exc).__name__}: {str(exc)[:200]}"
+
+
+def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: str, max_links: int) -> PageSignals:
+    errors: list[str] = []
+    tree = LexborHTMLParser(html)
+    out: dict[str, object] = {}
+
+    # <head>: title, meta, link.
+    try:
+        out.update(_head(tree, url))
+    except Exception as exc:  # noqa: BLE001
+        errors.append(_err("head", exc))
+
+    # Structured data, before scripts are stripped.
+    orgs: list[JsonLdOrg] = []
+    types: list[str] = []
+    if "ld+json" in html:
+        try:
+            scripts = [n.text(deep=True) or "" for n in tree.css('script[type*="ld+json" i]')]
+            o, t, notes = organizations_from_jsonld(scripts)
+            orgs.extend(o)
+            types.extend(t)
+            errors.extend(notes)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(_err("jsonld", exc))
+    if "itemscope" in html:
+        o, t = organizations_from_microdata(html, url)
+        orgs.extend(o)
+        types.extend(x for x in t if x not in types)
+    out["orgs"] = tuple(orgs)
+    out["jsonld_types"] = tuple(dict.fromkeys(types))
+
+    # Links and e-mail addresses (before chrome is stripped: footers hold the mailto).
+    try:
+        out.update(_links(tree, url, domain, max_links))
+    except Exception as exc:  # noqa: BLE001
+        errors.append(_err("links", exc))
+
+    # Remove what is never page content; cookie banners name their vendor, not the site.
+    tree.strip_tags(_NOISE_TAGS)
+    for node in tree.css(_COOKIE_SELECTOR):
+        if node.tag not in ("html", "body", "main") and len(node.text(deep=True) or "") < 5_000:
+            node.decompose()
+
+    body = tree.body or tree.root
+    headings = [_WS.sub(" ", n.text(deep=True) or "").strip() for n in tree.css("h1, h2")[:8]]
+    path = urlsplit(url).path if url else ""
+    is_legal, is_about = page_kind(path, headings)
+
+    # Header and footer text; copyright lines (footer first, then the last lines of the body).
+    footer_lines: list[str] = []
+    header_text = ""
+    try:
+        for node in _outermost(tree.css(_FOOTER_SELECTOR)):
+            footer_lines.extend(_block_lines(node))
+            if len(footer_lines) > 200:
+                break
+        header = tree.css_first('header, [role="banner"]')
+        if header is not None:
+            header_text = " ".join(_block_lines(header))[:300]
+    except Exception as exc:  # noqa: BLE001
+        errors.append(_err("footer", exc))
+    body_lines: list[str] = []
+    try:
+        body_lines = _block_lines(body) if body is not None else []
+    except Exception as exc:  # noqa: BLE001
+        errors.append(_err("lines", exc))
+    copyright_ = copyright_names(footer_lines + body_lines[-60:], domain)
+    out["copyright"] = tuple(copyright_)
+
+    # Legal entity: legal and about pages, pages that carry Impressum text, and footers' registry lines.
+    entities: list[LegalName] = []
+    legal_text = ""
+    body_has_legal = not is_legal and bool(_LEGAL_TEXT_HINT.search(" ".join(body_lines[-150:])))
+    if is_legal or is_about or body_has_legal:
+        lines = body_lines if (is_legal or is_about) else body_lines[-150:]
+        factor = 1.0 if (is_legal or body_has_legal) else 0.85
+        for ln in legal_entities(lines, domain):
+            entities.append(LegalName(ln.name, round(ln.weight * factor, 4), ln.context, ln.rule))
+        legal_text = "\n".join(_legal_window(lines))[:1_500]
+    if not entities and footer_lines and has_legal_cue("\n".join(footer_lines)):
+        for ln in legal_entities(footer_lines, domain, fallback=False):
+            if ln.rule in ("registry", "trigger"):
+                entities.append(LegalName(ln.name, round(ln.weight * 0.85, 4), f"footer: {ln.context}", ln.rule))
+    out["legal_entities"] = tuple(entities)
+
+    # E-mail domains from text (legal pages and footers hold the obfuscated ones).
+    emails = list(out.get("email_domains", ()))  # type: ignore[arg-type]
+    for d in _text_email_domains("\n".join(footer_lines + (body_lines if is_legal or is_about else []))):
+        if d not in emails:
+            emails.append(d)
+    out["email_domains"] = tuple(emails[:20])
+
+    # Main text: body minus chrome (or trafilatura where asked).
+    text = ""
+    n_words = 0
+    extra: dict[str, str] = {}
+    if main_text != "none":
+        try:
+            text, n_words, extra["main_text"] = _main_text(tree, html, url, main_text)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(_err("text", exc))
+
+    title = out.get("title")
+    brand = _title_brand(title, out.get("og_site_name"), domain) if isinstance(title, str) else None  # type: ignore[arg-type]
+    return PageSignals(
+        url=url,
+        registered_domain=domain,
+        title=title,  # type: ignore[arg-type]
+        title_brand=brand,
+        og_site_name=out.get("og_site_name"),  # type: ignore[arg-type]
+        application_name=out.get("application_name"),  # type: ignore[arg-type]
+        og_type=out.get("og_type"),  # type: ignore[arg-type]
+        description=out.get("description"),  # type: ignore[arg-type]
+        lang=out.get("lang"),  # type: ignore[arg-type]
+        canonical=out.get("canonical"),  # type: ignore[arg-type]
+        hreflang=out.get("hreflang", ()),  # type: ignore[arg-type]
+        orgs=out["orgs"],  # type: ignore[arg-type]
+        jsonld_types=out["jsonld_types"],  # type: ignore[arg-type]
+        copyright=out["copyright"],  # type: ignore[arg-type]
+        legal_entities=out["legal_entities"],  # type: ignore[arg-type]
+        is_legal_page=is_legal,
+        is_about_page=is_about,
+        email_domains=out["email_domains"],  # type: ignore[arg-type]
+        link_domains=out.get("link_domains", ()),  # type: ignore[arg-type]
+        n_links_internal=int(out.get("n_links_internal", 0)),  # type: ignore[call-overload]
+        n_links_external=int(out.get("n_links_external", 0)),  # type: ignore[call-overload]
+        header_text=header_text,
+        footer_text="\n".join(dict.fromkeys(footer_lines))[:1_000],
+        legal_text=legal_text,
+        text=text[:max_text_chars],
+        n_words=n_words,
+        errors=tuple(errors),
+        extra=extra,
+    )
+
+
+def _clean(value: str | None, cap: int = 300) -> str | None:
+    if not value:
+        return None
+    value = _WS.sub(" ", value).strip()
+    return value[:cap] or None
+
+
+def _head(tree: LexborHTMLParser, url: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    title = tree.css_first("title")
+    out["title"] = _clean(title.text(deep=True) if title is not None else None)
+    meta: dict[str, str] = {}
+    for node in tree.css("meta[content]"):
+        attrs = node.attributes
+        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
+        if key and key not in meta:
+            meta[key] = attrs.get("content") or ""
+    out["og_site_name"] = _clean(meta.get("og:site_name"), 200)
+    out["application_name"] = _clean(meta.get("application-name") or meta.get("apple-mobile-web-app-title"), 200)
+    out["og_type"] = _clean(meta.get("og:type"), 50)
+    out["description"] = _clean(meta.get("description") or meta.get("og:description"), 500)
+    if not out["title"]:
+        out["title"] = _clean(meta.get("og:title"))
+    html_node = tree.css_first("html")
+    lang = (html_node.attributes.get("lang") or "") if html_node is not None else ""
+    out["lang"] = (lang or "").strip().lower().replace("_", "-").split("-")[0][:8] or None
+    hreflang: list[tuple[str, str]] = []
+    for node in tree.css("link[rel][href]"):
+        attrs = node.attributes
+        rel = (attrs.get("rel") or "").lower().split()
+        href = (attrs.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "data:")):
+            continue
+        if "canonical" in rel and "canonical" not in out:
+            out["canonical"] = _absolute(url, href)
+        elif "alternate" in rel and attrs.get("hreflang") and len(hreflang) < 100:
+            hreflang.append(((attrs.get("hreflang") or "").strip().lower(), _absolute(url, href)))
+    out["hreflang"] = tuple(hreflang)
+    return out
+
+
+def _absolute(base: str, href: str) -> str:
+    try:
+        return urljoin(base, href)[:2_000]
+    except ValueError:
+        return href[:2_000]
+
+
+@lru_cache(maxsize=262_144)
+def _reg_domain(host: str) -> str | None:
+    from resolver.domains import registered_domain
+
+    return registered_domain(host)
+
+
+def _links(tree: LexborHTMLParser, url: str, domain: str, max_links: int) -> dict[str, object]:
+    internal = external = 0
+    domains: Counter[str] = Counter()
+    emails: list[str] = []
+    base_host = urlsplit(url).hostname or "" if url else ""
+    for i, node in enumerate(tree.css("a[href]")):
+        if i >= max_links:
+            break
+        href = (node.attributes.get("href") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        low = href[:12].lower()
+        if low.startswith("mailto:"):
+            addr = href[7:].split("?", 1)[0]
+            if "@" in addr:
+                d = _reg_domain(addr.rsplit("@", 1)[1].strip().lower())
+                if d and d not in emails:
+                    emails.append(d)
+            continue
+        if low.startswith(("javascript:", "tel:", "data:", "sms:", "callto:", "whatsapp:", "fax:", "skype:")):
+            continue
+        if low.startswith(("http://", "https://")) or href.startswith("//"):
+            m = _HOST.match(href)
+            host = m.group(1).lower().rstrip(".") if m else ""
+            if not host or host == base_host:
+                internal += 1
+                continue
+            d = _reg_domain(host)
+            if d is None:
+                continue
+            if d == domain:
+                internal += 1
+            else:
+                external += 1
+                domains[d] += 1
+        elif ":" in href.split("/", 1)[0]:
+            continue  # another scheme (ftp:, intent:, ...)
+        else:
+            internal += 1
+    return {
+        "n_links_internal": internal,
+        "n_links_external": external,
+        "link_domains": tuple(sorted(domains.items(), key=lambda t: (-t[1], t[0]))[:500]),
+        "email_domains": tuple(emails),
+    }
+
+
+def _text_email_domains(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _EMAIL.finditer(text):
+        host = _OBFUSCATED_DOT.sub(".", m.group(1)).strip(". ").lower()
+        d = _reg_domain(host)
+        if d and d not in out:
+            out.append(d)
+        if len(out) >= 20:
+            break
+    return out
+
+
+def _outermost(nodes: Iterable[LexborNode]) -> list[LexborNode]:
+    """The nodes not contained in another node of the list (a footer's inner .footer-row is not read twice)."""
+    picked: list[LexborNode] = []
+    ids: set[int] = set()
+    for node in nodes:
+        parent = node.parent
+        inside = False
+        while parent is not None:
+            if parent.mem_id in ids:
+                inside = True
+                break
+            parent = parent.parent
+        if not inside and node.tag not in ("html", "body"):
+            picked.append(node)
+            ids.add(node.mem_id)
+    return picked
+
+
+def _block_lines(node: LexborNode, max_lines: int = 2_000) -> list[str]:
+    """The node's text as lines, broken at block elements and ``<br>`` (inline markup stays on one line)."""
+    lines: list[str] = []
+    current: list[str] = []
+    for n in node.traverse(include_text=True):
+        tag = n.tag
+        if tag == "-text":
+            t = n.text_content
+            if t:
+                current.append(t)
+        elif tag in _BLOCK_TAGS:
+            if current:
+                line = _WS.sub(" ", "".join(current)).strip()
+                if line:
+                    lines.append(line)
+                    if len(lines) >= max_lines:
+                        return lines
+                current = []
+    if current:
+        line = _WS.sub(" ", "".join(current)).strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _legal_window(lines: list[str]) -> list[str]:
+    """The part of a legal page's lines around its first trigger (Impressum heading, § 5 TMG), else the start."""
+    for i, line in enumerate(lines):
+        if _LEGAL_TEXT_HINT.search(line) or line.lower().startswith(("impressum", "imprint", "legal notice")):
+            return lines[i : i + 25]
+    return lines[:25]
+
+
+def _main_text(tree: LexborHTMLParser, html: str, url: str, mode: str) -> tuple[str, int, str]:
+    main = tree.css_first("main, [role=main], article")
+    tree.strip_tags(_CHROME_TAGS)
+    node = main if main is not None and len((main.text(deep=True) or "").strip()) > 200 else (tree.body or tree.root)
+    text = _WS.sub(" ", node.text(deep=True, separator=" ") or "").strip() if node is not None else ""
+    used = "fast"
+    if mode == "trafilatura" or (mode == "auto" and len(text) < 300 and len(html) > 10_000):
+        try:
+            import trafilatura
+
+            extracted = trafilatura.extract(html, url=url or None, include_comments=False, favor_precision=True)
+        except Exception:  # noqa: BLE001 - trafilatura fails on some junk; keep the fast text
+            extracted = None
+        if extracted:
+            text = _WS.sub(" ", extracted).strip()
+            used = "trafilatura"
+    return text, len(text.split()), used
+
+
+def _title_brand(title: str | None, site_name: str | None, domain: str) -> str | None:
+    """The segment of a split title that names the site: fits the domain, equals og:site_name, or stands last."""
+    if not title:
+        return None
+    parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p and p.strip()]
+    if len(parts) < 2:
+        return None
+    site_key = normalize_name(site_name).key if site_name else None
+    best, best_score = None, 0.0
+    for i, part in enumerate(parts):
+        if len(part.split()) > 6 or not looks_like_org_name(part):
+            continue
+        nk = normalize_name(part)
+        score = name_fits_domain(nk, domain)
+        if site_key and nk.key == site_key:
+            score += 1.0
+        if i == len(parts) - 1:
+            score += 0.25
+        elif i == 0:
+            score += 0.1
+        if score > best_score:
+            best, best_score = part, score
+    return best if best_score >= 0.3 else None
+
+
+def ownership_text(signals: PageSignals, max_chars: int = 2_000, body_chars: int = 400) -> str:
+    """The text that carries ownership, for NER; at most ``max_chars`` characters, never the whole body.
+
+    In order: title, og:site_name, header, copyright lines, legal-entity lines, the legal page's text, the
+    footer, and the first ``body_chars`` characters of the main text.
+    """
+    parts: list[str] = []
+    for piece in (
+        signals.title,
+        signals.og_site_name,
+        signals.header_text[:200],
+        *(c.context for c in signals.copyright),
+        *(e.context for e in signals.legal_entities),
+        signals.legal_text,
+        signals.footer_text[:800],
+        signals.text[:body_chars],
+    ):
+        if piece and piece not in parts:
+            parts.append(piece)
+    out = "\n".join(parts)
+    return out[:max_chars]
