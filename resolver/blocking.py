@@ -1,0 +1,120 @@
+"""Blocking: which pairs of name keys are worth scoring, computed in DuckDB, never as all pairs.
+
+Why: a million names are 5·10¹¹ pairs; almost all of them are obviously different. Like splink and
+dedupe, orgmap only scores pairs that share something cheap to index. The rules (SQL in
+``resolver/blocking.sql``, one named step each) and the bit each sets in ``rules``:
+
+==  ===================  ===========================================================================
+32  ``key``              equal keys (only across two sets: within one set keys are deduplicated first)
+1   ``token``            a shared *rare* word: one that occurs in at most ``token_cap`` keys, so
+                         "solutions", "group" or "university" block nothing on their own
+2   ``acronym``          a one-word key equals the initials of another ("ibm" / "international business
+                         machines"); acronyms shared by more than ``token_cap`` keys are skipped
+4   ``prefix``           the same first ``prefix_len`` characters of the key without spaces (blocks of at
+                         most ``token_cap`` keys): names made only of common words
+8   ``sorted``           sorted neighbourhood: the next ``window - 1`` keys in key order (typos late)
+16  ``sorted_reversed``  the same over reversed keys (typos in the first word)
+==  ===================  ===========================================================================
+
+The number of pairs is bounded by ``Σ_word df² / 2 + n·(window - 1)·2`` with ``df ≤ token_cap``: linear in
+the number of keys for a fixed cap. :func:`reduction_ratio` tells how much of the all-pairs work is saved.
+
+Example::
+
+    >>> import pyarrow as pa
+    >>> keys = pa.table({"key": ["acme widgets", "acme widget", "globex"], "acronym": ["aw", "aw", None]})
+    >>> candidate_pairs(keys).num_rows >= 1
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import duckdb
+import pyarrow as pa
+
+__all__ = ["BlockingParams", "RULES", "candidate_pairs", "reduction_ratio", "rule_names"]
+
+RULES: dict[int, str] = {32: "key", 1: "token", 2: "acronym", 4: "prefix", 8: "sorted", 16: "sorted_reversed"}
+"""Bit → rule name, as in the ``rules`` column of :func:`candidate_pairs`."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlockingParams:
+    """Knobs of the blocking rules (defaults measured in ``benchmarks/bench_matching.py``)."""
+
+    token_cap: int = 100
+    """A word, acronym or prefix shared by more keys than this blocks nothing."""
+    prefix_len: int = 7
+    """Characters of the space-free key compared by the prefix rule."""
+    window: int = 4
+    """Sorted-neighbourhood window: each key is paired with the next ``window - 1`` keys."""
+
+
+@cache
+def _queries() -> dict[str, str]:
+    text = resources.files("resolver").joinpath("blocking.sql").read_text("utf-8")
+    parts = re.split(r"^--\s*name:\s*(\w+)\s*$", text, flags=re.MULTILINE)
+    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def candidate_pairs(
+    keys: pa.Table,
+    *,
+    bipartite: bool = False,
+    params: BlockingParams | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> pa.Table:
+    """Candidate pairs of rows of ``keys``: a table ``(kid_a, kid_b, rules)`` of row positions.
+
+    ``keys`` has columns ``key`` and ``acronym`` (nullable), and with ``bipartite=True`` a ``side``
+    column (0 = query, 1 = reference): then only query-reference pairs are produced, ``kid_a`` on the query
+    side. Without it, pairs have ``kid_a < kid_b``; keys should be distinct (equal keys are one entity).
+    Runs on ``con`` (a fresh in-memory DuckDB when None); its temp tables are dropped afterwards.
+    """
+    p = params or BlockingParams()
+    own = con is None
+    con = con or duckdb.connect()
+    n = keys.num_rows
+    side = keys.column("side") if "side" in keys.column_names else pa.array([0] * n, pa.int8())
+    rel = pa.table(
+        {
+            "kid": pa.array(range(n), pa.int32()),
+            "side": side.cast(pa.int8()),
+            "key": keys.column("key").cast(pa.string()),
+            "acronym": keys.column("acronym").cast(pa.string()),
+        }
+    )
+    q = _queries()
+    try:
+        con.register("_bk_keys", rel)
+        con.execute(q["tokens"]).fetchall()
+        con.execute(
+            q["pairs"],
+            {"token_cap": p.token_cap, "prefix_len": p.prefix_len, "window": max(p.window, 1), "bipartite": bipartite},
+        ).fetchall()
+        return con.sql("select * from _bk_pairs order by kid_a, kid_b").to_arrow_table()
+    finally:
+        con.execute("drop table if exists _bk_pairs").fetchall()
+        con.execute("drop table if exists _bk_tokens").fetchall()
+        con.unregister("_bk_keys")
+        if own:
+            con.close()
+
+
+def rule_names(bits: int) -> list[str]:
+    """The rule names set in a ``rules`` bitmask (``rule_names(9) == ['token', 'sorted']``)."""
+    return [name for bit, name in sorted(RULES.items()) if bits & bit]
+
+
+def reduction_ratio(n_pairs: int, n_left: int, n_right: int | None = None) -> float:
+    """1 - pairs scored / all pairs: 0.999 means a thousandth of the all-pairs work.
+
+    ``n_right`` None: pairs within one set of ``n_left`` items; else pairs across two sets.
+    """
+    total = n_left * (n_left - 1) // 2 if n_right is None else n_left * n_right
+    return 1.0 - n_pairs / total if total else 0.0

@@ -1,0 +1,521 @@
+"""Entity resolution across domains: organization names clustered into organizations.
+
+How (each step scales to millions of names; nothing is all-pairs):
+
+1. **Units.** Names are reduced to keys (``resolver.names``). Names with the same key and overlapping
+   jurisdiction (:func:`resolver.scoring.jurisdiction`: country, else what the legal form implies) are one
+   *unit*; "Apex Solutions Ltd" (GB) and "Apex Solutions Inc" (US) are two units of one key.
+2. **Blocking** over the distinct keys in DuckDB (:mod:`resolver.blocking`), then **scoring** of the
+   candidate pairs (:func:`resolver.scoring.score_candidates`). Pairs at ``threshold`` or above are edges.
+3. **Clustering with a chaining guard.** Edges are taken strongest first (ties broken by the keys, so
+   row order never matters). An edge merges its two clusters only if
+   (a) their jurisdictions overlap, and (b) the **average linkage** between them, the mean score over
+   all pairs of their keys (up to the ``linkage_sample`` heaviest keys of each side), is at least
+   ``link_threshold`` (default ``threshold - 5``). So "IBM" ~ "International Business Machines" (acronym)
+   and "International Business Machines" ~ "International Business Machine Shop" cannot chain "IBM" to
+   the shop: single-linkage connected components would. Rejected merges are kept in the edge table with the reason.
+4. **Hard evidence** (the same JSON-LD url/sameAs, the same legal name, a redirect between the domains,
+   the same Impressum entity: pairs the caller gives) then merges clusters unconditionally, dissimilar
+   names and jurisdictions included: it is evidence, not resemblance.
+
+The canonical name of a cluster is the most-supported original form (sum of ``weight``) of its
+most-supported key (ties: the longer key); among forms of that key ties prefer one with a legal form
+("ACME Widgets GmbH" over "Acme Widgets"), then the shorter, then the alphabetically first.
+Cluster ids are a hash of the cluster's smallest unit, so the same input gives the same ids whatever
+the row order; ids that must stay stable across *runs* come from the caller's key → org table (see
+:func:`assign_to_existing` and ``docs/matching.md``).
+
+Example::
+
+    >>> import pyarrow as pa
+    >>> names = pa.table({"name_id": ["a", "b", "c"], "name": ["ACME Widgets GmbH", "Acme Widgets", "Acme Bank"]})
+    >>> out = cluster_names(names)
+    >>> dict(zip(out["name_id"].to_pylist(), out["canonical_name"].to_pylist()))["b"]
+    'ACME Widgets GmbH'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from resolver.blocking import BlockingParams, candidate_pairs, reduction_ratio
+from resolver.errors import InputError
+from resolver.scoring import KeyInfo, compatible, jurisdiction, score_candidates, score_keys
+
+__all__ = ["ClusterResult", "ClusterParams", "assign_to_existing", "cluster_names", "prepare_names", "resolve_clusters"]
+
+Juris = frozenset[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterParams:
+    """Thresholds of clustering; see the module docstring for the rule each one drives."""
+
+    threshold: float = 90.0
+    """A pair of keys scoring this or more (0-100) is an edge."""
+    link_threshold: float | None = None
+    """Minimum average linkage for a merge; None: ``threshold - 5``."""
+    linkage_sample: int = 20
+    """Keys per cluster (the heaviest) compared by the average-linkage guard."""
+    blocking: BlockingParams = field(default_factory=BlockingParams)
+    workers: int = 1
+    """Threads for rapidfuzz's vectorized scoring."""
+
+    @property
+    def guard(self) -> float:
+        """The effective average-linkage threshold."""
+        return self.threshold - 5.0 if self.link_threshold is None else self.link_threshold
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    """What :func:`resolve_clusters` returns."""
+
+    assignments: pa.Table
+    """One row per name: ``name_id, cluster_id, canonical_name, key, score, reason``."""
+    edges: pa.Table
+    """Every edge considered: ``name_a, name_b`` (keys), ``score, reason, kind`` (fuzzy/hard),
+    ``accepted`` and ``why`` (merged / same cluster / guard / jurisdiction)."""
+    stats: dict[str, Any]
+    """Counts and timings: names, keys, candidate pairs, reduction ratio, edges, clusters, seconds."""
+
+
+# -- input --------------------------------------------------------------------------------------------
+def prepare_names(names: pa.Table) -> dict[str, list[Any]]:
+    """Columns of ``names`` as lists, with key/legal_form/acronym filled from ``normalize_name`` when absent.
+
+    Required: ``name_id`` and ``name``; optional: ``key``, ``legal_form``, ``acronym``, ``country``,
+    ``weight`` (default 1.0), ``domain``. A missing required column is an :class:`InputError`.
+    """
+    missing = [c for c in ("name_id", "name") if c not in names.column_names]
+    if missing:
+        raise InputError(
+            f"names table lacks column(s) {', '.join(missing)}; it needs name_id and name "
+            f"(optional: key, legal_form, acronym, country, weight); got {', '.join(names.column_names)}"
+        )
+    n = names.num_rows
+    cols: dict[str, list[Any]] = {}
+    for c in ("name_id", "name", "key", "legal_form", "acronym", "country", "weight", "domain"):
+        cols[c] = names.column(c).to_pylist() if c in names.column_names else [None] * n
+    cols["name_id"] = [str(x) for x in cols["name_id"]]
+    cols["name"] = ["" if x is None else str(x) for x in cols["name"]]
+    need = [i for i in range(n) if cols["key"][i] is None]
+    if need:
+        from resolver.names import normalize_name
+
+        for i in need:
+            nk = normalize_name(cols["name"][i])
+            cols["key"][i] = nk.key
+            if cols["legal_form"][i] is None:
+                cols["legal_form"][i] = nk.legal_form
+            if cols["acronym"][i] is None:
+                cols["acronym"][i] = nk.acronym
+    cols["weight"] = [1.0 if w is None else float(w) for w in cols["weight"]]
+    return cols
+
+
+def _juris_text(j: Juris) -> str:
+    return ",".join(sorted(j)) if j else ""
+
+
+# -- union-find with cluster state ----------------------------------------------------------------------
+class _Clusters:
+    def __init__(self, unit_keys: list[int], unit_juris: list[Juris], unit_weight: list[float], sample: int):
+        n = len(unit_keys)
+        self.parent = list(range(n))
+        self.juris: list[Juris] = list(unit_juris)
+        self.size = [1] * n
+        # the heaviest distinct keys of each cluster, (-weight, key id), for the linkage guard
+        self.top: list[list[tuple[float, int]]] = [[(-unit_weight[u], unit_keys[u])] for u in range(n)]
+        self.sample = sample
+
+    def find(self, u: int) -> int:
+        root = u
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[u] != root:
+            self.parent[u], u = root, self.parent[u]
+        return root
+
+    def union(self, a: int, b: int) -> int:
+        if self.size[a] < self.size[b] or (self.size[a] == self.size[b] and b < a):
+            a, b = b, a
+        self.parent[b] = a
+        self.size[a] += self.size[b]
+        ja, jb = self.juris[a], self.juris[b]
+        self.juris[a] = jb if ja is None else ja if jb is None else (ja & jb) or (ja | jb)
+        best: dict[int, float] = {}
+        for w, k in self.top[a] + self.top[b]:
+            best[k] = min(best.get(k, 0.0), w)
+        self.top[a] = sorted((w, k) for k, w in best.items())[: self.sample]
+        self.top[b] = []
+        return a
+
+
+class _PairScores:
+    """Key-pair scores, from the blocked edges first, else computed on demand (and cached)."""
+
+    def __init__(self, infos: list[KeyInfo]) -> None:
+        self.infos = infos
+        self.cache: dict[tuple[int, int], float] = {}
+
+    def get(self, a: int, b: int) -> float:
+        if a == b:
+            return 100.0
+        k = (a, b) if a < b else (b, a)
+        s = self.cache.get(k)
+        if s is None:
+            s = self.cache[k] = score_keys(self.infos[k[0]], self.infos[k[1]]).value
+        return s
+
+    def linkage(self, ka: Sequence[int], kb: Sequence[int]) -> float:
+        total = sum(self.get(a, b) for a in ka for b in kb)
+        return total / (len(ka) * len(kb))
+
+
+# -- clustering -----------------------------------------------------------------------------------------
+def resolve_clusters(
+    names: pa.Table,
+    hard_links: pa.Table | None = None,
+    *,
+    threshold: float = 90.0,
+    params: ClusterParams | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> ClusterResult:
+    """Cluster organization names into organizations (the rules are in the module docstring).
+
+    ``names``: ``name_id`` (unique), ``name``; optional ``key``, ``legal_form``, ``acronym``, ``country``,
+    ``weight``. ``hard_links``: ``name_id_a``, ``name_id_b``, ``reason``; pairs naming unknown ids are
+    ignored (counted in ``stats['hard_links_unknown']``).
+    """
+    p = params or ClusterParams(threshold=threshold)
+    t0 = time.perf_counter()
+    cols = prepare_names(names)
+    n = len(cols["name_id"])
+    if len(set(cols["name_id"])) != n:
+        raise InputError("names table: name_id values must be unique (the same id appears twice)")
+    stats: dict[str, Any] = {"names": n}
+
+    # 1. distinct keys (sorted: ids independent of row order) and units (key, jurisdiction)
+    key_list = sorted({k for k in cols["key"] if k})
+    kid_of = {k: i for i, k in enumerate(key_list)}
+    acr_of: dict[str, str | None] = {}
+    for k, a in zip(cols["key"], cols["acronym"], strict=True):
+        if k and a and len(a) >= 2:
+            acr_of[k] = min(a, acr_of.get(k) or a)
+    infos = [KeyInfo.of(k, acr_of.get(k)) for k in key_list]
+    name_juris = [jurisdiction(c, f) for c, f in zip(cols["country"], cols["legal_form"], strict=True)]
+    unit_of_name: list[int] = []
+    unit_index: dict[tuple[str, str], int] = {}
+    unit_keys: list[int] = []
+    unit_juris: list[Juris] = []
+    unit_weight: list[float] = []
+    unit_text: list[str] = []
+    order = sorted(range(n), key=lambda i: (cols["key"][i] or "", _juris_text(name_juris[i]), cols["name_id"][i]))
+    unit_of_name = [0] * n
+    for i in order:
+        k = cols["key"][i]
+        ident = (k, _juris_text(name_juris[i])) if k else ("", "\x00" + cols["name_id"][i])
+        u = unit_index.get(ident)
+        if u is None:
+            u = unit_index[ident] = len(unit_keys)
+            unit_keys.append(kid_of[k] if k else -1)
+            unit_juris.append(name_juris[i])
+            unit_weight.append(0.0)
+            unit_text.append(f"{ident[0]}|{ident[1]}")
+        unit_weight[u] += cols["weight"][i]
+        unit_of_name[i] = u
+    unit_weight = [round(w, 9) for w in unit_weight]
+    units_by_key: dict[int, list[int]] = defaultdict(list)
+    for u, k in enumerate(unit_keys):
+        if k >= 0:
+            units_by_key[k].append(u)
+    stats.update(keys=len(key_list), units=len(unit_keys))
+
+    # 2. blocking and scoring over distinct keys
+    t1 = time.perf_counter()
+    keys_tbl = pa.table({"key": key_list, "acronym": [acr_of.get(k) for k in key_list]})
+    pairs = candidate_pairs(keys_tbl, params=p.blocking, con=con)
+    t2 = time.perf_counter()
+    scored = score_candidates(
+        key_list, keys_tbl.column("acronym").to_pylist(), pairs, min_score=p.threshold, workers=p.workers
+    )
+    t3 = time.perf_counter()
+    stats.update(
+        candidate_pairs=pairs.num_rows,
+        reduction_ratio=round(reduction_ratio(pairs.num_rows, len(key_list)), 6),
+        scored_pairs=scored.num_rows,
+        seconds_prepare=round(t1 - t0, 3),
+        seconds_blocking=round(t2 - t1, 3),
+        seconds_scoring=round(t3 - t2, 3),
+    )
+
+    # 3. unit edges, strongest first, ties by text: deterministic whatever the row order
+    scores = _PairScores(infos)
+    edges: list[tuple[float, str, str, int, int, str]] = []
+    for ka, kb, s, why in zip(
+        *(scored.column(c).to_pylist() for c in ("kid_a", "kid_b", "score", "reason")), strict=True
+    ):
+        scores.cache[(ka, kb) if ka < kb else (kb, ka)] = s
+        for ua in units_by_key[ka]:
+            for ub in units_by_key[kb]:
+                edges.append((s, unit_text[ua], unit_text[ub], ua, ub, why))
+    for us in units_by_key.values():
+        for x in range(len(us)):
+            for y in range(x + 1, len(us)):
+                edges.append((100.0, unit_text[us[x]], unit_text[us[y]], us[x], us[y], "same_key"))
+    edges.sort(key=lambda e: (-e[0], e[1], e[2]))
+
+    cl = _Clusters(unit_keys, unit_juris, unit_weight, p.linkage_sample)
+    attach: dict[int, tuple[float, str]] = {}
+    log: dict[str, list[Any]] = defaultdict(list)
+    counts = {"merged": 0, "same cluster": 0, "guard": 0, "jurisdiction": 0}
+    for s, ta, tb, ua, ub, why in edges:
+        ra, rb = cl.find(ua), cl.find(ub)
+        verdict = "merged"
+        if ra == rb:
+            verdict = "same cluster"
+        elif not compatible(cl.juris[ra], cl.juris[rb]):
+            verdict = "jurisdiction"
+        else:
+            ka = [k for _, k in cl.top[ra]]
+            kb = [k for _, k in cl.top[rb]]
+            if len(ka) * len(kb) > 1 and scores.linkage(ka, kb) < p.guard:
+                verdict = "guard"
+            else:
+                cl.union(ra, rb)
+        counts[verdict] += 1
+        if verdict in ("merged", "same cluster"):
+            for u, other in ((ua, tb), (ub, ta)):
+                if u not in attach or attach[u][0] < s:
+                    attach[u] = (s, f"{why} ~ {other.split('|', 1)[0]!r}")
+        _log(log, ta, tb, s, why, "fuzzy", verdict)
+
+    # 4. hard evidence merges unconditionally
+    index = {nid: i for i, nid in enumerate(cols["name_id"])}
+    unknown = 0
+    if hard_links is not None and hard_links.num_rows:
+        rows = sorted(
+            zip(
+                *(hard_links.column(c).to_pylist() for c in ("name_id_a", "name_id_b")),
+                hard_links.column("reason").to_pylist()
+                if "reason" in hard_links.column_names
+                else ["hard"] * hard_links.num_rows,
+                strict=True,
+            ),
+            key=lambda r: (str(r[0]), str(r[1]), str(r[2])),
+        )
+        for a, b, why in rows:
+            ia, ib = index.get(str(a)), index.get(str(b))
+            if ia is None or ib is None:
+                unknown += 1
+                continue
+            ua, ub = unit_of_name[ia], unit_of_name[ib]
+            ra, rb = cl.find(ua), cl.find(ub)
+            verdict = "same cluster" if ra == rb else "merged"
+            if ra != rb:
+                cl.union(ra, rb)
+            for u, other in ((ua, b), (ub, a)):
+                if u not in attach or attach[u][0] < 100.0:
+                    attach[u] = (100.0, f"hard:{why} ~ {other}")
+            _log(log, unit_text[ua], unit_text[ub], 100.0, str(why), "hard", verdict)
+    stats.update(
+        edges=len(edges),
+        merges=counts["merged"],
+        rejected_guard=counts["guard"],
+        rejected_jurisdiction=counts["jurisdiction"],
+        hard_links_unknown=unknown,
+    )
+
+    # 5. cluster ids, canonical names, one row per name
+    root_of_unit = [cl.find(u) for u in range(len(unit_keys))]
+    first_unit: dict[int, str] = {}
+    for u, r in enumerate(root_of_unit):
+        if r not in first_unit or unit_text[u] < first_unit[r]:
+            first_unit[r] = unit_text[u]
+    cluster_id = {r: "c-" + hashlib.sha1(t.encode()).hexdigest()[:12] for r, t in first_unit.items()}
+    key_support: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    form_support: dict[tuple[int, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    has_form: set[str] = set()
+    for i in range(n):
+        r, k, form = root_of_unit[unit_of_name[i]], cols["key"][i] or "", cols["name"][i].strip()
+        key_support[r][k] += cols["weight"][i]
+        form_support[(r, k)][form] += cols["weight"][i]
+        if cols["legal_form"][i]:
+            has_form.add(form)
+    canonical = {}
+    for r, keys in key_support.items():
+        k = min(keys.items(), key=lambda t: (-round(t[1], 9), -len(t[0]), t[0]))[0]
+        forms = form_support[(r, k)]
+        canonical[r] = min(forms.items(), key=lambda t: (-round(t[1], 9), t[0] not in has_form, len(t[0]), t[0]))[0]
+    unit_sizes: dict[int, int] = defaultdict(int)
+    for u in unit_of_name:
+        unit_sizes[u] += 1
+    out: dict[str, list[Any]] = defaultdict(list)
+    for i in range(n):
+        u = unit_of_name[i]
+        r = root_of_unit[u]
+        s, why = attach.get(u, (100.0, "same_key" if unit_sizes[u] > 1 else "singleton"))
+        out["name_id"].append(cols["name_id"][i])
+        out["cluster_id"].append(cluster_id[r])
+        out["canonical_name"].append(canonical[r])
+        out["key"].append(cols["key"][i])
+        out["score"].append(float(s))
+        out["reason"].append(why)
+    stats["clusters"] = len(cluster_id)
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    schema = pa.schema(
+        [
+            ("name_id", pa.string()),
+            ("cluster_id", pa.string()),
+            ("canonical_name", pa.string()),
+            ("key", pa.string()),
+            ("score", pa.float64()),
+            ("reason", pa.string()),
+        ]
+    )
+    edge_schema = pa.schema(
+        [
+            ("name_a", pa.string()),
+            ("name_b", pa.string()),
+            ("score", pa.float64()),
+            ("reason", pa.string()),
+            ("kind", pa.string()),
+            ("accepted", pa.bool_()),
+            ("why", pa.string()),
+        ]
+    )
+    return ClusterResult(
+        assignments=pa.table(out, schema=schema) if n else schema.empty_table(),
+        edges=pa.table(log, schema=edge_schema) if log else edge_schema.empty_table(),
+        stats=stats,
+    )
+
+
+def _log(log: dict[str, list[Any]], a: str, b: str, s: float, why: str, kind: str, verdict: str) -> None:
+    log["name_a"].append(a)
+    log["name_b"].append(b)
+    log["score"].append(float(s))
+    log["reason"].append(why)
+    log["kind"].append(kind)
+    log["accepted"].append(verdict in ("merged", "same cluster"))
+    log["why"].append(verdict)
+
+
+def cluster_names(
+    names: pa.Table,
+    hard_links: pa.Table | None = None,
+    *,
+    threshold: float = 90.0,
+    params: ClusterParams | None = None,
+) -> pa.Table:
+    """Cluster names into organizations; one row per name (see :func:`resolve_clusters`).
+
+    Columns: ``name_id, cluster_id, canonical_name, key, score, reason`` (``score``/``reason``: the
+    strongest accepted edge that put this name's unit in its cluster, ``singleton`` when none).
+    """
+    return resolve_clusters(names, hard_links, threshold=threshold, params=params).assignments
+
+
+def assign_to_existing(
+    new_names: pa.Table,
+    existing: pa.Table,
+    *,
+    threshold: float = 90.0,
+    params: ClusterParams | None = None,
+) -> pa.Table:
+    """Put a new batch of names into existing clusters where they belong, else into new clusters.
+
+    ``existing``: ``cluster_id``, ``name`` (optional ``key``, ``legal_form``, ``acronym``, ``country``,
+    ``weight``), one row per known name of each cluster (e.g. canonical names and aliases of ``orgs``).
+    The new names are first clustered among themselves (:func:`resolve_clusters`); each new cluster then
+    joins the existing cluster its members match best (blocked, scored, jurisdiction-compatible, with the
+    same average-linkage guard against that cluster's names), or keeps a new id. Existing ids never
+    change: this is how a second batch links to the organizations of the first.
+
+    Returns ``name_id, cluster_id, is_new, canonical_name, score, reason``.
+    """
+    from resolver.reference import match_reference
+
+    p = params or ClusterParams(threshold=threshold)
+    fresh = resolve_clusters(new_names, None, params=p).assignments
+    if "cluster_id" not in existing.column_names or "name" not in existing.column_names:
+        raise InputError("existing clusters need columns cluster_id and name")
+    ref = pa.table(
+        {
+            "ref_id": existing.column("cluster_id").cast(pa.string()),
+            "name": existing.column("name").cast(pa.string()),
+            **{
+                c: existing.column(c) for c in ("key", "legal_form", "acronym", "country") if c in existing.column_names
+            },
+        }
+    )
+    links = match_reference(new_names, ref, threshold=p.threshold, blocking=p.blocking, workers=p.workers)
+    best = {
+        nid: (ref_id, s, why)
+        for nid, ref_id, s, why in zip(
+            *(links.column(c).to_pylist() for c in ("name_id", "ref_id", "score", "reason")), strict=True
+        )
+    }
+    # a new cluster goes where its best-matching member points (ties: the smaller existing id), if the
+    # average linkage between the new cluster's keys and the existing cluster's keys passes the guard
+    target: dict[str, tuple[float, str, str]] = {}
+    new_keys: dict[str, set[str]] = defaultdict(set)
+    for nid, cid, key in zip(*(fresh.column(c).to_pylist() for c in ("name_id", "cluster_id", "key")), strict=True):
+        if key:
+            new_keys[cid].add(key)
+        if nid in best:
+            ref_id, s, why = best[nid]
+            cur = target.get(cid)
+            if cur is None or (-s, ref_id) < (-cur[0], cur[1]):
+                target[cid] = (s, ref_id, why)
+    old_keys: dict[str, set[str]] = defaultdict(set)
+    ex = prepare_names(
+        pa.table(
+            {
+                "name_id": [str(i) for i in range(existing.num_rows)],
+                **{c: ref.column(c) for c in ref.column_names if c != "ref_id"},
+            }
+        )
+    )
+    for ref_id, key in zip(ref.column("ref_id").to_pylist(), ex["key"], strict=True):
+        if key:
+            old_keys[ref_id].add(key)
+    for cid, (_s, ref_id, _why) in list(target.items()):
+        ka = [KeyInfo.of(k) for k in sorted(new_keys[cid])[: p.linkage_sample]]
+        kb = [KeyInfo.of(k) for k in sorted(old_keys[ref_id])[: p.linkage_sample]]
+        if ka and kb:
+            avg = sum(score_keys(x, y).value for x in ka for y in kb) / (len(ka) * len(kb))
+            if avg < p.guard:
+                del target[cid]
+    out: dict[str, list[Any]] = defaultdict(list)
+    cols = ("name_id", "cluster_id", "canonical_name", "score", "reason")
+    for nid, cid, canon, s, why in zip(*(fresh.column(c).to_pylist() for c in cols), strict=True):
+        t = target.get(cid)
+        out["name_id"].append(nid)
+        out["cluster_id"].append(t[1] if t else cid)
+        out["is_new"].append(t is None)
+        out["canonical_name"].append(canon)
+        out["score"].append(float(t[0]) if t else float(s))
+        out["reason"].append(f"existing:{t[2]}" if t else why)
+    return pa.table(
+        out,
+        schema=pa.schema(
+            [
+                ("name_id", pa.string()),
+                ("cluster_id", pa.string()),
+                ("is_new", pa.bool_()),
+                ("canonical_name", pa.string()),
+                ("score", pa.float64()),
+                ("reason", pa.string()),
+            ]
+        ),
+    )

@@ -1,0 +1,288 @@
+"""How alike two organization name keys are, with the reason, and which names may never be one org.
+
+The score is a rapidfuzz similarity in [0, 100] on *keys* (``resolver.names.normalize_name``: legal form,
+case, punctuation and leading articles already gone), shaped by rules that plain string similarity gets
+wrong for organization names:
+
+====================  =====  ==========================================================================
+reason                score  when
+====================  =====  ==========================================================================
+``same_key``          100    the keys are equal ("ACME Widgets GmbH" / "Acme Widgets")
+``same_compact``      98     equal without spaces ("Coca Cola" / "CocaCola")
+``acronym``           92     one key is the initials of the other ("IBM" / International Business
+                             Machines; 86 for two-letter acronyms, below the default threshold)
+``different_numbers`` ≤ 60   the numbers differ ("Studio 54" / "Studio 55", "Acme 2000" / "Acme")
+``distinct_token``    ≤ 75   each side has a distinctive word the other lacks ("Acme Widgets" /
+                             "Acme Bank"): one word apart is a different company, not a typo
+``generic_words``     ≥ 93   one adds only generic words to the other ("Acme" / "Acme Group")
+``fuzzy``             ...    otherwise: ``token_sort_ratio``; when every word has a counterpart
+                             (typos, word order) the mean with Jaro-Winkler, which forgives typos
+====================  =====  ==========================================================================
+
+Words match across the two names when equal, or for words of five letters and more when their
+``ratio`` is at least 80 (one typo). Generic words (:data:`GENERIC_TOKENS`) are the vocabulary every
+company uses; "holding", "bank", "verlag" are *not* generic: "Acme Holding" is usually another legal
+entity than "Acme" (a parent/subsidiary edge, not a merge).
+
+**Jurisdiction.** Names carry an optional country (from the domain suffix, a reference list). Without
+one, a legal form that exists in few countries implies them ("Ltd" → GB, IE, ...; "Inc." → US, CA, PH).
+Two names whose jurisdictions do not overlap are never the same organization on similarity alone:
+"Apex Solutions Ltd" (UK) and "Apex Solutions Inc" (US) stay apart unless hard evidence joins them.
+
+Example::
+
+    >>> score_keys(KeyInfo.of("acme widgets"), KeyInfo.of("acme bank"))
+    Score(value=47.62, reason='distinct_token')
+    >>> score_keys(KeyInfo.of("international business machines"), KeyInfo.of("ibm")).reason
+    'acronym'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler
+
+__all__ = [
+    "GENERIC_TOKENS",
+    "KeyInfo",
+    "Score",
+    "compatible",
+    "jurisdiction",
+    "score_candidates",
+    "score_keys",
+]
+
+GENERIC_TOKENS = frozenset(
+    """group gruppe groupe grupo gruppo international intl global worldwide company companies services service
+    solutions solution systems online official website web home homepage shop store the of and
+    co corp""".split()
+)
+"""Words whose presence or absence alone does not make another organization."""
+
+_STOP = frozenset(
+    """of the and for fur für de du des d la le les l der die das den dem von van vom zu zur zum et und y e del
+    di da do dos a an in on at en het og och i im am auf pour par per""".split()
+)
+
+ACRONYM_SCORE = 92.0
+SHORT_ACRONYM_SCORE = 86.0
+DIFFERENT_NUMBERS_CAP = 60.0
+DISTINCT_TOKEN_CAP = 75.0
+GENERIC_WORDS_FLOOR = 93.0
+_TOKEN_MATCH = 80.0
+_TOKEN_MATCH_MIN_LEN = 5
+_DIGITS = re.compile(r"\d+")
+
+# Legal forms that exist in a few countries only: without an explicit country they imply these.
+_FORM_COUNTRIES: dict[str, frozenset[str]] = {
+    form: frozenset(countries.split())
+    for forms, countries in (
+        (
+            ("GmbH", "GmbH & Co. KG", "UG (haftungsbeschränkt)", "e.V.", "KG", "OHG", "GbR", "gGmbH", "e.K."),
+            "DE AT CH LI",
+        ),
+        (("AG",), "DE AT CH LI"),
+        (("Ltd", "PLC", "LLP", "CIC"), "GB IE HK NZ MT CY IM JE GG GI KE NG ZA IN"),
+        (("Inc.", "LLC", "Corp.", "PLLC", "LLLP", "P.C.", "N.A."), "US CA PH"),
+        (("Pty Ltd",), "AU ZA"),
+        (("Pte Ltd",), "SG"),
+        (("Pvt Ltd",), "IN PK NP"),
+        (("Sdn Bhd",), "MY"),
+        (("SAS", "SASU", "SARL", "EURL", "SNC", "SCOP"), "FR LU BE MA TN SN CI"),
+        (("B.V.", "N.V.", "VOF"), "NL BE SR CW"),
+        (("BVBA", "VZW", "ASBL"), "BE"),
+        (("S.p.A.",), "IT CL"),
+        (("S.L.", "S.L.U.", "S.A.U."), "ES"),
+        (("S.A. de C.V.", "S. de R.L."), "MX HN SV GT"),
+        (("Ltda.",), "BR CO CL"),
+        (("Lda.",), "PT AO MZ"),
+        (("A/S", "ApS"), "DK NO"),
+        (("AB", "AB (publ)"), "SE FI"),
+        (("Oy", "Oyj"), "FI"),
+        (("Sp. z o.o.",), "PL"),
+        (("s.r.o.",), "CZ SK"),
+        (("Kft.", "Zrt."), "HU"),
+    )
+    for form in forms
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A similarity in [0, 100] and the rule that produced it."""
+
+    value: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """A name key with what the scorer needs precomputed (build once per distinct key)."""
+
+    key: str
+    """The identity key (``NameKey.key``)."""
+    tokens: tuple[str, ...]
+    """Its words."""
+    compact: str
+    """The key without spaces."""
+    acronym: str | None
+    """Initials of its significant words, two letters or more (``NameKey.acronym``)."""
+    numbers: frozenset[str]
+    """Digit runs in the key: names that differ in them are different organizations."""
+
+    @classmethod
+    def of(cls, key: str, acronym: str | None = None) -> KeyInfo:
+        """Build from a key; the acronym defaults to the initials of the non-stopword tokens."""
+        tokens = tuple(key.split())
+        if acronym is None:
+            sig = [t for t in tokens if t not in _STOP]
+            acronym = "".join(t[0] for t in sig) if len(sig) >= 2 else None
+        return cls(
+            key=key,
+            tokens=tokens,
+            compact=key.replace(" ", ""),
+            acronym=acronym or None,
+            numbers=frozenset(_DIGITS.findall(key)),
+        )
+
+
+def _is_acronym(short: KeyInfo, long: KeyInfo) -> bool:
+    return (
+        len(short.tokens) == 1
+        and len(long.tokens) >= 2
+        and long.acronym is not None
+        and short.compact == long.acronym
+        and not short.numbers
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_match(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if min(len(a), len(b)) < _TOKEN_MATCH_MIN_LEN:
+        return False
+    return fuzz.ratio(a, b) >= _TOKEN_MATCH
+
+
+def _unmatched(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
+    return [t for t in a if not any(_token_match(t, u) for u in b)]
+
+
+def score_keys(a: KeyInfo, b: KeyInfo) -> Score:
+    """Similarity of two keys in [0, 100] with its reason (rules in the module docstring)."""
+    if a.key == b.key:
+        return Score(100.0, "same_key")
+    if a.compact == b.compact and a.compact:
+        return Score(98.0, "same_compact")
+    if _is_acronym(a, b) or _is_acronym(b, a):
+        n = min(len(a.compact), len(b.compact))
+        return Score(ACRONYM_SCORE if n >= 3 else SHORT_ACRONYM_SCORE, "acronym")
+    base = round(fuzz.token_sort_ratio(a.key, b.key), 2)
+    if a.numbers != b.numbers:
+        return Score(min(base, DIFFERENT_NUMBERS_CAP), "different_numbers")
+    only_a = _unmatched(a.tokens, b.tokens)
+    only_b = _unmatched(b.tokens, a.tokens)
+    distinct_a = [t for t in only_a if t not in GENERIC_TOKENS and t not in _STOP]
+    distinct_b = [t for t in only_b if t not in GENERIC_TOKENS and t not in _STOP]
+    if distinct_a and distinct_b:
+        return Score(min(base, DISTINCT_TOKEN_CAP), "distinct_token")
+    if bool(only_a) != bool(only_b) and not distinct_a and not distinct_b:
+        core_a = [t for t in a.tokens if t not in GENERIC_TOKENS and t not in _STOP]
+        if core_a:  # never "Group" ~ "Solutions": something distinctive must remain
+            return Score(max(base, GENERIC_WORDS_FLOOR), "generic_words")
+    if not only_a and not only_b:
+        jw = JaroWinkler.normalized_similarity(a.key, b.key) * 100.0
+        return Score(round(max(base, (base + jw) / 2.0), 2), "fuzzy")
+    return Score(base, "fuzzy")
+
+
+def jurisdiction(country: str | None, legal_form: str | None) -> frozenset[str] | None:
+    """The countries a name can belong to: its country, else those its legal form implies; None: any.
+
+    >>> sorted(jurisdiction(None, "Inc."))
+    ['CA', 'PH', 'US']
+    >>> jurisdiction("de", "Ltd")
+    frozenset({'DE'})
+    """
+    if country:
+        return frozenset({country.strip().upper()})
+    if legal_form:
+        return _FORM_COUNTRIES.get(legal_form)
+    return None
+
+
+def compatible(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
+    """Whether two jurisdictions overlap (None overlaps everything)."""
+    return a is None or b is None or not a.isdisjoint(b)
+
+
+def score_candidates(
+    keys: Sequence[str],
+    acronyms: Sequence[str | None],
+    pairs: pa.Table,
+    *,
+    min_score: float,
+    workers: int = 1,
+) -> pa.Table:
+    """Score blocked pairs of keys; keep those at ``min_score`` or above.
+
+    ``pairs`` is :func:`resolver.blocking.candidate_pairs` output (``kid_a``, ``kid_b``, ``rules``: row
+    positions into ``keys``/``acronyms``). A vectorized upper bound (``token_set_ratio`` and Jaro-Winkler
+    via ``rapidfuzz.process.cpdist``) discards most pairs before the rule-based :func:`score_keys` runs,
+    so only plausible pairs pay for Python. Returns ``(kid_a, kid_b, score, reason)``.
+    """
+    ka = pairs.column("kid_a").to_numpy()
+    kb = pairs.column("kid_b").to_numpy()
+    rules = pairs.column("rules").to_numpy()
+    if len(ka) == 0:
+        return _scored([], [], [], [])
+    keys_arr = np.asarray(keys, dtype=object)
+    qa, qb = keys_arr[ka].tolist(), keys_arr[kb].tolist()
+    upper = np.maximum(
+        process.cpdist(qa, qb, scorer=fuzz.token_set_ratio, workers=workers),
+        process.cpdist(qa, qb, scorer=JaroWinkler.normalized_similarity, workers=workers) * 100.0,
+    )
+    keep = np.flatnonzero((upper >= min_score) | ((rules & _ACRONYM_BIT) != 0))
+    infos: dict[int, KeyInfo] = {}
+
+    def info(i: int) -> KeyInfo:
+        got = infos.get(i)
+        if got is None:
+            got = infos[i] = KeyInfo.of(keys[i], acronyms[i])
+        return got
+
+    out_a: list[int] = []
+    out_b: list[int] = []
+    out_s: list[float] = []
+    out_r: list[str] = []
+    for i in keep.tolist():
+        a, b = int(ka[i]), int(kb[i])
+        s = score_keys(info(a), info(b))
+        if s.value >= min_score:
+            out_a.append(a)
+            out_b.append(b)
+            out_s.append(s.value)
+            out_r.append(s.reason)
+    return _scored(out_a, out_b, out_s, out_r)
+
+
+_ACRONYM_BIT = 2
+
+
+def _scored(a: list[int], b: list[int], s: list[float], r: list[str]) -> pa.Table:
+    return pa.table(
+        {
+            "kid_a": pa.array(a, pa.int32()),
+            "kid_b": pa.array(b, pa.int32()),
+            "score": pa.array(s, pa.float64()),
+            "reason": pa.array(r, pa.string()),
+        }
+    )
