@@ -18,7 +18,9 @@ class       no        the user's category (company, education, government, ...)
 Linking (:func:`match_reference`) blocks and scores query names against every name and alias exactly
 as clustering does (:mod:`resolver.blocking`, :mod:`resolver.scoring`), and a query whose ``domain``
 is one of an organization's known domains links to it at score 99 (``domain``; 100 with a name match
-too) whatever its name says. Each query gets its best organization; the runner-up is returned too so
+too) whatever its name says. Acronyms link one way only: a query "IBM" links to International Business
+Machines, but a query "Department of Physics" never links to an organization whose alias is "DP".
+Each query gets its best organization; the runner-up is returned too so
 callers can see ties (many "University Hospital"s).
 
 Example::
@@ -226,6 +228,8 @@ def match_reference(
             r_by_key[k].append(j)
         cols = (scored.column(c).to_pylist() for c in ("kid_a", "kid_b", "score", "reason"))
         for ka, kb, s, why in zip(*cols, strict=True):
+            if why == "acronym" and " " in all_keys[ka]:
+                continue  # a long query never links through an organization's short alias ("DP", "GU")
             for i in q_by_key[all_keys[ka]]:
                 for j in r_by_key[all_keys[kb]]:
                     if compatible(q_juris[i], r["juris"][j]):

@@ -155,7 +155,7 @@ class KeyInfo:
 
 def _is_acronym(short: KeyInfo, long: KeyInfo) -> bool:
     return (
-        len(short.tokens) == 1
+        (len(short.tokens) == 1 or all(len(t) == 1 for t in short.tokens))  # "IBM", "P G" (from "P&G")
         and len(long.tokens) >= 2
         and long.acronym is not None
         and short.compact == long.acronym
