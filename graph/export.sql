@@ -1,0 +1,94 @@
+-- Named queries of graph/export.py: filtered subgraphs selected in DuckDB (never in NetworkX).
+-- _x_nodes holds the selected node ids; _x_frontier the nodes reached in the last step.
+
+-- name: match_orgs
+-- Orgs whose name or an alias contains the query (case and accents ignored).
+SELECT node_id, label FROM graph_nodes
+WHERE kind = 'org'
+  AND contains(lower(strip_accents(label || ' ' || coalesce(attrs->>'aliases', ''))), lower(strip_accents($q)))
+ORDER BY pagerank DESC NULLS LAST, node_id;
+
+-- name: fuzzy_orgs
+-- No substring match: the closest names, for a typo in --org.
+-- Similarity: the best of the whole name, its beginning, and its single words (a typo in one word).
+WITH q AS (SELECT lower(strip_accents($q)) AS q),
+names AS (SELECT node_id, label, pagerank, lower(strip_accents(label)) AS name FROM graph_nodes WHERE kind = 'org')
+SELECT node_id, label,
+       greatest(jaro_winkler_similarity(name, q.q), jaro_winkler_similarity(left(name, length(q.q)), q.q),
+                coalesce(list_max(list_transform(string_split_regex(name, '[^[:alnum:]]+'),
+                                                 lambda t: jaro_winkler_similarity(t, q.q))), 0)) AS sim
+FROM names, q
+ORDER BY sim DESC, pagerank DESC NULLS LAST, node_id LIMIT 5;
+
+-- name: seed
+-- The matched orgs and their own domains (an org's domains are part of the org, not a hop away).
+CREATE OR REPLACE TEMP TABLE _x_nodes AS
+SELECT DISTINCT node_id FROM (
+    SELECT unnest($ids::VARCHAR[]) AS node_id
+    UNION ALL
+    SELECT e.src FROM graph_edges e WHERE e.kind = 'owned_by' AND list_contains($ids::VARCHAR[], e.dst)
+      AND (e.confidence IS NULL OR e.confidence >= $min_conf)
+);
+
+-- name: seed_frontier
+CREATE OR REPLACE TEMP TABLE _x_frontier AS SELECT node_id FROM _x_nodes;
+
+-- name: expand
+-- One hop along any edge, either direction; then the owners of the domains reached (free: a domain and
+-- its owner come together). Edges below the confidence floor are not followed.
+CREATE OR REPLACE TEMP TABLE _x_next AS
+WITH hop AS (
+    SELECT e.dst AS node_id FROM graph_edges e JOIN _x_frontier f ON f.node_id = e.src
+    WHERE e.confidence IS NULL OR e.confidence >= $min_conf
+    UNION
+    SELECT e.src FROM graph_edges e JOIN _x_frontier f ON f.node_id = e.dst
+    WHERE e.confidence IS NULL OR e.confidence >= $min_conf
+),
+fresh AS (SELECT node_id FROM hop WHERE node_id NOT IN (SELECT node_id FROM _x_nodes))
+SELECT node_id FROM fresh
+UNION
+SELECT e.dst FROM graph_edges e JOIN fresh f ON f.node_id = e.src
+WHERE e.kind = 'owned_by' AND (e.confidence IS NULL OR e.confidence >= $min_conf)
+  AND e.dst NOT IN (SELECT node_id FROM _x_nodes);
+
+-- name: expand_commit
+INSERT INTO _x_nodes SELECT node_id FROM _x_next;
+CREATE OR REPLACE TEMP TABLE _x_frontier AS SELECT node_id FROM _x_next;
+
+-- name: all_nodes
+CREATE OR REPLACE TEMP TABLE _x_nodes AS SELECT node_id FROM graph_nodes;
+
+-- name: filter_nodes
+-- Kinds, classes and (with a confidence floor) orgs left without any sure domain; seeds always stay.
+CREATE OR REPLACE TEMP TABLE _x_nodes AS
+SELECT x.node_id FROM _x_nodes x JOIN graph_nodes n USING (node_id)
+WHERE list_contains($seeds::VARCHAR[], n.node_id) OR (
+    list_contains($kinds::VARCHAR[], n.kind)
+    AND ($no_class OR list_contains($classes::VARCHAR[], n.class))
+    AND ($min_conf <= 0 OR n.kind <> 'org' OR coalesce(n.confidence, 0) >= $min_conf
+         OR EXISTS (SELECT 1 FROM graph_edges e WHERE e.kind <> 'owned_by' AND (e.src = n.node_id OR e.dst = n.node_id)
+                    AND (e.confidence IS NULL OR e.confidence >= $min_conf)))
+);
+
+-- name: top_nodes
+-- Keep the N highest-PageRank nodes (seeds always kept).
+CREATE OR REPLACE TEMP TABLE _x_nodes AS
+SELECT node_id FROM (
+    SELECT x.node_id, list_contains($seeds::VARCHAR[], x.node_id) AS is_seed,
+           row_number() OVER (ORDER BY list_contains($seeds::VARCHAR[], x.node_id) DESC,
+                                       n.pagerank DESC NULLS LAST, n.degree DESC, x.node_id) AS r
+    FROM _x_nodes x JOIN graph_nodes n USING (node_id)
+) WHERE is_seed OR r <= $top;
+
+-- name: selected_nodes
+SELECT n.* EXCLUDE (created_run, updated_run) FROM graph_nodes n JOIN _x_nodes x USING (node_id)
+ORDER BY n.kind DESC, n.pagerank DESC NULLS LAST, n.node_id;
+
+-- name: selected_edges
+SELECT e.* EXCLUDE (created_run, updated_run) FROM graph_edges e
+JOIN _x_nodes s ON s.node_id = e.src JOIN _x_nodes d ON d.node_id = e.dst
+WHERE e.confidence IS NULL OR e.confidence >= $min_conf
+ORDER BY e.kind, e.src, e.dst;
+
+-- name: drop_temp
+DROP TABLE IF EXISTS _x_nodes; DROP TABLE IF EXISTS _x_frontier; DROP TABLE IF EXISTS _x_next;
