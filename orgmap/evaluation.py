@@ -22,7 +22,7 @@ from pathlib import Path
 
 from graph.store import Store
 from resolver.errors import InputError
-from resolver.evaluate import bcubed, pairwise, prf
+from resolver.evaluate import bcubed_prf, pairwise_prf, prf
 from resolver.names import normalize_name
 
 
@@ -135,12 +135,14 @@ def evaluate_links(truth: Truth, pred: Mapping[str, Prediction], threshold: floa
         return ok, len(linked), sum(1 for g in truth.domain_org.values() if g)
 
     ok, n_linked, n_gold = at(threshold)
-    p, r, f = prf(ok, n_linked - ok, n_gold - ok)
+    overall = prf(ok, n_linked - ok, n_gold - ok)
     curve = []
     for th in [x / 20 for x in range(0, 20)]:
         cok, cl, cg = at(th)
-        cp, cr, cf = prf(cok, cl - cok, cg - cok)
-        curve.append({"threshold": th, "precision": cp, "recall": cr, "f1": cf, "linked": cl})
+        point = prf(cok, cl - cok, cg - cok)
+        curve.append(
+            {"threshold": th, "precision": point.precision, "recall": point.recall, "f1": point.f1, "linked": cl}
+        )
     gold_clusters = {d: g for d, g in truth.domain_org.items() if g}
     pred_clusters = {
         d: (pred[d].org_id if d in pred and pred[d].org_id and pred[d].confidence >= threshold else f"single:{d}")
@@ -160,16 +162,18 @@ def evaluate_links(truth: Truth, pred: Mapping[str, Prediction], threshold: floa
                     "confidence": f"{pr.confidence:.2f}" if pr else "",
                 }
             )
+    pw = pairwise_prf(pred_clusters, gold_clusters)
+    b3 = bcubed_prf(pred_clusters, gold_clusters)
     return ResolveEval(
         threshold,
-        p,
-        r,
-        f,
+        overall.precision,
+        overall.recall,
+        overall.f1,
         n_gold,
         n_linked,
         ok,
-        pairwise(pred_clusters, gold_clusters),
-        bcubed(pred_clusters, gold_clusters),
+        (pw.precision, pw.recall, pw.f1),
+        (b3.precision, b3.recall, b3.f1),
         curve,
         errors,
     )
