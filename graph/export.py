@@ -44,6 +44,7 @@ __all__ = [
     "select_subgraph",
     "write_gexf",
     "write_graphml",
+    "write_empty",
     "write_kumu",
     "write_spreadsheet",
 ]
@@ -187,6 +188,13 @@ def write_kumu(sub: Subgraph, path: str | Path) -> ExportResult:
     return ExportResult(
         [str(out)], len(bp["elements"]), len(bp["connections"]), sub.total_nodes, sub.matched_orgs, sub.warnings
     )
+
+
+def write_empty(path: str | Path) -> None:
+    """An empty (valid) Kumu blueprint, so a pipeline over no data still leaves the file users look for."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"elements": [], "connections": []}), encoding="utf-8")
 
 
 _FIRST_ELEMENT_COLS = ["ID", "Label", "Type", "Description", "Tags"]

@@ -69,6 +69,15 @@ class GraphSettings:
     kumu_max_elements: int = 3_000
     """Above this, exports warn and suggest a filter (Kumu slows down past a few thousand)."""
     min_confidence: float = 0.5
+    """``out/kumu.json`` (written by ``orgmap resolve``) leaves out ownership edges below this."""
+    include_hosts: bool = False
+    """Add host nodes (``part_of`` their domain) to the graph."""
+    include_pages: bool = False
+    """Add page nodes (``part_of`` their host) to the graph: large."""
+    louvain_max_edges: int = 3_000_000
+    """Communities are skipped above this many node pairs (Louvain runs in Python)."""
+    seed: int = 0
+    """Louvain seed: the same graph gets the same communities."""
 
 
 @dataclass(frozen=True)
