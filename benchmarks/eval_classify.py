@@ -155,7 +155,7 @@ def domain_rows(root: Path, limit: int | None, orgs: list[dict[str, Any]]) -> li
             if len(labels) == 1 and not dom.startswith("."):
                 lab = labels.pop()
                 ut1.setdefault(lab, []).append({"domain": dom, "title": "", "gold": lab, "set": "ut1"})
-    for lab, rows in sorted(ut1.items()):
+    for _lab, rows in sorted(ut1.items()):
         out += _sample(rows, limit // 2 if limit else None)
     return out
 
