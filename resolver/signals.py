@@ -37,7 +37,7 @@ from resolver.jsonld import JsonLdOrg, organizations_from_jsonld, organizations_
 from resolver.legal import LegalName, copyright_names, has_legal_cue, is_decoy, legal_entities, page_kind
 from resolver.names import looks_like_org_name, name_fits_domain, normalize_name
 
-__all__ = ["SIGNAL_WEIGHTS", "PageSignals", "Signal", "extract_page", "ownership_text"]
+__all__ = ["NAME_KINDS", "SIGNAL_WEIGHTS", "PageSignals", "Signal", "extract_page", "ownership_text"]
 
 SIGNAL_WEIGHTS: dict[str, float] = {
     # candidate owner names
@@ -80,10 +80,11 @@ _FOOTER_SELECTOR = (
     'footer, [role="contentinfo"], #footer, .footer, [id*="footer" i], [class*="footer" i], '
     '[class*="copyright" i], [id*="copyright" i], [class*="site-info" i], [class*="colophon" i]'
 )
-_BLOCK_TAGS = frozenset(
-    """address article aside blockquote body br dd details dialog div dl dt fieldset figcaption figure footer form
-    h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody td tfoot th thead tr ul""".split()
+_BLOCK_SELECTOR = ", ".join(
+    """address article aside blockquote br dd details dialog div dl dt fieldset figcaption figure footer form
+    h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table td th tr ul""".split()
 )
+_LINE_SEP = "\u2029"
 _TITLE_SPLIT = re.compile(r"\s+[|–—·»:/-]\s+|\s*[|·»]\s*|\s+::\s+|:\s+")
 _EMAIL = re.compile(
     r"[\w.+-]{1,64}\s?(?:@|\(at\)|\[at\]|\{at\}|\s\(at\)\s|\s\[at\]\s)\s?"
@@ -176,7 +177,7 @@ class PageSignals:
         """Legal forms of the names this page gives for its owner (``GmbH``, ``Ltd``), distinct, in order."""
         out: list[str] = []
         for s in self.signals():
-            if s.kind in _NAME_KINDS:
+            if s.kind in NAME_KINDS:
                 form = normalize_name(s.value).legal_form
                 if form and form not in out:
                     out.append(form)
@@ -187,7 +188,7 @@ class PageSignals:
         return _signals(self)
 
 
-_NAME_KINDS = frozenset(
+NAME_KINDS = frozenset(
     {
         "jsonld_legal_name",
         "legal_entity",
@@ -200,6 +201,7 @@ _NAME_KINDS = frozenset(
         "title",
     }
 )
+"""The ``page_signals`` kinds this module writes that are candidate owner names (the rest are links/types)."""
 
 
 def _signals(ps: PageSignals) -> list[Signal]:
@@ -356,6 +358,7 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
         if node.tag not in ("html", "body", "main") and len(node.text(deep=True) or "") < 5_000:
             node.decompose()
 
+    _mark_blocks(tree)
     body = tree.body or tree.root
     headings = [_WS.sub(" ", n.text(deep=True) or "").strip() for n in tree.css("h1, h2")[:8]]
     path = urlsplit(url).path if url else ""
@@ -581,28 +584,26 @@ def _outermost(nodes: Iterable[LexborNode]) -> list[LexborNode]:
     return picked
 
 
+def _mark_blocks(tree: LexborHTMLParser) -> None:
+    """Put a line-separator character around every block element and ``<br>`` (one C-level pass).
+
+    Then a node's ``text()`` splits into the lines a reader sees, while inline markup stays on its line:
+    "<p>© 2024 <a>Acme</a> GmbH</p><a>LinkedIn</a>" gives two lines, not one, nor four.
+    """
+    for el in tree.css(_BLOCK_SELECTOR):
+        el.insert_before(_LINE_SEP)
+        el.insert_after(_LINE_SEP)
+
+
 def _block_lines(node: LexborNode, max_lines: int = 2_000) -> list[str]:
-    """The node's text as lines, broken at block elements and ``<br>`` (inline markup stays on one line)."""
+    """The node's text as lines (after :func:`_mark_blocks`), whitespace-collapsed, empty lines dropped."""
     lines: list[str] = []
-    current: list[str] = []
-    for n in node.traverse(include_text=True):
-        tag = n.tag
-        if tag == "-text":
-            t = n.text_content
-            if t:
-                current.append(t)
-        elif tag in _BLOCK_TAGS:
-            if current:
-                line = _WS.sub(" ", "".join(current)).strip()
-                if line:
-                    lines.append(line)
-                    if len(lines) >= max_lines:
-                        return lines
-                current = []
-    if current:
-        line = _WS.sub(" ", "".join(current)).strip()
+    for raw in (node.text(deep=True) or "").split(_LINE_SEP):
+        line = " ".join(raw.split())
         if line:
             lines.append(line)
+            if len(lines) >= max_lines:
+                break
     return lines
 
 
@@ -618,7 +619,8 @@ def _main_text(tree: LexborHTMLParser, html: str, url: str, mode: str) -> tuple[
     main = tree.css_first("main, [role=main], article")
     tree.strip_tags(_CHROME_TAGS)
     node = main if main is not None and len((main.text(deep=True) or "").strip()) > 200 else (tree.body or tree.root)
-    text = _WS.sub(" ", node.text(deep=True, separator=" ") or "").strip() if node is not None else ""
+    raw = node.text(deep=True, separator=" ") if node is not None else ""
+    text = _WS.sub(" ", (raw or "").replace(_LINE_SEP, " ")).strip()
     used = "fast"
     if mode == "trafilatura" or (mode == "auto" and len(text) < 300 and len(html) > 10_000):
         try:

@@ -1,0 +1,243 @@
+"""The signals stage: every page's HTML → ``page_signals``, ``page_features`` and the ``links`` table.
+
+Reads ``pages`` in batches (the compressed HTML is decompressed here, never kept), runs
+:func:`resolver.signals.extract_page` on each page, and writes per batch, in one transaction:
+
+- ``page_signals``: candidate owner names (kind, prior weight from ``resolver.signals.SIGNAL_WEIGHTS``,
+  context snippet), e-mail and link domains, JSON-LD url / sameAs / parentOrganization, types, canonical
+  and hreflang links;
+- ``page_features``: one compact row per page (title, description, capped text, ownership text for NER,
+  flags, counts, legal forms); the NER counts stay NULL until the resolve stage fills them.
+
+Re-running replaces a page's rows (never duplicates them). A page that cannot be read (corrupt
+compressed HTML) is counted and reported in the summary, and the batch goes on. At the end ``links`` is
+recomputed from all ``link_domain`` signals.
+
+Example::
+
+    with Store("crawl.duckdb") as store:
+        summary = extract_signals(store, run_id=store.start_run("signals", [], {}))
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from graph.store import Store, decompress_html, load_queries
+from resolver.signals import NAME_KINDS, PageSignals, extract_page, ownership_text
+
+Q = load_queries("orgmap.stages.sql", "signals.sql")
+
+_SIGNAL_SCHEMA = pa.schema(
+    [
+        ("page_id", pa.string()),
+        ("registered_domain", pa.string()),
+        ("kind", pa.string()),
+        ("value", pa.string()),
+        ("weight", pa.float64()),
+        ("context", pa.string()),
+        ("run_id", pa.int64()),
+    ]
+)
+_FEATURE_SCHEMA = pa.schema(
+    [
+        ("page_id", pa.string()),
+        ("registered_domain", pa.string()),
+        ("url_norm", pa.string()),
+        ("title", pa.string()),
+        ("description", pa.string()),
+        ("text", pa.string()),
+        ("owner_text", pa.string()),
+        ("lang", pa.string()),
+        ("og_type", pa.string()),
+        ("jsonld_types", pa.list_(pa.string())),
+        ("is_legal_page", pa.bool_()),
+        ("is_about_page", pa.bool_()),
+        ("n_links_internal", pa.int32()),
+        ("n_links_external", pa.int32()),
+        ("n_words", pa.int32()),
+        ("legal_forms", pa.list_(pa.string())),
+        ("run_id", pa.int64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class SignalsSummary:
+    """What one signals run did."""
+
+    pages: int
+    """Pages extracted (including those with partial errors)."""
+    signals: int
+    """``page_signals`` rows written."""
+    name_signals: int
+    """Of which candidate owner names."""
+    legal_pages: int
+    about_pages: int
+    pages_with_errors: int
+    """Pages whose extraction noted a problem (broken JSON-LD, unreadable HTML); their other signals are kept."""
+    unreadable: int
+    """Pages whose stored HTML could not be decompressed: features written empty, listed in ``problems``."""
+    links: int
+    """Rows in ``links`` after recomputation."""
+    seconds: float
+    pages_per_second: float
+    by_kind: dict[str, int] = field(default_factory=dict)
+    problems: list[dict[str, str]] = field(default_factory=list)
+    """Up to 50 examples of per-page problems: ``{"page_id", "url", "error"}``."""
+
+
+def extract_signals(
+    store: Store,
+    *,
+    run_id: int,
+    page_ids: Sequence[str] | Literal["missing", "all"] | None = None,
+    batch_size: int = 500,
+    max_text_chars: int = 5_000,
+    owner_text_chars: int = 2_000,
+    main_text: str = "fast",
+    progress: Any = None,
+) -> SignalsSummary:
+    """Extract signals and features for pages and write them; returns a summary.
+
+    ``page_ids``: None or ``"missing"`` — pages without ``page_features`` (new pages; the default of a
+    pipeline run); ``"all"`` — every page with content (after a change to the extractors); or an explicit
+    list. ``main_text``: see :func:`resolver.signals.extract_page`. ``progress``: a ``rich.progress.Progress``.
+    """
+    t0 = time.perf_counter()
+    if page_ids is None or page_ids == "missing":
+        ids = [r[0] for r in store.con.execute(Q["pages_without_features"]).fetchall()]
+    elif page_ids == "all":
+        ids = [r[0] for r in store.con.execute(Q["pages_with_content"]).fetchall()]
+    else:
+        ids = sorted(set(page_ids))
+    task = progress.add_task("signals", total=len(ids)) if progress is not None and ids else None
+    by_kind: Counter[str] = Counter()
+    problems: list[dict[str, str]] = []
+    n_pages = n_legal = n_about = n_err = n_unreadable = 0
+    for batch_ids in _chunks(ids, max(1, batch_size)):
+        id_table = pa.table({"page_id": pa.array(batch_ids, pa.string())})
+        store.con.register("_signal_ids", id_table)
+        try:
+            rows = store.con.execute(Q["page_batch"]).fetchall()
+            sig_cols: dict[str, list[Any]] = defaultdict(list)
+            feat_cols: dict[str, list[Any]] = defaultdict(list)
+            for page_id, url, url_norm, domain, html_z, text, lang in rows:
+                try:
+                    page_html = decompress_html(html_z) if html_z is not None else _text_as_html(text or "")
+                    unreadable = None
+                except Exception as exc:  # noqa: BLE001 - one corrupt blob must not stop the batch
+                    page_html, unreadable = "", f"unreadable html: {type(exc).__name__}: {exc}"
+                ps = extract_page(
+                    page_html or "",
+                    url_norm or url or "",
+                    registered_domain=domain,
+                    max_text_chars=max_text_chars,
+                    main_text=main_text,
+                )
+                n_pages += 1
+                n_legal += ps.is_legal_page
+                n_about += ps.is_about_page
+                error = unreadable or ("; ".join(ps.errors) if ps.errors else None)
+                if error:
+                    n_err += 1
+                    n_unreadable += unreadable is not None
+                    if len(problems) < 50:
+                        problems.append({"page_id": page_id, "url": url or "", "error": error[:300]})
+                _signal_rows(sig_cols, page_id, domain, ps, run_id, by_kind)
+                _feature_row(feat_cols, page_id, domain, url_norm or url or "", lang, ps, run_id, owner_text_chars)
+            signals = pa.table(sig_cols, schema=_SIGNAL_SCHEMA) if sig_cols else _SIGNAL_SCHEMA.empty_table()
+            features = pa.table(feat_cols, schema=_FEATURE_SCHEMA) if feat_cols else _FEATURE_SCHEMA.empty_table()
+            with store.transaction() as con:
+                con.execute(Q["delete_page_signals"]).fetchall()
+                con.execute(Q["delete_page_features"]).fetchall()
+                store.append("page_signals", signals)
+                store.append("page_features", features)
+        finally:
+            store.con.unregister("_signal_ids")
+        if task is not None:
+            progress.advance(task, len(batch_ids))
+    with store.transaction() as con:
+        con.execute(Q["delete_links"]).fetchall()
+        con.execute(Q["insert_links"]).fetchall()
+    n_links = store.con.execute("select count(*) from links").fetchall()[0][0]
+    seconds = time.perf_counter() - t0
+    return SignalsSummary(
+        pages=n_pages,
+        signals=sum(by_kind.values()),
+        name_signals=sum(n for k, n in by_kind.items() if k in NAME_KINDS),
+        legal_pages=n_legal,
+        about_pages=n_about,
+        pages_with_errors=n_err,
+        unreadable=n_unreadable,
+        links=int(n_links),
+        seconds=round(seconds, 2),
+        pages_per_second=round(n_pages / seconds, 1) if seconds > 0 else 0.0,
+        by_kind=dict(sorted(by_kind.items())),
+        problems=problems,
+    )
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])
+
+
+def _text_as_html(text: str) -> str:
+    """A plain-text page as minimal HTML, so the same extractors read it (copyright lines, legal text)."""
+    body = "<br>".join(html_lib.escape(line) for line in text.splitlines())
+    return f"<html><body><p>{body}</p></body></html>"
+
+
+def _signal_rows(
+    cols: dict[str, list[Any]], page_id: str, domain: str, ps: PageSignals, run_id: int, by_kind: Counter[str]
+) -> None:
+    for s in ps.signals():
+        cols["page_id"].append(page_id)
+        cols["registered_domain"].append(domain)
+        cols["kind"].append(s.kind)
+        cols["value"].append(s.value)
+        cols["weight"].append(float(s.weight))
+        cols["context"].append(s.context or None)
+        cols["run_id"].append(run_id)
+        by_kind[s.kind] += 1
+
+
+def _feature_row(
+    cols: dict[str, list[Any]],
+    page_id: str,
+    domain: str,
+    url_norm: str,
+    lang: str | None,
+    ps: PageSignals,
+    run_id: int,
+    owner_text_chars: int,
+) -> None:
+    values: Iterable[tuple[str, Any]] = (
+        ("page_id", page_id),
+        ("registered_domain", domain),
+        ("url_norm", url_norm),
+        ("title", ps.title),
+        ("description", ps.description),
+        ("text", ps.text or None),
+        ("owner_text", ownership_text(ps, max_chars=owner_text_chars) or None),
+        ("lang", lang or ps.lang),
+        ("og_type", ps.og_type),
+        ("jsonld_types", list(ps.jsonld_types)),
+        ("is_legal_page", ps.is_legal_page),
+        ("is_about_page", ps.is_about_page),
+        ("n_links_internal", ps.n_links_internal),
+        ("n_links_external", ps.n_links_external),
+        ("n_words", ps.n_words),
+        ("legal_forms", list(ps.legal_forms)),
+        ("run_id", run_id),
+    )
+    for name, value in values:
+        cols[name].append(value)
