@@ -15,6 +15,7 @@ import random
 import resource
 import sys
 import time
+from typing import Any
 
 import pyarrow as pa
 
@@ -70,40 +71,51 @@ def synth(n: int, seed: int = 0) -> tuple[pa.Table, dict[str, int]]:
     return pa.table(rows), gold
 
 
+def measure(n: int, *, workers: int = 1, seed: int = 0) -> dict[str, Any]:
+    """Cluster ``n`` synthetic names; the figures as a dict."""
+    t0 = time.perf_counter()
+    names, gold = synth(n, seed)
+    t_synth = time.perf_counter() - t0
+    res = resolve_clusters(names, params=ClusterParams(workers=workers))
+    s = res.stats
+    ids = res.assignments.column("name_id").to_pylist()
+    pred = dict(zip(ids, res.assignments.column("cluster_id").to_pylist(), strict=True))
+    pw, b3 = pairwise_prf(pred, gold), bcubed_prf(pred, gold)
+    return {
+        "names": names.num_rows,
+        "true_orgs": len(set(gold.values())),
+        "distinct_keys": s["keys"],
+        "candidate_pairs": s["candidate_pairs"],
+        "pairs_per_key": round(s["candidate_pairs"] / max(s["keys"], 1), 2),
+        "reduction_ratio": s["reduction_ratio"],
+        "pairs_at_threshold": s["scored_pairs"],
+        "merges": s["merges"],
+        "guard_rejections": s["rejected_guard"],
+        "seconds_synth": round(t_synth, 2),
+        "seconds_prepare": s["seconds_prepare"],
+        "seconds_blocking": s["seconds_blocking"],
+        "seconds_scoring": s["seconds_scoring"],
+        "seconds_total": s["seconds"],
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "clusters": s["clusters"],
+        "pairwise": {"p": round(pw.precision, 3), "r": round(pw.recall, 3), "f1": round(pw.f1, 3)},
+        "bcubed": {"p": round(b3.precision, 3), "r": round(b3.recall, 3), "f1": round(b3.f1, 3)},
+    }
+
+
+def run(quick: bool) -> dict[str, Any]:
+    """``python -m benchmarks matching``: 1M names (50k with ``--quick``)."""
+    return measure(50_000 if quick else 1_000_000)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    t0 = time.perf_counter()
-    names, gold = synth(args.n, args.seed)
-    print(
-        f"bench_matching: {names.num_rows} names, {len(set(gold.values()))} true orgs "
-        f"(synth {time.perf_counter() - t0:.1f}s)"
-    )
-    res = resolve_clusters(names, params=ClusterParams(workers=args.workers))
-    s = res.stats
-    pred = dict(
-        zip(
-            res.assignments.column("name_id").to_pylist(), res.assignments.column("cluster_id").to_pylist(), strict=True
-        )
-    )
-    pw, b3 = pairwise_prf(pred, gold), bcubed_prf(pred, gold)
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"  distinct keys {s['keys']}, candidate pairs {s['candidate_pairs']} "
-        f"({s['candidate_pairs'] / max(s['keys'], 1):.1f} per key), reduction ratio {s['reduction_ratio']:.6f}"
-    )
-    print(f"  pairs at threshold {s['scored_pairs']}, merges {s['merges']}, guard rejections {s['rejected_guard']}")
-    print(
-        f"  time: prepare {s['seconds_prepare']}s, blocking {s['seconds_blocking']}s, scoring {s['seconds_scoring']}s, "
-        f"total {s['seconds']}s; peak RSS {rss_mb:.0f} MB"
-    )
-    print(
-        f"  clusters {s['clusters']}: pairwise F1 {pw.f1:.3f} (P {pw.precision:.3f} R {pw.recall:.3f}); "
-        f"B-cubed F1 {b3.f1:.3f} (P {b3.precision:.3f} R {b3.recall:.3f})"
-    )
+    for k, v in measure(args.n, workers=args.workers, seed=args.seed).items():
+        print(f"{k:20} {v}")
     return 0
 
 
