@@ -39,10 +39,11 @@ import pyarrow as pa
 from selectolax.lexbor import LexborHTMLParser
 
 from resolver.domains import normalize_url
-from resolver.errors import InvalidURLError
+from resolver.errors import InvalidURLError, RecordError
 from resolver.records import IngestProblem, RawRecord
 
 __all__ = [
+    "ContentError",
     "Decoded",
     "IngestBatch",
     "PreparedPage",
@@ -85,9 +86,11 @@ _BOMS = (
 )
 
 
-class _Skip(Exception):
+class ContentError(RecordError):
+    """Content that cannot become a page: ``reason`` is ``binary``, ``undecodable`` or ``empty``."""
+
     def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(reason)
+        super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
 
@@ -163,7 +166,7 @@ def _is_text_type(content_type: str | None) -> bool:
 
 
 def decode_content(content: bytes | str, *, declared: str | None = None, content_type: str | None = None) -> Decoded:
-    """Bytes → text following the order in the module docstring; raises ``_Skip`` (binary/undecodable).
+    """Bytes → text following the order in the module docstring; raises :class:`ContentError` (binary/undecodable).
 
     Example::
 
@@ -171,10 +174,10 @@ def decode_content(content: bytes | str, *, declared: str | None = None, content
         'café'
     """
     if not _is_text_type(content_type):
-        raise _Skip("binary", f"content type {content_type.split(';')[0].strip()}" if content_type else "")
+        raise ContentError("binary", f"content type {content_type.split(';')[0].strip()}" if content_type else "")
     if isinstance(content, str):
         if "\x00" in content[:_SNIFF_BYTES]:
-            raise _Skip("binary", "NUL characters in content")
+            raise ContentError("binary", "NUL characters in content")
         return Decoded(content, None)
     data = bytes(content)
     for bom, codec in _BOMS:
@@ -182,10 +185,10 @@ def decode_content(content: bytes | str, *, declared: str | None = None, content
             try:
                 return Decoded(data.decode(codec), codec.removesuffix("-sig"))
             except UnicodeDecodeError:
-                raise _Skip("undecodable", f"invalid {codec} after byte-order mark") from None
+                raise ContentError("undecodable", f"invalid {codec} after byte-order mark") from None
     head = data[:_SNIFF_BYTES]
     if b"\x00" in head:
-        raise _Skip("binary", "NUL bytes in content")
+        raise ContentError("binary", "NUL bytes in content")
     tried: list[str] = []
     meta = _META_CHARSET.search(head)
     for candidate in (_codec(declared), _codec(meta.group(1).decode("ascii")) if meta else None, "utf-8"):
@@ -199,7 +202,7 @@ def decode_content(content: bytes | str, *, declared: str | None = None, content
         return Decoded(_check_text(text), candidate)
     best = _guess(data)
     if best is None:
-        raise _Skip("undecodable", f"not valid {' / '.join(tried)}, and no charset fits")
+        raise ContentError("undecodable", f"not valid {' / '.join(tried)}, and no charset fits")
     return Decoded(_check_text(str(best)), _codec(best.encoding) or best.encoding)
 
 
@@ -222,9 +225,9 @@ def _guess(data: bytes) -> charset_normalizer.CharsetMatch | None:
 def _check_text(text: str) -> str:
     sample = text[:_SNIFF_BYTES]
     if sample and len(_CONTROL.findall(sample)) > 0.05 * len(sample):
-        raise _Skip("binary", "control characters in content")
+        raise ContentError("binary", "control characters in content")
     if sample.count("\ufffd") > 0.1 * len(sample) + 2:
-        raise _Skip("undecodable", "mostly replacement characters")
+        raise ContentError("undecodable", "mostly replacement characters")
     return text
 
 
@@ -326,13 +329,13 @@ def prepare_record(
         decoded = decode_content(content, declared=rec.encoding, content_type=rec.content_type)
         text = decoded.text
         if not text.strip():
-            raise _Skip("empty", "only whitespace after decoding")
+            raise ContentError("empty", "only whitespace after decoding")
         try:
             utf8 = text.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates (JSON "\ud800" escapes): not storable as UTF-8
             text = clean_text(text)
             utf8 = text.encode("utf-8")
-    except _Skip as skip:
+    except ContentError as skip:
         return IngestProblem(rec.source_file, rec.record_no, skip.reason, skip.detail, rec.url)
     content_hash = hashlib.sha1(utf8).hexdigest()
     if rec.content_kind == "text":

@@ -12,7 +12,7 @@ format     files                                       how it is read
 =========  ==========================================  ==========================================
 jsonl      ``.jsonl`` ``.ndjson`` (``.json`` of lines)  line by line (exact line numbers for bad lines)
 json       ``.json`` holding one array                 DuckDB ``read_json``, streamed in record batches
-csv        ``.csv`` ``.tsv``                           DuckDB ``read_csv`` (all text), streamed
+csv        ``.csv`` ``.tsv``                           csv module, row by row (one ragged row spoils nothing)
 parquet    ``.parquet`` ``.pq``                        DuckDB ``read_parquet``, streamed
 warc       ``.warc`` ``.arc``                          warcio: response/resource records; 3xx → redirect
 html_dir   a directory of ``.html``/``.htm`` files     URL from ``index.csv``/``index.jsonl`` or canonical/og:url
@@ -440,12 +440,6 @@ def _record_layout(item: InputFile, keys: tuple[str, ...]) -> InputFile:
 
 def _relation_sql(path: Path, fmt: str, columns: Mapping[str, str]) -> str:
     """A SELECT over DuckDB's reader for ``fmt``; the path is bound as the only parameter."""
-    if fmt == "csv":
-        delim = "\\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
-        return (
-            f"select * from read_csv(?, header = true, all_varchar = true, delim = E'{delim}',"
-            " quote = '\"', escape = '\"', parallel = false, max_line_size = 268435456)"
-        )
     if fmt == "parquet":
         return "select * from read_parquet(?)"
     if fmt == "json":
@@ -470,6 +464,37 @@ def _read_duckdb(item: InputFile, max_bytes: int) -> Iterator[RawRecord | Ingest
                 record_no += 1
     finally:
         con.close()
+
+
+def _read_csv(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
+    """CSV/TSV with Python's csv module: DuckDB's sniffer rejects a whole file over one ragged row.
+
+    Cells are read as UTF-8 with undecodable bytes kept (surrogateescape); such a content cell is handed
+    on as bytes, so the page's own charset (meta, guess) decides, as for any other input.
+    """
+    csv.field_size_limit(2**31 - 1)
+    delim = "\t" if item.path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
+    raw = gzip.open(item.path, "rb") if item.path.name.lower().endswith(".gz") else item.path.open("rb")
+    with io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+        rows = csv.reader(fh, delimiter=delim)
+        header = next(rows, None)
+        if header is None:
+            return
+        index = {name: i for i, name in reversed(list(enumerate(header)))}
+        wanted = {col: index[col] for col in item.columns.values() if col in index}
+        for record_no, cells in enumerate(rows):
+            if not cells:
+                continue
+            row = {col: _unescape(cells[i]) if i < len(cells) else None for col, i in wanted.items()}
+            yield _record_from_row(item, record_no, row)
+
+
+def _unescape(cell: str) -> str | bytes:
+    try:
+        cell.encode("utf-8")
+    except UnicodeEncodeError:
+        return cell.encode("utf-8", "surrogateescape")
+    return cell
 
 
 def _read_urllist(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
@@ -608,7 +633,7 @@ def _load_index(root: Path) -> dict[str, str]:
 _READERS = {
     "jsonl": _read_jsonl,
     "json": _read_duckdb,
-    "csv": _read_duckdb,
+    "csv": _read_csv,
     "parquet": _read_duckdb,
     "warc": _read_warc,
     "html_dir": _read_html_dir,

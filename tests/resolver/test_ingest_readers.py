@@ -114,6 +114,22 @@ def test_csv_with_quoted_html_and_flags(tmp_path: Path) -> None:
     assert recs[0].content == '<p class="x">a, "b"\nc</p>' and recs[0].fetched_at == "2024-01-01"
 
 
+def test_ragged_csv_loses_only_its_bad_rows(tmp_path: Path) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_bytes(
+        b"url,html\n"
+        b"https://a.com/,<p>a</p>\n"
+        b"https://b.com/,<p>b</p>,extra\n"
+        b"https://c.com/\n"
+        b"https://d.fr/,<p>caf\xe9 cr\xe8me</p>\n"
+    )
+    recs = records(read_all(path))
+    assert [(r.record_no, r.url) for r in recs] == [(0, "https://a.com/"), (1, "https://b.com/"), (2, "https://c.com/"),
+                                                     (3, "https://d.fr/")]  # fmt: skip
+    assert recs[1].content == "<p>b</p>" and recs[2].content == ""
+    assert recs[3].content == "<p>café crème</p>".encode("cp1252")  # undecodable cell: bytes, decoded later
+
+
 def test_csv_url_only_is_a_url_list(tmp_path: Path) -> None:
     path = tmp_path / "domains.csv"
     path.write_text("domain,rank\nexample.com,1\nacme.de,2\n")
