@@ -321,12 +321,16 @@ _CJK_SPELLINGS = sorted(((s, c) for c, ss in CJK_FORMS.items() for s in ss), key
 
 def _strip_cjk_form(text: str) -> tuple[str, str | None]:
     t = text.strip()
-    for spelling, canonical in _CJK_SPELLINGS:
-        if t.endswith(spelling) and len(t) > len(spelling):
-            return t[: -len(spelling)].strip(), canonical
-        if t.startswith(spelling) and len(t) > len(spelling):
-            return t[len(spelling) :].strip(), canonical
-    return text, None
+    found: str | None = None
+    changed = True
+    while changed:
+        changed = False
+        for spelling, canonical in _CJK_SPELLINGS:
+            if t.endswith(spelling) and len(t) > len(spelling):
+                t, found, changed = t[: -len(spelling)].strip(), found or canonical, True
+            elif t.startswith(spelling) and len(t) > len(spelling):
+                t, found, changed = t[len(spelling) :].strip(), found or canonical, True
+    return (t, found) if found else (text, None)
 
 
 _WEB_TAIL = re.compile(r"(?<=[^\W_])\.(" + "|".join(sorted(_WEB_TAILS)) + r")\b", re.IGNORECASE)
@@ -396,8 +400,9 @@ def normalize_name(name: str) -> NameKey:
     original = name.strip()
     key_words, legal, _full = _parse(original)
     key = " ".join(key_words)
-    # Safety net for idempotency (normalize(key).key == key): re-parse until a fixed point (1-2 rounds).
-    for _ in range(3):
+    # Safety net for idempotency (normalize(key).key == key): re-parse until a fixed point. Each round that
+    # changes the key shortens it, so this ends; in practice it takes zero or one extra round.
+    for _ in range(len(key) + 1):
         again = " ".join(_parse(key)[0])
         if again == key:
             break
