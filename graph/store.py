@@ -239,6 +239,15 @@ class Store:
             self.con.unregister("_orgmap_batch")
 
     # -- reads -----------------------------------------------------------------------------
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        """Run a query and return its rows as an Arrow table (no extra copy).
+
+        DuckDB 2 refuses a new relation while an ``execute()`` result is unread, so that one is completed
+        first: a caller that ignored an ``execute()`` result cannot break a later reader.
+        """
+        self.con.complete()
+        return self.con.sql(sql, params=list(params) if params else None).to_arrow_table()
+
     def page_html(self, page_id: str) -> str | None:
         """The decompressed HTML of one page, or None."""
         row = self.con.execute("select html_z from pages where page_id = ?", [page_id]).fetchone()

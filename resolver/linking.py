@@ -23,6 +23,7 @@ Pure functions over plain records: the stage in ``orgmap.stages.resolve`` feeds 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,9 @@ class LinkingParams:
     """Below this the owner is ``unknown``."""
     group_ratio: float = 92.0
     """rapidfuzz ``ratio`` on keys above which two candidate groups of one domain are merged."""
+    fit_evidence: float = 0.45
+    """A name that spells the domain (fit ≥ ``fit_evidence_min``) is evidence of its own, this strong × fit."""
+    fit_evidence_min: float = 0.75
     decoy_min_domains: int = 4
     """A name seen on at least this many domains that it does not fit is treated as a decoy (platform)."""
     max_evidence: int = 12
@@ -109,6 +113,20 @@ class _Group:
     keys: set[str]
     names: list[NameKey]
     cands: list[OrgCandidate]
+
+
+_LEADING_JUNK = re.compile(r"^(?:copyright|\(c\)|\d{4}(?:\s*[-–]\s*\d{2,4})?|[^\w])+\s*", re.IGNORECASE | re.UNICODE)
+_MARKS = re.compile(r"(?<=[a-z])(?:SM|TM)$|[™®℠]")
+
+
+def clean_candidate(name: str) -> str:
+    """Strip what pages glue onto names: mojibake ©, years, "Copyright", ™/® marks, repeated halves."""
+    name = _MARKS.sub("", _LEADING_JUNK.sub("", " ".join(name.split()))).strip(" -|,.;:")
+    words = name.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        name = " ".join(words[:half])
+    return name
 
 
 def _noisy_or(values: Iterable[float]) -> float:
@@ -197,7 +215,17 @@ def score_domain(
     """
     params = params or LinkingParams()
     freq = name_domain_freq or {}
-    cands = [c for c in candidates if c.signal not in NON_NAME_KINDS and c.name.strip()]
+    cands = []
+    for c in candidates:
+        if c.signal in NON_NAME_KINDS:
+            continue
+        cleaned = clean_candidate(c.name)
+        if cleaned:
+            cands.append(
+                c
+                if cleaned == c.name
+                else OrgCandidate(c.registered_domain, c.page_id, cleaned, c.signal, c.weight, c.context)
+            )
     groups = group_candidates(cands, normalize, params)
     scored: list[tuple[float, float, _Group]] = []
     platform_only = False
@@ -218,6 +246,8 @@ def score_domain(
             repeat = 1.0 - 0.5 ** len(pages)  # 1 page: .5, 2: .75, 3: .875
             strength = per_kind_weight[kind] * (0.55 + 0.25 * repeat + 0.2 * coverage)
             contributions.append(strength * _fit_factor(kind, fit))
+        if fit >= params.fit_evidence_min:
+            contributions.append(params.fit_evidence * fit)
         score = _noisy_or(contributions)
         n_domains = max(freq.get(k, 1) for k in g.keys)
         strong = any(k in LEGAL_KINDS for k in per_kind_pages)

@@ -86,7 +86,7 @@ def run_ner(
     """NER over the ownership text of pages not yet processed; returns (pages, mentions)."""
     from resolver.ner import build_matcher, load_nlp, recognize
 
-    todo = store.con.execute(Q["pages_needing_ner"]).fetch_arrow_table()
+    todo = store.arrow(Q["pages_needing_ner"])
     if todo.num_rows == 0:
         return 0, 0
     nlp = load_nlp(model)
@@ -136,7 +136,7 @@ def run_ner(
 # -- owners of domains ---------------------------------------------------------------------------
 def load_candidates(store: Store) -> dict[str, list[OrgCandidate]]:
     """All candidate names, grouped by registered domain."""
-    table = store.con.execute(Q["name_candidates"]).fetch_arrow_table()
+    table = store.arrow(Q["name_candidates"])
     out: dict[str, list[OrgCandidate]] = defaultdict(list)
     cols = [table.column(c).to_pylist() for c in ("registered_domain", "page_id", "kind", "value", "weight", "context")]
     for dom, page, kind, value, weight, context in zip(*cols, strict=True):
