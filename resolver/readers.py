@@ -31,6 +31,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -95,6 +96,7 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "status": ("status", "status_code", "http_status", "response_status"),
     "content_type": ("content_type", "mime", "mime_type", "mimetype", "media_type"),
     "encoding": ("encoding", "charset"),
+    "redirect_to": ("redirect_to", "redirect_url", "redirected_to", "location", "redirect"),
 }
 """Column spellings recognised per field, in order of preference (matched case-insensitively, ``-``/space as ``_``)."""
 
@@ -117,6 +119,7 @@ _EXT_FORMATS = {
 _HTML_EXTS = (".html", ".htm", ".xhtml")
 _INDEX_NAMES = ("index.csv", "index.jsonl")
 _BATCH_ROWS = 1_000
+_PEEK_LINES = 200
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def plan_inputs(
     A missing path, an unreadable file, an unknown format or a table without a URL column stops the run
     here, so a typo in the last of ten paths does not leave nine half-ingested. A directory holding
     ``.html`` files is one ``html_dir`` input; any other directory is expanded to the data files in it
-    (files with ``truth`` in their name, ground truth next to a crawl, are left out).
+    (files or folders with ``truth`` in their name, ground truth next to a crawl, are left out).
     """
     columns = {k: v for k, v in (columns or {}).items() if v}
     unknown = set(columns) - set(COLUMN_ALIASES)
@@ -281,7 +284,8 @@ def _has_html(path: Path) -> bool:
 def _data_files(directory: Path) -> list[Path]:
     out = []
     for p in sorted(directory.rglob("*")):
-        if not p.is_file() or "truth" in p.name.lower() or p.name.startswith("."):
+        rel = p.relative_to(directory).parts
+        if not p.is_file() or any("truth" in part.lower() or part.startswith(".") for part in rel):
             continue
         try:
             detect_format(p)
@@ -314,14 +318,17 @@ def _first_char(path: Path) -> str:
 def _peek_columns(path: Path, fmt: str) -> list[str] | None:
     """The column names of a tabular file, or None if its content cannot be read (reported later)."""
     try:
-        if fmt == "jsonl":
+        if fmt == "jsonl":  # the keys of the first records (they need not all have the same)
+            keys: dict[str, None] = {}
             with _open_text(path) as fh:
-                for line in fh:
-                    line = line.strip()
-                    if line:
-                        obj = json.loads(line)
-                        return list(obj) if isinstance(obj, dict) else None
-            return []
+                for n, line in enumerate(fh):
+                    if n >= _PEEK_LINES:
+                        break
+                    with contextlib.suppress(ValueError):
+                        obj = json.loads(line) if line.strip() else None
+                        if isinstance(obj, dict):
+                            keys.update(dict.fromkeys(obj))
+            return list(keys)
         if fmt == "csv":
             with _open_text(path) as fh:
                 dialect_delim = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
@@ -374,7 +381,19 @@ def _record_from_row(item: InputFile, record_no: int, row: Mapping[str, Any]) ->
             content = ""
         elif not isinstance(content, str | bytes):
             content = json.dumps(content, ensure_ascii=False) if isinstance(content, dict | list) else str(content)
-    status = row.get(cols["status"]) if "status" in cols else None
+    status = _as_int(row.get(cols["status"])) if "status" in cols else None
+    target = _as_text(row.get(cols["redirect_to"])) if "redirect_to" in cols else None
+    if target and (status is None or 300 <= status < 400) and not content:
+        return RawRecord(
+            item.name,
+            record_no,
+            url,
+            None,
+            content_kind="redirect",
+            fetched_at=_as_text(row.get(cols["fetched_at"])) if "fetched_at" in cols else None,
+            status=status,
+            redirect_to=urljoin(url or "", target),
+        )
     return RawRecord(
         source_file=item.name,
         record_no=record_no,
@@ -382,7 +401,7 @@ def _record_from_row(item: InputFile, record_no: int, row: Mapping[str, Any]) ->
         content=content,
         content_kind=kind,
         fetched_at=_as_text(row.get(cols["fetched_at"])) if "fetched_at" in cols else None,
-        status=_as_int(status),
+        status=status,
         content_type=_as_text(row.get(cols["content_type"])) if "content_type" in cols else None,
         encoding=_as_text(row.get(cols["encoding"])) if "encoding" in cols else None,
     )

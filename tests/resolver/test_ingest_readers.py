@@ -64,6 +64,18 @@ def test_jsonl_with_bad_lines(tmp_path: Path, gz: bool) -> None:
     assert [(p.record_no, p.reason) for p in problems(items)] == [(1, "bad_record"), (2, "bad_record")]
 
 
+def test_jsonl_redirect_records(tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonl"
+    rows = [
+        {"url": "http://old.example.com/a", "status": "301", "redirect_to": "/b", "fetched_at": "2024-01-01T00:00:00Z"},
+        {"url": "https://x.example.com/", "status": 200, "location": "https://y.example.com/", "html": PAGE},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    redirect, page = records(read_all(path))
+    assert (redirect.redirect_to, redirect.status, redirect.content) == ("http://old.example.com/b", 301, None)
+    assert page.redirect_to is None and page.content == PAGE
+
+
 def test_json_array_is_streamed_by_duckdb(tmp_path: Path) -> None:
     path = tmp_path / "pages.json"
     path.write_text(json.dumps([{"link": f"https://s{i}.example.com/", "body": PAGE} for i in range(2500)]))
@@ -239,6 +251,7 @@ def test_html_dir_with_index_and_canonical(tmp_path: Path) -> None:
     (d / "sub" / "b.htm").write_text('<html><head><link rel="canonical" href="https://acme.co.uk/b"></head></html>')
     (d / "c.html").write_text('<meta property="og:url" content="https://acme.co.uk/c"><p>c</p>')
     (d / "d.html").write_text("<p>nothing says where I am</p>")
+    (tmp_path / "truth").mkdir()
     (d / "index.csv").write_text("file,url\na.html,https://acme.co.uk/a\n")
     recs = records(read_all(d))
     by_file = {Path(r.source_file).name: r.url for r in recs}
@@ -305,6 +318,8 @@ def test_directory_of_data_files_skips_truth(tmp_path: Path) -> None:
     (tmp_path / "pages.jsonl").write_text(json.dumps({"url": "a.com", "html": "x"}) + "\n")
     (tmp_path / "truth_domains.csv").write_text("domain,org\na.com,A\n")
     (tmp_path / "README.md").write_text("hi")
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "truth" / "pages.csv").write_text("url,page_class\na.com,home\n")
     assert [(i.path.name, i.format) for i in plan_inputs([tmp_path])] == [("pages.jsonl", "jsonl")]
 
 
