@@ -80,7 +80,7 @@ CREATE TABLE domain_org (
     org_id            VARCHAR,            -- NULL when unknown
     org_name          VARCHAR NOT NULL,   -- canonical name, or 'unknown'
     confidence        DOUBLE NOT NULL,    -- in [0, 1]
-    status            VARCHAR NOT NULL,   -- linked | unknown | platform
+    status            VARCHAR NOT NULL,   -- linked | unknown | platform (names only the hosting platform) | person (a personal site)
     evidence          JSON,               -- [{signal, name, page_id, url, weight, fit}, ...]
     runner_up         VARCHAR,            -- the next-best candidate name, for review
     n_pages           INTEGER,

@@ -48,6 +48,7 @@ class ResolveSummary:
     linked: int
     unknown: int
     platform: int
+    person: int
     via_redirect: int
     orgs: int
     relations: int
@@ -197,6 +198,45 @@ def apply_redirects(
         )
         changed += 1
     return [by_dom[d] for d in sorted(by_dom)], changed
+
+
+def demote_persons(owners: list[DomainOwner], model: str = "") -> tuple[list[DomainOwner], int]:
+    """Personal sites name a person, not an organization: owners whose whole name NER reads as PERSON.
+
+    Only names without a legal form and without legal-page evidence are checked ("Anna Horn" is a person;
+    "Anna Horn GmbH" is a company). Their status becomes ``person`` and they get no org.
+    """
+    from resolver.ner import load_nlp
+
+    todo = [
+        i
+        for i, o in enumerate(owners)
+        if o.status == "linked" and o.name and not o.legal_form and not set(o.signal_kinds) & linking.LEGAL_KINDS
+    ]
+    if not todo:
+        return owners, 0
+    nlp = load_nlp(model)
+    out = list(owners)
+    n = 0
+    for i, doc in zip(todo, nlp.pipe((owners[i].name or "" for i in todo), batch_size=256), strict=True):
+        if len(doc.ents) == 1 and doc.ents[0].label_ == "PERSON" and len(doc.ents[0]) >= len(doc) - 1:
+            o = out[i]
+            out[i] = DomainOwner(
+                o.registered_domain,
+                "person",
+                o.name,
+                o.key,
+                None,
+                o.confidence,
+                o.fit,
+                o.aliases,
+                o.evidence,
+                o.runner_up,
+                o.runner_up_score,
+                o.signal_kinds,
+            )
+            n += 1
+    return out, n
 
 
 # -- reference list (--orgs) ---------------------------------------------------------------------------
@@ -548,6 +588,9 @@ def resolve(
     owners = link_domains(store, LinkingParams(min_confidence=min_confidence))
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
     owners, via_redirect = apply_redirects(owners, redirects)
+    persons = 0
+    if ner:
+        owners, persons = demote_persons(owners, model)
     ref_links: dict[str, str] = {}
     if refs:
         owners, ref_links = link_to_reference(owners, refs)
@@ -584,6 +627,7 @@ def resolve(
         linked=statuses.get("linked", 0),
         unknown=statuses.get("unknown", 0),
         platform=statuses.get("platform", 0),
+        person=statuses.get("person", 0),
         via_redirect=via_redirect,
         orgs=orgs.num_rows,
         relations=relations.num_rows,
