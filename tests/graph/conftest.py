@@ -183,3 +183,20 @@ def store() -> Iterator[Store]:
 def graph_store(store: Store) -> Store:
     populate(store)
     return store
+
+
+@pytest.fixture
+def gdata() -> Any:
+    """The helpers above, for test modules (importlib mode cannot import conftest)."""
+    import types
+
+    return types.SimpleNamespace(
+        T0=T0,
+        T1=T1,
+        add_domains=add_domains,
+        add_orgs=add_orgs,
+        set_owners=set_owners,
+        set_links=set_links,
+        add_labels=add_labels,
+        populate=populate,
+    )
