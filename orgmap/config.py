@@ -85,14 +85,39 @@ class FetchSettings:
     """Polite, safe fetching of missing pages."""
 
     user_agent: str = "orgmap/0.1 (+https://github.com/orgmap/orgmap; organization resolution)"
+    """Sent with every request; its first word is the robots.txt user-agent token."""
     concurrency: int = 32
+    """Requests in flight at once, over all hosts."""
     per_host: int = 2
+    """Requests in flight at once to one host."""
     delay: float = 1.0
     """Seconds between requests to one host (robots.txt crawl-delay wins when larger)."""
     timeout: float = 20.0
+    """Seconds for one request, connect to last body byte (a trickling server is cut)."""
+    connect_timeout: float = 10.0
+    read_timeout: float = 15.0
+    """Seconds without a byte from the server."""
     max_bytes: int = 5_000_000
+    """Cap on a body after decompression; larger pages are ``skipped_too_large``."""
     max_redirects: int = 5
+    retries: int = 3
+    """Retries of transient failures (429, 5xx, resets) within a run, with exponential backoff."""
+    backoff: float = 1.0
+    """First retry wait (seconds), doubled each retry; a Retry-After header wins."""
+    max_retry_after: float = 120.0
+    """A Retry-After longer than this ends the retries for that URL (it fails as transient)."""
+    max_crawl_delay: float = 60.0
+    """Robots.txt crawl-delays above this are capped."""
+    pages_per_domain: int = 5
+    """Owner pages (legal, about, contact) fetched per domain besides the home page."""
+    http2: bool = True
+    """Use HTTP/2 when the server offers it and the ``h2`` package is installed."""
     allow_loopback: bool = False
+    """Allow 127.0.0.0/8 and ::1 (tests, local servers); private/link-local stay refused."""
+    allow: str = ""
+    """Comma-separated exact ``ip:port`` pairs allowed despite the address guard (tests)."""
+    batch_size: int = 100
+    """Results per write: a killed run re-fetches at most this many."""
 
 
 @dataclass(frozen=True)
