@@ -30,10 +30,18 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
 
 def compile_rules(taxonomy: Taxonomy, target: str) -> list[LF]:
     """The labeling functions of ``target`` defined by the taxonomy's rules, in file order."""
-    return [compile_rule(rule, taxonomy, target) for rule in taxonomy.rules_for(target)]
+    rules = taxonomy.rules_for(target)
+    indexes: dict[tuple[str, ...], _KeywordIndex] = {}
+    for rule in rules:
+        if rule.kind == "keyword":
+            index = indexes.setdefault(tuple(rule.params["fields"]), _KeywordIndex(tuple(rule.params["fields"])))
+            index.add([*rule.params["any"], *rule.params.get("none", ())])
+    return [compile_rule(rule, taxonomy, target, indexes) for rule in rules]
 
 
-def compile_rule(rule: Rule, taxonomy: Taxonomy, target: str) -> LF:
+def compile_rule(
+    rule: Rule, taxonomy: Taxonomy, target: str, indexes: dict[tuple[str, ...], _KeywordIndex] | None = None
+) -> LF:
     """One rule as an :class:`LF` for ``target``."""
     p = rule.params
     if rule.kind == "aggregate":
@@ -41,11 +49,15 @@ def compile_rule(rule: Rule, taxonomy: Taxonomy, target: str) -> LF:
     label = taxonomy.index(target, rule.label or "")
     if rule.kind == "field":
         return _field_lf(rule, target, label)
-    fields: Sequence[str]
     if rule.kind == "keyword":
-        rx = _words(p["any"])
-        fields = p["fields"]
-    elif rule.kind == "regex":
+        fields = tuple(p["fields"])
+        index = (indexes or {}).get(fields)
+        if index is None:
+            index = _KeywordIndex(fields)
+            index.add([*p["any"], *p.get("none", ())])
+        return _keyword_lf(rule, target, label, index)
+    fields: Sequence[str]
+    if rule.kind == "regex":
         rx = re.compile("|".join(f"(?:{s.lower()})" for s in p["patterns"]))
         fields = p["fields"]
     elif rule.kind == "tld":
@@ -73,6 +85,58 @@ def _words(words: Sequence[str]) -> re.Pattern[str]:
     """Whole words or phrases (also ``501(c)(3)``, ``18+``, ``e.v.``): no word character on either side."""
     alts = sorted({re.escape(w.lower()) for w in words}, key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+def _norm_keyword(keyword: str) -> str:
+    """``"Add-to-Cart"`` → ``"add to cart"``; ``"501(c)(3)"`` → ``"501 c 3"``: keywords as token sequences."""
+    return " ".join(_TOKEN.findall(keyword.lower()))
+
+
+class _KeywordIndex:
+    """Which keywords of *all* keyword rules over the same fields occur in a text, found in one pass.
+
+    Text and keywords are both reduced to word tokens (punctuation and case aside). Single words are
+    looked up in the text's token set; phrases are matched by walking the tokens once and checking the
+    phrases that start with each token. Each keyword rule then only intersects sets, so 13 keyword rules
+    cost one tokenization of the text (the batch path also memoises it per frame). The row path calls
+    the same :meth:`scan`, so both paths agree exactly.
+    """
+
+    def __init__(self, fields: tuple[str, ...]) -> None:
+        self.fields = fields
+        self._starts: dict[str, set[tuple[str, ...]]] = {}
+        self._memo: tuple[int, pd.DataFrame | None, list[frozenset[str]]] = (0, None, [])
+
+    def add(self, keywords: Sequence[str]) -> None:
+        """Make ``keywords`` findable (phrases are indexed by their first word)."""
+        for k in keywords:
+            toks = tuple(_norm_keyword(k).split())
+            if len(toks) > 1:
+                self._starts.setdefault(toks[0], set()).add(toks)
+
+    def scan(self, text: str) -> frozenset[str]:
+        """The words and known phrases present in ``text``."""
+        toks = _TOKEN.findall(text.lower())
+        found = set(toks)
+        starts = self._starts
+        if not starts.keys() & found:
+            return frozenset(found)
+        for i in [i for i, t in enumerate(toks) if t in starts]:
+            for ph in starts[toks[i]]:
+                if tuple(toks[i : i + len(ph)]) == ph:
+                    found.add(" ".join(ph))
+        return frozenset(found)
+
+    def scan_frame(self, df: pd.DataFrame) -> list[frozenset[str]]:
+        """:meth:`scan` of every row, memoised for the most recent frame (LFs share one pass)."""
+        if self._memo[1] is df and self._memo[0] == len(df):
+            return self._memo[2]
+        scans = [self.scan(t) for t in _batch_text(df, self.fields)]
+        self._memo = (len(df), df, scans)
+        return scans
 
 
 def tld_text(suffix: str) -> str:
@@ -116,6 +180,26 @@ def _regex_lf(
     def batch(df: pd.DataFrame) -> np.ndarray:
         texts = _batch_text(df, fields)
         hits = np.fromiter((hit(t) for t in texts), dtype=bool, count=len(texts))
+        return np.where(hits, label, ABSTAIN).astype(np.int64)
+
+    return LF(rule.name, target, rule.kind, row, batch, rule.label)
+
+
+def _keyword_lf(rule: Rule, target: str, label: int, index: _KeywordIndex) -> LF:
+    """Fires when at least ``min_matches`` *different* keywords occur and none of the ``none`` words."""
+    words = frozenset(_norm_keyword(k) for k in rule.params["any"]) - {""}
+    veto = frozenset(_norm_keyword(k) for k in rule.params.get("none", ())) - {""}
+    need = int(rule.params.get("min_matches", 1))
+
+    def hit(found: frozenset[str]) -> bool:
+        return len(words & found) >= need and not (veto and veto & found)
+
+    def row(x: Any) -> int:
+        return label if hit(index.scan(_row_text(x, index.fields))) else ABSTAIN
+
+    def batch(df: pd.DataFrame) -> np.ndarray:
+        scans = index.scan_frame(df)
+        hits = np.fromiter((hit(f) for f in scans), dtype=bool, count=len(scans))
         return np.where(hits, label, ABSTAIN).astype(np.int64)
 
     return LF(rule.name, target, rule.kind, row, batch, rule.label)

@@ -1,0 +1,132 @@
+"""Classification throughput: LF application, LabelModel fit on 1M rows, end-model training and prediction.
+
+LF application is measured both vectorized and through Snorkel's PandasLFApplier (same matrix, checked).
+
+    python -m benchmarks.bench_classify [--quick]
+
+Pages are drawn from tests-like vocabularies (class words + filler), so every rule kind does real work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from classifiers.apply import apply_lfs, apply_lfs_snorkel
+from classifiers.frames import prepare
+from classifiers.lf import build_lfs
+from classifiers.model import EndModel, fit_label_model
+from classifiers.taxonomy import load_taxonomy
+
+_VOCAB = {
+    "news": "breaking news headlines reporter editorial newspaper politics journalism",
+    "shop": "add to cart checkout free shipping in stock price sale discount",
+    "government": "city council mayor residents permits department of public services",
+    "education": "university students faculty campus admissions courses tuition",
+    "gambling": "casino poker slots jackpot free spins betting odds bonus",
+    "health": "hospital clinic patients doctors medical treatment appointment",
+    "tech": "software api developers cloud documentation open source platform",
+}
+_FILLER = ("welcome home page contact about us team service information great quality people world today new "
+           "local best time year more").split()  # fmt: skip
+_SUFFIX = ["com", "org", "de", "gov", "edu", "co.uk", "io", "net"]
+
+
+def page_frame(n: int, seed: int = 0) -> pd.DataFrame:
+    """``n`` pages, ~1.5 KB of text each, with titles, domains, JSON-LD and link domains."""
+    rng = np.random.default_rng(seed)
+    classes = list(_VOCAB)
+    words = {c: v.split() for c, v in _VOCAB.items()}
+    rows = []
+    for i in range(n):
+        c = classes[i % len(classes)]
+        text = " ".join(rng.choice(words[c], 8).tolist() + rng.choice(_FILLER, 200).tolist())
+        sfx = _SUFFIX[int(rng.integers(len(_SUFFIX)))]
+        dom = f"{c[:4]}{i}.{sfx}"
+        rows.append(
+            {
+                "item_id": str(i),
+                "registered_domain": dom,
+                "suffix": sfx,
+                "url": f"https://{dom}/section/page-{i}",
+                "title": f"{words[c][0]} {i} | {dom}",
+                "description": " ".join(rng.choice(words[c], 3)),
+                "text": text,
+                "jsonld": "|newsarticle|" if c == "news" and i % 3 == 0 else "",
+                "link_domains": "paypal.com facebook.com" if c == "shop" else "facebook.com",
+                "n_words": 210,
+                "n_links_internal": 30,
+            }
+        )
+    return prepare(pd.DataFrame(rows))
+
+
+def label_matrix(n: int, m: int, k: int, seed: int = 0) -> np.ndarray:
+    """A random label matrix: ``m`` LFs, 30 % coverage each, 80 % accurate."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, k, n)
+    L = np.full((n, m), -1, dtype=np.int64)
+    for j in range(m):
+        hit = rng.random(n) < 0.3
+        L[hit, j] = np.where(rng.random(hit.sum()) < 0.8, y[hit], rng.integers(0, k, hit.sum()))
+    return L
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    """The figures `make bench` prints."""
+    tax = load_taxonomy()
+    lfs = build_lfs(tax, "page")
+    n_vec, n_snorkel, n_lm = (20_000, 1_000, 100_000) if quick else (100_000, 5_000, 1_000_000)
+    frame = page_frame(n_vec)
+    t0 = time.perf_counter()
+    fast = apply_lfs(lfs, frame)
+    t_vec = time.perf_counter() - t0
+    sub = frame.iloc[:n_snorkel].reset_index(drop=True)
+    t0 = time.perf_counter()
+    slow = apply_lfs_snorkel(lfs, sub)
+    t_snorkel = time.perf_counter() - t0
+    assert (slow.L == fast.L[:n_snorkel]).all(), "appliers disagree"
+    k = len(tax.classes("page"))
+    L = label_matrix(n_lm, len(lfs), k)
+    t0, c0 = time.perf_counter(), time.process_time()
+    fit_label_model(L, k, n_epochs=100)
+    t_lm, c_lm = time.perf_counter() - t0, time.process_time() - c0
+    n_end = min(n_vec, 20_000)
+    y = np.arange(n_end) % len(_VOCAB)
+    t0 = time.perf_counter()
+    model = EndModel.fit(frame.iloc[:n_end], y, classes=tuple(_VOCAB), target="page")
+    t_fit = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model.predict_proba(frame)
+    t_pred = time.perf_counter() - t0
+    return {
+        "lfs": len(lfs),
+        "lf_rows_per_s_vectorized": round(n_vec / t_vec),
+        "lf_rows_per_s_snorkel": round(n_snorkel / t_snorkel),
+        "lf_speedup": round((n_vec / t_vec) / (n_snorkel / t_snorkel), 1),
+        "label_model_rows": n_lm,
+        "label_model_fit_s": round(t_lm, 1),
+        "label_model_fit_cpu_s": round(c_lm, 1),
+        "label_model_epochs": 100,
+        "end_model_fit_rows": n_end,
+        "end_model_fit_s": round(t_fit, 1),
+        "end_model_predict_rows_per_s": round(n_vec / t_pred),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="classification benchmarks")
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args(argv)
+    print(json.dumps(run(args.quick), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
