@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from graph.store import Store
 from orgmap.config import Settings
 from orgmap.stages.ingest import ingest
-from resolver.domains import EXTRACTOR, _parse_host_cached, normalize_url
+from resolver.domains import EXTRACTOR, cache_clear, normalize_url
 from resolver.errors import InvalidURLError
 
 EVAL_DIR = Path(os.environ.get("ORGMAP_EVAL_DIR", Path(__file__).resolve().parents[2] / "shared" / "eval"))
@@ -112,7 +112,7 @@ def normalization(urls: list[str], repeats: int = 3) -> dict[str, Any]:
 
     def ours() -> None:
         nonlocal bad
-        _parse_host_cached.cache_clear()
+        cache_clear()
         bad = 0
         for url in urls:
             try:

@@ -149,3 +149,26 @@ def test_parse_host_only_raises_invalid_url(text: str) -> None:
     except InvalidURLError:
         return
     assert parse_host(p.host) == p
+
+
+_ascii_url = st.builds(
+    lambda scheme, host, rest: f"{scheme}://{host}{rest}",
+    st.sampled_from(["http", "https"]),
+    st.from_regex(r"([a-zA-Z0-9_@:\[\]-]{0,12}\.){0,3}(com|co\.uk|de|github\.io|org)(:[0-9]{1,6})?", fullmatch=True),
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=40),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_ascii_url)
+def test_fast_path_agrees_with_urlsplit(url: str) -> None:
+    # A tab after the scheme sends the URL through urlsplit (which drops tabs); the result must not differ.
+    slow = url.replace("://", ":\t//", 1)
+    try:
+        fast_result = normalize_url(url)
+    except InvalidURLError as exc:
+        with pytest.raises(InvalidURLError) as info:
+            normalize_url(slow)
+        assert info.value.reason == exc.reason
+        return
+    assert normalize_url(slow) == fast_result
