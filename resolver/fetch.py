@@ -360,6 +360,7 @@ class _BoundedDecoder:
                 raise FetchError("unsupported_encoding", url="", detail=f"Content-Encoding {c}")
         self._codings = list(reversed(codings))  # the last applied is undone first
         self._zs = [self._new(c) for c in self._codings]
+        self._fed = [False] * len(self._codings)
         self._cap = cap
         self.size = 0
 
@@ -382,10 +383,12 @@ class _BoundedDecoder:
             try:
                 chunk = z.decompress(data, self._cap + 1 - self.size - len(out))
             except zlib.error:
-                if coding == "deflate" and not out and z.total_in == 0 and z.total_out == 0:
+                if coding == "deflate" and not self._fed[i]:
+                    self._fed[i] = True
                     self._zs[i] = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as some servers send
                     continue
                 raise
+            self._fed[i] = True
             out += chunk
             if self.size + len(out) > self._cap:
                 raise _TooLarge
