@@ -147,12 +147,14 @@ def _fit_factor(kind: str, fit: float) -> float:
 
 
 def _best_surface(names: Sequence[NameKey], cands: Sequence[OrgCandidate]) -> str:
-    """The name to show: prefer forms with a legal form from strong signals, then the most frequent."""
+    """The name to show: a legal name (legal signal or legal form) first, then the best-supported form."""
     score: dict[str, float] = defaultdict(float)
+    legal: dict[str, int] = defaultdict(int)
     for nk, c in zip(names, cands, strict=True):
-        s = c.weight + (0.3 if nk.legal_form else 0.0) + (0.2 if c.signal in LEGAL_KINDS else 0.0)
-        score[nk.original.strip()] += s
-    return max(sorted(score), key=lambda n: score[n])
+        name = nk.original.strip()
+        score[name] += c.weight
+        legal[name] = max(legal[name], (c.signal in LEGAL_KINDS) + (nk.legal_form is not None))
+    return max(sorted(score), key=lambda n: (legal[n], score[n]))
 
 
 def group_candidates(
@@ -193,7 +195,50 @@ def group_candidates(
             target.keys |= g.keys
             target.names.extend(g.names)
             target.cands.extend(g.cands)
-    return merged
+    return _merge_same_node(merged)
+
+
+SAME_NODE_KINDS = ("jsonld_legal_name", "jsonld_name", "jsonld_alternate_name")
+"""JSON-LD properties of one Organization node: a page with exactly one value of each names one entity."""
+
+
+def _merge_same_node(groups: list[_Group]) -> list[_Group]:
+    """Merge groups that one JSON-LD node names together (brand ``name`` + ``legalName``).
+
+    Only pages whose JSON-LD carries a single value per property are trusted: a page describing two
+    organizations (publisher and subject) must not fuse them.
+    """
+    per_page: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for gi, g in enumerate(groups):
+        for c in g.cands:
+            if c.signal in SAME_NODE_KINDS:
+                per_page[c.page_id][c.signal].add(gi)
+    parent = list(range(len(groups)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for kinds in per_page.values():
+        if any(len(ids) > 1 for ids in kinds.values()):
+            continue
+        ids = sorted({next(iter(v)) for v in kinds.values()})
+        for other in ids[1:]:
+            parent[find(other)] = find(ids[0])
+    if all(parent[i] == i for i in range(len(groups))):
+        return groups
+    out: dict[int, _Group] = {}
+    for gi, g in enumerate(groups):
+        root = find(gi)
+        if root not in out:
+            out[root] = _Group(set(g.keys), list(g.names), list(g.cands))
+        else:
+            out[root].keys |= g.keys
+            out[root].names.extend(g.names)
+            out[root].cands.extend(g.cands)
+    return list(out.values())
 
 
 def score_domain(
@@ -246,7 +291,9 @@ def score_domain(
             repeat = 1.0 - 0.5 ** len(pages)  # 1 page: .5, 2: .75, 3: .875
             strength = per_kind_weight[kind] * (0.55 + 0.25 * repeat + 0.2 * coverage)
             contributions.append(strength * _fit_factor(kind, fit))
-        if fit >= params.fit_evidence_min:
+        self_named = all(nk.original.strip().lower().removeprefix("www.") == registered_domain for nk in g.names)
+        if fit >= params.fit_evidence_min and not self_named:
+            # A name spelling the domain is evidence, unless the "name" is the domain itself (parked pages).
             contributions.append(params.fit_evidence * fit)
         score = _noisy_or(contributions)
         n_domains = max(freq.get(k, 1) for k in g.keys)

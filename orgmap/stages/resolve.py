@@ -200,6 +200,10 @@ def apply_redirects(
     return [by_dom[d] for d in sorted(by_dom)], changed
 
 
+PERSON_VETO_KINDS = frozenset({*linking.LEGAL_KINDS, "jsonld_name", "jsonld_alternate_name", "redirect", "reference"})
+"""Evidence that the owner is an organization whatever its name looks like (JSON-LD Organization, legal pages)."""
+
+
 def demote_persons(owners: list[DomainOwner], model: str = "") -> tuple[list[DomainOwner], int]:
     """Personal sites name a person, not an organization: owners whose whole name NER reads as PERSON.
 
@@ -211,7 +215,11 @@ def demote_persons(owners: list[DomainOwner], model: str = "") -> tuple[list[Dom
     todo = [
         i
         for i, o in enumerate(owners)
-        if o.status == "linked" and o.name and not o.legal_form and not set(o.signal_kinds) & linking.LEGAL_KINDS
+        if o.status == "linked"
+        and o.name
+        and not o.legal_form
+        and 2 <= len(o.name.split()) <= 4
+        and not set(o.signal_kinds) & PERSON_VETO_KINDS
     ]
     if not todo:
         return owners, 0

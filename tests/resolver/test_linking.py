@@ -96,3 +96,27 @@ def test_variants_group_into_one_owner() -> None:
     assert owner.name == "ACME GmbH"
     assert set(owner.aliases) == {"Acme", "acme"}
     assert owner.runner_up is None
+
+
+def test_brand_and_legal_name_of_one_jsonld_node_are_one_owner() -> None:
+    dom = "kalanly.net"
+    cands = [
+        cand(dom, "p1", "Kalanly", "jsonld_name", 0.85),
+        cand(dom, "p1", "Spreewind Holding GmbH", "jsonld_legal_name", 0.95),
+        cand(dom, "p2", "Kalanly", "og_site_name", 0.7),
+    ]
+    owner = score_domain(dom, cands, n_pages=2, normalize=normalize, fits=fits)
+    assert owner.name == "Spreewind Holding GmbH"
+    assert "Kalanly" in owner.aliases
+    assert owner.runner_up is None
+
+
+def test_two_jsonld_nodes_on_one_page_are_not_fused() -> None:
+    dom = "news-site.com"
+    cands = [
+        cand(dom, "p1", "News Site", "jsonld_name", 0.85),
+        cand(dom, "p1", "Other Publisher", "jsonld_name", 0.85),
+        cand(dom, "p1", "News Site Ltd", "jsonld_legal_name", 0.95),
+    ]
+    owner = score_domain(dom, cands, n_pages=1, normalize=normalize, fits=fits)
+    assert owner.runner_up == "Other Publisher"
