@@ -204,6 +204,18 @@ PERSON_VETO_KINDS = frozenset({*linking.LEGAL_KINDS, "jsonld_name", "jsonld_alte
 """Evidence that the owner is an organization whatever its name looks like (JSON-LD Organization, legal pages)."""
 
 
+ORG_WORDS = frozenset(
+    """
+    hospital hospitalier klinik klinikum clinic clinique club centre center zentrum university universite universität
+    universidad universita college school schule ecole école bank banque museum musee verein association
+    stiftung fondation foundation fundacion institute institut instituto group gruppe groupe church kirche
+    council city stadt ville mairie gemeinde county department ministry ministerium ministere agency amt office
+    society gesellschaft company compagnie partners studio studios media news press radio tv shop store
+    """.split()
+)
+"""Words that make a name an organization's, whatever NER says ("Centre Hospitalier de Grandville")."""
+
+
 def demote_persons(owners: list[DomainOwner], model: str = "") -> tuple[list[DomainOwner], int]:
     """Personal sites name a person, not an organization: owners whose whole name NER reads as PERSON.
 
@@ -219,6 +231,7 @@ def demote_persons(owners: list[DomainOwner], model: str = "") -> tuple[list[Dom
         and o.name
         and not o.legal_form
         and 2 <= len(o.name.split()) <= 4
+        and not {w.strip(".,'’").casefold() for w in o.name.split()} & ORG_WORDS
         and not set(o.signal_kinds) & PERSON_VETO_KINDS
     ]
     if not todo:
