@@ -52,10 +52,11 @@ _ORG_SUFFIXES = ("Organization", "Organisation", "Business", "Store", "Shop", "S
 _SELF_ROLES = ("publisher", "provider", "sourceOrganization", "copyrightHolder", "creator", "producer", "owner")
 """Properties of a WebSite/WebPage/Article whose Organization value is the site's (or page's) organization."""
 
-_CONTAINER_TYPES = frozenset(
+CONTAINER_TYPES = frozenset(
     """WebSite WebPage Article NewsArticle BlogPosting Blog ReportageNewsArticle AboutPage ContactPage
     CollectionPage ItemPage SearchResultsPage ScholarlyArticle TechArticle Report Periodical""".split()
 )
+"""Types whose ``publisher``/``provider``/... names the site's organization."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +264,7 @@ def organizations_from_jsonld(scripts: Iterable[str]) -> tuple[list[JsonLdOrg], 
         types = _types(node)
         if any(is_org_type(t) for t in types):
             add(_org(node, "self", "json-ld", by_id))
-        if any(t in _CONTAINER_TYPES for t in types) or not types:
+        if any(t in CONTAINER_TYPES for t in types) or not types:
             for role in _SELF_ROLES:
                 value = node.get(role)
                 for v in value if isinstance(value, list) else [value]:

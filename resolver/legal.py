@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from resolver.names import LEGAL_FORM_HINT, fold, looks_like_org_name, name_fits_domain, normalize_name
 
-__all__ = ["LegalName", "copyright_names", "legal_entities", "page_kind"]
+__all__ = ["LegalName", "copyright_names", "has_legal_cue", "is_decoy", "legal_entities", "page_kind", "split_parent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +198,26 @@ def copyright_names(lines: Sequence[str], registered_domain: str, *, weight: flo
 _LEADING_NUMBER = re.compile(r"^\d{1,4}\s+(?=[^\W\d_])")
 
 
+_PART_OF = re.compile(
+    r",?\s+(?:(?:is\s+)?(?:a\s+)?part of|a (?:division|subsidiary|member|brand|unit) of|an? (?P<co>.{2,40}?) company$|"
+    r"ein unternehmen der|eine marke der|ein tochterunternehmen der|une (?:soci[ée]t[ée]|filiale|marque) (?:du|de)"
+    r"(?: groupe)?)\s*(?P<parent>.*)$",
+    re.IGNORECASE,
+)
+
+
+def split_parent(name: str) -> tuple[str, str | None]:
+    """("Healthline Media UK Ltd, a Red Ventures Company") → ("Healthline Media UK Ltd", "Red Ventures").
+
+    Also "X, part of Y", "X, a subsidiary of Y", "X – ein Unternehmen der Y", "X, une filiale du groupe Y".
+    """
+    m = _PART_OF.search(name)
+    if not m or m.start() < 2:
+        return name, None
+    parent = (m.group("co") or m.group("parent") or "").strip(" ,.;") or None
+    return name[: m.start()].strip(" ,;–—-"), parent
+
+
 def _copyright_entity(rest: str) -> str | None:
     if _CREDIT_AFTER.match(rest):
         return None
@@ -209,7 +229,7 @@ def _copyright_entity(rest: str) -> str | None:
     m = _STOP.search(rest)
     if m:
         rest = rest[: m.start()]
-    return _clean_name(rest)
+    return _clean_name(split_parent(rest)[0])
 
 
 def _clean_name(text: str) -> str | None:
@@ -217,6 +237,11 @@ def _clean_name(text: str) -> str | None:
     text = _TRAIL.sub("", _LEAD.sub("", text)).strip(" \"'“”„‚‘’«»()[]")
     if not text or len(text) > 100 or not any(ch.isalpha() for ch in text):
         return None
+    if "," in text:
+        # "Acme Ltd, Brighton, UK": a place after a complete legal name is not part of it.
+        first = text.split(",", 1)[0].strip()
+        if normalize_name(first).legal_form and len(normalize_name(first).tokens) >= 1:
+            text = first
     return text
 
 

@@ -31,10 +31,25 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
+from rapidfuzz import fuzz
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from resolver.jsonld import JsonLdOrg, organizations_from_jsonld, organizations_from_microdata
-from resolver.legal import LegalName, copyright_names, has_legal_cue, is_decoy, legal_entities, page_kind
+from resolver.jsonld import (
+    CONTAINER_TYPES,
+    JsonLdOrg,
+    is_org_type,
+    organizations_from_jsonld,
+    organizations_from_microdata,
+)
+from resolver.legal import (
+    LegalName,
+    copyright_names,
+    has_legal_cue,
+    is_decoy,
+    legal_entities,
+    page_kind,
+    split_parent,
+)
 from resolver.names import looks_like_org_name, name_fits_domain, normalize_name
 
 __all__ = ["NAME_KINDS", "SIGNAL_WEIGHTS", "PageSignals", "Signal", "extract_page", "ownership_text"]
@@ -218,13 +233,17 @@ def _signals(ps: PageSignals) -> list[Signal]:
             out.append(Signal(kind, value, round(w[kind] if weight is None else weight, 4), context[:300]))
 
     n_self = sum(1 for o in ps.orgs if o.role == "self")
+    parents: list[tuple[str, str]] = []
     for org in ps.orgs:
         ctx = f"{org.source} {'/'.join(org.types)} ({org.role})"
         # A page may describe other organizations (the subject of an article, a partner): only a publisher,
         # the page's single organization, or one on the page's own domain keeps the full weight.
         f = 1.0 if _own_org(org, ps.registered_domain, n_self) else 0.5
-        add("jsonld_legal_name", _name_or_none(org.legal_name, ps.registered_domain), w["jsonld_legal_name"] * f, ctx)
-        add("jsonld_name", _name_or_none(org.name, ps.registered_domain), w["jsonld_name"] * f, ctx)
+        for kind, raw in (("jsonld_legal_name", org.legal_name), ("jsonld_name", org.name)):
+            name, parent = split_parent(raw) if raw else (raw, None)
+            add(kind, _name_or_none(name, ps.registered_domain), w[kind] * f, ctx)
+            if parent:
+                parents.append((parent, name or ""))
         for alt in org.alternate_names:
             add(
                 "jsonld_alternate_name",
@@ -254,6 +273,8 @@ def _signals(ps: PageSignals) -> list[Signal]:
             add("jsonld_same_as", s, context=org.name or "")
         if org.parent:
             add("jsonld_parent", org.parent, context=org.name or "")
+    for parent, child in parents:
+        add("jsonld_parent", parent, context=child)
     for t in ps.jsonld_types:
         add("jsonld_type", t)
     add("og_type", ps.og_type)
@@ -339,7 +360,7 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
             errors.extend(notes)
         except Exception as exc:  # noqa: BLE001
             errors.append(_err("jsonld", exc))
-    if "itemscope" in html:
+    if "itemscope" in html and _microdata_may_name_org(html):
         o, t = organizations_from_microdata(html, url)
         orgs.extend(o)
         types.extend(x for x in t if x not in types)
@@ -450,6 +471,14 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
         errors=tuple(errors),
         extra=extra,
     )
+
+
+_ITEMTYPE = re.compile(r"""itemtype\s*=\s*["']?\s*https?://schema\.org/([A-Za-z]+)""", re.IGNORECASE)
+
+
+def _microdata_may_name_org(html: str) -> bool:
+    """Whether microdata is worth extruct's second parse (~20 ms): an org type, or a page that has a publisher."""
+    return any(is_org_type(t) or t in CONTAINER_TYPES for t in _ITEMTYPE.findall(html))
 
 
 def _clean(value: str | None, cap: int = 300) -> str | None:
@@ -648,7 +677,7 @@ def _title_brand(title: str | None, site_name: str | None, domain: str) -> str |
         if len(part.split()) > 6 or not looks_like_org_name(part):
             continue
         nk = normalize_name(part)
-        score = name_fits_domain(nk, domain)
+        score = _quick_fit(nk.key, domain)
         if site_key and nk.key == site_key:
             score += 1.0
         if i == len(parts) - 1:
@@ -658,6 +687,22 @@ def _title_brand(title: str | None, site_name: str | None, domain: str) -> str |
         if score > best_score:
             best, best_score = part, score
     return best if best_score >= 0.3 else None
+
+
+def _quick_fit(key: str, domain: str) -> float:
+    """A cheap stand-in for ``name_fits_domain`` to rank title segments: compact key vs the domain's label."""
+    compact = key.replace(" ", "")
+    label = domain.split(".", 1)[0].replace("-", "")
+    if not compact or not label:
+        return 0.0
+    if compact == label:
+        return 1.0
+    if len(compact) >= 3 and (compact in label or label in compact):
+        return 0.6 + 0.3 * min(len(compact), len(label)) / max(len(compact), len(label))
+    if len(compact) < 3:
+        return 0.0
+    ratio, partial = fuzz.ratio(compact, label), fuzz.partial_ratio(compact, label)
+    return 0.75 * max(ratio, partial) / 100.0 if ratio >= 75 or partial >= 88 else 0.0
 
 
 def ownership_text(signals: PageSignals, max_chars: int = 2_000, body_chars: int = 400) -> str:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from graph.store import Store, compress_html
 from orgmap.stages.signals import extract_signals
 from resolver.jsonld import organizations_from_jsonld, parse_jsonld
-from resolver.legal import copyright_names, legal_entities, page_kind
+from resolver.legal import copyright_names, legal_entities, page_kind, split_parent
 from resolver.signals import SIGNAL_WEIGHTS, PageSignals, extract_page, ownership_text
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
@@ -336,3 +336,26 @@ def test_stage_keeps_ner_rows_of_other_stages(tmp_path: Path) -> None:
 
 def test_compressed_html_roundtrip_used_by_stage() -> None:
     assert zlib.decompress(compress_html("<p>ü</p>")).decode() == "<p>ü</p>"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Macmillan Publishers Limited, part of Springer Nature", ("Macmillan Publishers Limited", "Springer Nature")),
+        ("Eurosport, a Discovery Company", ("Eurosport", "Discovery")),
+        ("Acme GmbH – ein Unternehmen der Beispiel Gruppe", ("Acme GmbH", "Beispiel Gruppe")),
+        ("Acme Partner Company", ("Acme Partner Company", None)),
+    ],
+)
+def test_split_parent(name: str, expected: tuple[str, str | None]) -> None:
+    assert split_parent(name) == expected
+
+
+def test_jsonld_name_with_parent_gives_a_parent_signal() -> None:
+    html = (
+        '<script type="application/ld+json">{"@type": "Organization", '
+        '"name": "Macmillan Publishers Limited, part of Springer Nature"}</script>'
+    )
+    ps = extract_page(html, "https://www.nature.com/x", registered_domain="nature.com")
+    assert names(ps, "jsonld_name") == ["Macmillan Publishers Limited"]
+    assert names(ps, "jsonld_parent") == ["Springer Nature"]
