@@ -15,7 +15,8 @@ Figures (each part skips with a note where ``../shared/eval`` or ``$ORGMAP_EVAL_
   removed, or rapidfuzz ``token_set_ratio`` of the keys ≥ 90 (case, accents, punctuation and legal form aside).
 - ``name_pairs``: on ``er/company_name_pairs.csv`` (same / different company), accuracy of
   "same" = key score ≥ threshold, where the key score is 100 for equal compact keys or an acronym of
-  the other name, else ``token_sort_ratio`` of the keys; at the default threshold 90 and at the best one.
+  the other name, else rapidfuzz ``token_sort_ratio`` / ``token_set_ratio`` of the keys; at the default
+  threshold 90 (with precision and recall of "same") and at the best threshold.
 """
 
 from __future__ import annotations
@@ -179,13 +180,13 @@ def _sitename(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _pair_score(a: str, b: str) -> float:
+def _pair_score(a: str, b: str, scorer: Any = fuzz.token_sort_ratio) -> float:
     ka, kb = normalize_name(a), normalize_name(b)
     if not ka.key or not kb.key:
         return 0.0
     if ka.key.replace(" ", "") == kb.key.replace(" ", "") or is_acronym_of(ka, kb) or is_acronym_of(kb, ka):
         return 100.0
-    return fuzz.token_sort_ratio(ka.key, kb.key)
+    return float(scorer(ka.key, kb.key))
 
 
 def _name_pairs() -> dict[str, Any]:
@@ -194,22 +195,23 @@ def _name_pairs() -> dict[str, Any]:
         return {"skipped": f"{path} not found"}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         pairs = [(r["Name_x"], r["Name_y"], r["Targets"].strip() == "1") for r in csv.DictReader(fh)]
-    scored = [(_pair_score(a, b), same) for a, b, same in pairs]
+    out: dict[str, Any] = {"pairs": len(pairs), "same": sum(1 for *_, same in pairs if same)}
+    for label, scorer in (("token_sort_ratio", fuzz.token_sort_ratio), ("token_set_ratio", fuzz.token_set_ratio)):
+        scored = [(_pair_score(a, b, scorer), same) for a, b, same in pairs]
 
-    def accuracy(threshold: float) -> float:
-        return sum((s >= threshold) == same for s, same in scored) / len(scored)
+        def accuracy(threshold: float, scored: list[tuple[float, bool]] = scored) -> float:
+            return sum((s >= threshold) == same for s, same in scored) / len(scored)
 
-    best = max(range(50, 101), key=lambda t: (accuracy(t), -abs(t - 90)))
-    return {
-        "pairs": len(pairs),
-        "same": sum(1 for *_, same in pairs if same),
-        "accuracy_at_90": round(accuracy(90), 3),
-        "best_threshold": best,
-        "accuracy_at_best": round(accuracy(best), 3),
-        "exact_key_equal_share_of_same": round(
-            sum(1 for s, same in scored if same and s == 100) / max(1, sum(1 for *_, same in pairs if same)), 3
-        ),
-    }
+        best = max(range(50, 101), key=lambda t: (accuracy(t), -abs(t - 90)))
+        said_same = [same for s, same in scored if s >= 90]
+        out[label] = {
+            "accuracy_at_90": round(accuracy(90), 3),
+            "precision_same_at_90": round(sum(said_same) / len(said_same), 3) if said_same else None,
+            "recall_same_at_90": round(sum(said_same) / max(1, out["same"]), 3),
+            "best_threshold": best,
+            "accuracy_at_best": round(accuracy(best), 3),
+        }
+    return out
 
 
 def run(quick: bool = False) -> dict[str, Any]:
