@@ -26,6 +26,7 @@ Example::
 from __future__ import annotations
 
 import codecs
+import contextlib
 import datetime as dt
 import email.utils
 import hashlib
@@ -204,7 +205,12 @@ def decode_content(content: bytes | str, *, declared: str | None = None, content
     best = _guess(data)
     if best is None:
         raise ContentError("undecodable", f"not valid {' / '.join(tried)}, and no charset fits")
-    return Decoded(_check_text(str(best)), _codec(best.encoding) or best.encoding)
+    text, encoding = str(best), best.encoding
+    if encoding in _SINGLE_BYTE and encoding != "cp1252":
+        with contextlib.suppress(UnicodeDecodeError):
+            if data.decode("cp1252") == text:  # same text either way: name the encoding browsers would
+                encoding = "cp1252"
+    return Decoded(_check_text(text), _codec(encoding) or encoding)
 
 
 def _guess(data: bytes) -> charset_normalizer.CharsetMatch | None:

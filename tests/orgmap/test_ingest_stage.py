@@ -97,6 +97,24 @@ def test_ingest_counts_and_derived_tables(tmp_path: Path, crawl: list[Path]) -> 
         assert run[0][:2] == ("ingest", "ok") and json.loads(run[0][2])["stored"] == 10
 
 
+FIXTURES = REPO / "tests" / "fixtures" / "ingest"
+
+
+def test_html_directory_with_index_and_hard_encodings(tmp_path: Path) -> None:
+    with Store(tmp_path / "o.duckdb") as store:
+        s = ingest(store, [FIXTURES / "html_dir"], settings=Settings(), progress=False)
+        assert (s.files, s.pages_read, s.stored) == (1, 5, 3)
+        assert s.skipped == {"binary": 1, "empty": 1}
+        rows = store.con.execute("select url_norm, title, encoding, lang, source from pages order by 1").fetchall()
+        assert rows == [
+            ("http://creme.example.fr/recette", "Crème brûlée à la française", "cp1252", "fr", "html_dir"),
+            ("https://cafe-mueller.de/ueber-uns", "Café Müller – Über uns", "cp1252", "de", "html_dir"),
+            ("https://sakura-shoji.co.jp/", "株式会社サクラ商事", "shift_jis", "ja", "html_dir"),
+        ]
+        errors = store.con.execute("select reason, url from ingest_errors order by 1").fetchall()
+        assert errors == [("binary", "https://acme.example.com/logo.png"), ("empty", "https://blank.example.com/")]
+
+
 def test_ingest_twice_stores_nothing_twice(tmp_path: Path, crawl: list[Path]) -> None:
     db = tmp_path / "o.duckdb"
     with Store(db) as store:
