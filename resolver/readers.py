@@ -14,7 +14,7 @@ jsonl      ``.jsonl`` ``.ndjson`` (``.json`` of lines)  line by line (exact line
 json       ``.json`` holding one array                 DuckDB ``read_json``, streamed in record batches
 csv        ``.csv`` ``.tsv``                           csv module, row by row (one ragged row spoils nothing)
 parquet    ``.parquet`` ``.pq``                        DuckDB ``read_parquet``, streamed
-warc       ``.warc`` ``.arc``                          warcio: response/resource records; 3xx → redirect
+warc       ``.warc`` ``.arc`` ``.wet``                 warcio: response/resource records (3xx → redirect), WET text
 html_dir   a directory of ``.html``/``.htm`` files     URL from ``index.csv``/``index.jsonl`` or canonical/og:url
 urllist    ``.txt`` ``.urls`` ``.lst``                 one URL or domain per line: pages to fetch later
 =========  ==========================================  ==========================================
@@ -536,8 +536,8 @@ def _read_warc(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestPr
         size = os.fstat(fh.fileno()).st_size
         archive = ArchiveIterator(fh, arc2warc=True)
         for record_no, rec in enumerate(archive):
-            if rec.rec_type not in ("response", "resource"):
-                continue
+            if rec.rec_type not in ("response", "resource", "conversion"):
+                continue  # requests, metadata, revisits: no page of their own
             url = rec.rec_headers.get_header("WARC-Target-URI")
             if url:
                 url = url.strip("<> ")
@@ -572,7 +572,7 @@ def _read_warc(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestPr
                 record_no,
                 url,
                 body,
-                content_kind="html",
+                content_kind="text" if rec.rec_type == "conversion" else "html",  # WET: extracted text
                 fetched_at=fetched,
                 status=status,
                 content_type=ctype,

@@ -231,6 +231,18 @@ def test_warc_responses_redirects_and_charset(tmp_path: Path, gz: bool) -> None:
     assert image.content_type == "image/png"
 
 
+def test_wet_conversion_records_are_text(tmp_path: Path) -> None:
+    path = tmp_path / "CC-MAIN-x.warc.wet.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        body = b"Acme Widgets Ltd\nWe make widgets in Leeds."
+        rec = writer.create_warc_record("https://acme.co.uk/", "conversion", payload=io.BytesIO(body),
+                                        warc_content_type="text/plain")  # fmt: skip
+        writer.write_record(rec)
+    (rec,) = records(read_all(path))
+    assert (rec.url, rec.content_kind, rec.content) == ("https://acme.co.uk/", "text", body)
+
+
 def test_truncated_warc_keeps_earlier_records(tmp_path: Path) -> None:
     path = tmp_path / "t.warc.gz"
     write_warc(path)
