@@ -35,11 +35,17 @@ def _summary_table(report: Any) -> Table:
 
 
 def _fmt(value: Any) -> str:
+    """Short form for the summary: lists become counts, nested values are cut."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}: {_fmt(v)}" for k, v in list(value.items())[:12]) + "}"
+    if isinstance(value, list | tuple):
+        if all(isinstance(v, str) for v in value) and len(value) <= 4:
+            return "[" + ", ".join(value) + "]"
+        return f"{len(value)} items"
     if isinstance(value, float):
         return f"{value:.3g}"
-    return str(value)
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def register(app: typer.Typer) -> None:
@@ -109,7 +115,6 @@ def register(app: typer.Typer) -> None:
         @friendly
         def _go() -> None:
             from resolver.domains import registered_domain
-
             from resolver.errors import InputError
 
             settings = settings_from(config, db)
