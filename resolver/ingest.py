@@ -304,6 +304,16 @@ def prepare_record(
     A record whose ``content`` is None and whose ``content_kind`` is ``url`` is a page to fetch later
     (``has_content`` false); any other record with no content is ``empty``.
     """
+    try:
+        return _prepare(rec, source=source, max_bytes=max_bytes)
+    except (ValueError, TypeError, AttributeError, LookupError, RuntimeError, UnicodeError) as exc:  # not the batch
+        url = rec.url if isinstance(rec.url, str) else None
+        return IngestProblem(rec.source_file, rec.record_no, "bad_record", f"{type(exc).__name__}: {exc}"[:500], url)
+
+
+def _prepare(
+    rec: RawRecord, *, source: str, max_bytes: int = 5_000_000
+) -> PreparedPage | PreparedRedirect | IngestProblem:
     if not rec.url or not rec.url.strip():
         return IngestProblem(rec.source_file, rec.record_no, "no_url", "record has no URL", None)
     try:

@@ -364,7 +364,15 @@ def read_input(item: InputFile, *, max_bytes: int = 5_000_000) -> Iterator[RawRe
             raise
 
 
-def _record_from_row(item: InputFile, record_no: int, row: Mapping[str, Any]) -> RawRecord:
+def _record_from_row(item: InputFile, record_no: int, row: Mapping[str, Any]) -> RawRecord | IngestProblem:
+    """One row as a record; a row that cannot be read is a ``bad_record`` problem, not the end of the file."""
+    try:
+        return _row_to_record(item, record_no, row)
+    except (ValueError, TypeError, UnicodeError) as exc:
+        return IngestProblem(item.name, record_no, "bad_record", f"{type(exc).__name__}: {exc}"[:500])
+
+
+def _row_to_record(item: InputFile, record_no: int, row: Mapping[str, Any]) -> RawRecord:
     cols = item.columns
     url = _as_text(row.get(cols["url"])) if "url" in cols else None
     content: bytes | str | None
@@ -392,7 +400,7 @@ def _record_from_row(item: InputFile, record_no: int, row: Mapping[str, Any]) ->
             content_kind="redirect",
             fetched_at=_as_text(row.get(cols["fetched_at"])) if "fetched_at" in cols else None,
             status=status,
-            redirect_to=urljoin(url or "", target),
+            redirect_to=_join(url, target),
         )
     return RawRecord(
         source_file=item.name,
@@ -405,6 +413,14 @@ def _record_from_row(item: InputFile, record_no: int, row: Mapping[str, Any]) ->
         content_type=_as_text(row.get(cols["content_type"])) if "content_type" in cols else None,
         encoding=_as_text(row.get(cols["encoding"])) if "encoding" in cols else None,
     )
+
+
+def _join(base: str | None, target: str) -> str:
+    """A redirect target made absolute against the URL it came from (kept as is if the base is unusable)."""
+    try:
+        return urljoin(base or "", target)
+    except ValueError:
+        return target
 
 
 def _as_text(value: Any) -> str | None:
@@ -561,7 +577,7 @@ def _read_warc(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestPr
                     fetched_at=fetched,
                     status=status,
                     content_type=ctype,
-                    redirect_to=urljoin(url or "", location.strip()),
+                    redirect_to=_join(url, location.strip()),
                 )
                 continue
             body = rec.content_stream().read(max_bytes + 1)

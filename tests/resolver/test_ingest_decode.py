@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from resolver.ingest import PreparedPage, PreparedRedirect, make_page_id, parse_timestamp, prepare_record
 from resolver.records import IngestProblem, RawRecord
@@ -130,3 +132,18 @@ def test_lone_surrogates_are_stored_replaced() -> None:
 )
 def test_parse_timestamp(text: str, expected: dt.datetime | None) -> None:
     assert parse_timestamp(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    url=st.one_of(st.none(), st.text(max_size=40), st.just("https://example.com/x")),
+    content=st.one_of(st.none(), st.binary(max_size=300), st.text(max_size=300)),
+    encoding=st.one_of(st.none(), st.sampled_from(["utf-8", "shift_jis", "nonsense", "utf-16", "latin-1"])),
+    content_type=st.one_of(st.none(), st.sampled_from(["text/html", "image/png", "text/html; charset=koi8-r", ""])),
+)
+def test_prepare_record_never_raises(url, content, encoding, content_type) -> None:
+    rec = RawRecord("f", 0, url, content, encoding=encoding, content_type=content_type)
+    item = prepare_record(rec, source="jsonl", max_bytes=200)
+    assert isinstance(item, PreparedPage | IngestProblem)
+    if isinstance(item, PreparedPage) and item.html is not None:
+        item.html.encode("utf-8")  # storable
