@@ -82,8 +82,11 @@ class Evidence:
     signal: str
     name: str
     page_id: str
+    """The first page (by id) carrying it."""
     weight: float
     context: str = ""
+    n_pages: int = 1
+    """On how many of the domain's pages this signal named this name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,9 +315,16 @@ def score_domain(
     nk = normalize(name)
     legal_forms = [n.legal_form for n in best.names if n.legal_form]
     legal_form = max(set(legal_forms), key=legal_forms.count) if legal_forms else None
+    by_item: dict[tuple[str, str], list[OrgCandidate]] = defaultdict(list)
+    for c in best.cands:
+        by_item[(c.signal, c.name)].append(c)
     evidence = sorted(
-        {(c.signal, c.name, c.page_id): c for c in best.cands}.values(),
-        key=lambda c: (-c.weight, c.signal, c.page_id),
+        (
+            Evidence(sig, nm, first.page_id, first.weight, first.context[:200], len({c.page_id for c in items}))
+            for (sig, nm), items in by_item.items()
+            for first in [min(items, key=lambda c: (-c.weight, c.page_id))]
+        ),
+        key=lambda e: (-e.weight, -e.n_pages, e.signal, e.name),
     )[: params.max_evidence]
     aliases = tuple(sorted({n.original.strip() for n in best.names} - {name}))
     status = "linked" if confidence >= params.min_confidence else "unknown"
@@ -327,7 +337,7 @@ def score_domain(
         confidence=round(confidence, 4),
         fit=round(best_fit, 4),
         aliases=aliases,
-        evidence=tuple(Evidence(c.signal, c.name, c.page_id, c.weight, c.context[:200]) for c in evidence),
+        evidence=tuple(evidence),
         runner_up=_best_surface(runner.names, runner.cands) if runner else None,
         runner_up_score=round(runner_score, 4),
         signal_kinds=tuple(sorted({c.signal for c in best.cands})),

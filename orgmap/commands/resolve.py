@@ -163,13 +163,14 @@ def register(app: typer.Typer) -> None:
                 out.print(f"  domains: {', '.join(org[4] or [])}")
             if evidence.get("name"):
                 out.print(f"  best candidate name: {evidence['name']!r}, fits the domain: {evidence.get('fit', 0):.2f}")
-            table = Table("signal", "name", "weight", "page", "context")
+            table = Table("signal", "name", "weight", "pages", "first page", "context")
             for item in evidence.get("items", []):
                 table.add_row(
                     item["signal"],
                     item["name"],
                     f"{item['weight']:.2f}",
-                    item["page_id"][:12],
+                    str(item.get("n_pages", 1)),
+                    item.get("url") or item["page_id"][:12],
                     (item.get("context") or "")[:60],
                 )
             out.print(table)

@@ -544,6 +544,7 @@ def _domain_org_table(
     canonical: Mapping[str, str],
     run_id: int,
     n_pages: Mapping[str, int],
+    urls: Mapping[str, str],
 ) -> pa.Table:
     rows: dict[str, list[Any]] = defaultdict(list)
     for o in owners:
@@ -564,6 +565,8 @@ def _domain_org_table(
                             "signal": e.signal,
                             "name": e.name,
                             "page_id": e.page_id,
+                            "url": urls.get(e.page_id, ""),
+                            "n_pages": e.n_pages,
                             "weight": e.weight,
                             "context": e.context,
                         }
@@ -630,7 +633,13 @@ def resolve(
         for org_id, key in zip(orgs.column("org_id").to_pylist(), orgs.column("name_key").to_pylist(), strict=True):
             key_to_org.setdefault(key, org_id)
     n_pages = {r[0]: r[1] for r in store.con.execute("select registered_domain, n_pages from domains").fetchall()}
-    domain_org = _domain_org_table(owners, domain_to_org, canonical, run_id, n_pages)
+    evidence_pages = sorted({e.page_id for o in owners for e in o.evidence if e.page_id})
+    urls = dict(
+        store.con.execute(
+            "select page_id, url from pages where page_id in (select unnest(?::varchar[]))", [evidence_pages]
+        ).fetchall()
+    )
+    domain_org = _domain_org_table(owners, domain_to_org, canonical, run_id, n_pages, urls)
     relations = relations_from_store(store, domain_to_org, key_to_org)
     with store.transaction():
         store.replace_where("orgs", orgs, "true")
