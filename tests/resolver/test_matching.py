@@ -281,3 +281,30 @@ def test_assign_to_existing_keeps_ids_and_creates_new_ones() -> None:
     assert out["n1"]["cluster_id"] == acme and out["n4"]["cluster_id"] == acme and not out["n1"]["is_new"]
     assert out["n2"]["is_new"] and out["n2"]["cluster_id"] == out["n3"]["cluster_id"]
     assert out["n2"]["cluster_id"] not in set(existing.column("cluster_id").to_pylist())
+
+
+def test_reference_acronyms_link_one_way() -> None:
+    ref = pa.table(
+        {
+            "ref_id": ["dp", "ibm"],
+            "name": ["Office of Defense Programs", "International Business Machines"],
+            "aliases": [["DP"], []],
+        }
+    )
+    q = pa.table({"name_id": ["long", "short"], "name": ["Department of Physics", "IBM"]})
+    out = {r["name_id"]: r["ref_id"] for r in match_reference(q, ref).to_pylist()}
+    assert out == {"short": "ibm"}
+
+
+def test_edges_and_stats_explain_the_result() -> None:
+    res = resolve_clusters(_names("Acme Widgets", "Acme Widgts", "Globex"))
+    assert res.stats["names"] == 3 and res.stats["keys"] == 3 and res.stats["clusters"] == 2
+    assert 0.0 <= res.stats["reduction_ratio"] <= 1.0
+    row = res.edges.to_pylist()[0]
+    assert row["accepted"] and row["why"] == "merged" and row["kind"] == "fuzzy"
+
+
+def test_given_keys_are_used_as_is() -> None:
+    # the caller's normalization wins (the resolve stage passes its own keys)
+    names = _names("Foo", "Bar", key=["same", "same"], legal_form=[None, None], acronym=[None, None])
+    assert len(_groups(cluster_names(names))) == 1
