@@ -12,7 +12,10 @@ Figures (each part skips with a note where ``../shared/eval`` or ``$ORGMAP_EVAL_
 - ``sitename``: on the pages with a gold ``expected_sitename`` (18 in the file), how often the top
   candidate (highest prior weight × (0.5 + 0.5 × name-domain fit)) matches the gold name, and how often the
   gold name is among the page's candidates at all. Match rule: ``normalize_name`` keys equal with spaces
-  removed, or rapidfuzz ``token_set_ratio`` of the keys ≥ 90 (case, accents, punctuation and legal form aside).
+  removed, one is the other's acronym ("L&T" / "Larsen & Toubro Limited"), or rapidfuzz ``token_set_ratio``
+  of the keys ≥ 90 (case, accents, punctuation and legal form aside).
+- ``webstruct_owner_signals_only``: the owner of each webstruct host from these signals alone (no NER),
+  chosen by ``resolver.linking.score_domain``; share matching the gold top org, and any annotated org.
 - ``name_pairs``: on ``er/company_name_pairs.csv`` (same / different company), accuracy of
   "same" = key score ≥ threshold, where the key score is 100 for equal compact keys or an acronym of
   the other name, else rapidfuzz ``token_sort_ratio`` / ``token_set_ratio`` of the keys; at the default
@@ -55,9 +58,12 @@ def _load_pages(limit: int | None = None) -> list[dict[str, Any]]:
 
 def names_match(a: str, b: str) -> bool:
     """The matching rule of this benchmark (see the module docstring)."""
-    ka, kb = normalize_name(a).key, normalize_name(b).key
+    na, nb = normalize_name(a), normalize_name(b)
+    ka, kb = na.key, nb.key
     if not ka or not kb:
         return False
+    if is_acronym_of(na, nb) or is_acronym_of(nb, na):
+        return True
     return ka.replace(" ", "") == kb.replace(" ", "") or fuzz.token_set_ratio(ka, kb) >= 90
 
 
@@ -214,6 +220,54 @@ def _name_pairs() -> dict[str, Any]:
     return out
 
 
+def _webstruct() -> dict[str, Any]:
+    """Owner per host from page signals alone (no NER), scored by ``resolver.linking.score_domain``."""
+    pages_path = EVAL_DIR / "pages" / "webstruct_business_pages.jsonl.gz"
+    hosts_path = EVAL_DIR / "pages" / "webstruct_host_orgs.tsv"
+    if not pages_path.exists() or not hosts_path.exists():
+        return {"skipped": f"{pages_path} or {hosts_path} not found"}
+    from resolver.linking import score_domain
+    from resolver.records import OrgCandidate
+
+    gold: dict[str, tuple[str, list[str]]] = {}
+    with hosts_path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            gold[r["host"]] = (r["top_org"], [m for m, _ in json.loads(r["all_org_mentions"] or "[]")])
+    by_host: dict[str, list[tuple[str, str, PageSignals]]] = {}
+    with gzip.open(pages_path, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            r = json.loads(line)
+            dom = registered_domain(r["url"]) or ""
+            ps = extract_page(r["html"], r["url"], registered_domain=dom)
+            by_host.setdefault(r["url"].split("/")[2], []).append((str(i), dom, ps))
+    n = top_ok = any_ok = 0
+    misses = []
+    for host, (top, mentions) in sorted(gold.items()):
+        pages = by_host.get(host)
+        if not pages or not top:
+            continue
+        n += 1
+        dom = pages[0][1]
+        cands = [
+            OrgCandidate(dom, pid, s.value, s.kind, s.weight, s.context)
+            for pid, _, ps in pages
+            for s in ps.signals()
+            if s.kind in NAME_KINDS
+        ]
+        owner = score_domain(dom, cands, n_pages=len(pages), normalize=normalize_name, fits=name_fits_domain)
+        hit = owner.name is not None and names_match(owner.name, top)
+        top_ok += hit
+        any_ok += owner.name is not None and any(names_match(owner.name, m) for m in mentions)
+        if not hit:
+            misses.append(f"{host}: gold {top!r} ← {owner.name!r}")
+    return {
+        "hosts": n,
+        "owner_matches_top_org": round(top_ok / n, 3) if n else None,
+        "owner_matches_any_annotated_org": round(any_ok / n, 3) if n else None,
+        "misses": misses,
+    }
+
+
 def run(quick: bool = False) -> dict[str, Any]:
     """All figures as a dict (see the module docstring)."""
     out: dict[str, Any] = {}
@@ -223,6 +277,7 @@ def run(quick: bool = False) -> dict[str, Any]:
         out["sitename"] = _sitename(rows if not quick else _load_pages())
     else:
         out["throughput"] = {"skipped": f"{EVAL_DIR}/pages/trafilatura_pages.jsonl.gz not found"}
+    out["webstruct_owner_signals_only"] = _webstruct()
     out["name_pairs"] = _name_pairs()
     return out
 

@@ -169,9 +169,9 @@ PREFIX_FORMS: dict[str, tuple[str, ...]] = {
     "OAO": ("OAO", "ОАО"),
     "ZAO": ("ZAO", "ЗАО"),
     "PT": ("PT", "P.T."),
-    "CV": ("CV",),
 }
-"""Legal forms written *before* the name (Russia, Indonesia)."""
+"""Legal forms written *before* the name (Russia, Indonesia); recognized only when written in capitals
+("OOO Gazprom", not "Ao Nang Tours")."""
 
 CJK_FORMS: dict[str, tuple[str, ...]] = {
     "株式会社": ("株式会社", "(株)", "（株）", "㈱"),
@@ -337,7 +337,7 @@ _WEB_TAIL = re.compile(r"(?<=[^\W_])\.(" + "|".join(sorted(_WEB_TAILS)) + r")\b"
 _PARENS_TAIL = re.compile(r"\s*[(\[]([^()\[\]]{1,40})[)\]]\s*$")
 
 
-def _reduce(words: list[str]) -> tuple[list[str], list[str]]:
+def _reduce(words: list[str], prefix_forms: bool = True) -> tuple[list[str], list[str]]:
     """Strip legal forms, articles and conjunctions until nothing changes: (key words, legal forms found)."""
     forms: list[str] = []
     while True:
@@ -346,7 +346,7 @@ def _reduce(words: list[str]) -> tuple[list[str], list[str]]:
         if m:
             forms.append(m[1])
             words = words[: -m[0]]
-        m = _match_prefix(words)
+        m = _match_prefix(words) if prefix_forms else None
         if m:
             forms.append(m[1])
             words = words[m[0] :]
@@ -370,7 +370,8 @@ def _parse(name: str) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
     if m and not _match_suffix(_words(text)) and len(text[: m.start()].split()) >= 1:
         text = text[: m.start()]
     raw_words = _words(text)
-    key_words, forms = _reduce(list(raw_words))
+    first = text.split(maxsplit=1)[0] if text.split() else ""
+    key_words, forms = _reduce(list(raw_words), prefix_forms=first.isupper() or not first.isascii())
     legal: str | None = cjk_form
     if forms:
         # Outermost form first; "Co., Ltd." style stacks are one canonical entry already.

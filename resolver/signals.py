@@ -101,6 +101,7 @@ _BLOCK_SELECTOR = ", ".join(
 )
 _LINE_SEP = "\u2029"
 _TITLE_SPLIT = re.compile(r"\s+[|–—·»:/-]\s+|\s*[|·»]\s*|\s+::\s+|:\s+")
+_STRONG_TITLE_SEP = re.compile(r"\s+[|–—·-]\s+|\s*[|·]\s*")
 _EMAIL = re.compile(
     r"[\w.+-]{1,64}\s?(?:@|\(at\)|\[at\]|\{at\}|\s\(at\)\s|\s\[at\]\s)\s?"
     r"((?:[\w-]{1,63}(?:\.|\s?\(dot\)\s?|\s?\[dot\]\s?|\s?\[punkt\]\s?|\s?\(punkt\)\s?))+[a-z]{2,24})\b",
@@ -263,8 +264,10 @@ def _signals(ps: PageSignals) -> list[Signal]:
         ps.title
         and len(ps.title.split()) <= 6
         and len(_TITLE_SPLIT.split(ps.title)) == 1
+        and (_is_home(ps.url) or _quick_fit(normalize_name(ps.title).key, ps.registered_domain) >= 0.5)
         and _name_or_none(ps.title, ps.registered_domain)
     ):
+        # A one-piece title names the site on its home page; elsewhere it names the page ("Latest News").
         add("title", ps.title, context=ps.title)
     for org in ps.orgs:
         if org.url:
@@ -287,6 +290,17 @@ def _signals(ps: PageSignals) -> list[Signal]:
     for d, n in ps.link_domains:
         add("link_domain", d, context=str(n))
     return out
+
+
+_HOME_PATH = re.compile(r"^/?(?:(?:index|default|home|start)(?:\.\w{2,5})?|[a-z]{2}(?:[-_][a-z]{2})?/?)?$", re.I)
+
+
+def _is_home(url: str) -> bool:
+    """Whether a URL is a site's home page (``/``, ``/index.html``, ``/de/``)."""
+    try:
+        return bool(_HOME_PATH.match(urlsplit(url).path or "/"))
+    except ValueError:
+        return False
 
 
 def _own_org(org: JsonLdOrg, domain: str, n_self: int) -> bool:
@@ -665,12 +679,20 @@ def _main_text(tree: LexborHTMLParser, html: str, url: str, mode: str) -> tuple[
 
 
 def _title_brand(title: str | None, site_name: str | None, domain: str) -> str | None:
-    """The segment of a split title that names the site: fits the domain, equals og:site_name, or stands last."""
+    """The segment of a split title that names the site.
+
+    Segments ("News | Acme", "Acme – Home", "Acme, custom builders, Wisconsin") are ranked by fit to the
+    domain, equality with og:site_name and position; failing a fit, the last segment after a strong
+    separator (``|``, ``–``, ``-``, ``·``) is taken when it is short and looks like a name ("Dentist in
+    Goodyear AZ | A SoftCare Dental"), since that is where sites put their name.
+    """
     if not title:
         return None
     parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p and p.strip()]
     if len(parts) < 2:
-        return None
+        parts = [p.strip() for p in title.split(",") if p.strip()]  # SEO keyword lists
+        if len(parts) < 2:
+            return None
     site_key = normalize_name(site_name).key if site_name else None
     best, best_score = None, 0.0
     for i, part in enumerate(parts):
@@ -686,7 +708,13 @@ def _title_brand(title: str | None, site_name: str | None, domain: str) -> str |
             score += 0.1
         if score > best_score:
             best, best_score = part, score
-    return best if best_score >= 0.3 else None
+    if best_score >= 0.3:
+        return best
+    last = parts[-1]
+    strong = _STRONG_TITLE_SEP.search(title)
+    if strong and best == last and len(last.split()) <= 4 and any(w[:1].isupper() for w in last.split()):
+        return last
+    return None
 
 
 def _quick_fit(key: str, domain: str) -> float:

@@ -60,6 +60,9 @@ from resolver.records import NameKey
         ("삼성전자주식회사", "삼성전자", "주식회사"),
         ("株式会社ソニー", "ソニー", "株式会社"),
         ("ООО Газпром", "газпром", "OOO"),
+        ("OOO Gazprom Export", "gazprom export", "OOO"),
+        ("Ao Nang Tours", "ao nang tours", None),  # prefix forms only in capitals
+        ("CV Writing", "cv writing", None),
         ("Газпром нефть", "газпром нефть", None),
         # A legal form alone is not stripped to nothing
         ("AG", "ag", None),

@@ -359,3 +359,29 @@ def test_jsonld_name_with_parent_gives_a_parent_signal() -> None:
     ps = extract_page(html, "https://www.nature.com/x", registered_domain="nature.com")
     assert names(ps, "jsonld_name") == ["Macmillan Publishers Limited"]
     assert names(ps, "jsonld_parent") == ["Springer Nature"]
+
+
+def test_one_piece_title_is_a_name_only_on_home_pages() -> None:
+    html = "<html><head><title>Latest News</title></head><body></body></html>"
+    inner = extract_page(html, "https://www.pilkington.com/news/latest", registered_domain="pilkington.com")
+    home = extract_page(
+        "<title>Pilkington Glass</title>", "https://www.pilkington.com/", registered_domain="pilkington.com"
+    )
+    assert names(inner, "title") == []
+    assert names(home, "title") == ["Pilkington Glass"]
+
+
+@pytest.mark.parametrize(
+    ("title", "domain", "brand"),
+    [
+        ("Industrial Widgets | Acme Widgets", "acme-widgets.co.uk", "Acme Widgets"),
+        ("Acme Widgets – Home", "acme-widgets.co.uk", "Acme Widgets"),
+        ("Barenz Builders, custom home builder, WI, Wisconsin", "barenzbuilders.com", "Barenz Builders"),
+        ("Dentist in Goodyear AZ | A SoftCare Dental", "scdentalgroup.com", "A SoftCare Dental"),
+        ("Rezept: Apfelkuchen vom Blech", "kuchenblog.de", None),
+        ("Apfelkuchen vom Blech", "kuchenblog.de", None),
+    ],
+)
+def test_title_brand(title: str, domain: str, brand: str | None) -> None:
+    ps = extract_page(f"<title>{title}</title>", f"https://www.{domain}/x/y", registered_domain=domain)
+    assert ps.title_brand == brand
