@@ -38,6 +38,18 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class SignalsSettings:
+    """Page signal extraction (``orgmap.stages.signals``)."""
+
+    batch_size: int = 500
+    """Pages per transaction: a killed run loses at most the batch in flight."""
+    max_text_chars: int = 5_000
+    """Main text kept per page in ``page_features.text`` (for classifiers)."""
+    main_text: str = "fast"
+    """``fast`` (selectolax), ``trafilatura`` (better boilerplate removal, ~10x slower), ``auto``, ``none``."""
+
+
+@dataclass(frozen=True)
 class NerSettings:
     """spaCy NER over the text that carries ownership."""
 
@@ -150,6 +162,7 @@ class Settings:
     db: str = "orgmap.duckdb"
     out_dir: str = "out"
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    signals: SignalsSettings = field(default_factory=SignalsSettings)
     ner: NerSettings = field(default_factory=NerSettings)
     resolve: ResolveSettings = field(default_factory=ResolveSettings)
     graph: GraphSettings = field(default_factory=GraphSettings)

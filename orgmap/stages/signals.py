@@ -31,9 +31,13 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from graph.store import Store, decompress_html, load_queries
+from resolver.errors import ConfigError
 from resolver.signals import NAME_KINDS, PageSignals, extract_page, ownership_text
 
 Q = load_queries("orgmap.stages.sql", "signals.sql")
+
+MAIN_TEXT_MODES = ("fast", "trafilatura", "auto", "none")
+"""How ``page_features.text`` is extracted (see ``resolver.signals.extract_page``)."""
 
 _SIGNAL_SCHEMA = pa.schema(
     [
@@ -111,6 +115,8 @@ def extract_signals(
     pipeline run); ``"all"`` — every page with content (after a change to the extractors); or an explicit
     list. ``main_text``: see :func:`resolver.signals.extract_page`. ``progress``: a ``rich.progress.Progress``.
     """
+    if main_text not in MAIN_TEXT_MODES:
+        raise ConfigError(f"signals.main_text must be one of {', '.join(MAIN_TEXT_MODES)}, not {main_text!r}")
     t0 = time.perf_counter()
     if page_ids is None or page_ids == "missing":
         ids = [r[0] for r in store.con.execute(Q["pages_without_features"]).fetchall()]
