@@ -264,7 +264,7 @@ def test_cli_fetch_urls_and_errors(tmp_path: Path, server: TestServer) -> None:
     )
     assert ok.exit_code == 0, ok.output
     assert "orgmap fetch" in ok.output and "pages stored" in ok.output
-    refused = runner.invoke(app, ["fetch", "--urls", str(urls), "--db", db, "--no-progress", "--refresh"])
+    refused = runner.invoke(app, ["fetch", "--urls", str(urls), "--db", db, "--refresh"])  # with the progress bar
     assert refused.exit_code == 0 and "skipped_unsafe" in refused.output
     nothing = runner.invoke(app, ["fetch", "--db", db])
     assert nothing.exit_code == 2 and "nothing to fetch" in nothing.output

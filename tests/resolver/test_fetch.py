@@ -362,3 +362,24 @@ def test_system_resolver_is_checked_too(server: TestServer) -> None:
     assert asyncio.run(go(AddressPolicy())).status == "skipped_unsafe"
     assert server.connections == 0
     assert asyncio.run(go(AddressPolicy(allow_loopback=True))).status == "done"
+
+
+def test_per_host_delay_spaces_requests(server: TestServer) -> None:
+    import time
+
+    arrivals: list[float] = []
+
+    def stamp(_req: Any) -> Reply:
+        arrivals.append(time.monotonic())
+        return Reply(body=b"<p>x</p>", headers=HTML)
+
+    server.routes["*"] = stamp
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(config(delay=0.3, per_host=4)) as f:
+            return await asyncio.gather(*(f.fetch(server.url(f"/p{i}")) for i in range(3)))
+
+    assert all(r.status == "done" for r in asyncio.run(go()))
+    gaps = [b - a for a, b in zip(sorted(arrivals), sorted(arrivals)[1:], strict=False)]
+    # a lower bound only (sleeps never end early); half the delay leaves room for arrival jitter
+    assert len(gaps) == 2 and min(gaps) >= 0.15
