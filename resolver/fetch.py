@@ -452,7 +452,9 @@ class Fetcher:
         self.backend = GuardedBackend(self.config.policy, resolve)
         c = self.config
         self._client = httpx.AsyncClient(
-            transport=_GuardedTransport(self.backend, http2=c.http2_enabled, max_connections=max(c.concurrency, 1)),
+            # in-flight requests are bounded by the semaphore below; the pool keeps more idle keep-alive
+            # connections so that pages of one site reuse theirs while other sites are fetched
+            transport=_GuardedTransport(self.backend, http2=c.http2_enabled, max_connections=max(c.concurrency, 1) * 4),
             timeout=httpx.Timeout(c.total_timeout, connect=c.connect_timeout, read=c.read_timeout),
             follow_redirects=False,
             trust_env=False,
