@@ -25,6 +25,7 @@ from classifiers.apply import AppliedLFs, apply_lfs
 from classifiers.evaluate import evaluate
 from classifiers.lf import ABSTAIN, LF, build_lfs
 from classifiers.model import EndModel, LabelModelResult, fit_label_model
+from classifiers.model.label_model import apply_overrides
 from classifiers.taxonomy import Taxonomy
 
 
@@ -81,6 +82,9 @@ def weak_labels(
     classes = taxonomy.classes(target)
     applied = apply_lfs(lfs, frame)
     lm = fit_label_model(applied.L, len(classes), applied.names, method=method, seed=seed, n_epochs=n_epochs)
+    override = [j for j, lf in enumerate(lfs) if lf.override]
+    if override:
+        apply_overrides(lm, applied.L[:, override])
     return WeakLabels(target, classes, lfs, applied, lm)
 
 

@@ -35,6 +35,8 @@ class LF:
     """Labels of a whole prepared frame as an int array; None: the applier falls back to ``row``."""
     label: str | None = None
     """The class it votes for when it has a single one (None for aggregation LFs)."""
+    override: bool = False
+    """Where it votes, its class replaces the label model's (see ``override`` in the taxonomy file)."""
 
     def __call__(self, x: Any) -> int:
         """Label one data point."""

@@ -7,6 +7,7 @@ is why their label matrices are identical. Matching is case-insensitive (strings
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 import re
 from collections.abc import Callable, Sequence
@@ -43,6 +44,11 @@ def compile_rule(
     rule: Rule, taxonomy: Taxonomy, target: str, indexes: dict[tuple[str, ...], _KeywordIndex] | None = None
 ) -> LF:
     """One rule as an :class:`LF` for ``target``."""
+    lf = _compile(rule, taxonomy, target, indexes)
+    return dataclasses.replace(lf, override=True) if rule.params.get("override") else lf
+
+
+def _compile(rule: Rule, taxonomy: Taxonomy, target: str, indexes: dict[tuple[str, ...], _KeywordIndex] | None) -> LF:
     p = rule.params
     if rule.kind == "aggregate":
         return _aggregate_lf(rule, taxonomy, target)

@@ -73,6 +73,21 @@ def fit_label_model(
     return result
 
 
+def apply_overrides(result: LabelModelResult, L_override: np.ndarray) -> int:
+    """Where override LFs vote and agree, their class replaces the label model's; returns rows changed."""
+    L_override = np.asarray(L_override)
+    if L_override.size == 0:
+        return 0
+    voted = L_override != ABSTAIN
+    lo = np.where(voted, L_override, np.iinfo(np.int64).max).min(axis=1)
+    hi = np.where(voted, L_override, -1).max(axis=1)
+    rows = np.nonzero(voted.any(axis=1) & (lo == hi))[0]
+    result.probs[rows] = 0.0
+    result.probs[rows, lo[rows]] = 1.0
+    result.covered[rows] = True
+    return len(rows)
+
+
 def majority_probs(L: np.ndarray, cardinality: int) -> np.ndarray:
     """Vote shares per class (ties split evenly); uniform where no LF voted."""
     counts = np.zeros((len(L), cardinality))
