@@ -313,6 +313,8 @@ class ReferenceIndex:
         if not region:
             return frozenset()
         code = region.lower()
+        if code == "us":  # a US organization's label may carry any state
+            return frozenset({"us", "usa", *US_STATES, *US_STATES.values()})
         return frozenset({code, US_STATES.get(code, code)})
 
     @classmethod

@@ -143,7 +143,8 @@ def test_store_records_is_the_fetchers_entry(tmp_path: Path) -> None:
         assert store.con.execute("select from_domain, to_domain, status from redirects").fetchall() == [
             ("acme-old.de", "acme.de", 301)
         ]
-        assert refresh_hosts_and_domains(store) == (1, 1)
+        # the redirect target is a domain of the crawl too
+        assert refresh_hosts_and_domains(store) == (1, 2)
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

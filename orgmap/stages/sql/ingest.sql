@@ -4,8 +4,14 @@
 -- columns later migrations add to these tables.
 
 -- name: distinct_domains
--- Every registered domain in pages: the stage parses each (memoized) for its PSL facts.
-select distinct registered_domain from pages order by 1;
+-- Every registered domain in pages or redirects (a domain that only redirects is a domain of the crawl too):
+-- the stage parses each (memoized) for its PSL facts.
+select registered_domain from pages
+union
+select from_domain from redirects
+union
+select to_domain from redirects
+order by 1;
 
 -- name: upsert_hosts
 -- One row per host (without www): its pages with content, and when it was first and last seen.
@@ -41,7 +47,13 @@ select
     count(distinct p.host),
     min(coalesce(p.fetched_at, p.ingested_at)),
     max(coalesce(p.fetched_at, p.ingested_at))
-from pages as p
+from (
+    select registered_domain, has_content, url_norm, host, fetched_at, ingested_at from pages
+    union all
+    select from_domain, false, from_url, null, null, seen_at from redirects
+    union all
+    select to_domain, false, to_url, null, null, seen_at from redirects
+) as p
 join _ingest_domain_parts as d on d.registered_domain = p.registered_domain
 group by p.registered_domain
 on conflict (registered_domain) do update set

@@ -1,0 +1,150 @@
+"""The resolve stage end to end on the committed sample crawl: quality, idempotency, incremental batches.
+
+Real parts: the DuckDB file, the real spaCy model, the real signal extraction and ER.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.store import Store
+from orgmap.config import load_settings
+from orgmap.evaluation import evaluate_links, load_truth, predictions_from_store
+from orgmap.pipeline import run
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample"
+STAGES_AFTER = ("classify", "graph", "export")
+
+pytestmark = pytest.mark.slow
+
+
+def _settings(tmp: Path, name: str = "t.duckdb", **extra: object):
+    return load_settings(None, {"db": str(tmp / name), **extra}, environ={})
+
+
+def _rows(db: str, sql: str) -> list[tuple]:
+    with Store(db, read_only=True) as store:
+        return store.con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    tmp = tmp_path_factory.mktemp("resolve")
+    settings = _settings(tmp)
+    run(settings, [str(SAMPLE / "pages.jsonl.gz")], skip=STAGES_AFTER)
+    return settings.db
+
+
+def test_sample_quality_meets_the_bar(sample_db: str) -> None:
+    with Store(sample_db, read_only=True) as store:
+        result = evaluate_links(load_truth(SAMPLE), predictions_from_store(store), 0.5)
+    assert result.f1 >= 0.95, result.errors
+    assert result.bcubed[2] >= 0.95
+
+
+def test_every_domain_has_an_owner_row_with_confidence_and_evidence(sample_db: str) -> None:
+    n_domains = _rows(sample_db, "select count(*) from domains")[0][0]
+    rows = _rows(sample_db, "select status, confidence, evidence, org_id from domain_org")
+    assert len(rows) == n_domains
+    for status, confidence, evidence, org_id in rows:
+        assert 0.0 <= confidence <= 1.0
+        assert (org_id is not None) == (status == "linked")
+        if status == "linked":
+            assert json.loads(evidence)["items"], "a link without evidence"
+
+
+def test_orgs_have_domains_aliases_and_legal_forms(sample_db: str) -> None:
+    rows = _rows(sample_db, "select org_id, canonical_name, legal_form, domains, n_domains from orgs")
+    assert rows
+    assert all(len(domains) == n for _, _, _, domains, n in rows)
+    assert any(form == "GmbH" for _, _, form, _, _ in rows)
+    linked = _rows(sample_db, "select count(distinct org_id) from domain_org where org_id is not null")[0][0]
+    assert linked == len(rows)
+
+
+def test_rerun_changes_nothing(sample_db: str, tmp_path: Path) -> None:
+    before = _rows(sample_db, "select * exclude (updated_run) from domain_org order by 1")
+    orgs_before = _rows(sample_db, "select * from orgs order by 1")
+    signals_before = _rows(sample_db, "select count(*) from page_signals")[0][0]
+    settings = load_settings(None, {"db": sample_db}, environ={})
+    run(settings, [str(SAMPLE / "pages.jsonl.gz")], skip=STAGES_AFTER)
+    assert _rows(sample_db, "select * exclude (updated_run) from domain_org order by 1") == before
+    assert _rows(sample_db, "select * from orgs order by 1") == orgs_before
+    assert _rows(sample_db, "select count(*) from page_signals")[0][0] == signals_before
+
+
+def test_second_batch_links_to_existing_orgs_with_stable_ids(sample_db: str, tmp_path: Path) -> None:
+    records = [json.loads(line) for line in gzip.open(SAMPLE / "pages.jsonl.gz", "rt", encoding="utf-8")]
+    first = tmp_path / "first.jsonl"
+    second = tmp_path / "second.jsonl"
+    first.write_text("".join(json.dumps(r) + "\n" for r in records[::2]), encoding="utf-8")
+    second.write_text("".join(json.dumps(r) + "\n" for r in records[1::2]), encoding="utf-8")
+    settings = _settings(tmp_path, "inc.duckdb")
+    run(settings, [str(first)], skip=STAGES_AFTER)
+    ids_first = dict(_rows(settings.db, "select registered_domain, org_id from domain_org where org_id is not null"))
+    run(settings, [str(second)], skip=STAGES_AFTER)
+    ids_second = dict(_rows(settings.db, "select registered_domain, org_id from domain_org where org_id is not null"))
+    kept = [d for d in ids_first if d in ids_second]
+    assert len(kept) >= 0.9 * len(ids_first)
+    assert sum(ids_first[d] == ids_second[d] for d in kept) >= 0.9 * len(kept)
+    # the two batches together resolve like the whole sample at once
+    full = dict(_rows(sample_db, "select registered_domain, org_name from domain_org"))
+    both = dict(_rows(settings.db, "select registered_domain, org_name from domain_org"))
+    agree = sum(full[d] == both.get(d) for d in full)
+    assert agree >= 0.95 * len(full)
+    assert _rows(settings.db, "select count(*) - count(distinct page_id) from pages")[0][0] == 0
+
+
+def test_reference_list_links_domains_without_pages(tmp_path: Path) -> None:
+    ref = tmp_path / "orgs.csv"
+    with ref.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "name", "aliases", "domains", "country", "class"])
+        w.writerow(["g1", "City of Twentynine Palms", "", "", "US", "government"])
+        w.writerow(["g2", "West Millard Mosquito Abatement District", "", "", "US", "government"])
+        w.writerow(["g3", "Acme Widgets Ltd", "Acme", "acme-widgets.co.uk", "GB", "company"])
+    urls = tmp_path / "domains.txt"
+    urls.write_text("29palms.gov\nwmillardmosquitout.gov\nhttps://shop.acme-widgets.co.uk/x\nunrelated-thing.org\n")
+    settings = _settings(tmp_path, **{"resolve.orgs_file": str(ref)})
+    run(settings, [str(urls)], skip=STAGES_AFTER)
+    owners = dict(_rows(settings.db, "select registered_domain, org_name from domain_org"))
+    assert owners["29palms.gov"] == "City of Twentynine Palms"
+    assert owners["wmillardmosquitout.gov"] == "West Millard Mosquito Abatement District"
+    assert owners["acme-widgets.co.uk"] == "Acme Widgets Ltd"
+    assert owners["unrelated-thing.org"] == "unknown"
+    refs = _rows(settings.db, "select reference_id, source from orgs order by 1")
+    assert refs == [("g1", "reference"), ("g2", "reference"), ("g3", "reference")]
+
+
+def test_explain_and_eval_commands(sample_db: str) -> None:
+    domain = _rows(sample_db, "select registered_domain from domain_org where status = 'linked' limit 1")[0][0]
+    out = subprocess.run(
+        [sys.executable, "-m", "orgmap", "explain", domain, "--db", sample_db, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(out.stdout)
+    assert data["domain"] == domain and data["evidence"]["items"]
+    missing = subprocess.run(
+        [sys.executable, "-m", "orgmap", "explain", "not-in-the-db.com", "--db", sample_db],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode != 0 and "not in" in missing.stderr
+    ev = subprocess.run(
+        [sys.executable, "-m", "orgmap", "eval", "--truth", str(SAMPLE), "--db", sample_db, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(ev.stdout)
+    assert figures["f1"] >= 0.95 and len(figures["curve"]) == 20
