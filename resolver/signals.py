@@ -70,6 +70,7 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     "jsonld_url": 0.9,
     "jsonld_same_as": 0.8,
     "jsonld_parent": 0.8,
+    "redirect": 0.9,
     "canonical": 0.7,
     "hreflang": 0.7,
     "email_domain": 0.3,
@@ -109,6 +110,7 @@ _EMAIL = re.compile(
 )
 _OBFUSCATED_DOT = re.compile(r"\s?[(\[](?:dot|punkt)[)\]]\s?", re.IGNORECASE)
 _WS = re.compile(r"\s+")
+_REFRESH_URL = re.compile(r"url\s*=\s*(\S+)", re.IGNORECASE)
 _HOST = re.compile(r"^(?:[a-zA-Z]+:)?//(?:[^/?#@]*@)?(\[[^\]]*\]|[^/?#:\\]+)")
 _LEGAL_TEXT_HINT = re.compile(r"§\s*5\s*(?:TMG|DDG)|Angaben gem|Mentions l[ée]gales|Handelsregister", re.IGNORECASE)
 
@@ -153,6 +155,8 @@ class PageSignals:
     """The absolute ``<link rel=canonical>`` URL."""
     hreflang: tuple[tuple[str, str], ...] = ()
     """``(lang, absolute url)`` of ``<link rel=alternate hreflang>``."""
+    meta_refresh: str | None = None
+    """The absolute target of a ``<meta http-equiv=refresh>`` redirect (a parked or moved domain)."""
     orgs: tuple[JsonLdOrg, ...] = ()
     """Organizations from JSON-LD and microdata (top-level nodes and WebSite/Article publishers)."""
     jsonld_types: tuple[str, ...] = ()
@@ -283,6 +287,8 @@ def _signals(ps: PageSignals) -> list[Signal]:
     add("og_type", ps.og_type)
     if ps.canonical:
         add("canonical", ps.canonical)
+    if ps.meta_refresh:
+        add("redirect", ps.meta_refresh, context="meta refresh")
     for lang, href in ps.hreflang:
         add("hreflang", href, context=lang)
     for d in ps.email_domains:
@@ -467,6 +473,7 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
         lang=out.get("lang"),  # type: ignore[arg-type]
         canonical=out.get("canonical"),  # type: ignore[arg-type]
         hreflang=out.get("hreflang", ()),  # type: ignore[arg-type]
+        meta_refresh=out.get("meta_refresh"),  # type: ignore[arg-type]
         orgs=out["orgs"],  # type: ignore[arg-type]
         jsonld_types=out["jsonld_types"],  # type: ignore[arg-type]
         copyright=out["copyright"],  # type: ignore[arg-type]
@@ -512,6 +519,12 @@ def _head(tree: LexborHTMLParser, url: str) -> dict[str, object]:
         key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").strip().lower()
         if key and key not in meta:
             meta[key] = attrs.get("content") or ""
+    for node in tree.css("meta[http-equiv][content]"):
+        if (node.attributes.get("http-equiv") or "").strip().lower() == "refresh":
+            m = _REFRESH_URL.search(node.attributes.get("content") or "")
+            if m:
+                out["meta_refresh"] = _absolute(url, m.group(1).strip("'\" "))
+            break
     out["og_site_name"] = _clean(meta.get("og:site_name"), 200)
     out["application_name"] = _clean(meta.get("application-name") or meta.get("apple-mobile-web-app-title"), 200)
     out["og_type"] = _clean(meta.get("og:type"), 50)

@@ -385,3 +385,18 @@ def test_one_piece_title_is_a_name_only_on_home_pages() -> None:
 def test_title_brand(title: str, domain: str, brand: str | None) -> None:
     ps = extract_page(f"<title>{title}</title>", f"https://www.{domain}/x/y", registered_domain=domain)
     assert ps.title_brand == brand
+
+
+def test_meta_refresh_is_a_redirect_signal() -> None:
+    html = '<html><head><meta http-equiv="Refresh" content="0; URL=https://www.acme-widgets.de/start"></head></html>'
+    ps = extract_page(html, "http://acme-widgets.com/", registered_domain="acme-widgets.com")
+    assert ps.meta_refresh == "https://www.acme-widgets.de/start"
+    assert names(ps, "redirect") == ["https://www.acme-widgets.de/start"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_jsonld_parse_never_raises(text: str) -> None:
+    values, note = parse_jsonld(text)
+    assert isinstance(values, list) and note in (None, "repaired", "unparsable")
+    organizations_from_jsonld([text])

@@ -25,7 +25,7 @@ ORDER BY p.page_id;
 -- The batch's own signal rows (NER rows belong to the resolve stage, which replaces them itself).
 DELETE FROM page_signals
 WHERE page_id IN (SELECT page_id FROM _signal_ids)
-  AND kind NOT IN ('ner_org', 'phrase_match', 'redirect');
+  AND kind NOT IN ('ner_org', 'phrase_match');
 
 -- name: delete_page_features
 DELETE FROM page_features WHERE page_id IN (SELECT page_id FROM _signal_ids);
