@@ -155,11 +155,14 @@ _CREDIT_BEFORE = re.compile(_CREDIT_WORDS + r"\s*[:/]?\s*$", re.IGNORECASE)
 _CREDIT_AFTER = re.compile(r"^\s*(?:(?:19|20)\d\d)?\s*" + _CREDIT_WORDS + r"\s*:", re.IGNORECASE)
 _STOP = re.compile(
     r"\s*(?:all rights reserved|alle rechte vorbehalten|tous droits r[ée]serv[ée]s|todos los derechos|"
-    r"tutti i diritti|alle rechten voorbehouden|some rights reserved|powered by|designed by|design by|"
+    r"tutti i diritti|alle rechten voorbehouden|wszelkie prawa|v[šs]echna pr[áa]va|minden jog|alla r[äa]ttigheter|"
+    r"alle rettigheder|kaikki oikeudet|todos os direitos|"
+    r"some rights reserved|powered by|designed by|design by|"
     r"theme by|made with|made by|developed by|website by|built with|hosted by|realisiert|umsetzung|"
     r"impressum|datenschutz|privacy|terms|imprint|cookie|kontakt|contact|\||·|•|»|/\s|\s[-–—]\s|;|\n|"
     r"(?<!\b\w)(?<!\bco)(?<!\binc)(?<!\bltd)(?<!\bcorp)(?<!\bst)(?<!\bjr)(?<!\bbros)\.\s|"
     r"(?:back )?to top\b|nach oben|zum seitenanfang|haut de page|"
+    r"\b(?:rif|nit|cif|nif|rcs|siret|siren|hrb|hra|abn|acn|vat|ust-?id\w*|kvk|cnpj|gstin)\b|"
     r"(?:on|with|using|via|by) (?:the )?[\w -]{0,30}(?:theme|template)\b)",
     re.IGNORECASE,
 )
@@ -168,12 +171,24 @@ _TRAIL = re.compile(r"[\s,.;:·•|–—-]*(?:(?:19|20)\d\d\s*[-–—]?\s*)*[\
 _LEAD = re.compile(r"^[\s,.;:·•|–—-]*(?:by\s+|von\s+|par\s+|©\s*|\(c\)\s*|copyright\s*)*", re.IGNORECASE)
 
 
-def copyright_names(lines: Sequence[str], registered_domain: str, *, weight: float = 0.75) -> list[LegalName]:
-    """Entities named by copyright lines, most likely owner first (footer lines should come first)."""
+_FULL_COPYRIGHT = re.compile(
+    r"(?:19|20)\d\d|rights reserved|rechte vorbehalten|droits r[ée]serv[ée]s|derechos reservados|\bcopyright\b",
+    re.IGNORECASE,
+)
+
+
+def copyright_names(
+    lines: Sequence[str], registered_domain: str, *, weight: float = 0.75, strict: bool = False
+) -> list[LegalName]:
+    """Entities named by copyright lines, most likely owner first (footer lines should come first).
+
+    ``strict``: only lines with a year, "all rights reserved" or the word "copyright" (outside footers a
+    bare "© Name" is mostly a photo credit).
+    """
     out: list[LegalName] = []
     seen: set[str] = set()
     for line in lines:
-        if len(line) > 400:
+        if len(line) > 400 or (strict and not _FULL_COPYRIGHT.search(line)):
             continue
         for m in _COPY_MARK.finditer(line):
             before = line[: m.start()]
@@ -218,6 +233,12 @@ def split_parent(name: str) -> tuple[str, str | None]:
     return name[: m.start()].strip(" ,;–—-"), parent
 
 
+def _inside_legal_form(text: str, pos: int) -> bool:
+    """Whether the dot at ``pos`` belongs to a legal form ("Sp. z o.o.") rather than ending a sentence."""
+    m = LEGAL_FORM_HINT.search(text, pos + 1, pos + 16)
+    return m is not None and m.start() <= pos + 6 and not text[pos + 1 : m.start()].strip(" ").istitle()
+
+
 def _copyright_entity(rest: str) -> str | None:
     if _CREDIT_AFTER.match(rest):
         return None
@@ -226,9 +247,11 @@ def _copyright_entity(rest: str) -> str | None:
     rest = _LEAD.sub("", rest)
     rest = _YEARS.sub("", rest.strip())
     rest = _LEADING_NUMBER.sub("", rest)
-    m = _STOP.search(rest)
-    if m:
+    for m in _STOP.finditer(rest):
+        if m.group(0).startswith(".") and _inside_legal_form(rest, m.start()):
+            continue  # "POLITYKA Sp. z o.o.", "S.A. de C.V."
         rest = rest[: m.start()]
+        break
     return _clean_name(split_parent(rest)[0])
 
 
@@ -357,6 +380,9 @@ def legal_entities(
     def add(name: str | None, weight: float, context: str, rule: str) -> None:
         if not name:
             return
+        t = _TRIGGER.match(name)
+        if t and name[t.end() :].strip(" :–-"):
+            name = name[t.end() :].strip(" :–-")  # "Company Name: Acme Ltd" found by the registry rule
         name = _strip_address(name)
         if not name or not looks_like_org_name(name) or is_decoy(name, registered_domain):
             return

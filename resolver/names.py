@@ -717,8 +717,12 @@ def looks_like_org_name(text: str) -> bool:
     nk = normalize_name(t)
     if nk.legal_form and nk.key and len(words) <= 10:
         return not _is_sentence(words)
-    if len(words) >= 4 and _is_sentence(words):
+    if len(words) >= 3 and _is_sentence(words):
         return False
+    if words[0].islower() and fold(words[0]) in _LEADING_PREPOSITIONS:
+        return False  # "bei der Autorin", "by our team"
+    if any(sum(1 for a, b in zip(w, w[1:], strict=False) if a.islower() and b.isupper()) >= 3 for w in words):
+        return False  # link texts glued together: "A la CarteJahres-AboSchnupper-AboWein-Guide"
     if t.endswith(("?", "!")) or (t.endswith(".") and len(words) >= 4 and not nk.legal_form):
         return False
     # A name usually capitalizes its words (scripts without case pass).
@@ -728,6 +732,9 @@ def looks_like_org_name(text: str) -> bool:
         if len(cased) >= 3 and len(lower_sig) > len(cased) // 2:
             return False
     return True
+
+
+_LEADING_PREPOSITIONS = frozenset("bei by von with for at from mit fur für zu in on of par pour avec chez".split())
 
 
 def _is_sentence(words: list[str]) -> bool:

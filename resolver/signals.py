@@ -92,6 +92,11 @@ _COOKIE_SELECTOR = (
     '[class*="onetrust" i], [id*="borlabs" i], [class*="borlabs" i], [id*="cookiebot" i], [id*="didomi" i], '
     '[class*="didomi" i], [aria-label*="cookie" i]'
 )
+_CREDIT_SELECTOR = (
+    'figure, figcaption, picture, [class*="caption" i], [class*="credit" i], [class*="bildnachweis" i], '
+    '[class*="copyright-image" i], [class*="image-copyright" i], [class*="img-copyright" i], [class*="photo" i]'
+)
+"""Image captions and photo credits: their "© Name" is a photographer or agency, never the owner."""
 _FOOTER_SELECTOR = (
     'footer, [role="contentinfo"], #footer, .footer, [id*="footer" i], [class*="footer" i], '
     '[class*="copyright" i], [id*="copyright" i], [class*="site-info" i], [class*="colophon" i]'
@@ -399,6 +404,9 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
         if node.tag not in ("html", "body", "main") and len(node.text(deep=True) or "") < 5_000:
             node.decompose()
 
+    for node in tree.css(_CREDIT_SELECTOR):
+        if node.tag not in ("html", "body", "main", "footer"):
+            node.decompose()
     _mark_blocks(tree)
     body = tree.body or tree.root
     headings = [_WS.sub(" ", n.text(deep=True) or "").strip() for n in tree.css("h1, h2")[:8]]
@@ -423,7 +431,10 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
         body_lines = _block_lines(body) if body is not None else []
     except Exception as exc:  # noqa: BLE001
         errors.append(_err("lines", exc))
-    copyright_ = copyright_names(footer_lines + body_lines[-60:], domain)
+    copyright_ = copyright_names(footer_lines, domain)
+    if not copyright_:
+        # Outside a footer, "© Name" is often a photo credit: only full copyright lines count, weighted lower.
+        copyright_ = copyright_names(body_lines[-60:], domain, weight=0.65, strict=True)
     out["copyright"] = tuple(copyright_)
 
     # Legal entity: legal and about pages, pages that carry Impressum text, and footers' registry lines.
@@ -433,7 +444,7 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
     if is_legal or is_about or body_has_legal:
         lines = body_lines if (is_legal or is_about) else body_lines[-150:]
         factor = 1.0 if (is_legal or body_has_legal) else 0.85
-        for ln in legal_entities(lines, domain):
+        for ln in legal_entities(lines, domain, fallback=is_legal):
             entities.append(LegalName(ln.name, round(ln.weight * factor, 4), ln.context, ln.rule))
         legal_text = "\n".join(_legal_window(lines))[:1_500]
     if not entities and footer_lines and has_legal_cue("\n".join(footer_lines)):

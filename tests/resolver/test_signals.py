@@ -400,3 +400,31 @@ def test_jsonld_parse_never_raises(text: str) -> None:
     values, note = parse_jsonld(text)
     assert isinstance(values, list) and note in (None, "repaired", "unparsable")
     organizations_from_jsonld([text])
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("© 2024 POLITYKA Sp. z o.o. Wszelkie prawa zastrzeżone", "POLITYKA Sp. z o.o"),
+        ("© 2022 C.A. Últimas Noticias RIF J-00037398-1", "C.A. Últimas Noticias"),
+        ("© 2024 Acme S.A. de C.V. Todos los derechos reservados", "Acme S.A. de C.V"),
+        ("© We are GrapeAlliance", None),
+        ("© bei der Autorin und bei literaturkritik.de", None),
+    ],
+)
+def test_copyright_lines_in_other_languages_and_sentences(line: str, expected: str | None) -> None:
+    found = copyright_names([line], "example.com")
+    assert (found[0].name if found else None) == expected
+
+
+def test_photo_credits_in_the_body_are_not_copyright_owners() -> None:
+    html = (
+        "<html><body><article><p>Text.</p><div class='image-credit'>© Noah Addis</div><p>© Britta Radike</p>"
+        "</article><div class='site-info'>© 2024 Daily Planet Media GmbH</div></body></html>"
+    )
+    ps = extract_page(html, "https://dailyplanet.de/a/b", registered_domain="dailyplanet.de")
+    assert [c.name for c in ps.copyright] == ["Daily Planet Media GmbH"]
+    bare = extract_page(
+        "<html><body><p>Text.</p><p>© Britta Radike</p></body></html>", "https://x.de/a", registered_domain="x.de"
+    )
+    assert bare.copyright == ()
