@@ -452,9 +452,14 @@ class Fetcher:
         self.backend = GuardedBackend(self.config.policy, resolve)
         c = self.config
         self._client = httpx.AsyncClient(
-            # in-flight requests are bounded by the semaphore below; the pool keeps more idle keep-alive
-            # connections so that pages of one site reuse theirs while other sites are fetched
-            transport=_GuardedTransport(self.backend, http2=c.http2_enabled, max_connections=max(c.concurrency, 1) * 4),
+            # in-flight requests are bounded by the semaphore below; the pool keeps as many idle keep-alive
+            # connections again (a site's next page reuses its connection). Not more: httpcore's pool does
+            # O(connections²) work per request, which a pool of hundreds turns into the bottleneck.
+            transport=_GuardedTransport(
+                self.backend,
+                http2=c.http2_enabled,
+                max_connections=max(c.concurrency, 1) * 2,
+            ),
             timeout=httpx.Timeout(c.total_timeout, connect=c.connect_timeout, read=c.read_timeout),
             follow_redirects=False,
             trust_env=False,
