@@ -258,7 +258,7 @@ def _copyright_entity(rest: str) -> str | None:
 def _clean_name(text: str) -> str | None:
     text = " ".join(text.split())
     text = _TRAIL.sub("", _LEAD.sub("", text)).strip(" \"'“”„‚‘’«»()[]")
-    if not text or len(text) > 100 or not any(ch.isalpha() for ch in text):
+    if not text or len(text) > 100 or not any(ch.isalpha() for ch in text) or _CREDIT_AFTER.match(text):
         return None
     if "," in text:
         # "Acme Ltd, Brighton, UK": a place after a complete legal name is not part of it.
