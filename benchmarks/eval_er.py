@@ -7,8 +7,10 @@
   legal forms overlap. Prints accuracy and P/R/F1 of "same".
 - ror: er/crossref_affiliation_ror.csv (messy affiliation strings → ROR id) with orgs/ror_orgs.jsonl.gz as
   the reference list (names, aliases, acronyms and labels as aliases; country). Linking: each
-  affiliation and each of its comma-separated parts is a query for ``match_reference``; the best-scoring
-  part wins. Correct when the linked ROR id equals the gold id. Prints accuracy at the threshold and the
+  affiliation and each of its comma-separated parts is a query for ``match_reference`` (with
+  ``contains=True``: an org whose whole name is a phrase of the part links too); the best-scoring part wins,
+  among equal scores the later part (the enclosing institution: "Dept. X, Hospital Y, University Z").
+  Correct when the linked ROR id equals the gold id. Prints accuracy at the threshold and the
   precision/coverage curve. Clustering: ``cluster_names`` over the affiliation strings (whole strings,
   and the best-linked part of each), gold cluster = ROR id; pairwise and B-cubed P/R/F1.
 """
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from resolver.blocking import BlockingParams
 from resolver.clustering import cluster_names
 from resolver.evaluate import bcubed_prf, pairwise_prf, prf, threshold_curve
 from resolver.names import normalize_name
@@ -98,7 +101,7 @@ def parts(affiliation: str) -> list[str]:
     return out
 
 
-def eval_ror(root: Path, threshold: float, limit: int | None) -> None:
+def eval_ror(root: Path, threshold: float, limit: int | None, *, contains: bool = True, token_cap: int = 100) -> None:
     t0 = time.perf_counter()
     ref = load_ror(root / "orgs" / "ror_orgs.jsonl.gz")
     with (root / "er" / "crossref_affiliation_ror.csv").open(encoding="utf-8-sig", newline="") as f:
@@ -112,12 +115,18 @@ def eval_ror(root: Path, threshold: float, limit: int | None) -> None:
             qname.append(p)
     t1 = time.perf_counter()
     floor = min(80.0, threshold)
-    links = match_reference(pa.table({"name_id": qid, "name": qname}), ref, threshold=floor)
+    links = match_reference(
+        pa.table({"name_id": qid, "name": qname}),
+        ref,
+        threshold=floor,
+        contains=contains,
+        blocking=BlockingParams(token_cap=token_cap),
+    )
     t2 = time.perf_counter()
-    best: dict[int, tuple[float, int, str, str]] = {}
+    best: dict[int, tuple[float, int, str]] = {}
     for nid, rid, s in zip(*(links.column(c).to_pylist() for c in ("name_id", "ref_id", "score")), strict=True):
         i, j = (int(x) for x in nid.split("|"))
-        cand = (s, -j, rid, qname[qid.index(nid)] if False else "")
+        cand = (s, j, rid)  # best score; among equals the later part (the enclosing institution)
         if i not in best or cand[:2] > best[i][:2]:
             best[i] = cand
     scores = [best[i][0] if i in best else None for i in range(len(gold_rows))]
@@ -132,14 +141,12 @@ def eval_ror(root: Path, threshold: float, limit: int | None) -> None:
             f"coverage {p.coverage:.3f}  F1 {p.f1:.3f}"
         )
     gold = {str(i): g for i, (_a, g) in enumerate(gold_rows)}
+    pos = {q: k for k, q in enumerate(qid)}
     for label, names in (
         ("whole strings", [a for a, _g in gold_rows]),
         (
             "best-linked part",
-            [
-                next((qname[k] for k in range(len(qid)) if qid[k] == f"{i}|{-best[i][1]}"), a) if i in best else a
-                for i, (a, _g) in enumerate(gold_rows)
-            ],
+            [qname[pos[f"{i}|{best[i][1]}"]] if i in best else a for i, (a, _g) in enumerate(gold_rows)],
         ),
     ):
         t3 = time.perf_counter()
@@ -158,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("parts", nargs="*", choices=["pairs", "ror", []], default=[])
     ap.add_argument("--threshold", type=float, default=90.0)
     ap.add_argument("--limit", type=int, default=None, help="first N affiliations only")
+    ap.add_argument("--no-contains", action="store_true", help="link by whole-name similarity only")
+    ap.add_argument("--token-cap", type=int, default=100, help="blocking: skip words in more keys than this")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the misclassified pairs")
     args = ap.parse_args(argv)
     root = eval_dir()
@@ -168,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     if "pairs" in todo:
         eval_pairs(root, args.threshold, args.verbose)
     if "ror" in todo:
-        eval_ror(root, args.threshold, args.limit)
+        eval_ror(root, args.threshold, args.limit, contains=not args.no_contains, token_cap=args.token_cap)
     return 0
 
 

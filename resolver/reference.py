@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ import pyarrow as pa
 
 from resolver.blocking import BlockingParams, candidate_pairs
 from resolver.errors import InputError
-from resolver.scoring import compatible, jurisdiction, score_candidates
+from resolver.scoring import GENERIC_TOKENS, compatible, jurisdiction, score_candidates
 
 __all__ = ["REFERENCE_SCHEMA", "load_reference", "match_reference"]
 
@@ -65,6 +65,9 @@ REFERENCE_SCHEMA = pa.schema(
 """What :func:`load_reference` returns; :func:`match_reference` needs only ``ref_id`` and ``name``."""
 
 DOMAIN_SCORE = 99.0
+CONTAINS_BASE = 86.0
+CONTAINS_MAX = 96.0
+_STOP = frozenset("of the and for de du des la le les der die das von van et und y del di da do dos a an in at".split())
 _KNOWN = ("id", "name", "aliases", "domains", "country", "class")
 
 
@@ -180,9 +183,17 @@ def match_reference(
     threshold: float = 90.0,
     blocking: BlockingParams | None = None,
     workers: int = 1,
+    contains: bool = False,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> pa.Table:
     """Link each name to its best organization of ``reference``; names with none at ``threshold`` are absent.
+
+    ``contains=True`` also links a long, messy query to an organization whose whole name appears in it as a
+    phrase ("Department of Biochemistry, University of Utah School of Medicine" → University of Utah), when
+    that name has two or more significant words, one of them rare in the reference (in at most
+    ``blocking.token_cap`` names). Score ``CONTAINS_BASE`` + 2 per word of the contained name (at most
+    ``CONTAINS_MAX``): below an exact match, and longer contained names win. For affiliation strings, not
+    for owner names (where "Acme Widgets Bank" must not link to "Acme Widgets").
 
     ``names``: ``name_id``, ``name`` (optional ``key``, ``legal_form``, ``acronym``, ``country``,
     ``domain``). ``reference``: :func:`load_reference` output, or any table with ``ref_id`` and ``name``
@@ -219,6 +230,8 @@ def match_reference(
         tbl = pa.table({"key": all_keys, "acronym": acr, "side": [0] * len(q_keys) + [1] * len(r_keys)})
         pairs = candidate_pairs(tbl, bipartite=True, params=blocking, con=con)
         scored = score_candidates(all_keys, acr, pairs, min_score=threshold, workers=workers)
+        if contains:
+            scored = pa.concat_tables([scored, _contained(all_keys, pairs, blocking or BlockingParams(), threshold)])
         q_by_key: dict[str, list[int]] = defaultdict(list)
         for i, k in enumerate(q["key"]):
             if k:
@@ -236,6 +249,38 @@ def match_reference(
                         offer(i, r["ref_id"][j], s, why, r["alias"][j])
     _offer_domains(q["domain"], reference, offer, {(i, rid): v for (i, rid), v in best.items()})
     return _best_per_name(q["name_id"], best)
+
+
+def _contained(keys: Sequence[str], pairs: pa.Table, blocking: BlockingParams, threshold: float) -> pa.Table:
+    """Query-reference pairs where the reference key is a phrase of the query key (see ``contains``)."""
+    ka = pairs.column("kid_a").to_numpy()
+    kb = pairs.column("kid_b").to_numpy()
+    ref_df: Counter[str] = Counter()
+    for k in set(keys[b] for b in kb.tolist()):
+        ref_df.update(set(k.split()))
+    out: dict[str, list[Any]] = defaultdict(list)
+    for a, b in zip(ka.tolist(), kb.tolist(), strict=True):
+        q, r = keys[a], keys[b]
+        words = r.split()
+        sig = [w for w in words if w not in _STOP]
+        if len(sig) < 2 or len(r) >= len(q) or f" {r} " not in f" {q} ":
+            continue
+        if not any(ref_df[w] <= blocking.token_cap and w not in GENERIC_TOKENS for w in sig):
+            continue
+        s = min(CONTAINS_BASE + 2 * len(sig), CONTAINS_MAX)
+        if s >= threshold:
+            out["kid_a"].append(a)
+            out["kid_b"].append(b)
+            out["score"].append(float(s))
+            out["reason"].append("contains")
+    return pa.table(
+        {
+            "kid_a": pa.array(out["kid_a"], pa.int32()),
+            "kid_b": pa.array(out["kid_b"], pa.int32()),
+            "score": pa.array(out["score"], pa.float64()),
+            "reason": pa.array(out["reason"], pa.string()),
+        }
+    )
 
 
 def _offer_domains(domains: Sequence[str | None], reference: pa.Table, offer: Any, name_hits: dict) -> None:

@@ -173,7 +173,14 @@ def _token_match(a: str, b: str) -> bool:
 
 
 def _unmatched(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
-    return [t for t in a if not any(_token_match(t, u) for u in b)]
+    """Words of ``a`` without a counterpart in ``b``: exact matches by set, typos only among the leftovers."""
+    sb = set(b)
+    rest = [t for t in a if t not in sb]
+    if not rest:
+        return rest
+    sa = set(a)
+    others = [u for u in sb - sa if len(u) >= _TOKEN_MATCH_MIN_LEN]
+    return [t for t in rest if len(t) < _TOKEN_MATCH_MIN_LEN or not any(_token_match(t, u) for u in others)]
 
 
 def score_keys(a: KeyInfo, b: KeyInfo) -> Score:

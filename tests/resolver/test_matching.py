@@ -308,3 +308,17 @@ def test_given_keys_are_used_as_is() -> None:
     # the caller's normalization wins (the resolve stage passes its own keys)
     names = _names("Foo", "Bar", key=["same", "same"], legal_form=[None, None], acronym=[None, None])
     assert len(_groups(cluster_names(names))) == 1
+
+
+def test_match_reference_contains_is_opt_in() -> None:
+    ref = pa.table({"ref_id": ["utah", "acme"], "name": ["University of Utah", "Acme Widgets"]})
+    q = pa.table(
+        {
+            "name_id": ["aff", "owner"],
+            "name": ["Department of Biochemistry University of Utah School of Medicine", "Acme Widgets Bank"],
+        }
+    )
+    assert match_reference(q, ref).num_rows == 0
+    out = {r["name_id"]: r for r in match_reference(q, ref, contains=True).to_pylist()}
+    assert out["aff"]["ref_id"] == "utah" and out["aff"]["reason"] == "contains"
+    assert out["owner"]["ref_id"] == "acme"  # opt-in because of exactly this: only for messy strings
