@@ -621,6 +621,7 @@ class Fetcher:
             status = response.status_code
             headers = response.headers
             if status in REDIRECT_CODES and "location" in headers:
+                await _drain(response)
                 try:
                     nxt = str(target.join(headers["location"]).copy_with(fragment=None))
                 except (httpx.InvalidURL, ValueError, TypeError) as exc:
@@ -629,6 +630,8 @@ class Fetcher:
                 return _Outcome(fail("failed", "redirect").result), nxt
             ctype = headers.get("content-type")
             meta: dict[str, Any] = {"http_status": status, "content_type": ctype, "ip": _peer(response)}
+            if status >= 400:
+                await _drain(response)
             if status in TRANSIENT_CODES:
                 retry_after = _retry_after(headers.get("retry-after"))
                 if retry_after is not None:
@@ -686,6 +689,16 @@ class Fetcher:
             if not truncate:
                 raise
         return b"".join(parts)
+
+
+async def _drain(response: httpx.Response, limit: int = 65_536) -> None:
+    """Read a small error or redirect body so the connection can be reused (a big one is closed instead)."""
+    length = response.headers.get("content-length", "")
+    if not length.isdigit() or int(length) > limit:
+        return
+    with contextlib.suppress(httpx.HTTPError):
+        async for _ in response.aiter_raw():
+            pass
 
 
 class _Failure:
