@@ -188,7 +188,12 @@ def copyright_names(
     out: list[LegalName] = []
     seen: set[str] = set()
     for line in lines:
-        if len(line) > 400 or (strict and not _FULL_COPYRIGHT.search(line)):
+        if len(line) > 400:
+            continue
+        low = line.lower()
+        if "©" not in line and "(c)" not in low and "copyright" not in low and "copr." not in low:
+            continue  # the cheap test first: most lines carry no copyright mark
+        if strict and not _FULL_COPYRIGHT.search(line):
             continue
         for m in _COPY_MARK.finditer(line):
             before = line[: m.start()]
@@ -392,10 +397,13 @@ def legal_entities(
             found.append(LegalName(name, weight, context[:200], rule))
 
     for i, line in enumerate(lines):
-        prev = lines[i - 1] if i else ""
-        if _SKIP_CONTEXT.search(line[:60]) or (_SKIP_CONTEXT.search(prev) and len(prev) < 60 and prev.endswith(":")):
-            continue
         m = _TRIGGER.match(line)
+        m2 = None if m else _REGISTERED_IN.match(line)
+        if not (m or m2 or _REGISTRY.search(line)):
+            continue  # the common case, decided by the cheapest tests
+        prev = lines[i - 1] if i else ""
+        if _SKIP_CONTEXT.search(line[:60]) or (len(prev) < 60 and prev.endswith(":") and _SKIP_CONTEXT.search(prev)):
+            continue
         if m:
             rest = line[m.end() :].strip(" :–-")
             if rest and not _TRIGGER.match(rest):
@@ -408,18 +416,17 @@ def legal_entities(
                         add(nxt, 0.9 if normalize_name(nxt).legal_form else 0.8, f"{line} / {nxt}", "trigger")
                         break
             continue
-        m2 = _REGISTERED_IN.match(line)
         if m2:
             add(m2.group("name"), 0.85, line, "registry")
             continue
-        if _REGISTRY.search(line):
-            for back in range(i - 1, max(-1, i - 9), -1):
-                cand = lines[back]
-                if _SKIP_CONTEXT.search(cand[:60]):
-                    break
-                if _has_legal_form(cand) and not _ADDRESSISH.match(cand):
-                    add(cand, 0.85, f"{cand} … {line}", "registry")
-                    break
+        # A registry line: the name with a legal form just above it.
+        for back in range(i - 1, max(-1, i - 9), -1):
+            cand = lines[back]
+            if _SKIP_CONTEXT.search(cand[:60]):
+                break
+            if _has_legal_form(cand) and not _ADDRESSISH.match(cand):
+                add(cand, 0.85, f"{cand} … {line}", "registry")
+                break
     if not found and fallback:
         for line in lines[:120]:
             if len(line) > 90 or not _has_legal_form(line) or _SKIP_CONTEXT.search(line[:60]):
