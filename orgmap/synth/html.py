@@ -28,7 +28,6 @@ NAV_EN = {
     "parked": (),
     "other": ("Events", "Club", "Membership", "Gallery", "Fixtures", "Visit us"),
 }
-GENERIC_NAV = ("Home", "About", "Contact", "Search")
 JSONLD_TYPES = {
     "news": "NewsMediaOrganization",
     "shop": "OnlineStore",
@@ -56,20 +55,19 @@ def url_of(site: Site, path: str = "/", *, scheme: str = "https", unicode_host: 
     return f"{scheme}://{host}{path}"
 
 
-def nav(site: Site, lang: str, terms: tuple[str, ...], shifted: bool, generic: bool) -> str:
-    """Header with logo and navigation: class-bearing menu items except on keyword-free pages."""
-    ui = V.UI[lang]
-    if generic or site.site_class == "parked":
-        items = GENERIC_NAV
-    elif lang == "en" and not shifted:
-        items = NAV_EN[site.site_class]
-    else:
-        items = tuple(V.cap(t) for t in terms[:6])
+def nav(site: Site, lang: str, items: tuple[str, ...]) -> str:
+    """Header with logo and navigation."""
     links = "".join(f'<li><a href="/{_path_word(i)}">{i}</a></li>' for i in items)
     return (
         f'<header><a class="logo" href="/">{escape(site.brand)}</a>'
-        f'<nav><ul><li><a href="/">{ui["home"]}</a></li>{links}</ul></nav></header>'
+        f'<nav><ul><li><a href="/">{V.UI[lang]["home"]}</a></li>{links}</ul></nav></header>'
     )
+
+
+def generic_nav(lang: str) -> tuple[str, ...]:
+    """Menu items that say nothing about the class."""
+    ui = V.UI[lang]
+    return (ui["about"], ui["news"], ui["contact"], ui["search"])
 
 
 def _path_word(text: str) -> str:
@@ -270,9 +268,27 @@ def legal_notice(rng: random.Random, site: Site, lang: str) -> str:
             f"<p>Questions about these terms: {email}</p>",
             f"<p>Website hosting provided by {hoster}.</p>",
         ]
+    extra = LEGAL_EXTRA.get(site.site_class)
+    if extra:
+        lines.append(f"<p>{escape(extra.format(person=org.person, host=host))}</p>")
     if org.parent is not None and lang != "de":
         lines.append(f"<p>{escape(V.UI[lang]['subsidiary'].format(sub=org.name, parent=org.parent.name))}</p>")
     return "".join(lines)
+
+
+LEGAL_EXTRA = {
+    "gambling": "Licensed and regulated by the Gaming Authority. Gambling can be addictive: play responsibly. 18+.",
+    "adult": "All models were 18 years of age or older at the time of depiction. Age verification required.",
+    "finance": "Authorised and regulated by the Financial Conduct Authority. Deposits are protected up to 100,000.",
+    "news": "Responsible for content (editor-in-chief): {person}. We adhere to the press council's code of practice.",
+    "health": "Supervisory authority for our medical staff: the regional medical association.",
+    "government": "This is an official website. Data protection officer: dpo@{host}.",
+    "education": "A public higher education institution. Data protection officer: dpo@{host}.",
+    "tech": "Open-source licences of the software we use are listed on our licences page.",
+    "shop": "Online dispute resolution: the EU platform is at https://ec.europa.eu/consumers/odr.",
+    "nonprofit": "Registered charity. Donations are tax-deductible.",
+}
+"""A line legal notices of regulated or typical trades carry."""
 
 
 def cookie_banner(rng: random.Random, lang: str) -> str:

@@ -33,6 +33,20 @@ CONTENT_PATHS = {
     "other": ("events", "club", "exhibitions", "gallery"),
 }
 
+TOPICS: dict[str, tuple[float, tuple[str, ...]]] = {
+    "news": (0.6, ("finance", "government", "health", "tech", "education", "company", "shop", "gambling")),
+    "blog": (0.5, ("tech", "shop", "health", "other", "finance")),
+    "company": (0.2, ("tech", "finance", "shop")),
+    "tech": (0.2, ("company", "finance", "education")),
+    "nonprofit": (0.3, ("health", "education", "government")),
+    "government": (0.2, ("health", "education", "finance", "nonprofit")),
+    "education": (0.2, ("health", "tech", "company")),
+    "health": (0.15, ("education", "nonprofit")),
+    "finance": (0.15, ("company", "tech", "shop")),
+    "other": (0.2, ("blog", "education", "nonprofit")),
+}
+"""Per page class: share of content pages about another class's subject, and which classes."""
+
 
 @dataclass(frozen=True, slots=True)
 class SynthPage:
@@ -182,31 +196,68 @@ class PageStream:
             return V.SHIFTED[cls]
         return V.TERMS[lang][cls]
 
-    def _term(self, cls: str, lang: str) -> str:
-        rng = self.rng
-        if self.shift == "vocab" and lang == "en" and rng.random() < 0.2:
-            return rng.choice(V.TERMS["en"][cls])
-        return rng.choice(self._terms(cls, lang))
+    def _nav_items(self, site: Site, lang: str, cls: str) -> tuple[str, ...]:
+        """A site's menu: drawn once from its class's menu words and terms; generic on some sites."""
+        items = site.nav.get((lang, cls))
+        if items is None:
+            rng = self.rng
+            if rng.random() < 0.3 or cls == "parked":
+                items = H.generic_nav(lang)
+            else:
+                pool = H.NAV_EN[cls] if lang == "en" and self.shift != "vocab" else ()
+                pool += tuple(V.cap(t) for t in self._terms(cls, lang))
+                items = tuple(rng.sample(pool, min(5, len(pool))))
+            site.nav[(lang, cls)] = items
+        return items
 
-    def text(self, cls: str, lang: str, place: str, n_sent: int, keywordless: bool) -> str:
-        """Sentences whose slots mostly take class terms (never on keyword-free pages)."""
+    def _header(self, site: Site, lang: str, cls: str, generic: bool) -> str:
+        """The rendered header, cached per site (menus repeat on every page of a site)."""
+        key = ("html", lang, "" if generic else cls)
+        html = site.nav.get(key)
+        if html is None:
+            items = H.generic_nav(lang) if generic else self._nav_items(site, lang, cls)
+            html = site.nav[key] = H.nav(site, lang, items)  # type: ignore[assignment]
+        return html  # type: ignore[return-value]
+
+    def _term(self, cls: str, lang: str) -> str:
+        rnd = self.rng.random
+        if self.shift == "vocab" and lang == "en" and rnd() < 0.2:
+            seq = V.TERMS["en"][cls]
+        else:
+            seq = self._terms(cls, lang)
+        return seq[int(rnd() * len(seq))]
+
+    def text(self, cls: str, lang: str, place: str, n_sent: int, keywordless: bool, topic: str = "") -> str:
+        """Sentences whose slots mostly take class terms (never on keyword-free pages).
+
+        ``topic``: another class the page is *about* (a news story on banking, a blog post on software):
+        its terms take a good share of the slots, while the page keeps its own class.
+        """
         rng = self.rng
         generic = V.GENERIC[lang]
         frames = V.SENTENCES[lang]
         out = []
-        p_class = 0.0 if keywordless else 0.7
+        p_class = 0.0 if keywordless else (0.42 if topic else 0.65)
+        p_topic = p_class + (0.33 if topic and not keywordless else 0.0)
+        p_any = p_topic + (0.1 if not keywordless else 0.0)
+        rnd = rng.random
+        term = self._term
+        n_generic, n_frames = len(generic), len(frames)
         for _ in range(n_sent):
             slots = []
             for _ in range(3):
-                r = rng.random()
+                r = rnd()
                 if r < p_class:
-                    slots.append(self._term(cls, lang))
-                elif r < p_class + 0.06 and not keywordless:
-                    slots.append(self._term(rng.choice(V.PAGE_CLASSES[:12]), lang))  # overlap between classes
+                    slots.append(term(cls, lang))
+                elif r < p_topic:
+                    slots.append(term(topic, lang))
+                elif r < p_any:
+                    slots.append(term(V.PAGE_CLASSES[int(rnd() * 12)], lang))  # overlap between classes
                 else:
-                    slots.append(rng.choice(generic))
-            s = rng.choice(frames).format(a=slots[0], b=slots[1], c=slots[2], A=V.cap(slots[0]), place=place)
-            out.append(s)
+                    slots.append(generic[int(rnd() * n_generic)])
+            a = slots[0]
+            frame = frames[int(rnd() * n_frames)]
+            out.append(frame.format(a=a, b=slots[1], c=slots[2], A=a[:1].upper() + a[1:], place=place))
         return " ".join(out)
 
     def render(
@@ -226,7 +277,10 @@ class PageStream:
             cls = "shop"
         ui = V.UI[lang]
         place = org.place if org else "town"
-        keywordless = kind == "content" and rng.random() < 0.05
+        keywordless = kind == "content" and rng.random() < 0.06
+        topic = ""
+        if kind == "content" and cls in TOPICS and rng.random() < TOPICS[cls][0]:
+            topic = rng.choice(TOPICS[cls][1])
         # path and title
         if kind == "home":
             path = "/"
@@ -297,7 +351,7 @@ class PageStream:
             head.append(H.jsonld(rng, site, H.url_of(site, unicode_host=False), broken=broken))
         head.append("</head><body>")
         body = [cookie and H.cookie_banner(rng, lang) or ""]
-        body.append(H.nav(site, lang, self._terms(cls, lang), self.shift == "vocab", keywordless))
+        body.append(self._header(site, lang, cls, keywordless))
         body.append("<main>")
         if kind == "legal" and org is not None:
             body.append(H.legal_notice(rng, site, lang))
@@ -309,7 +363,7 @@ class PageStream:
             h1 = escape(page_title) if page_title else (ui["welcome"].format(name=brand))
             body.append(f"<h1>{h1}</h1>")
             for _ in range(rng.randint(2, 5)):
-                body.append(f"<p>{escape(self.text(cls, lang, place, rng.randint(2, 4), keywordless))}</p>")
+                body.append(f"<p>{escape(self.text(cls, lang, place, rng.randint(2, 4), keywordless, topic))}</p>")
             if cls == "news" and not keywordless:
                 body.append(self.mention(lang))
             if kind == "home" and org is not None and org.partners and rng.random() < 0.5:

@@ -70,6 +70,8 @@ class Site:
     """Copyright line style: legal, short, brand_of, none."""
     wp: bool = False
     agency: str = ""
+    nav: dict[tuple[str, ...], object] = field(default_factory=dict)
+    """Menu items (and rendered headers) per language and page class, drawn once per site."""
 
     @property
     def host_ascii(self) -> str:
