@@ -47,6 +47,8 @@ class SignalsSettings:
     """Main text kept per page in ``page_features.text`` (for classifiers)."""
     main_text: str = "fast"
     """``fast`` (selectolax), ``trafilatura`` (better boilerplate removal, ~10x slower), ``auto``, ``none``."""
+    workers: int = 1
+    """Processes extracting pages in parallel (extraction is CPU-bound; writes stay in one process)."""
 
 
 @dataclass(frozen=True)

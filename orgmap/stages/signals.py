@@ -22,9 +22,11 @@ Example::
 from __future__ import annotations
 
 import html as html_lib
+import multiprocessing as mp
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -107,13 +109,16 @@ def extract_signals(
     max_text_chars: int = 5_000,
     owner_text_chars: int = 2_000,
     main_text: str = "fast",
+    workers: int = 1,
     progress: Any = None,
 ) -> SignalsSummary:
     """Extract signals and features for pages and write them; returns a summary.
 
     ``page_ids``: None or ``"missing"`` — pages without ``page_features`` (new pages; the default of a
     pipeline run); ``"all"`` — every page with content (after a change to the extractors); or an explicit
-    list. ``main_text``: see :func:`resolver.signals.extract_page`. ``progress``: a ``rich.progress.Progress``.
+    list. ``main_text``: see :func:`resolver.signals.extract_page`. ``workers`` > 1 extracts in that many
+    processes (extraction is CPU-bound and pure; the writes stay in this process). ``progress``: a
+    ``rich.progress.Progress``.
     """
     if main_text not in MAIN_TEXT_MODES:
         raise ConfigError(f"signals.main_text must be one of {', '.join(MAIN_TEXT_MODES)}, not {main_text!r}")
@@ -128,48 +133,49 @@ def extract_signals(
     by_kind: Counter[str] = Counter()
     problems: list[dict[str, str]] = []
     n_pages = n_legal = n_about = n_err = n_unreadable = 0
-    for batch_ids in _chunks(ids, max(1, batch_size)):
-        id_table = pa.table({"page_id": pa.array(batch_ids, pa.string())})
-        store.con.register("_signal_ids", id_table)
-        try:
-            rows = store.con.execute(Q["page_batch"]).fetchall()
-            sig_cols: dict[str, list[Any]] = defaultdict(list)
-            feat_cols: dict[str, list[Any]] = defaultdict(list)
-            for page_id, url, url_norm, domain, html_z, text, lang in rows:
-                try:
-                    page_html = decompress_html(html_z) if html_z is not None else _text_as_html(text or "")
-                    unreadable = None
-                except Exception as exc:  # noqa: BLE001 - one corrupt blob must not stop the batch
-                    page_html, unreadable = "", f"unreadable html: {type(exc).__name__}: {exc}"
-                ps = extract_page(
-                    page_html or "",
-                    url_norm or url or "",
-                    registered_domain=domain,
-                    max_text_chars=max_text_chars,
-                    main_text=main_text,
-                )
-                n_pages += 1
-                n_legal += ps.is_legal_page
-                n_about += ps.is_about_page
-                error = unreadable or ("; ".join(ps.errors) if ps.errors else None)
-                if error:
-                    n_err += 1
-                    n_unreadable += unreadable is not None
-                    if len(problems) < 50:
-                        problems.append({"page_id": page_id, "url": url or "", "error": error[:300]})
-                _signal_rows(sig_cols, page_id, domain, ps, run_id, by_kind)
-                _feature_row(feat_cols, page_id, domain, url_norm or url or "", lang, ps, run_id, owner_text_chars)
-            signals = pa.table(sig_cols, schema=_SIGNAL_SCHEMA) if sig_cols else _SIGNAL_SCHEMA.empty_table()
-            features = pa.table(feat_cols, schema=_FEATURE_SCHEMA) if feat_cols else _FEATURE_SCHEMA.empty_table()
-            with store.transaction() as con:
-                con.execute(Q["delete_page_signals"]).fetchall()
-                con.execute(Q["delete_page_features"]).fetchall()
-                store.append("page_signals", signals)
-                store.append("page_features", features)
-        finally:
-            store.con.unregister("_signal_ids")
-        if task is not None:
-            progress.advance(task, len(batch_ids))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) if workers > 1 else None
+    try:
+        for batch_ids in _chunks(ids, max(1, batch_size)):
+            id_table = pa.table({"page_id": pa.array(batch_ids, pa.string())})
+            store.con.register("_signal_ids", id_table)
+            try:
+                rows = store.con.execute(Q["page_batch"]).fetchall()
+                work = [
+                    (url_norm or url or "", domain, html_z, text, max_text_chars, main_text)
+                    for _, url, url_norm, domain, html_z, text, _ in rows
+                ]
+                if pool is not None:
+                    results = list(pool.map(_extract_one, work, chunksize=max(1, len(work) // (4 * workers))))
+                else:
+                    results = [_extract_one(w) for w in work]
+                sig_cols: dict[str, list[Any]] = defaultdict(list)
+                feat_cols: dict[str, list[Any]] = defaultdict(list)
+                for (page_id, url, url_norm, domain, _z, _t, lang), (ps, unreadable) in zip(rows, results, strict=True):
+                    n_pages += 1
+                    n_legal += ps.is_legal_page
+                    n_about += ps.is_about_page
+                    error = unreadable or ("; ".join(ps.errors) if ps.errors else None)
+                    if error:
+                        n_err += 1
+                        n_unreadable += unreadable is not None
+                        if len(problems) < 50:
+                            problems.append({"page_id": page_id, "url": url or "", "error": error[:300]})
+                    _signal_rows(sig_cols, page_id, domain, ps, run_id, by_kind)
+                    _feature_row(feat_cols, page_id, domain, url_norm or url or "", lang, ps, run_id, owner_text_chars)
+                signals = pa.table(sig_cols, schema=_SIGNAL_SCHEMA) if sig_cols else _SIGNAL_SCHEMA.empty_table()
+                features = pa.table(feat_cols, schema=_FEATURE_SCHEMA) if feat_cols else _FEATURE_SCHEMA.empty_table()
+                with store.transaction() as con:
+                    con.execute(Q["delete_page_signals"]).fetchall()
+                    con.execute(Q["delete_page_features"]).fetchall()
+                    store.append("page_signals", signals)
+                    store.append("page_features", features)
+            finally:
+                store.con.unregister("_signal_ids")
+            if task is not None:
+                progress.advance(task, len(batch_ids))
+    finally:
+        if pool is not None:
+            pool.shutdown()
     with store.transaction() as con:
         con.execute(Q["delete_links"]).fetchall()
         con.execute(Q["insert_links"]).fetchall()
@@ -189,6 +195,20 @@ def extract_signals(
         by_kind=dict(sorted(by_kind.items())),
         problems=problems,
     )
+
+
+def _extract_one(job: tuple[str, str, bytes | None, str | None, int, str]) -> tuple[PageSignals, str | None]:
+    """One page: decompress and extract (pure, picklable: runs in worker processes too)."""
+    url, domain, html_z, text, max_text_chars, main_text = job
+    try:
+        page_html = decompress_html(html_z) if html_z is not None else _text_as_html(text or "")
+        unreadable = None
+    except Exception as exc:  # noqa: BLE001 - one corrupt blob must not stop the batch
+        page_html, unreadable = "", f"unreadable html: {type(exc).__name__}: {exc}"
+    ps = extract_page(
+        page_html or "", url, registered_domain=domain, max_text_chars=max_text_chars, main_text=main_text
+    )
+    return ps, unreadable
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from graph.store import Store, compress_html
 from orgmap.stages.signals import extract_signals
+from resolver.errors import ConfigError
 from resolver.jsonld import organizations_from_jsonld, parse_jsonld
 from resolver.legal import copyright_names, legal_entities, page_kind, split_parent
 from resolver.signals import SIGNAL_WEIGHTS, PageSignals, extract_page, ownership_text
@@ -428,3 +429,33 @@ def test_photo_credits_in_the_body_are_not_copyright_owners() -> None:
         "<html><body><p>Text.</p><p>© Britta Radike</p></body></html>", "https://x.de/a", registered_domain="x.de"
     )
     assert bare.copyright == ()
+
+
+def test_stage_in_worker_processes_matches_one_process(tmp_path: Path) -> None:
+    rows: list[tuple[str, str, str | bytes | None]] = [
+        (url, domain, (PAGES / name).read_text("utf-8")) for name, (url, domain) in FIXTURES.items()
+    ]
+    out = []
+    for workers in (1, 2):
+        with Store(tmp_path / f"w{workers}.duckdb") as store:
+            store.append("pages", _pages_table(rows))
+            extract_signals(store, run_id=1, workers=workers)
+            out.append(store.con.execute("select * exclude (run_id) from page_signals order by all").fetchall())
+    assert out[0] == out[1] and out[0]
+
+
+def test_stage_reads_text_only_pages(tmp_path: Path) -> None:
+    with Store(tmp_path / "t.duckdb") as store:
+        table = _pages_table([("https://www.acme-widgets.de/about", "acme-widgets.de", None)])
+        table = table.set_column(table.column_names.index("html_z"), "html_z", pa.nulls(1, pa.binary()))
+        table = table.append_column("text", pa.array(["Über uns\n© 2024 Acme Widgets GmbH"]))
+        store.append("pages", table)
+        summary = extract_signals(store, run_id=1)
+        assert summary.pages == 1
+        rows = store.con.execute("select kind, value from page_signals where kind = 'copyright'").fetchall()
+        assert rows == [("copyright", "Acme Widgets GmbH")]
+
+
+def test_stage_rejects_an_unknown_text_mode(tmp_path: Path) -> None:
+    with Store(tmp_path / "t.duckdb") as store, pytest.raises(ConfigError, match="main_text"):
+        extract_signals(store, run_id=1, main_text="readability")
