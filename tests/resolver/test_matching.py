@@ -6,6 +6,8 @@ import random
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from resolver.blocking import candidate_pairs, reduction_ratio, rule_names
 from resolver.clustering import ClusterParams, assign_to_existing, cluster_names, resolve_clusters
@@ -322,3 +324,27 @@ def test_match_reference_contains_is_opt_in() -> None:
     out = {r["name_id"]: r for r in match_reference(q, ref, contains=True).to_pylist()}
     assert out["aff"]["ref_id"] == "utah" and out["aff"]["reason"] == "contains"
     assert out["owner"]["ref_id"] == "acme"  # opt-in because of exactly this: only for messy strings
+
+
+_WORDS = st.sampled_from(["acme", "widgets", "widgts", "bank", "group", "ibm", "intl", "2000", "of", "north", "nord"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=4), st.lists(_WORDS, min_size=1, max_size=4))
+def test_score_is_symmetric_and_bounded(a: list[str], b: list[str]) -> None:
+    ka, kb = KeyInfo.of(" ".join(a)), KeyInfo.of(" ".join(b))
+    s = score_keys(ka, kb)
+    assert 0.0 <= s.value <= 100.0
+    assert score_keys(kb, ka).value == s.value
+    assert (s.value == 100.0) == (ka.key == kb.key)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), min_size=1, max_size=12), st.randoms())
+def test_clusters_do_not_depend_on_row_order(names: list[str], rnd: random.Random) -> None:
+    table = _names(*names)
+    order = list(range(len(names)))
+    rnd.shuffle(order)
+    a = cluster_names(table).sort_by("name_id").to_pylist()
+    b = cluster_names(table.take(order)).sort_by("name_id").to_pylist()
+    assert a == b
