@@ -419,6 +419,8 @@ def cluster_names(
 ) -> pa.Table:
     """Cluster names into organizations; one row per name (see :func:`resolve_clusters`).
 
+    ``threshold`` is the edge threshold (0-100); with ``params`` given, ``params.threshold`` is used instead.
+
     Columns: ``name_id, cluster_id, canonical_name, key, score, reason`` (``score``/``reason``: the
     strongest accepted edge that put this name's unit in its cluster, ``singleton`` when none).
     """
