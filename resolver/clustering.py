@@ -246,7 +246,12 @@ def resolve_clusters(
     pairs = candidate_pairs(keys_tbl, params=p.blocking, con=con)
     t2 = time.perf_counter()
     scored = score_candidates(
-        key_list, keys_tbl.column("acronym").to_pylist(), pairs, min_score=p.threshold, workers=p.workers
+        key_list,
+        keys_tbl.column("acronym").to_pylist(),
+        pairs,
+        min_score=p.threshold,
+        workers=p.workers,
+        infos=infos,
     )
     t3 = time.perf_counter()
     stats.update(

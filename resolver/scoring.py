@@ -238,13 +238,15 @@ def score_candidates(
     *,
     min_score: float,
     workers: int = 1,
+    infos: Sequence[KeyInfo] | None = None,
 ) -> pa.Table:
     """Score blocked pairs of keys; keep those at ``min_score`` or above.
 
     ``pairs`` is :func:`resolver.blocking.candidate_pairs` output (``kid_a``, ``kid_b``, ``rules``: row
     positions into ``keys``/``acronyms``). A vectorized upper bound (``token_set_ratio`` and Jaro-Winkler
     via ``rapidfuzz.process.cpdist``) discards most pairs before the rule-based :func:`score_keys` runs,
-    so only plausible pairs pay for Python. Returns ``(kid_a, kid_b, score, reason)``.
+    so only plausible pairs pay for Python. ``infos``: prebuilt :class:`KeyInfo` per key position, when the
+    caller has them. Returns ``(kid_a, kid_b, score, reason)``.
     """
     ka = pairs.column("kid_a").to_numpy()
     kb = pairs.column("kid_b").to_numpy()
@@ -258,12 +260,14 @@ def score_candidates(
         process.cpdist(qa, qb, scorer=JaroWinkler.normalized_similarity, workers=workers) * 100.0,
     )
     keep = np.flatnonzero((upper >= min_score) | ((rules & _ACRONYM_BIT) != 0))
-    infos: dict[int, KeyInfo] = {}
+    built: dict[int, KeyInfo] = {}
 
     def info(i: int) -> KeyInfo:
-        got = infos.get(i)
+        if infos is not None:
+            return infos[i]
+        got = built.get(i)
         if got is None:
-            got = infos[i] = KeyInfo.of(keys[i], acronyms[i])
+            got = built[i] = KeyInfo.of(keys[i], acronyms[i])
         return got
 
     out_a: list[int] = []
