@@ -275,16 +275,26 @@ def _clean_name(text: str) -> str | None:
 
 # -- legal pages ------------------------------------------------------------------------------------
 
-_LEGAL_PATH = re.compile(
-    r"impressum|imprint|legal[-_ ]?notice|legal|mentions[-_ ]?l[ée]gales|mentions|disclaimer|colophon|"
-    r"aviso[-_ ]?legal|note[-_ ]?legali|informazioni[-_ ]?legali|anbieterkennzeichnung|offenlegung",
+_LEGAL_SEGMENT = re.compile(
+    r"(?:\w+[-_])?(?:impressum|imprint|legal|legal[-_]notice|legal[-_]information|legal[-_]info|site[-_]notice|"
+    r"mentions[-_]l[ée]gales|mentions|disclaimer|colophon|colofon|aviso[-_]legal|note[-_]legali|"
+    r"informazioni[-_]legali|anbieterkennzeichnung|offenlegung)(?:[-_]\w+)?",
     re.IGNORECASE,
 )
-_ABOUT_PATH = re.compile(
-    r"about|ueber[-_]?uns|uber[-_]?uns|über[-_]?uns|wir[-_]?ueber[-_]?uns|qui[-_]?sommes|a[-_]?propos|"
-    r"chi[-_]?siamo|quienes[-_]?somos|over[-_]?ons|company|unternehmen|contact|kontakt|team|who[-_]?we[-_]?are",
+_ABOUT_SEGMENT = re.compile(
+    r"(?:\w+[-_])?(?:about|about[-_]us|aboutus|ueber[-_]uns|uber[-_]uns|über[-_]uns|wir[-_]ueber[-_]uns|"
+    r"wir[-_]über[-_]uns|qui[-_]sommes[-_]nous|a[-_]propos|chi[-_]siamo|quienes[-_]somos|over[-_]ons|company|"
+    r"unternehmen|das[-_]unternehmen|contact|contact[-_]us|contactus|kontakt|team|who[-_]we[-_]are)(?:[-_]\w+)?",
     re.IGNORECASE,
 )
+"""Path segments (extension dropped) of legal and about pages; a whole segment must match, so an article
+slug that merely contains "legal" or "team" does not."""
+
+
+def _segments(path: str) -> list[str]:
+    return [seg.rsplit(".", 1)[0] for seg in path.lower().split("/") if seg][-3:]
+
+
 _LEGAL_HEADING = re.compile(
     r"^\s*(impressum|imprint|legal notice|legal information|mentions l[ée]gales|site notice|"
     r"angaben gem(?:äß|aess|\.) ?§ ?5 tmg|offenlegung|anbieterkennzeichnung|colofon|colophon|disclaimer)\b",
@@ -299,8 +309,11 @@ _ABOUT_HEADING = re.compile(
 
 def page_kind(path: str, headings: Sequence[str]) -> tuple[bool, bool]:
     """(is_legal_page, is_about_page) from the URL path and the page's h1/h2 headings."""
-    legal = bool(_LEGAL_PATH.search(path)) or any(_LEGAL_HEADING.match(h) for h in headings[:6])
-    about = not legal and (bool(_ABOUT_PATH.search(path)) or any(_ABOUT_HEADING.match(h) for h in headings[:6]))
+    segments = _segments(path)
+    legal = any(_LEGAL_SEGMENT.fullmatch(s) for s in segments) or any(_LEGAL_HEADING.match(h) for h in headings[:6])
+    about = not legal and (
+        any(_ABOUT_SEGMENT.fullmatch(s) for s in segments) or any(_ABOUT_HEADING.match(h) for h in headings[:6])
+    )
     return legal, about
 
 

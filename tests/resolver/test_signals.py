@@ -202,6 +202,12 @@ def test_page_kind() -> None:
     assert page_kind("/ueber-uns/", []) == (False, True)
     assert page_kind("/about-us", []) == (False, True)
     assert page_kind("/2024/01/some-article", ["Some article"]) == (False, False)
+    assert page_kind("/de/impressum.html", []) == (True, False)
+    assert page_kind("/legal-notice/", []) == (True, False)
+    assert page_kind("/services/paralegal-support", []) == (False, False)
+    assert page_kind("/news/eu-legal-reform-passes", []) == (False, False)
+    assert page_kind("/sport/our-team-wins-the-cup", []) == (False, False)
+    assert page_kind("/kontakt.php", []) == (False, True)
 
 
 def test_jsonld_tolerant_parse() -> None:
