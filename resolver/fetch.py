@@ -81,6 +81,7 @@ TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 """Content types whose body is read and stored; any other is recorded as metadata only."""
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+_REDIRECT_FAILURES = frozenset({"too_many_redirects", "redirect_loop", "bad_redirect", "scheme"})
 TRANSIENT_CODES = frozenset({408, 429, 500, 502, 503, 504})
 
 Resolve = Callable[[str, int], Awaitable[Sequence[str]]]
@@ -551,6 +552,8 @@ class Fetcher:
             rules = parse_robots(text, self.config.user_agent)
         elif r.http_status is not None and 400 <= r.http_status < 500 and r.http_status != 429:
             rules = ALLOW_ALL
+        elif r.redirects and (r.status == "skipped_unsafe" or r.reason in _REDIRECT_FAILURES):
+            rules = ALLOW_ALL  # robots.txt redirected somewhere unusable: "unavailable" (RFC 9309 §2.3.1.2)
         elif r.http_status is not None or r.status == "skipped_too_large":
             rules = DISALLOW_ALL  # 5xx / 429: the site is struggling; ask again in a later run
             r = None

@@ -383,3 +383,10 @@ def test_per_host_delay_spaces_requests(server: TestServer) -> None:
     gaps = [b - a for a, b in zip(sorted(arrivals), sorted(arrivals)[1:], strict=False)]
     # a lower bound only (sleeps never end early); half the delay leaves room for arrival jitter
     assert len(gaps) == 2 and min(gaps) >= 0.15
+
+
+def test_robots_redirected_somewhere_unusable_counts_as_unavailable(server: TestServer) -> None:
+    server.routes["/robots.txt"] = Reply(302, headers={"Location": "http://10.0.0.1/robots.txt"})
+    server.routes["/"] = Reply(body=b"<p>home</p>", headers=HTML)
+    r = fetch(server.url("/"))
+    assert r.status == "done"  # the private address was refused (never connected); the page itself is fine
