@@ -4,11 +4,13 @@ For each target domain the home page is fetched (``https://domain/``, then ``htt
 connect), the pages that name the owner are found on it (``resolver.discovery``: Impressum, legal notice,
 about, contact; common paths as fallback) and fetched too. ``--urls`` targets are fetched as given.
 
-Why it is safe to kill: every URL is a ``fetch_queue`` row (``pending`` first); results are written in
-batches of ``fetch.batch_size`` — pages and redirects through :func:`orgmap.stages.ingest.store_records`
-(exactly like ingested pages, so re-storing changes nothing), then the queue rows with the links found on
-a home page in one transaction. A re-run fetches what is still pending: nothing done is fetched again
-unless ``refresh`` (or ``retry_failed`` for failures).
+Why it is safe to kill: every URL is a ``fetch_queue`` row (``pending``) before it is fetched; results are
+written in batches of ``fetch.batch_size``, in this order — the owner pages found on a home page are queued
+(pending), the pages and redirects are stored through :func:`orgmap.stages.ingest.store_records` (exactly
+like ingested pages, so storing them twice changes nothing), and only then are the fetched rows marked
+done/failed/skipped. A kill between any two steps leaves URLs pending, never marked done without their
+page. A re-run fetches what is still pending: nothing done is fetched again unless ``refresh`` (or
+``retry_failed`` for failures).
 
 Example::
 
