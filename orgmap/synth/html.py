@@ -10,7 +10,7 @@ import random
 from html import escape
 
 from orgmap.synth import vocab as V
-from orgmap.synth.world import Org, Site
+from orgmap.synth.world import Org, Site, ascii_fold
 
 NAV_EN = {
     "news": ("Politics", "Business", "Sport", "Weather", "Opinion", "Local news"),
@@ -68,6 +68,11 @@ def generic_nav(lang: str) -> tuple[str, ...]:
     """Menu items that say nothing about the class."""
     ui = V.UI[lang]
     return (ui["about"], ui["news"], ui["contact"], ui["search"])
+
+
+def _handle(name: str) -> str:
+    """A social-media handle from a name ("Crédit Vilfleur" → "creditvilfleur")."""
+    return "".join(ch for ch in ascii_fold(name).lower() if ch.isalnum())
 
 
 def _path_word(text: str) -> str:
@@ -131,7 +136,7 @@ def footer(rng: random.Random, site: Site, lang: str, line: str, *, legal_path: 
         pays = ", ".join(rng.sample(V.PAYMENT_BRANDS, 3))
         parts.append(f'<p class="payment">We accept {pays}</p>')
     if site.org is not None and rng.random() < 0.5:
-        handle = "".join(ch for ch in site.brand.lower() if ch.isalnum())
+        handle = _handle(site.brand)
         parts.append(
             '<ul class="social">'
             + "".join(
@@ -158,7 +163,7 @@ def jsonld(rng: random.Random, site: Site, home_url: str, *, broken: bool) -> st
         data["legalName"] = org.name
     if org.aliases and rng.random() < 0.3:
         data["alternateName"] = org.aliases[0]
-    handle = "".join(ch for ch in site.brand.lower() if ch.isalnum())
+    handle = _handle(site.brand)
     if rng.random() < 0.6:
         data["sameAs"] = [f"https://{s}/{handle}" for s in SOCIAL[:2]]
     if org.parent is not None and org.parent.main_site is not None:
@@ -205,12 +210,14 @@ def legal_notice(rng: random.Random, site: Site, lang: str) -> str:
     addr = address(rng, org)
     hoster = rng.choice(V.HOSTERS)
     if lang == "de":
-        if org.kind in ("gov",):
+        if org.kind in ("gov", "uni") or (org.kind == "hospital" and not org.legal_form):
+            head = {"gov": "Leitung", "uni": "Präsidentin/Präsident"}.get(org.kind, "Klinikleitung")
             lines = [
                 f"<h1>Impressum</h1><p>Herausgeber:<br>{legal}<br>{addr}</p>",
-                f"<p>Vertreten durch: {escape(org.person)} (Leitung)</p>",
+                "<p>Körperschaft des öffentlichen Rechts</p>" if org.kind == "uni" else "",
+                f"<p>Vertreten durch: {escape(org.person)} ({head})</p>",
             ]
-        elif org.legal_form == "e.V.":
+        elif org.legal_form == "e.V." or org.kind in ("club", "ngo", "research"):
             lines = [
                 f"<h1>Impressum</h1><p>Angaben gemäß § 5 TMG</p><p>{legal}<br>{addr}</p>",
                 f"<p>Vereinsregister: VR {org.reg_no}<br>Registergericht: Amtsgericht {org.place}</p>",
@@ -234,7 +241,9 @@ def legal_notice(rng: random.Random, site: Site, lang: str) -> str:
             f"<h1>Mentions légales</h1><p>Éditeur du site : {legal}"
             + (f", {escape(org.legal_form)} au capital de {rng.randint(1, 500) * 1000} €" if org.legal_form else "")
             + f"</p><p>Siège social : {addr}</p>",
-            f"<p>RCS {org.place} {rng.randint(100, 999)} {rng.randint(100, 999)} {rng.randint(100, 999)}</p>",
+            f"<p>RCS {org.place} {rng.randint(100, 999)} {rng.randint(100, 999)} {rng.randint(100, 999)}</p>"
+            if org.legal_form
+            else "",
             f"<p>Directeur de la publication : {escape(org.person)}</p>",
             f"<p>Hébergeur : {hoster}</p><p>Contact : {email}</p>",
         ]
@@ -268,7 +277,7 @@ def legal_notice(rng: random.Random, site: Site, lang: str) -> str:
             f"<p>Questions about these terms: {email}</p>",
             f"<p>Website hosting provided by {hoster}.</p>",
         ]
-    extra = LEGAL_EXTRA.get(site.site_class)
+    extra = LEGAL_EXTRA.get(site.site_class) if lang == "en" else None
     if extra:
         lines.append(f"<p>{escape(extra.format(person=org.person, host=host))}</p>")
     if org.parent is not None and lang != "de":
