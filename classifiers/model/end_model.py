@@ -36,11 +36,6 @@ from sklearn.linear_model import LogisticRegression
 from resolver.errors import InputError
 
 FORMAT = "orgmap-end-model/1"
-_BLOCKS = {
-    "words": {"bits": 17},
-    "domain": {"bits": 14},
-    "struct": {"bits": 14},
-}
 
 
 @dataclass
@@ -70,6 +65,7 @@ class EndModel:
         C: float = 4.0,
         max_text_chars: int = 3000,
         max_iter: int = 300,
+        hash_bits: int = 17,
     ) -> EndModel:
         """Train on the rows of a prepared ``frame`` with class indices ``y`` (no ABSTAIN rows)."""
         y = np.asarray(y)
@@ -80,7 +76,11 @@ class EndModel:
                 "the end model needs training rows of at least two classes; do your labeling functions cover "
                 "the data? Check `orgmap lf report`."
             )
-        config = {"max_text_chars": max_text_chars, "C": C, "blocks": _BLOCKS}
+        # Hash space grows with the data (2^12 words for tens of rows, 2^17 from ~2,000): a small training
+        # set gains nothing from a huge space, and L-BFGS time grows with classes × features.
+        bits = int(min(hash_bits, max(12, math.ceil(math.log2(max(len(y), 2))) + 6)))
+        blocks = {"words": {"bits": bits}, "domain": {"bits": bits - 3}, "struct": {"bits": bits - 3}}
+        config = {"max_text_chars": max_text_chars, "C": C, "blocks": blocks}
         raw = _raw_blocks(frame, config)
         idf = {}
         for name, X in raw.items():

@@ -16,7 +16,7 @@ def _settings(store: Store, **over):
 
 def test_classify_labels_pages_domains_and_orgs(classify_store):
     store = classify_store
-    s = _settings(store, **{"classify.n_epochs": 50})
+    s = _settings(store, **{"classify.n_epochs": 30})
     summary = classify(store, s, run_id=1)
     assert summary.labelled == {"page": 36, "domain": 36, "org": 36}
     assert set(summary.models) == {"page", "domain", "org"}
@@ -46,7 +46,7 @@ def test_classify_labels_pages_domains_and_orgs(classify_store):
 
 def test_gold_wins_and_promotion_gate(classify_store):
     store = classify_store
-    s = _settings(store, **{"classify.n_epochs": 50})
+    s = _settings(store, **{"classify.label_model": "majority"})
     classify(store, s, run_id=1)
     gold = pa.table(
         {
@@ -84,7 +84,7 @@ def test_cli_commands(classify_store, tmp_path):
     path = classify_store.path
     classify_store.close()
     runner = CliRunner()
-    env = {"ORGMAP_CLASSIFY__N_EPOCHS": "50"}
+    env = {"ORGMAP_CLASSIFY__LABEL_MODEL": "majority"}
     r = runner.invoke(app, ["train", "--db", path, "--target", "page"], env=env)
     assert r.exit_code == 0, r.output
     assert "page-v1" in r.output
