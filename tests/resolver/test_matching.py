@@ -336,7 +336,10 @@ def test_score_is_symmetric_and_bounded(a: list[str], b: list[str]) -> None:
     s = score_keys(ka, kb)
     assert 0.0 <= s.value <= 100.0
     assert score_keys(kb, ka).value == s.value
-    assert (s.value == 100.0) == (ka.key == kb.key)
+    if ka.key == kb.key:
+        assert s.value == 100.0
+    if s.value == 100.0:  # only the same words, perhaps reordered
+        assert sorted(ka.tokens) == sorted(kb.tokens)
 
 
 @settings(max_examples=25, deadline=None)
