@@ -11,6 +11,7 @@ Gold labels always win in ``labels`` (``source = 'gold'``).
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -300,13 +301,22 @@ def _gate(
 
 
 def evaluate_labels(store: Store, target: str) -> EvalReport | None:
-    """Current ``labels`` of ``target`` (excluding gold-sourced rows) against ``gold_labels``; None without gold."""
+    """The model's labels of ``target`` against ``gold_labels``; None without gold.
+
+    Where a gold label overrode the model in ``labels``, the model's own answer is the argmax of ``probs``.
+    """
     rows = store.con.execute(
-        "select g.label, l.label from gold_labels g join labels l using (target, item_id)"
-        " where g.target = ? and l.source <> 'gold'",
+        "select g.label, l.label, l.source, l.probs from gold_labels g join labels l using (target, item_id)"
+        " where g.target = ?",
         [target],
     ).fetchall()
     if not rows:
         return None
-    gold, pred = zip(*rows, strict=True)
+    gold, pred = [], []
+    for g, label, source, probs in rows:
+        if source == "gold" and probs:
+            p = json.loads(probs)
+            label = max(p, key=p.get)
+        gold.append(g)
+        pred.append(label)
     return evaluate(gold, pred)
