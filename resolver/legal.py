@@ -219,11 +219,31 @@ _LEADING_NUMBER = re.compile(r"^\d{1,4}\s+(?=[^\W\d_])")
 
 
 _PART_OF = re.compile(
-    r",?\s+(?:(?:is\s+)?(?:a\s+)?part of|a (?:division|subsidiary|member|brand|unit) of|an? (?P<co>.{2,40}?) company$|"
+    r",?\s+(?:(?:is\s+)?(?:a\s+)?part of|(?:is\s+)?a (?:division|subsidiary|member|unit) of|"
+    r"an? (?P<co>.{2,40}?) company$|"
     r"ein unternehmen der|eine marke der|ein tochterunternehmen der|une (?:soci[ée]t[ée]|filiale|marque) (?:du|de)"
     r"(?: groupe)?)\s*(?P<parent>.*)$",
     re.IGNORECASE,
 )
+
+
+_BRAND_OF = re.compile(
+    r"^(?P<brand>.{2,60}?),?\s+(?:is\s+)?(?:a|an)\s+(?:registered\s+)?"
+    r"(?:brand|trademark|trading name|trading style)\s+of\s+(?:the\s+)?(?P<owner>.{2,80})$|"
+    r"^(?P<brand2>.{2,60}?),?\s+(?:ist\s+)?eine\s+marke\s+(?:der|des|von)\s+(?P<owner2>.{2,80})$|"
+    r"^(?P<brand3>.{2,60}?),?\s+(?:est\s+)?une\s+marque\s+(?:de|du|de la)\s+(?P<owner3>.{2,80})$",
+    re.IGNORECASE,
+)
+
+
+def brand_owner(text: str) -> tuple[str, str] | None:
+    """("Kasaon is a brand of Star Outdoor Ltd") → ("Kasaon", "Star Outdoor Ltd"); also German and French."""
+    m = _BRAND_OF.match(text.strip())
+    if not m:
+        return None
+    brand = m.group("brand") or m.group("brand2") or m.group("brand3")
+    owner = m.group("owner") or m.group("owner2") or m.group("owner3")
+    return brand.strip(" ,"), owner.strip(" .,;")
 
 
 def split_parent(name: str) -> tuple[str, str | None]:
@@ -252,6 +272,10 @@ def _copyright_entity(rest: str) -> str | None:
     rest = _LEAD.sub("", rest)
     rest = _YEARS.sub("", rest.strip())
     rest = _LEADING_NUMBER.sub("", rest)
+    # "Kasaon is a brand of Star Outdoor Ltd.": the owner holds the copyright (its sentence ends the line).
+    owned = brand_owner(re.split(r"\.\s|\s[|·•]\s|\n", rest, maxsplit=1)[0] if ". " in rest else rest.rstrip("."))
+    if owned:
+        rest = owned[1]
     for m in _STOP.finditer(rest):
         if m.group(0).startswith(".") and _inside_legal_form(rest, m.start()):
             continue  # "POLITYKA Sp. z o.o.", "S.A. de C.V."

@@ -416,6 +416,8 @@ def test_jsonld_parse_never_raises(text: str) -> None:
         ("© 2022 C.A. Últimas Noticias RIF J-00037398-1", "C.A. Últimas Noticias"),
         ("© 2024 Acme S.A. de C.V. Todos los derechos reservados", "Acme S.A. de C.V"),
         ("© We are GrapeAlliance", None),
+        ("© 2024 Kasaon is a brand of Star Outdoor Ltd. All rights reserved", "Star Outdoor Ltd"),
+        ("© 2024 Acme – eine Marke der Beispiel GmbH", "Beispiel GmbH"),
         ("© bei der Autorin und bei literaturkritik.de", None),
     ],
 )
