@@ -240,6 +240,10 @@ class WorldBuilder:
         self.rng = rng
         self.shift = shift
         langs = tuple(languages) + (SHIFT_LANGUAGES if shift == "language" else ())
+        # personal sites: English three times as often as each other language
+        self.person_langs = tuple(
+            x for lang in dict.fromkeys(langs) if lang in V.UI for x in [lang] * (3 if lang == "en" else 1)
+        )
         countries: list[tuple[str, float]] = []
         for lang in dict.fromkeys(langs):
             for code, w in BASE_COUNTRIES.get(lang, ()):
@@ -667,7 +671,7 @@ class WorldBuilder:
                     break
         wp_blogs = 0
         for _ in range(n_personal):
-            lang = rng.choice(("en", "en", "en", "de", "fr"))
+            lang = rng.choice(self.person_langs)
             person = person_name(rng, lang)
             r = rng.random()
             for _ in range(10):

@@ -264,3 +264,9 @@ def test_sample_is_what_the_documented_command_writes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     check_consistent(SAMPLE)
     assert _digest(tmp_path / "sample") == _digest(SAMPLE)
+
+
+def test_languages_choose_the_countries() -> None:
+    pages = list(iter_pages(n_pages=800, seed=2, languages=("de",)))
+    langs = Counter(p.lang for p in pages if p.lang)
+    assert langs["fr"] == 0 and langs["de"] > 0.8 * sum(langs.values())
