@@ -115,15 +115,15 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class TestServer:
-    """A threaded HTTP/1.1 server on ``host`` (a loopback address) and an ephemeral port."""
+    """A threaded HTTP/1.1 server on ``host`` (a loopback address) and ``port`` (0: an ephemeral one)."""
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, routes: Mapping[str, Route] | None = None, *, host: str = "127.0.0.1") -> None:
-        if not host.startswith("127.") and host != "::1":
-            raise ValueError("TestServer binds loopback addresses only")
+    def __init__(self, routes: Mapping[str, Route] | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        if not host.startswith("127."):
+            raise ValueError("TestServer binds IPv4 loopback addresses only")
         self.routes: dict[str, Route] = dict(routes or {})
-        self._server = _Server((host, 0), self.routes)
+        self._server = _Server((host, port), self.routes)
         self.host = host
         self.port = int(self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)

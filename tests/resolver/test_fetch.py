@@ -390,3 +390,35 @@ def test_robots_redirected_somewhere_unusable_counts_as_unavailable(server: Test
     server.routes["/"] = Reply(body=b"<p>home</p>", headers=HTML)
     r = fetch(server.url("/"))
     assert r.status == "done"  # the private address was refused (never connected); the page itself is fine
+
+
+def test_dns_rebinding_cannot_reach_an_unchecked_address() -> None:
+    """Each connection is made to the address its own resolution returned and the guard checked."""
+    with TestServer({"/robots.txt": Reply(404, b"", TEXT), "*": Reply(body=b"<p>public</p>", headers=HTML)}) as good:
+        with TestServer({"*": Reply(body=b"<p>internal</p>", headers=HTML)}, host="127.0.0.2", port=good.port) as bad:
+            answers = iter(["127.0.0.1"] + ["127.0.0.2"] * 20)  # first answer passes, later ones rebind
+
+            async def rebinding(host: str, port: int) -> list[str]:
+                return [next(answers)]
+
+            policy = AddressPolicy(allow=parse_allow([f"127.0.0.1:{good.port}"]))
+
+            async def go() -> list[FetchResult]:
+                async with Fetcher(config(policy=policy, per_host=4, retries=0), resolve=rebinding) as f:
+                    first = await f.fetch(good.url("/a", host="alpha-site.com"))  # robots + page: one connection
+                    rest = await asyncio.gather(*(f.fetch(good.url(f"/b{i}", host="alpha-site.com")) for i in range(3)))
+                    return [first, *rest]
+
+            results = asyncio.run(go())
+            assert results[0].status == "done"
+            assert any(r.status == "skipped_unsafe" for r in results[1:])  # new connections re-resolved: refused
+            assert all(r.status in ("done", "skipped_unsafe") for r in results)
+            assert bad.connections == 0
+
+
+def test_http2_only_when_h2_is_installed() -> None:
+    import importlib.util
+
+    has_h2 = importlib.util.find_spec("h2") is not None
+    assert FetchConfig(http2=True).http2_enabled is has_h2
+    assert FetchConfig(http2=False).http2_enabled is False
