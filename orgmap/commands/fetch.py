@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -45,7 +44,10 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def fetch(
         domains: Annotated[str | None, typer.Option("--domains", help=DOMAINS_HELP)] = None,
-        urls: Annotated[Path | None, typer.Option("--urls", help="A FILE of URLs to fetch as given.")] = None,
+        urls: Annotated[
+            str | None,
+            typer.Option("--urls", help="A FILE of URLs to fetch as given, or url-only: the URL-only pages ingested."),
+        ] = None,
         max_pages: Annotated[
             int | None, typer.Option("--max", help="Fetch at most this many URLs in this run (the rest stay pending).")
         ] = None,

@@ -42,12 +42,15 @@ from resolver.ingest import decode_content
 from resolver.netguard import AddressPolicy, parse_allow
 from resolver.records import RawRecord
 
-__all__ = ["DOMAIN_SETS", "FetchSummary", "QueueRow", "fetch", "fetch_config", "read_targets"]
+__all__ = ["DOMAIN_SETS", "URL_ONLY", "FetchSummary", "QueueRow", "fetch", "fetch_config", "read_targets"]
 
 Q = load_queries("orgmap.stages.sql", "fetch.sql")
 
 DOMAIN_SETS = {"unknown-owner": "unknown_owner_domains", "all-without-pages": "domains_without_pages"}
 """Named domain selections for ``--domains`` (anything else is a file of domains or home-page URLs)."""
+
+URL_ONLY = "url-only"
+"""``--urls url-only``: the URL-only rows ingested from URL lists (``has_content`` false), fetched as given."""
 
 _RETRY_HTTP = ("connect_error", "connect_timeout", "tls_error")
 """Home-page failures after which ``http://`` is tried (sites without working https)."""
@@ -167,12 +170,15 @@ def fetch(
     """Queue the targets, fetch what is pending (at most ``max_pages`` URLs), store pages; return a summary.
 
     ``domains``: ``unknown-owner``, ``all-without-pages``, or a file of domains / home-page URLs (a line with
-    ``://`` is used as the home page as given, port included). ``urls``: a file of URLs fetched as given.
+    ``://`` is used as the home page as given, port included). ``urls``: a file of URLs fetched as given, or
+    ``url-only`` for the URL-only pages ingestion stored "to fetch later".
     ``resolve`` and ``home_urls`` are hooks for tests (map names to loopback, use the test server's port).
     """
     settings = settings or Settings()
     if not domains and not urls:
-        raise InputError("nothing to fetch: give --domains unknown-owner|all-without-pages|FILE or --urls FILE")
+        raise InputError(
+            "nothing to fetch: give --domains unknown-owner|all-without-pages|FILE or --urls FILE|url-only"
+        )
     t0 = time.perf_counter()
     homes, url_rows, n_bad = _targets(store, domains, urls, home_urls)
     own_run = run_id is None
@@ -244,7 +250,12 @@ def _targets(
             homes.append((d, first))
     rows: list[QueueRow] = []
     if urls:
-        for item in read_targets(Path(urls)):
+        items = (
+            [r[0] for r in store.con.execute(Q["url_only_pages"]).fetchall()]
+            if str(urls) == URL_ONLY
+            else read_targets(Path(urls))
+        )
+        for item in items:
             try:
                 norm = normalize_url(item)
             except InvalidURLError:

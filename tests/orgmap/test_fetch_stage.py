@@ -272,3 +272,16 @@ def test_cli_fetch_urls_and_errors(tmp_path: Path, server: TestServer) -> None:
     assert missing.exit_code == 2 and "no such file" in missing.output
     helped = runner.invoke(app, ["fetch", "--help"])
     assert "Example:" in helped.output
+
+
+def test_url_only_pages_from_ingestion_are_fetched(tmp_path: Path, server: TestServer) -> None:
+    server.routes["/listed"] = Reply(body=b"<title>Listed</title>", headers=HTML)
+    with Store(tmp_path / "o.duckdb") as store:
+        run_id = store.start_run("ingest", [], {})
+        store_records(store, run_id, [RawRecord("urls.txt", 0, server.url("/listed"), None, "url")], "urllist")
+        first = run(store, server, urls="url-only")
+        assert first.by_status == {"done": 1} and first.pages_stored == 1
+        title = store.con.execute("select title from pages_latest where url like '%/listed'").fetchone()
+        assert title == ("Listed",)
+        again = run(store, server, urls="url-only")
+        assert again.fetched == 0 and again.domains == 0  # the URL has content now

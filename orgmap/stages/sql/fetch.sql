@@ -12,6 +12,12 @@ order by 1;
 select registered_domain from pages group by registered_domain having not bool_or(has_content)
 order by 1;
 
+-- name: url_only_pages
+-- URLs ingested without content (URL lists) that no page with content covers yet.
+select min(url) as url from pages
+group by url_norm having not bool_or(has_content)
+order by 1;
+
 -- name: requeue_all
 -- --refresh: every queued URL of the targets goes back to pending.
 update fetch_queue set status = 'pending'
