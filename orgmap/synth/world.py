@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from orgmap.synth import vocab as V
 from resolver.domains import parse_host
@@ -170,12 +171,14 @@ def _to_ascii(host: str) -> str:
     return parse_host(host).host
 
 
+@lru_cache(maxsize=1 << 16)
 def ascii_fold(text: str) -> str:
     """German transliteration, then accents stripped: "Müller Bâtiment" → "Mueller Batiment"."""
     text = text.translate(_TRANSLIT)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 18)
 def slug(text: str, sep: str = "-", keep_unicode: bool = False) -> str:
     """A domain label from a name: lower case, words joined by ``sep``, no punctuation."""
     t = text.lower().replace("&", " ").replace("'", "").replace("’", "")
