@@ -73,6 +73,8 @@ class ResolveSettings:
     """rapidfuzz score (0-100) above which two normalized names are the same organization."""
     orgs_file: str = ""
     """A reference list of organizations (CSV) to link to before creating new ones."""
+    reference_min_score: float = 0.6
+    """Minimum score (0-1) to link a domain without a page-derived owner to a reference org by its label alone."""
 
 
 @dataclass(frozen=True)

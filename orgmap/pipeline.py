@@ -53,7 +53,16 @@ def stage_signals(store: Store, settings: Settings, run_id: int, progress: Any) 
     """Extract page signals, features and links for pages that have none yet."""
     from orgmap.stages.signals import extract_signals
 
-    return extract_signals(store, run_id=run_id, progress=progress)
+    return extract_signals(
+        store,
+        run_id=run_id,
+        batch_size=settings.signals.batch_size,
+        max_text_chars=settings.signals.max_text_chars,
+        main_text=settings.signals.main_text,
+        workers=settings.signals.workers,
+        owner_text_chars=settings.ner.max_chars,
+        progress=progress,
+    )
 
 
 def stage_resolve(store: Store, settings: Settings, run_id: int, progress: Any) -> Any:
@@ -64,6 +73,7 @@ def stage_resolve(store: Store, settings: Settings, run_id: int, progress: Any) 
         store,
         run_id=run_id,
         orgs_file=settings.resolve.orgs_file,
+        reference_min_score=settings.resolve.reference_min_score,
         model=settings.ner.model,
         ner=settings.ner.enabled,
         min_confidence=settings.resolve.min_confidence,

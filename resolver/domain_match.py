@@ -24,7 +24,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 GENERIC = frozenset(
     """
@@ -206,54 +206,77 @@ def _skip_cost(tok: str, extras: frozenset[str] = frozenset()) -> float:
     return 0.35 + 0.05 * min(len(tok), 8)
 
 
+@lru_cache(maxsize=4096)
+def _by_first_char(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for w in words:
+        out[w[0]].append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @lru_cache(maxsize=200_000)
 def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozenset()) -> float:
     """How well ``label`` is spelled by ``tokens`` in order (whole, prefix-abbreviated or skipped), in [0, 1].
 
     ``extras``: words the label may add anywhere without the name carrying them (region codes and names,
     "police", "twp"); they count as half explained. Other stray label characters cost a penalty.
+    Bottom-up dynamic programming over (label position, token index); each cell holds
+    (explained label characters, weighted; distinctive tokens used, weighted), compared in that order.
     """
+    tokens = tokens[:16]  # names longer than this are sentences; their tail cannot spell a label
     n, m = len(label), len(tokens)
     if n == 0 or m == 0:
         return 0.0
-    sig_total = sum(1 for t in tokens if t not in GENERIC and t not in extras) or len(tokens)
-    extra_words = tuple(sorted(LABEL_EXTRAS | extras, key=len, reverse=True))
-
-    @cache
-    def best(i: int, j: int) -> tuple[float, float]:
-        """(explained label chars, weighted; distinctive tokens used, weighted) for label[i:], tokens[j:]."""
-        if i == n:
-            return (-sum(_skip_cost(t, extras) for t in tokens[j:]), 0.0)
-        options: list[tuple[float, float]] = []
-        # A stray label character: explained by nothing.
-        rest = best(i + 1, j)
-        options.append((rest[0] - 0.6, rest[1]))
-        for w in extra_words:
-            if label.startswith(w, i):
-                rest = best(i + len(w), j)
-                options.append((rest[0] + 0.5 * len(w), rest[1]))
-        if j < m:
-            tok = tokens[j]
-            skip = best(i, j + 1)
-            options.append((skip[0] - _skip_cost(tok, extras), skip[1]))
-            if label.startswith(tok, i):
-                rest = best(i + len(tok), j + 1)
-                options.append((rest[0] + len(tok), rest[1] + (tok not in GENERIC)))
-            for abbr in ABBREVIATIONS.get(tok, ()):
-                if label.startswith(abbr, i):
-                    rest = best(i + len(abbr), j + 1)
-                    options.append((rest[0] + len(abbr), rest[1] + (tok not in GENERIC)))
-            if tok and label[i] == tok[0]:
-                # Abbreviate to a prefix of length k (k = 1 makes acronyms), shorter than the whole token.
-                for k in range(1, min(len(tok) - 1, n - i) + 1):
-                    if label[i + k - 1] != tok[k - 1]:
-                        break
-                    rest = best(i + k, j + 1)
-                    options.append((rest[0] + 0.8 * k, rest[1] + 0.8 * (tok not in GENERIC)))
-        return max(options)
-
-    explained, used = best(0, 0)
-    best.cache_clear()
+    sig_total = sum(1 for t in tokens if t not in GENERIC and t not in extras) or m
+    by_first = _by_first_char(LABEL_EXTRAS | extras)
+    skip = [_skip_cost(t, extras) for t in tokens]
+    distinct = [0.0 if t in GENERIC else 1.0 for t in tokens]
+    abbrs = [ABBREVIATIONS.get(t, ()) for t in tokens]
+    dp: list[list[tuple[float, float]]] = [[(0.0, 0.0)] * (m + 1) for _ in range(n + 1)]
+    tail = 0.0
+    last = dp[n]
+    for j in range(m - 1, -1, -1):
+        tail += skip[j]
+        last[j] = (-tail, 0.0)
+    for i in range(n - 1, -1, -1):
+        row, below, ch = dp[i], dp[i + 1], label[i]
+        extra_lengths = [len(w) for w in by_first.get(ch, ()) if label.startswith(w, i)]
+        for j in range(m, -1, -1):
+            r = below[j]
+            best = (r[0] - 0.6, r[1])  # a stray label character, explained by nothing
+            for length in extra_lengths:
+                r = dp[i + length][j]
+                cand = (r[0] + 0.5 * length, r[1])
+                if cand > best:
+                    best = cand
+            if j < m:
+                tok = tokens[j]
+                r = row[j + 1]
+                cand = (r[0] - skip[j], r[1])
+                if cand > best:
+                    best = cand
+                if label.startswith(tok, i):
+                    r = dp[i + len(tok)][j + 1]
+                    cand = (r[0] + len(tok), r[1] + distinct[j])
+                    if cand > best:
+                        best = cand
+                for abbr in abbrs[j]:
+                    if label.startswith(abbr, i):
+                        r = dp[i + len(abbr)][j + 1]
+                        cand = (r[0] + len(abbr), r[1] + distinct[j])
+                        if cand > best:
+                            best = cand
+                if tok[0] == ch:
+                    # Abbreviate to a prefix of length k (k = 1 makes acronyms), shorter than the whole token.
+                    for k in range(1, min(len(tok) - 1, n - i) + 1):
+                        if label[i + k - 1] != tok[k - 1]:
+                            break
+                        r = dp[i + k][j + 1]
+                        cand = (r[0] + 0.8 * k, r[1] + 0.8 * distinct[j])
+                        if cand > best:
+                            best = cand
+            row[j] = best
+    explained, used = dp[0][0]
     label_part = max(0.0, min(1.0, explained / n))
     token_part = min(1.0, used / sig_total) if sig_total else 0.0
     return round(label_part * (0.6 + 0.4 * token_part), 4)

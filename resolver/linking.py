@@ -161,7 +161,10 @@ def _best_surface(names: Sequence[NameKey], cands: Sequence[OrgCandidate]) -> st
 
 
 def group_candidates(
-    candidates: Sequence[OrgCandidate], normalize: Callable[[str], NameKey], params: LinkingParams
+    candidates: Sequence[OrgCandidate],
+    normalize: Callable[[str], NameKey],
+    params: LinkingParams,
+    is_acronym: Callable[[NameKey, NameKey], bool] | None = None,
 ) -> list[_Group]:
     """Group one domain's candidates by the organization they name (key, acronym, near-identical key)."""
     by_key: dict[str, _Group] = {}
@@ -184,8 +187,13 @@ def group_candidates(
             for mk in m.keys:
                 macr = m.names[0].acronym
                 compact_equal = gkey.replace(" ", "") == mk.replace(" ", "")
-                acronym_of = (gacr and len(gacr) >= 2 and gacr == mk.replace(" ", "")) or (
-                    macr and len(macr) >= 2 and macr == gkey.replace(" ", "")
+                acronym_of = (
+                    (gacr and len(gacr) >= 2 and gacr == mk.replace(" ", ""))
+                    or (macr and len(macr) >= 2 and macr == gkey.replace(" ", ""))
+                    or (
+                        is_acronym is not None
+                        and (is_acronym(g.names[0], m.names[0]) or is_acronym(m.names[0], g.names[0]))
+                    )
                 )
                 if compact_equal or acronym_of or fuzz.ratio(gkey, mk) >= params.group_ratio:
                     target = m
@@ -254,6 +262,7 @@ def score_domain(
     name_domain_freq: Mapping[str, int] | None = None,
     platform: str | None = None,
     params: LinkingParams | None = None,
+    is_acronym: Callable[[NameKey, NameKey], bool] | None = None,
 ) -> DomainOwner:
     """Choose the owner of ``registered_domain`` from its pages' candidate names.
 
@@ -274,7 +283,7 @@ def score_domain(
                 if cleaned == c.name
                 else OrgCandidate(c.registered_domain, c.page_id, cleaned, c.signal, c.weight, c.context)
             )
-    groups = group_candidates(cands, normalize, params)
+    groups = group_candidates(cands, normalize, params, is_acronym)
     scored: list[tuple[float, float, _Group]] = []
     platform_only = False
     for g in groups:

@@ -23,14 +23,15 @@ from graph.store import Store, load_queries
 from resolver import linking
 from resolver.domains import registered_domain
 from resolver.linking import DomainOwner, LinkingParams
-from resolver.names import looks_like_org_name, name_fits_domain, normalize_name
+from resolver.names import is_acronym_of, looks_like_org_name, name_fits_domain, normalize_name
 from resolver.records import NameKey, OrgCandidate
+from resolver.signals import SIGNAL_WEIGHTS
 
 Q = load_queries("orgmap.stages.sql", "resolve.sql")
 
-NER_WEIGHT = 0.35
+NER_WEIGHT = SIGNAL_WEIGHTS.get("ner_org", 0.4)
 """Prior reliability of a spaCy ORG mention as the owner's name (weak: pages name many orgs)."""
-PHRASE_WEIGHT = 0.45
+PHRASE_WEIGHT = SIGNAL_WEIGHTS.get("phrase_match", 0.45)
 """Prior reliability of a known-org phrase match (stronger: the name is a real org we know)."""
 REDIRECT_DISCOUNT = 0.9
 """A domain that only redirects inherits its target's owner at this fraction of the target's confidence."""
@@ -63,6 +64,11 @@ def _normalize(name: str) -> NameKey:
 @lru_cache(maxsize=1_000_000)
 def _fits(key: NameKey, domain: str) -> float:
     return name_fits_domain(key, domain)
+
+
+@lru_cache(maxsize=1_000_000)
+def _is_acronym(short: NameKey, long: NameKey) -> bool:
+    return is_acronym_of(short, long)
 
 
 def country_of(domain: str) -> str | None:
@@ -166,6 +172,7 @@ def link_domains(store: Store, params: LinkingParams) -> list[DomainOwner]:
                 name_domain_freq=freq,
                 platform=suffix if is_private else None,
                 params=params,
+                is_acronym=_is_acronym,
             )
         )
     return owners
@@ -310,7 +317,7 @@ REF_DOMAIN_CONFIDENCE = 0.99
 """A domain the reference list names for an org is that org's (the user said so)."""
 REF_NAME_CONFIDENCE = 0.9
 """Floor for a page-derived owner whose name equals a reference name or alias."""
-REF_LABEL_MIN_SCORE = 0.7
+REF_LABEL_MIN_SCORE = 0.6
 """Minimum ``resolver.domain_match`` score to link a domain without a page owner by its label alone."""
 
 
@@ -427,10 +434,13 @@ def cluster_owners(
 
 
 def hard_links_from_store(store: Store) -> list[tuple[str, str, str]]:
-    """Pairs of domains that hard evidence says share an owner: redirects, JSON-LD url/sameAs."""
+    """Pairs of domains that hard evidence says share an owner.
+
+    HTTP and meta-refresh redirects, JSON-LD url/sameAs, and canonical/hreflang URLs on another domain.
+    """
     pairs = [(a, b, "redirect") for a, b, _ in store.con.execute(Q["cross_domain_redirects"]).fetchall()]
     for dom, kind, value, _page in store.con.execute(Q["hard_link_signals"]).fetchall():
-        if kind in ("jsonld_url", "jsonld_same_as"):
+        if kind in ("jsonld_url", "jsonld_same_as", "redirect", "canonical", "hreflang"):
             other = registered_domain(value)
             if other and other != dom:
                 pairs.append((dom, other, kind))
@@ -587,6 +597,7 @@ def resolve(
     *,
     run_id: int,
     orgs_file: str = "",
+    reference_min_score: float = 0.6,
     model: str = "",
     ner: bool = True,
     min_confidence: float = 0.5,
@@ -617,7 +628,7 @@ def resolve(
         owners, persons = demote_persons(owners, model)
     ref_links: dict[str, str] = {}
     if refs:
-        owners, ref_links = link_to_reference(owners, refs)
+        owners, ref_links = link_to_reference(owners, refs, min_label_score=reference_min_score)
     clusters = cluster_owners(
         [o for o in owners if o.registered_domain not in ref_links], hard_links_from_store(store), match_threshold
     )

@@ -34,7 +34,8 @@ FROM redirects WHERE from_domain <> to_domain
 GROUP BY from_domain, to_domain;
 
 -- name: hard_link_signals
--- JSON-LD url / sameAs / parentOrganization values per domain, for hard ER evidence and org relations.
+-- JSON-LD url / sameAs / parentOrganization, meta-refresh redirects, canonical and hreflang URLs per domain:
+-- hard ER evidence (another domain named as the same site) and org relations.
 SELECT registered_domain, kind, value, page_id
 FROM page_signals
-WHERE kind IN ('jsonld_url', 'jsonld_same_as', 'jsonld_parent', 'email_domain');
+WHERE kind IN ('jsonld_url', 'jsonld_same_as', 'jsonld_parent', 'email_domain', 'redirect', 'canonical', 'hreflang');
