@@ -104,31 +104,40 @@ def _reference_run(name: str, tmp: Path, rows: list[tuple[str, str, str, str]], 
                 w.writerow([ref_id, org, "", "", region, ""])
     urls = tmp / f"{name}_domains.txt"
     urls.write_text("\n".join(d for d, *_ in rows) + "\n", encoding="utf-8")
-    settings = _settings(tmp / f"{name}.duckdb", **{"resolve.orgs_file": str(ref_csv)})
+    settings = _settings(
+        tmp / f"{name}.duckdb", **{"resolve.orgs_file": str(ref_csv), "resolve.reference_min_score": 0.0}
+    )
     t0 = time.perf_counter()
     run(settings, [str(urls)], skip=("classify", "graph", "export"))
     seconds = time.perf_counter() - t0
     with Store(settings.db, read_only=True) as store:
-        owners = dict(store.con.execute("select registered_domain, org_name from domain_org").fetchall())
-    correct = linked = 0
+        owners = {
+            d: (name, conf)
+            for d, name, conf in store.con.execute(
+                "select registered_domain, org_name, confidence from domain_org"
+            ).fetchall()
+        }
+    scored = []
     misses = []
     for dom, org, _ref, _region in rows:
-        pred = owners.get(registered_domain(dom) or "", "unknown")
-        if pred != "unknown":
-            linked += 1
-        if _key(pred) == _key(org):
-            correct += 1
-        else:
+        pred, conf = owners.get(registered_domain(dom) or "", ("unknown", 0.0))
+        ok = pred != "unknown" and _key(pred) == _key(org)
+        scored.append((conf if pred != "unknown" else None, ok))
+        if not ok:
             misses.append((dom, org, pred))
     n = len(rows)
-    return {
-        "domains": n,
-        "accuracy": round(correct / n, 3) if n else 0.0,
-        "precision": round(correct / linked, 3) if linked else 0.0,
-        "coverage": round(linked / n, 3) if n else 0.0,
-        "seconds": round(seconds, 1),
-        "misses": misses[:15],
-    }
+    curve = []
+    for th in (0.0, 0.5, 0.6, 0.7, 0.8, 0.9):
+        kept = [ok for conf, ok in scored if conf is not None and conf >= th]
+        curve.append(
+            {
+                "threshold": th,
+                "accuracy": round(sum(kept) / n, 3) if n else 0.0,
+                "precision": round(sum(kept) / len(kept), 3) if kept else 0.0,
+                "coverage": round(len(kept) / n, 3) if n else 0.0,
+            }
+        )
+    return {"domains": n, "curve": curve, "seconds": round(seconds, 1), "misses": misses[:15]}
 
 
 def dotgov(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
