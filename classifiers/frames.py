@@ -35,6 +35,7 @@ STRING_COLUMNS = (
     "legal_form",
     "pages_top",
     "domains_top",
+    "inlinks_top",
     "class_dist",
 )
 NUMERIC_COLUMNS = (
@@ -48,6 +49,7 @@ NUMERIC_COLUMNS = (
     "n_domains",
     "pages_top_share",
     "domains_top_share",
+    "inlinks_top_share",
 )
 BOOL_COLUMNS = ("is_legal_page", "is_about_page")
 

@@ -231,7 +231,7 @@ def _struct_tokens(frame: pd.DataFrame) -> list[str]:
             toks.append("legal_page")
         if cols["is_about_page"][i]:
             toks.append("about_page")
-        for key in ("pages_top", "domains_top"):
+        for key in ("pages_top", "domains_top", "inlinks_top"):
             if cols[key][i]:
                 toks.append(f"{key}={cols[key][i]}")
         for part in cols["class_dist"][i].split():

@@ -55,6 +55,15 @@ WITH pl AS (
 ), outl AS (
     SELECT from_domain AS registered_domain, string_agg(to_domain, ' ' ORDER BY n_links DESC, to_domain) AS link_domains
     FROM links WHERE from_domain <> to_domain GROUP BY from_domain
+), inl AS (
+    -- the majority class of the domains linking here (share 0 below 3 linking domains: too little evidence)
+    SELECT registered_domain,
+           first(pages_top ORDER BY n DESC, pages_top) AS inlinks_top,
+           CASE WHEN sum(n) >= 3 THEN max(n) / sum(n) ELSE 0 END AS inlinks_top_share
+    FROM (SELECT l.to_domain AS registered_domain, t.pages_top, count(*) AS n
+          FROM links l JOIN dist t ON t.registered_domain = l.from_domain
+          WHERE l.from_domain <> l.to_domain GROUP BY ALL)
+    GROUP BY registered_domain
 )
 SELECT a.registered_domain AS item_id, a.registered_domain, coalesce(d.suffix, '') AS suffix, a.url,
        a.title, a.description, a.text, a.lang, a.og_type,
@@ -63,11 +72,12 @@ SELECT a.registered_domain AS item_id, a.registered_domain, coalesce(d.suffix, '
        array_to_string(a.legal_forms, ' ') AS legal_forms, o.link_domains,
        a.is_legal_page, a.is_about_page, a.n_links_internal, a.n_links_external, a.n_words,
        a.n_ent_org, a.n_ent_gpe, a.n_ent_money, a.n_pages,
-       t.pages_top, t.pages_top_share, t.class_dist
+       t.pages_top, t.pages_top_share, t.class_dist, i.inlinks_top, i.inlinks_top_share
 FROM agg a
 LEFT JOIN domains d USING (registered_domain)
 LEFT JOIN dist t USING (registered_domain)
 LEFT JOIN outl o USING (registered_domain)
+LEFT JOIN inl i USING (registered_domain)
 ORDER BY a.registered_domain;
 
 -- name: org_frame
