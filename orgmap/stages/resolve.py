@@ -322,43 +322,61 @@ REF_LABEL_MIN_SCORE = 0.6
 
 
 def link_to_reference(
-    owners: Sequence[DomainOwner], refs: Sequence[RefOrg], *, min_label_score: float = REF_LABEL_MIN_SCORE
+    owners: Sequence[DomainOwner],
+    refs: Sequence[RefOrg],
+    *,
+    min_label_score: float = REF_LABEL_MIN_SCORE,
+    name_threshold: float = 90.0,
 ) -> tuple[list[DomainOwner], dict[str, str]]:
     """Link domains to reference orgs before new orgs are made; returns (owners, domain → ref_id).
 
-    In order of strength: the reference lists the domain; the page-derived owner's name (or an alias) has
-    the same key as a reference name or alias; the domain's label spells a reference name
-    (``resolver.domain_match``) when the pages named no owner.
+    In order of strength: the reference lists the domain; the page-derived owner's name (or an alias)
+    matches a reference name or alias (``resolver.matching.match_reference``: blocking + rapidfuzz, same
+    rules as clustering); the domain's label spells a reference name (``resolver.domain_match``) when the
+    pages named no owner.
     """
     from resolver.domain_match import ReferenceIndex
+    from resolver.matching import match_reference
 
-    by_domain: dict[str, RefOrg] = {}
-    by_key: dict[str, RefOrg] = {}
-    for ref in refs:
-        for dom in ref.domains:
-            reg = registered_domain(dom)
-            if reg:
-                by_domain.setdefault(reg, ref)
-        for name in (ref.name, *ref.aliases):
-            key = _normalize(name).key
-            if key:
-                by_key.setdefault(key, ref)
-    index = ReferenceIndex.build((r.ref_id, n, r.country) for r in refs for n in (r.name, *r.aliases) if n)
     ref_by_id = {r.ref_id: r for r in refs}
+    reference = pa.table(
+        {
+            "ref_id": [r.ref_id for r in refs],
+            "name": [r.name for r in refs],
+            "aliases": [list(r.aliases) for r in refs],
+            "domains": [[d for d in (registered_domain(x) for x in r.domains) if d] for r in refs],
+            "country": [r.country for r in refs],
+        }
+    )
+    query: dict[str, list[Any]] = defaultdict(list)
+    for o in owners:
+        names = (o.name, *o.aliases[:5]) if o.status == "linked" and o.name else (None,)
+        for k, name in enumerate(names):
+            query["name_id"].append(f"{o.registered_domain}\t{k}")
+            query["name"].append(name or "")
+            query["domain"].append(o.registered_domain)
+            query["country"].append(country_of(o.registered_domain))
+    best: dict[str, tuple[float, str, str]] = {}
+    if query:
+        hits = match_reference(pa.table(query), reference, threshold=name_threshold)
+        for name_id, ref_id, score, reason, ref_name in zip(
+            *(hits.column(c).to_pylist() for c in ("name_id", "ref_id", "score", "reason", "ref_name")), strict=True
+        ):
+            dom = name_id.split("\t", 1)[0]
+            if score > best.get(dom, (-1.0, "", ""))[0]:
+                best[dom] = (float(score), ref_id, f"{reason}: {ref_name!r}")
+    index = ReferenceIndex.build((r.ref_id, n, r.country) for r in refs for n in (r.name, *r.aliases) if n)
     out: list[DomainOwner] = []
     links: dict[str, str] = {}
     for o in owners:
         dom = o.registered_domain
         ref, conf, why = None, 0.0, ""
-        if dom in by_domain:
-            ref, conf, why = by_domain[dom], REF_DOMAIN_CONFIDENCE, "reference list names this domain"
-        elif o.status == "linked" and o.name:
-            for name in (o.name, *o.aliases):
-                hit = by_key.get(_normalize(name).key)
-                if hit:
-                    ref, conf, why = hit, max(o.confidence, REF_NAME_CONFIDENCE), f"page name {name!r} is in the list"
-                    break
-        if ref is None and o.status != "linked":
+        if dom in best:
+            score, ref_id, reason = best[dom]
+            ref = ref_by_id[ref_id]
+            conf = REF_DOMAIN_CONFIDENCE if score >= 99 else max(o.confidence, REF_NAME_CONFIDENCE * score / 100)
+            why = f"reference list match ({reason}, score {score:.0f})"
+        elif o.status != "linked":
             match = index.match(dom, min_score=min_label_score)
             if match is not None:
                 ref, conf = ref_by_id[match.ref_id], match.score
@@ -368,13 +386,14 @@ def link_to_reference(
             continue
         links[dom] = ref.ref_id
         ev = linking.Evidence("reference", ref.name, "", 1.0, why)
+        key = _normalize(ref.name)
         out.append(
             DomainOwner(
                 registered_domain=dom,
                 status="linked",
                 name=ref.name,
-                key=_normalize(ref.name).key,
-                legal_form=_normalize(ref.name).legal_form,
+                key=key.key,
+                legal_form=key.legal_form,
                 confidence=round(min(1.0, conf), 4),
                 fit=o.fit,
                 aliases=tuple(sorted({*(ref.aliases), *((o.name,) if o.name else ()), *o.aliases} - {ref.name})),
@@ -628,7 +647,9 @@ def resolve(
         owners, persons = demote_persons(owners, model)
     ref_links: dict[str, str] = {}
     if refs:
-        owners, ref_links = link_to_reference(owners, refs, min_label_score=reference_min_score)
+        owners, ref_links = link_to_reference(
+            owners, refs, min_label_score=reference_min_score, name_threshold=match_threshold
+        )
     clusters = cluster_owners(
         [o for o in owners if o.registered_domain not in ref_links], hard_links_from_store(store), match_threshold
     )
