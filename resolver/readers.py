@@ -11,7 +11,7 @@ Formats (``detect_format`` picks one from the name, ``--format`` overrides):
 format     files                                       how it is read
 =========  ==========================================  ==========================================
 jsonl      ``.jsonl`` ``.ndjson`` (``.json`` of lines)  line by line (exact line numbers for bad lines)
-json       ``.json`` holding one array                 DuckDB ``read_json``, streamed in record batches
+json       ``.json`` holding one array                 element by element (``json.JSONDecoder.raw_decode``)
 csv        ``.csv`` ``.tsv``                           csv module, row by row (one ragged row spoils nothing)
 parquet    ``.parquet`` ``.pq``                        DuckDB ``read_parquet``, streamed
 warc       ``.warc`` ``.arc`` ``.wet``                 warcio: response/resource records (3xx → redirect), WET text
@@ -215,7 +215,7 @@ def _plan_file(path: Path, fmt: str | None, columns: Mapping[str, str]) -> Input
     if fmt in ("warc", "html_dir", "urllist"):
         return InputFile(path, fmt, url_only=fmt == "urllist")
     header = _peek_columns(path, fmt)
-    if header is None:  # unreadable content: reported as corrupt_file when read, the run goes on
+    if not header:  # unreadable (reported as corrupt_file when read) or empty: the run goes on
         return InputFile(path, fmt, dict(columns), flags=dict(columns))
     resolved = resolve_columns(header, columns, where=str(path))
     url_only = "html" not in resolved and "text" not in resolved
@@ -328,6 +328,15 @@ def _peek_columns(path: Path, fmt: str) -> list[str] | None:
                         obj = json.loads(line) if line.strip() else None
                         if isinstance(obj, dict):
                             keys.update(dict.fromkeys(obj))
+            return list(keys)
+        if fmt == "json":
+            keys = {}
+            with _open_text(path) as fh:  # the keys of the first elements, as for JSONL
+                for n, obj in enumerate(_iter_json_array(fh, max_object=64 << 20)):
+                    if n >= _PEEK_LINES:
+                        break
+                    if isinstance(obj, dict):
+                        keys.update(dict.fromkeys(obj))
             return list(keys)
         if fmt == "csv":
             with _open_text(path) as fh:
@@ -464,6 +473,61 @@ def _read_jsonl(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestP
             yield _record_from_row(layout, record_no, obj)
 
 
+def _read_json_array(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
+    """A JSON array of objects, one object at a time (DuckDB's ``read_json`` buffers about the whole file)."""
+    layouts: dict[tuple[str, ...], InputFile] = {}
+    with _open_text(item.path) as fh:
+        for record_no, obj in enumerate(_iter_json_array(fh, max_object=max(max_bytes * 8, 64 << 20))):
+            if not isinstance(obj, dict):
+                yield IngestProblem(item.name, record_no, "bad_record", f"expected an object, got {type(obj).__name__}")
+                continue
+            keys = tuple(obj)
+            layout = layouts.get(keys)
+            if layout is None:
+                layout = layouts[keys] = _record_layout(item, keys)
+            yield _record_from_row(layout, record_no, obj)
+
+
+_WS = re.compile(r"[\s,]*")
+
+
+def _iter_json_array(fh: io.TextIOBase, *, max_object: int, chunk: int = 1 << 20) -> Iterator[Any]:
+    """Yield the elements of the JSON array in ``fh`` without holding more than one element (plus a chunk).
+
+    Raises ValueError on malformed JSON: an array cannot be resynchronised, so the rest of the file is lost
+    (reported as ``corrupt_file``; the elements before it are kept).
+    """
+    decoder = json.JSONDecoder()
+    buf, pos = fh.read(chunk).lstrip("\ufeff \t\r\n"), 0
+    if not buf.startswith("["):
+        raise ValueError("not a JSON array (does not start with '[')")
+    pos = 1
+    while True:
+        pos = _WS.match(buf, pos).end()  # type: ignore[union-attr]
+        if pos >= len(buf):
+            more = fh.read(chunk)
+            if not more:
+                raise ValueError("JSON array not closed: the file is truncated")
+            buf, pos = buf[pos:] + more, 0
+            continue
+        if buf[pos] == "]":
+            return
+        try:
+            obj, end = decoder.raw_decode(buf, pos)
+        except json.JSONDecodeError:
+            if len(buf) - pos > max_object:
+                raise ValueError(f"malformed JSON (or an element over {max_object:,} characters)") from None
+            more = fh.read(chunk)
+            if not more:
+                raise
+            buf, pos = buf[pos:] + more, 0
+            continue
+        yield obj
+        pos = end
+        if pos > chunk:
+            buf, pos = buf[pos:], 0
+
+
 def _record_layout(item: InputFile, keys: tuple[str, ...]) -> InputFile:
     """The columns of one JSON record shape: JSONL records need not all carry the same keys."""
     try:
@@ -477,8 +541,6 @@ def _relation_sql(path: Path, fmt: str, columns: Mapping[str, str]) -> str:
     """A SELECT over DuckDB's reader for ``fmt``; the path is bound as the only parameter."""
     if fmt == "parquet":
         return "select * from read_parquet(?)"
-    if fmt == "json":
-        return "select * from read_json(?, format = 'array', records = true, maximum_object_size = 268435456)"
     raise ValueError(f"no DuckDB reader for {fmt}")
 
 
@@ -667,7 +729,7 @@ def _load_index(root: Path) -> dict[str, str]:
 
 _READERS = {
     "jsonl": _read_jsonl,
-    "json": _read_duckdb,
+    "json": _read_json_array,
     "csv": _read_csv,
     "parquet": _read_duckdb,
     "warc": _read_warc,

@@ -76,13 +76,33 @@ def test_jsonl_redirect_records(tmp_path: Path) -> None:
     assert page.redirect_to is None and page.content == PAGE
 
 
-def test_json_array_is_streamed_by_duckdb(tmp_path: Path) -> None:
+def test_json_array_is_streamed(tmp_path: Path) -> None:
     path = tmp_path / "pages.json"
     path.write_text(json.dumps([{"link": f"https://s{i}.example.com/", "body": PAGE} for i in range(2500)]))
     item = plan_inputs([path])[0]
     assert item.format == "json" and item.columns == {"url": "link", "html": "body"}
     recs = records(list(read_input(item)))
     assert len(recs) == 2500 and recs[-1].record_no == 2499 and recs[-1].url == "https://s2499.example.com/"
+
+
+def test_json_array_with_bad_elements_and_truncation(tmp_path: Path) -> None:
+    path = tmp_path / "a.json.gz"
+    good = [{"url": "https://a.example.com/", "html": PAGE}, 42, {"url": "https://b.example.com/", "html": PAGE}]
+    text = json.dumps(good)
+    path.write_bytes(gzip.compress(text.encode()))
+    items = read_all(path)
+    assert [r.url for r in records(items)] == ["https://a.example.com/", "https://b.example.com/"]
+    assert [(p.record_no, p.reason) for p in problems(items)] == [(1, "bad_record")]
+    path.write_bytes(gzip.compress(text[:-30].encode()))  # cut inside the last element
+    items = read_all(path)
+    assert [r.url for r in records(items)] == ["https://a.example.com/"]
+    assert [p.reason for p in problems(items)] == ["bad_record", "corrupt_file"]
+
+
+def test_empty_inputs_read_nothing(tmp_path: Path) -> None:
+    (tmp_path / "e.json").write_text("[]")
+    (tmp_path / "e.jsonl").write_text("")
+    assert read_all(tmp_path / "e.json") == [] and read_all(tmp_path / "e.jsonl") == []
 
 
 def test_json_file_of_lines_is_jsonl(tmp_path: Path) -> None:
