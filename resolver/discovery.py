@@ -57,6 +57,9 @@ FALLBACK_PATHS: dict[str, tuple[str, ...]] = {
 """Paths tried when the home page links no page of that kind."""
 
 _PER_KIND = {"legal": 2, "about": 1, "contact": 1}
+_KIND_BONUS = {"legal": 2.0, "about": 1.0, "contact": 1.0}
+"""A link that is both ("Kontakt/Impressum") is read as legal: the legal page names the owner."""
+_EXTENSION = re.compile(r"\.(html?|php\d?|aspx?|jsp|cfm)$", re.I)
 _SKIP_EXT = re.compile(r"\.(pdf|jpe?g|png|gif|svg|webp|zip|docx?|xlsx?|pptx?|mp[34]|avi|mov|css|js|xml|rss)$", re.I)
 
 
@@ -85,13 +88,13 @@ def _score(keyword: str, text: str, path: str) -> float:
     score = 0.0
     if text == k:
         score += 3.0
-    elif f" {k} " in f" {text} ":
-        score += 2.0 if len(text) <= 40 else 1.0
-    segments = [s for s in path.split(" ") if s]
-    if path and (path.endswith(k) or (segments and segments[-1] == k)):
+    elif f" {k} " in f" {text} " and len(text) <= 40:  # longer link texts are headlines, not menu items
         score += 2.0
-    elif f" {k} " in f" {path} ":
-        score += 1.0
+    segments = [s for s in path.split(" ") if s]
+    if path and (f" {path}".endswith(f" {k}") or (segments and segments[-1] == k)):
+        score += 2.0
+    elif len(k) >= 8 and f" {k} " in f" {path} ":
+        score += 1.0  # inside the path only for specific words: /news/legal-cannabis-ruling is no legal notice
     return score + (len(k) / 100 if score else 0.0)  # longer keywords are more specific
 
 
@@ -104,7 +107,7 @@ def owner_page_links(html: str, base_url: str, *, max_pages: int = 5, fallbacks:
     """
     site = registered_domain(base_url)
     best: dict[str, list[OwnerPage]] = {k: [] for k in KINDS}
-    seen: set[str] = set()
+    by_url: dict[str, OwnerPage] = {}
     tree = LexborHTMLParser(html)
     for node in tree.css("a[href]"):
         href = (node.attributes.get("href") or "").strip()
@@ -117,15 +120,19 @@ def owner_page_links(html: str, base_url: str, *, max_pages: int = 5, fallbacks:
             continue
         if parts.scheme not in ("http", "https") or _SKIP_EXT.search(parts.path):
             continue
-        if site is None or registered_domain(url) != site or url in seen or _same_page(url, base_url):
+        if site is None or registered_domain(url) != site or _same_page(url, base_url):
             continue
         text = _fold(node.text(deep=True, separator=" ") or node.attributes.get("title") or "")
-        path = _fold(parts.path)
+        path = _fold(_EXTENSION.sub("", parts.path))
         kind, score = _classify(text, path)
         if kind is None:
             continue
-        seen.add(url)
-        best[kind].append(OwnerPage(url, kind, score))
+        known = by_url.get(url)  # one page linked twice ("Kontakt" and "Impressum"): keep the clearer reading
+        if known is None or score > known.score:
+            by_url[url] = OwnerPage(url, kind, score)
+    seen = set(by_url)
+    for page in by_url.values():
+        best[page.kind].append(page)
     pages: list[OwnerPage] = []
     for kind in KINDS:
         found = sorted(best[kind], key=lambda p: -p.score)[: _PER_KIND[kind]]
@@ -149,7 +156,7 @@ def _classify(text: str, path: str) -> tuple[str | None, float]:
     best_kind, best_score = None, 0.0
     for kind in KINDS:
         for keyword in _KEYWORDS[kind]:
-            s = _score(keyword, text, path)
+            s = _score(keyword, text, path) * _KIND_BONUS[kind]
             if s > best_score:
                 best_kind, best_score = kind, s
     return (best_kind, best_score) if best_score >= 1.0 else (None, 0.0)

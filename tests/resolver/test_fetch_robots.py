@@ -119,3 +119,19 @@ def test_fallback_paths_round_robin_and_cap() -> None:
         "https://acme.com/imprint",
     ]
     assert owner_page_links("", "https://acme.com/", fallbacks=False) == []
+
+
+def test_combined_contact_legal_link_is_legal_and_headlines_are_not() -> None:
+    html = """
+    <a href="/contact/">Contact</a>
+    <a href="/contact/#impressum">Impressum</a>
+    <a href="/kontakt.html">Kontakt/Impressum</a>
+    <a href="/news/legal-cannabis">Legal marijuana use still costs people jobs in California</a>
+    """
+    pages = owner_page_links(html, "https://acme.de/blog/post/", fallbacks=False)
+    assert [(p.kind, p.url) for p in pages] == [
+        ("legal", "https://acme.de/contact/"),
+        ("legal", "https://acme.de/kontakt.html"),
+    ]
+    headline = '<a href="/news/legal-cannabis-ruling">Legal marijuana use still costs people jobs in California</a>'
+    assert owner_page_links(headline, "https://acme.com/", fallbacks=False) == []
