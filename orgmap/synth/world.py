@@ -17,7 +17,7 @@ from resolver.domains import parse_host
 from resolver.errors import InputError
 
 
-@dataclass
+@dataclass(slots=True)
 class Org:
     """One organization of the ground truth (mutable while the world is built)."""
 
@@ -44,7 +44,7 @@ class Org:
     reg_no: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Site:
     """A website: the pages under one base host (its registered domain, or a user site on a platform)."""
 
@@ -80,7 +80,7 @@ class Site:
         return self.host if self.host.isascii() else _to_ascii(self.host)
 
 
-@dataclass
+@dataclass(slots=True)
 class World:
     """Orgs and sites of one synthetic crawl."""
 
