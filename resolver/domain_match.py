@@ -200,7 +200,14 @@ def domain_label(domain: str) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(first))
 
 
+MARKED_TYPES = {"county": 0.3, "township": 0.3, "parish": 0.3, "borough": 0.2, "village": 0.15, "town": 0.1}
+"""Kinds of body a label usually spells out when it is one ("alamedacounty"): skipping them costs more than
+skipping "City of", the kind a bare place name (``alamedaca.gov``) most often stands for."""
+
+
 def _skip_cost(tok: str, extras: frozenset[str] = frozenset()) -> float:
+    if tok in MARKED_TYPES:
+        return MARKED_TYPES[tok]
     if tok in GENERIC or len(tok) <= 1 or tok in extras:
         return 0.05
     return 0.35 + 0.05 * min(len(tok), 8)
