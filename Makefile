@@ -9,7 +9,7 @@ SAMPLE      ?= data/sample
 STAMP       := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: all setup resolve test test-fast lint bench clean help
+.PHONY: all setup resolve test test-fast lint bench eval clean help
 
 all: resolve
 
@@ -18,6 +18,7 @@ help:
 	@echo "make test      set up .venv and run the test suite"
 	@echo "make lint      ruff"
 	@echo "make bench     benchmarks (not part of make test)"
+	@echo "make eval      figures on the real data in ../shared/eval (skipped where absent)"
 	@echo "make clean     remove .venv, $(DB) and out/"
 
 setup: $(STAMP)
@@ -47,6 +48,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Figures on the real public data in ../shared/eval (each script skips with a message where it is absent).
+eval: $(STAMP)
+	$(BIN)/python -m benchmarks.eval_resolve
+	$(BIN)/python -m benchmarks.eval_er
+	$(BIN)/python -m benchmarks.eval_classify
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB).wal out
