@@ -60,7 +60,7 @@ class RawRecord:
     content: bytes | str | None = None
     """The page body: bytes when the encoding is unknown, str when the reader already decoded it."""
     content_kind: str = "html"
-    """``html`` or ``text``: what ``content`` holds."""
+    """``html`` or ``text``: what ``content`` holds; ``url`` for URL-list rows, ``redirect`` for redirects."""
     fetched_at: str | None = None
     """When the page was fetched, ISO 8601 if the input said so."""
     status: int | None = None
@@ -81,7 +81,7 @@ class IngestProblem:
     record_no: int | None
     reason: str
     """Short and stable, for grouping: ``no_url``, ``bad_url``, ``binary``, ``undecodable``, ``too_large``,
-    ``corrupt_file``, ``empty``, ``duplicate``."""
+    ``corrupt_file``, ``empty``, ``duplicate``, ``bad_record``."""
     detail: str = ""
     """Human-readable specifics (the bad URL, the exception message)."""
     url: str | None = None
@@ -114,5 +114,6 @@ class NameKey:
     legal_form: str | None = None
     """The legal form found (``GmbH``, ``Ltd``, ``SAS``), kept as an attribute, not used for identity."""
     acronym: str | None = None
-    """The initials of the key's significant words (``bbc`` for British Broadcasting Corporation)."""
+    """The initials of the key's words (``bb`` for British Broadcasting Corporation: the legal word is not in
+    the key); ``resolver.names.name_acronyms`` gives every plausible acronym (``bbc`` too)."""
     tokens: tuple[str, ...] = field(default_factory=tuple)

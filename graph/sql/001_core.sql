@@ -61,7 +61,7 @@ CREATE TABLE ingest_errors (
     source_file  VARCHAR NOT NULL,
     record_no    BIGINT,
     url          VARCHAR,
-    reason       VARCHAR NOT NULL,         -- no_url | bad_url | binary | undecodable | too_large | empty | corrupt_file
+    reason       VARCHAR NOT NULL,         -- no_url | bad_url | binary | undecodable | too_large | empty | corrupt_file | bad_record
     detail       VARCHAR,
     logged_at    TIMESTAMP NOT NULL
 );
