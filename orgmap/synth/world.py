@@ -272,17 +272,18 @@ class WorldBuilder:
         c = COUNTRIES[country]
         lang = c["lang"]
         place = place_name(rng, lang)
-        for attempt in range(40):
+        for attempt in range(60):
             base, form, extra = self._name(kind, country, lang, place) if short is None else (short, "", [])
             if short is not None:
                 form = self._form(kind, country)
-            key = (slug(base), country)
-            if short is not None or key not in self.names:
                 break
-            if attempt > 20:
+            if attempt >= 30:  # a small name space (few templates for this kind and country): add a town
                 place = place_name(rng, lang)
-        else:  # pragma: no cover - name space is far larger than any world
-            base = f"{base} {place}"
+                base = f"{base} {place}"
+            if (slug(base), country) not in self.names:
+                break
+        else:  # pragma: no cover - needs tens of thousands of orgs of one kind in one country
+            base = f"{base} {len(self.orgs) + 1}"
         self.names.add((slug(base), country))
         org_class = KINDS[kind][0]
         name = f"{base} {form}" if form else base

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orgmap.cli import app
-from orgmap.synth import ORG_CLASSES, PAGE_CLASSES, generate, iter_pages
+from orgmap.synth import ORG_CLASSES, PAGE_CLASSES, generate, iter_pages, make_world
 from orgmap.synth.vocab import SHIFTED, TERMS
 from resolver.domains import registered_domain
 from resolver.errors import InputError
@@ -270,3 +270,15 @@ def test_languages_choose_the_countries() -> None:
     pages = list(iter_pages(n_pages=800, seed=2, languages=("de",)))
     langs = Counter(p.lang for p in pages if p.lang)
     assert langs["fr"] == 0 and langs["de"] > 0.8 * sum(langs.values())
+
+
+@pytest.mark.slow
+def test_names_and_domains_unique_at_scale() -> None:
+    """20,000 orgs: no two share a name in one country, no two sites a base host (one world, no rendering)."""
+    world, _ = make_world(n_pages=60_000, seed=8, n_orgs=20_000)
+    names = Counter((o.name, o.country) for o in world.orgs)
+    assert names.most_common(1)[0][1] == 1
+    hosts = Counter(s.host for s in world.sites)
+    assert hosts.most_common(1)[0][1] == 1
+    same_name_elsewhere = Counter(o.short for o in world.orgs if o.legal_form)
+    assert 0 < sum(n > 1 for n in same_name_elsewhere.values()) < 0.1 * len(world.orgs)
