@@ -107,7 +107,7 @@ def louvain(
     *,
     seed: int = 0,
     resolution: float = 1.0,
-    max_edges: int = 2_000_000,
+    max_edges: int = 100_000,
 ) -> CommunityResult:
     """Louvain communities (``networkx.community.louvain_communities``, fixed seed) on the undirected graph.
 

@@ -104,8 +104,8 @@ class BuildOptions:
     louvain_seed: int = 0
     """Fixed seed: the same graph gets the same communities."""
     louvain_resolution: float = 1.0
-    louvain_max_edges: int = 2_000_000
-    """Above this many node pairs, communities are skipped (Louvain runs in Python)."""
+    louvain_max_edges: int = 100_000
+    """Above this many node pairs, communities are skipped (NetworkX's Louvain is pure Python: minutes at 200k)."""
 
 
 @dataclass(frozen=True)
