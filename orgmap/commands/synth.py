@@ -28,6 +28,10 @@ def register(app: typer.Typer) -> None:
         languages: Annotated[
             str, typer.Option("--languages", help="Comma-separated page languages (en, de, fr, es, it).")
         ] = "en,de,fr",
+        world_seed: Annotated[
+            int | None,
+            typer.Option("--world-seed", help="Seed of the orgs and sites (default: --seed); same value, same web."),
+        ] = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     ) -> None:
         """Write a synthetic crawl (DIR/pages.jsonl.gz) and its ground truth (DIR/truth/*.csv, manifest.json).
@@ -62,6 +66,7 @@ def register(app: typer.Typer) -> None:
                     shift=shift,
                     n_orgs=orgs,
                     languages=langs,
+                    world_seed=world_seed,
                     progress=lambda k: bar.advance(task, k),
                 )
             status = m.counts.get("status", {})

@@ -94,15 +94,22 @@ def make_world(
     shift: str | None = None,
     n_orgs: int | None = None,
     languages: tuple[str, ...] = DEFAULT_LANGUAGES,
+    world_seed: int | None = None,
 ) -> tuple[World, PageStream]:
-    """Build the world and the (lazy) page stream over it; exposed for tests and benchmarks."""
+    """Build the world and the (lazy) page stream over it; exposed for tests and benchmarks.
+
+    ``world_seed`` (default: ``seed``) draws the orgs and sites apart from the pages: two calls with the
+    same ``world_seed``, ``n_orgs``, ``shift`` and ``languages`` but different seeds are two crawls of the
+    same web (a re-crawl, a second batch: same orgs and domains, different pages).
+    """
     if n_pages < 1:
         raise InputError("--pages must be at least 1")
     if shift is not None and shift not in SHIFTS:
         raise InputError(f"unknown shift {shift!r}: use one of {', '.join(SHIFTS)}")
     rng = random.Random(seed)
     orgs = n_orgs if n_orgs is not None else max(3, round(n_pages / PAGES_PER_ORG))
-    world = build_world(rng, n_orgs=orgs, shift=shift, languages=tuple(languages))
+    world_rng = rng if world_seed in (None, seed) else random.Random(world_seed)
+    world = build_world(world_rng, n_orgs=orgs, shift=shift, languages=tuple(languages))
     allocate(world.sites, n_pages, rng, trim=n_orgs is None)
     world.sites = [s for s in world.sites if s.n_pages > 0]
     if any(s.redirect_to is not None and s.redirect_to.n_pages == 0 for s in world.sites):  # pragma: no cover
@@ -117,9 +124,12 @@ def iter_pages(
     shift: str | None = None,
     n_orgs: int | None = None,
     languages: tuple[str, ...] = DEFAULT_LANGUAGES,
+    world_seed: int | None = None,
 ) -> Iterator[SynthPage]:
     """Stream the records (with truth) that ``generate`` would write, without touching the disk."""
-    _, stream = make_world(n_pages=n_pages, seed=seed, shift=shift, n_orgs=n_orgs, languages=languages)
+    _, stream = make_world(
+        n_pages=n_pages, seed=seed, shift=shift, n_orgs=n_orgs, languages=languages, world_seed=world_seed
+    )
     return iter(stream)
 
 
@@ -131,15 +141,19 @@ def generate(
     shift: str | None = None,
     n_orgs: int | None = None,
     languages: tuple[str, ...] = DEFAULT_LANGUAGES,
+    world_seed: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SynthManifest:
     """Write a crawl of ``n_pages`` records and its ground truth to ``out_dir``; same seed, same bytes.
 
     ``progress`` is called with the number of records written since the last call (every 1,000).
+    ``world_seed``: see :func:`make_world` (batches of one web).
     """
     started = time.perf_counter()
     out = Path(out_dir)
-    world, stream = make_world(n_pages=n_pages, seed=seed, shift=shift, n_orgs=n_orgs, languages=languages)
+    world, stream = make_world(
+        n_pages=n_pages, seed=seed, shift=shift, n_orgs=n_orgs, languages=languages, world_seed=world_seed
+    )
     truth_dir = out / "truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, Counter[str]] = {k: Counter() for k in ("page_class", "lang", "status")}
@@ -179,6 +193,7 @@ def generate(
         "n_orgs": len(world.orgs),
         "n_domains": n_domains,
         "shift": shift,
+        "world_seed": seed if world_seed is None else world_seed,
         "languages": list(languages),
         "counts": all_counts,
     }

@@ -282,3 +282,17 @@ def test_names_and_domains_unique_at_scale() -> None:
     assert hosts.most_common(1)[0][1] == 1
     same_name_elsewhere = Counter(o.short for o in world.orgs if o.legal_form)
     assert 0 < sum(n > 1 for n in same_name_elsewhere.values()) < 0.1 * len(world.orgs)
+
+
+def test_world_seed_gives_batches_of_one_web(tmp_path: Path) -> None:
+    """Same world seed, other page seed: same orgs and domains (a second batch), different pages."""
+    generate(tmp_path / "a", n_pages=800, seed=1)
+    generate(tmp_path / "b", n_pages=800, seed=2, world_seed=1)
+    da, db = _digest(tmp_path / "a"), _digest(tmp_path / "b")
+    assert da["truth/orgs.csv"] == db["truth/orgs.csv"]
+    assert da["truth/domains.csv"] == db["truth/domains.csv"]
+    assert da["truth/pages.csv"] != db["truth/pages.csv"]
+    check_consistent(tmp_path / "b")
+    explicit = tmp_path / "c"
+    generate(explicit, n_pages=800, seed=1, world_seed=1)
+    assert _digest(explicit) == da
