@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from orgmap.synth import vocab as V
 from resolver.domains import parse_host
-from resolver.errors import InputError
+from resolver.errors import InputError, InvalidURLError
 
 
 @dataclass(slots=True)
@@ -521,7 +521,7 @@ class WorldBuilder:
         """Reserve a base host; (unicode host, registered domain) or None when taken or not registrable."""
         try:
             parts = parse_host(host)
-        except Exception:  # noqa: BLE001 - an unusable candidate is simply skipped
+        except InvalidURLError:  # an unusable candidate (a label over 63 characters...) is skipped
             return None
         reg = parts.registered_domain
         if parts.subdomain or reg in self.domains:
