@@ -24,6 +24,7 @@ from resolver import linking
 from resolver.domains import registered_domain
 from resolver.linking import DomainOwner, LinkingParams
 from resolver.names import is_acronym_of, looks_like_org_name, name_fits_domain, normalize_name
+from resolver.persons import is_person_name
 from resolver.records import NameKey, OrgCandidate
 from resolver.signals import SIGNAL_WEIGHTS
 
@@ -211,59 +212,38 @@ PERSON_VETO_KINDS = frozenset({*linking.LEGAL_KINDS, "jsonld_name", "jsonld_alte
 """Evidence that the owner is an organization whatever its name looks like (JSON-LD Organization, legal pages)."""
 
 
-ORG_WORDS = frozenset(
+def demote_persons(owners: list[DomainOwner]) -> tuple[list[DomainOwner], int]:
+    """Personal sites name a person, not an organization (``resolver.persons.is_person_name``).
+
+    Only names without a legal form and without JSON-LD, legal-page or redirect evidence are checked
+    ("Anna Horn" is a person; "Anna Horn GmbH" is a company). Their status becomes ``person``, no org.
     """
-    hospital hospitalier klinik klinikum clinic clinique club centre center zentrum university universite universität
-    universidad universita college school schule ecole école bank banque museum musee verein association
-    stiftung fondation foundation fundacion institute institut instituto group gruppe groupe church kirche
-    council city stadt ville mairie gemeinde county department ministry ministerium ministere agency amt office
-    society gesellschaft company compagnie partners studio studios media news press radio tv shop store
-    """.split()
-)
-"""Words that make a name an organization's, whatever NER says ("Centre Hospitalier de Grandville")."""
-
-
-def demote_persons(owners: list[DomainOwner], model: str = "") -> tuple[list[DomainOwner], int]:
-    """Personal sites name a person, not an organization: owners whose whole name NER reads as PERSON.
-
-    Only names without a legal form and without legal-page evidence are checked ("Anna Horn" is a person;
-    "Anna Horn GmbH" is a company). Their status becomes ``person`` and they get no org.
-    """
-    from resolver.ner import load_nlp
-
-    todo = [
-        i
-        for i, o in enumerate(owners)
-        if o.status == "linked"
-        and o.name
-        and not o.legal_form
-        and 2 <= len(o.name.split()) <= 4
-        and not {w.strip(".,'’").casefold() for w in o.name.split()} & ORG_WORDS
-        and not set(o.signal_kinds) & PERSON_VETO_KINDS
-    ]
-    if not todo:
-        return owners, 0
-    nlp = load_nlp(model)
     out = list(owners)
     n = 0
-    for i, doc in zip(todo, nlp.pipe((owners[i].name or "" for i in todo), batch_size=256), strict=True):
-        if len(doc.ents) == 1 and doc.ents[0].label_ == "PERSON" and len(doc.ents[0]) >= len(doc) - 1:
-            o = out[i]
-            out[i] = DomainOwner(
-                o.registered_domain,
-                "person",
-                o.name,
-                o.key,
-                None,
-                o.confidence,
-                o.fit,
-                o.aliases,
-                o.evidence,
-                o.runner_up,
-                o.runner_up_score,
-                o.signal_kinds,
-            )
-            n += 1
+    for i, o in enumerate(owners):
+        if not (
+            o.status == "linked"
+            and o.name
+            and not o.legal_form
+            and not set(o.signal_kinds) & PERSON_VETO_KINDS
+            and is_person_name(o.name)
+        ):
+            continue
+        out[i] = DomainOwner(
+            o.registered_domain,
+            "person",
+            o.name,
+            o.key,
+            None,
+            o.confidence,
+            o.fit,
+            o.aliases,
+            o.evidence,
+            o.runner_up,
+            o.runner_up_score,
+            o.signal_kinds,
+        )
+        n += 1
     return out, n
 
 
@@ -642,9 +622,7 @@ def resolve(
     owners = link_domains(store, LinkingParams(min_confidence=min_confidence))
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
     owners, via_redirect = apply_redirects(owners, redirects)
-    persons = 0
-    if ner:
-        owners, persons = demote_persons(owners, model)
+    owners, _persons = demote_persons(owners)
     ref_links: dict[str, str] = {}
     if refs:
         owners, ref_links = link_to_reference(
