@@ -47,8 +47,14 @@ def fit_label_model(
     seed: int = 0,
     n_epochs: int = 300,
     threads: int = 1,
+    max_fit_rows: int = 200_000,
 ) -> LabelModelResult:
-    """Fit a label model on ``L`` and return probabilistic labels for every row."""
+    """Fit a label model on ``L`` and return probabilistic labels for every row.
+
+    The LabelModel has only LFs × classes parameters, so it is fitted on at most ``max_fit_rows`` covered
+    rows (a seeded random sample); predictions are computed once per *distinct* vote pattern and broadcast
+    (Snorkel builds a dense rows × (LFs·classes) matrix to predict: on 1M rows that is gigabytes).
+    """
     L = np.asarray(L, dtype=np.int64)
     names = names or [f"lf{j}" for j in range(L.shape[1])]
     covered = (L != ABSTAIN).any(axis=1) if L.size else np.zeros(len(L), dtype=bool)
@@ -61,9 +67,15 @@ def fit_label_model(
 
         torch.set_num_threads(threads)
         model = LabelModel(cardinality=cardinality, verbose=False, device="cpu")
-        model.fit(La[covered], n_epochs=n_epochs, seed=seed, progress_bar=False, log_freq=n_epochs + 1)
+        Lc = La[covered]
+        fit_rows = Lc
+        if len(Lc) > max_fit_rows:
+            pick = np.random.default_rng(seed).choice(len(Lc), max_fit_rows, replace=False)
+            fit_rows = Lc[np.sort(pick)]
+        model.fit(fit_rows, n_epochs=n_epochs, seed=seed, progress_bar=False, log_freq=n_epochs + 1)
+        patterns, inverse = np.unique(Lc, axis=0, return_inverse=True)
         probs = np.full((len(L), cardinality), 1.0 / cardinality)
-        probs[covered] = model.predict_proba(La[covered])
+        probs[covered] = model.predict_proba(patterns)[inverse.ravel()]
         weights = dict(zip(active_names, (float(w) for w in model.get_weights()), strict=True))
         result = LabelModelResult(probs, covered, "snorkel", weights)
     else:
