@@ -156,6 +156,12 @@ ABBREVIATIONS = {
     "fort": ("ft",),
     "center": ("ctr",),
     "university": ("uni", "univ"),
+    "universitat": ("uni", "univ"),
+    "universitaet": ("uni", "univ"),
+    "universidad": ("uni",),
+    "universidade": ("uni",),
+    "universite": ("univ",),
+    "universita": ("uni",),
     "national": ("natl",),
     "international": ("intl",),
     "association": ("assn",),
@@ -163,6 +169,8 @@ ABBREVIATIONS = {
 """Conventional abbreviations a label uses instead of a prefix (``twp`` for township)."""
 
 _SYNONYMS = {"saint": "st", "mount": "mt", "fort": "ft", "&": "and"}
+_GERMAN = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+_GERMAN_SPELLING = re.compile("[äöüÄÖÜß]")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
@@ -311,11 +319,26 @@ class DomainMatch:
     runner_up_score: float = 0.0
 
 
+STOPWORDS = frozenset("the of and for de del la le les du des der die das und et y in on at a an".split())
+
+
 def _acronyms(tokens: Sequence[str]) -> set[str]:
+    """Initials a label may use.
+
+    Of every word, without stopwords (UCF), of distinctive words, and each of these without the last word
+    (a trailing city: LMU for Ludwig-Maximilians-Universität München).
+    """
     sig = [t for t in tokens if t not in GENERIC]
-    out = {"".join(t[0] for t in tokens if t)}
+    content = [t for t in tokens if t not in STOPWORDS]
+    variants = [list(tokens), content]
     if len(sig) >= 2:
-        out.add("".join(t[0] for t in sig))
+        variants.append(sig)
+    out: set[str] = set()
+    for words in variants:
+        initials = "".join(t[0] for t in words if t)
+        out.add(initials)
+        if len(initials) >= 4:
+            out.add(initials[:-1])
     return {a for a in out if len(a) >= 2}
 
 
@@ -350,7 +373,14 @@ class ReferenceIndex:
     @classmethod
     def build(cls, rows: Iterable[tuple[str, str, str | None]]) -> ReferenceIndex:
         """From ``(ref_id, name, region)`` rows (aliases as extra rows with the same id)."""
-        names = [ReferenceName(rid, name, name_tokens(name), region) for rid, name, region in rows if name]
+        names = []
+        for rid, name, region in rows:
+            if not name:
+                continue
+            names.append(ReferenceName(rid, name, name_tokens(name), region))
+            german = _GERMAN_SPELLING.sub(lambda m: _GERMAN[m.group(0)], name)
+            if german != name:  # labels spell ü as ue: "uni-duesseldorf" for Düsseldorf
+                names.append(ReferenceName(rid, name, name_tokens(german), region))
         return cls(names)
 
     def candidates(self, label: str, limit: int = 40) -> list[int]:
@@ -375,12 +405,17 @@ class ReferenceIndex:
         label = domain_label(domain)
         if not label:
             return None
+        tld = domain.lower().rstrip(".").rsplit(".", 1)[-1]
+        country = {"uk": "GB"}.get(tld, tld.upper()) if len(tld) == 2 and tld.isalpha() else None
         scored: dict[str, tuple[float, str]] = {}
         for idx in self.candidates(label):
             rn = self.names[idx]
             s = align(label, rn.tokens, self._extras(rn.region))
             if rn.region and any(label.endswith(w) for w in self._extras(rn.region)):
                 s += 0.05  # the label names this org's region: prefer it among same-named orgs
+            if country and rn.region and len(rn.region) == 2:
+                # A country-code domain most likely belongs to an org of that country.
+                s += 0.1 if rn.region.upper() == country else -0.1
             if s > scored.get(rn.ref_id, (-1.0, ""))[0]:
                 scored[rn.ref_id] = (s, rn.name)
         if not scored:
