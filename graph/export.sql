@@ -61,13 +61,18 @@ CREATE OR REPLACE TEMP TABLE _x_nodes AS SELECT node_id FROM graph_nodes;
 -- name: filter_nodes
 -- Kinds, classes and (with a confidence floor) orgs left without any sure domain; seeds always stay.
 CREATE OR REPLACE TEMP TABLE _x_nodes AS
-SELECT x.node_id FROM _x_nodes x JOIN graph_nodes n USING (node_id)
+WITH related AS (  -- orgs with a sure edge other than ownership (a relation): kept even without a sure domain
+    SELECT src AS node_id FROM graph_edges
+    WHERE $min_conf > 0 AND kind <> 'owned_by' AND src LIKE 'org:%' AND coalesce(confidence, 1) >= $min_conf
+    UNION
+    SELECT dst FROM graph_edges
+    WHERE $min_conf > 0 AND kind <> 'owned_by' AND dst LIKE 'org:%' AND coalesce(confidence, 1) >= $min_conf
+)
+SELECT x.node_id FROM _x_nodes x JOIN graph_nodes n USING (node_id) LEFT JOIN related r USING (node_id)
 WHERE list_contains($seeds::VARCHAR[], n.node_id) OR (
     list_contains($kinds::VARCHAR[], n.kind)
     AND ($no_class OR list_contains($classes::VARCHAR[], n.class))
-    AND ($min_conf <= 0 OR n.kind <> 'org' OR coalesce(n.confidence, 0) >= $min_conf
-         OR EXISTS (SELECT 1 FROM graph_edges e WHERE e.kind <> 'owned_by' AND (e.src = n.node_id OR e.dst = n.node_id)
-                    AND (e.confidence IS NULL OR e.confidence >= $min_conf)))
+    AND ($min_conf <= 0 OR n.kind <> 'org' OR coalesce(n.confidence, 0) >= $min_conf OR r.node_id IS NOT NULL)
 );
 
 -- name: top_nodes
