@@ -327,15 +327,29 @@ class _Both:
         (e_psi, e_js), (p_psi, p_js) = self._test(onehot, lambda r, c: np.stack([psi(r, c), js_divergence(r, c)], 1))
         out.append(
             Measure(
-                f"{name}_psi", family, None, None, float(e_psi), psi_thr, _f(p_psi),
-                self._flag(float(e_psi), psi_thr, _f(p_psi)), detail,
+                f"{name}_psi",
+                family,
+                None,
+                None,
+                float(e_psi),
+                psi_thr,
+                _f(p_psi),
+                self._flag(float(e_psi), psi_thr, _f(p_psi)),
+                detail,
             )  # fmt: skip
         )
         if js_thr is not None:
             out.append(
                 Measure(
-                    f"{name}_js", family, None, None, float(e_js), js_thr, _f(p_js),
-                    self._flag(float(e_js), js_thr, _f(p_js)), {},
+                    f"{name}_js",
+                    family,
+                    None,
+                    None,
+                    float(e_js),
+                    js_thr,
+                    _f(p_js),
+                    self._flag(float(e_js), js_thr, _f(p_js)),
+                    {},
                 )  # fmt: skip
             )
         return out
@@ -390,7 +404,13 @@ class _Both:
             pj = _f(p[j])
             out.append(
                 Measure(
-                    name, "lf", round(float(share_r[j]), 4), round(float(share_c[j]), 4), float(eff[j]), thr, pj,
+                    name,
+                    "lf",
+                    round(float(share_r[j]), 4),
+                    round(float(share_c[j]), 4),
+                    float(eff[j]),
+                    thr,
+                    pj,
                     self._flag(float(eff[j]), thr, pj, a),
                 )  # fmt: skip
             )

@@ -8,8 +8,9 @@ The gate compares both models on the **same held-out gold labels** (never used t
 
 - macro-F1: candidate >= current - tolerance;
 - per-class F1: no class with enough held-out support loses more than ``per_class_tolerance``;
-- calibration: expected calibration error (ECE, 10 bins) rises by at most ``calibration_tolerance``
-  (the Brier score is reported alongside).
+- probabilities: the Brier score (a proper scoring rule: accuracy and calibration together) rises by at
+  most ``calibration_tolerance``; expected calibration error (ECE, 10 bins) is reported alongside. ECE
+  alone would block a far more accurate candidate whose confidence is a little less calibrated.
 
 Example::
 
@@ -38,8 +39,8 @@ class Gate:
     """Macro-F1 the candidate may lose."""
     per_class_tolerance: float = 0.10
     """F1 any single class may lose."""
-    calibration_tolerance: float = 0.05
-    """ECE the candidate may gain."""
+    calibration_tolerance: float = 0.02
+    """Brier score the candidate may gain."""
     min_class_support: int = 5
     """Held-out labels a class needs before its F1 counts."""
     min_gold: int = 10
@@ -114,12 +115,15 @@ def decide(candidate: Mapping[str, Any], current: Mapping[str, Any] | None, gate
         reasons.append(f"per-class F1 dropped more than {gate.per_class_tolerance}: " + ", ".join(worse))
     else:
         reasons.append(f"no class lost more than {gate.per_class_tolerance} F1")
-    e_new, e_old = candidate.get("ece", float("nan")), current.get("ece", float("nan"))
-    if e_new <= e_old + gate.calibration_tolerance:
-        reasons.append(f"ECE {e_new:.3f} <= current {e_old:.3f} + {gate.calibration_tolerance}")
-    elif e_new == e_new:
+    b_new, b_old = candidate.get("brier", float("nan")), current.get("brier", float("nan"))
+    ece = f"; ECE {candidate.get('ece', float('nan')):.3f} vs {current.get('ece', float('nan')):.3f}"
+    if b_new <= b_old + gate.calibration_tolerance:
+        reasons.append(f"Brier {b_new:.3f} <= current {b_old:.3f} + {gate.calibration_tolerance}{ece}")
+    elif b_new == b_new:
         ok = False
-        reasons.append(f"ECE {e_new:.3f} > current {e_old:.3f} + {gate.calibration_tolerance} (worse calibrated)")
+        reasons.append(
+            f"Brier {b_new:.3f} > current {b_old:.3f} + {gate.calibration_tolerance} (worse probabilities){ece}"
+        )
     return ok, reasons
 
 

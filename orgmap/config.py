@@ -160,6 +160,57 @@ class ClassifySettings:
 
 
 @dataclass(frozen=True)
+class DriftThresholds:
+    """Drift alarm thresholds: a mirror of ``classifiers.drift.Thresholds`` (docs/drift.md).
+
+    Same fields and defaults (a test keeps them equal); kept here so that loading settings does not
+    import the classifier stack.
+    """
+
+    psi: float = 0.25
+    js: float = 0.06
+    confidence_drop: float = 0.05
+    low_confidence: float = 0.5
+    low_confidence_rise: float = 0.08
+    lf_coverage_change: float = 0.10
+    lf_conflict_change: float = 0.10
+    token_js: float = 0.10
+    top_tokens: int = 300
+    language_psi: float = 0.25
+    tld_psi: float = 0.25
+    length_psi: float = 0.25
+    new_domain_rise: float = 0.30
+    unknown_owner_rise: float = 0.15
+    gold_agreement_drop: float = 0.10
+    min_gold: int = 20
+    alpha: float = 0.01
+    n_permutations: int = 400
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class DriftSettings:
+    """Drift checks and scheduled retraining (``orgmap drift``, ``orgmap retrain``; docs/drift.md)."""
+
+    thresholds: DriftThresholds = field(default_factory=DriftThresholds)
+    """Alarm threshold of every measure, alpha and permutations (``[drift.thresholds]`` in TOML)."""
+    retrain_window: str = "latest"
+    """The batches ``orgmap retrain`` trains on (a window spec), plus all gold labels."""
+    retrain_targets: str = "page,domain,org"
+    """Targets retrained, in this order."""
+    holdout_share: float = 0.3
+    """Share of gold labels kept out of training to compare candidate and current model."""
+    tolerance: float = 0.01
+    """Promote when held-out macro-F1 >= current - tolerance."""
+    per_class_tolerance: float = 0.10
+    """... and no class (with >= min_class_support held-out labels) loses more F1 than this."""
+    calibration_tolerance: float = 0.02
+    """... and the Brier score (calibration and accuracy) rises by at most this."""
+    min_class_support: int = 5
+    """Held-out labels a class needs before its F1 can block a promotion."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run needs; saved as JSON in ``runs.settings``."""
 
@@ -172,6 +223,7 @@ class Settings:
     graph: GraphSettings = field(default_factory=GraphSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     classify: ClassifySettings = field(default_factory=ClassifySettings)
+    drift: DriftSettings = field(default_factory=DriftSettings)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict, for saving with a run."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,16 +193,28 @@ def train(
     promote_if_better: bool = False,
     promote: bool = False,
     run_id: int | None = None,
+    items: Collection[str] | None = None,
+    holdout: Collection[str] = (),
+    window: Mapping[str, Any] | None = None,
 ) -> TrainOutcome:
-    """Train a new version for ``target`` on the current data; promote it if asked (and, gated, if better)."""
+    """Train a new version for ``target`` on the current data; promote it if asked (and, gated, if better).
+
+    ``orgmap retrain`` (orgmap/stages/drift.py) trains on a window: only the rows ``items`` plus every
+    gold-labelled row, with the gold labels of ``holdout`` kept out for validation; ``window`` is merged
+    into the version's ``data_window``.
+    """
     tax = taxonomy_for(settings)
     frame = load_frame(store, target)
+    gold_map = {k: v for k, v in gold_for(store, target).items() if k not in set(holdout)}
+    if items is not None:
+        keep = frame["item_id"].isin(set(items)) | frame["item_id"].isin(set(gold_map))
+        frame = frame[keep.to_numpy()].reset_index(drop=True)
     if not len(frame):
         raise InputError(f"no {target} rows to train on; run `orgmap resolve` first")
     weak = _weak(frame, tax, target, settings)
-    gold = gold_indices(frame, gold_for(store, target), weak.classes)
+    gold = gold_indices(frame, gold_map, weak.classes)
     mode = "always" if promote else ("if_better" if promote_if_better else "never")
-    return _train_and_register(store, settings, weak, frame, gold, run_id, promote=mode)
+    return _train_and_register(store, settings, weak, frame, gold, run_id, promote=mode, window=window)
 
 
 def _train_and_register(
@@ -212,6 +225,7 @@ def _train_and_register(
     gold: np.ndarray,
     run_id: int | None,
     promote: str,
+    window: Mapping[str, Any] | None = None,
 ) -> TrainOutcome:
     c = settings.classify
     fit = train_end_model(
@@ -251,6 +265,7 @@ def _train_and_register(
         "n_rows": len(frame),
         "n_train": fit.n_train,
         "n_gold_train": fit.n_gold_train,
+        **(window or {}),
     }
     current = registry.promoted(store.con, weak.target)
     with store.transaction():
