@@ -8,14 +8,18 @@ DB          ?= orgmap.duckdb
 SAMPLE      ?= data/sample
 STAMP       := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Label Studio lives in its own venv (its pins clash with ours); tests/integration starts it on loopback.
+LSVENV      ?= .lsvenv
+LS_SPEC     ?= label-studio
 
-.PHONY: all setup resolve test test-fast lint bench eval clean help
+.PHONY: all setup resolve test test-fast test-integration lint bench eval clean help
 
 all: resolve
 
 help:
 	@echo "make resolve   set up .venv and run the main job on the built-in sample ($(SAMPLE)) into $(DB)"
 	@echo "make test      set up .venv and run the test suite"
+	@echo "make test-integration  install Label Studio into $(LSVENV) and run the tests against a real server"
 	@echo "make lint      ruff"
 	@echo "make bench     benchmarks (not part of make test)"
 	@echo "make eval      figures on the real data in ../shared/eval (skipped where absent)"
@@ -39,6 +43,14 @@ resolve: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+$(LSVENV)/bin/label-studio:
+	@test -x $(LSVENV)/bin/python || $(PYTHON) -m venv $(LSVENV)
+	$(LSVENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LSVENV)/bin/python -m pip install --quiet "$(LS_SPEC)"
+
+test-integration: $(STAMP) $(LSVENV)/bin/label-studio
+	ORGMAP_LABEL_STUDIO=$(abspath $(LSVENV))/bin/label-studio $(BIN)/python -m pytest -q -m integration tests/integration $(PYTEST_ARGS)
+
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not integration" $(PYTEST_ARGS)
 
@@ -56,4 +68,4 @@ eval: $(STAMP)
 	$(BIN)/python -m benchmarks.eval_classify
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal out
+	rm -rf $(VENV) $(LSVENV) $(DB) $(DB).wal out
