@@ -245,6 +245,12 @@ def _analytics(con: duckdb.DuckDBPyConnection, opts: BuildOptions) -> _Analytics
     )
     rank = np.full(n, np.nan)
     rank[domain_ix] = rank_domains
+    # an org's PageRank is the sum over its domains, summed here in a fixed order: a parallel SQL sum of
+    # floats differs in the last bits from run to run and would mark unchanged orgs as changed
+    owned = np.asarray(e.column("kind").to_numpy(zero_copy_only=False) == "owned_by")
+    org_rank = np.bincount(dst[owned], weights=rank[src[owned]], minlength=n)
+    is_org = np.asarray(kinds.to_numpy(zero_copy_only=False) == "org")
+    rank[is_org] = org_rank[is_org]
 
     comp = analytics.components(n, src, dst)
     kind_arr = e.column("kind").to_numpy(zero_copy_only=False)

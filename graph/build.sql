@@ -81,7 +81,7 @@ WITH ids AS (
 ),
 owned AS (
     SELECT dor.org_id, max(dor.confidence) AS confidence, count(*) AS n_domains,
-           sum(coalesce(dm.n_pages, 0)) AS n_pages, any_value(dor.org_name) AS org_name
+           sum(coalesce(dm.n_pages, 0)) AS n_pages, min(dor.org_name) AS org_name
     FROM domain_org dor LEFT JOIN domains dm USING (registered_domain)
     WHERE dor.org_id IS NOT NULL GROUP BY dor.org_id
 )
@@ -130,7 +130,8 @@ WHERE NOT EXISTS (SELECT 1 FROM _g_nodes n WHERE n.node_id = e.src)
    OR NOT EXISTS (SELECT 1 FROM _g_nodes n WHERE n.node_id = e.dst);
 
 -- name: final_nodes
--- Nodes with degree, link counts and the analytics (registered as _g_analytics: ix, pagerank, component, community).
+-- Nodes with degree, link counts and the analytics (registered as _g_analytics: ix, pagerank, component, community;
+-- an org's pagerank is already the sum over its domains).
 CREATE OR REPLACE TEMP TABLE _g_final_nodes AS
 WITH deg AS (
     SELECT node_id, sum(n_in)::INTEGER AS in_degree, sum(n_out)::INTEGER AS out_degree FROM (
@@ -156,11 +157,6 @@ org_links AS (
         FROM _g_edges e JOIN owner os ON os.domain_node = e.src LEFT JOIN owner od ON od.domain_node = e.dst
         WHERE e.kind = 'links_to' AND os.org_node IS DISTINCT FROM od.org_node
     ) GROUP BY node_id
-),
-org_rank AS (
-    SELECT o.org_node AS node_id, sum(a.pagerank) AS pagerank
-    FROM owner o JOIN _g_index i ON i.node_id = o.domain_node JOIN _g_analytics a ON a.ix = i.ix
-    GROUP BY o.org_node
 )
 SELECT n.node_id, n.kind, n.item_id, n.label, n.class, n.class_confidence, n.confidence, n.owner_id,
        n.country, n.n_domains, n.n_pages,
@@ -170,15 +166,14 @@ SELECT n.node_id, n.kind, n.item_id, n.label, n.class, n.class_confidence, n.con
            AS links_out,
        coalesce(deg.in_degree, 0) + coalesce(deg.out_degree, 0) AS degree,
        coalesce(deg.in_degree, 0) AS in_degree, coalesce(deg.out_degree, 0) AS out_degree,
-       CASE n.kind WHEN 'org' THEN coalesce(orank.pagerank, 0.0) WHEN 'domain' THEN a.pagerank END AS pagerank,
+       CASE WHEN n.kind IN ('org', 'domain') THEN a.pagerank END AS pagerank,
        a.component, a.community, n.first_seen, n.last_seen, n.attrs
 FROM _g_nodes n
 JOIN _g_index i USING (node_id)
 LEFT JOIN _g_analytics a ON a.ix = i.ix
 LEFT JOIN deg USING (node_id)
 LEFT JOIN dom_links dl USING (node_id)
-LEFT JOIN org_links ol USING (node_id)
-LEFT JOIN org_rank orank USING (node_id);
+LEFT JOIN org_links ol USING (node_id);
 
 -- name: diff_nodes
 SELECT
