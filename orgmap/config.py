@@ -175,6 +175,10 @@ class DriftThresholds:
     lf_coverage_change: float = 0.10
     lf_conflict_change: float = 0.10
     token_js: float = 0.10
+    unseen_token_rise: float = 0.06
+    lf_votes_js: float = 0.03
+    rare_class_share: float = 0.01
+    rare_class_rise: float = 0.05
     top_tokens: int = 300
     language_psi: float = 0.25
     tld_psi: float = 0.25
@@ -183,6 +187,7 @@ class DriftThresholds:
     unknown_owner_rise: float = 0.15
     gold_agreement_drop: float = 0.10
     min_gold: int = 20
+    min_share: float = 0.02
     alpha: float = 0.01
     n_permutations: int = 400
     seed: int = 0

@@ -77,10 +77,13 @@ def register(app: typer.Typer) -> None:
                     "model": out.model_version,
                     "report_id": out.report_id,
                 }
+                if out.in_sample:
+                    meta["note"] = "the reference is the model's training data: confidence and gold cannot flag drift"
                 title = f"orgmap drift: {reference} vs {current}"
                 html.write_text(render_html(rep, out.history, out.confidence, title=title, meta=meta), "utf-8")
             if as_json:
-                doc = {"report_id": out.report_id, "model_version": out.model_version, **rep.to_dict()}
+                doc = {"report_id": out.report_id, "model_version": out.model_version, "in_sample": out.in_sample,
+                       **rep.to_dict()}  # fmt: skip
                 typer.echo(json.dumps(doc, indent=1, default=str))
             else:
                 table = Table("measure", "reference", "current", "effect", "threshold", "p", "drift",
@@ -97,6 +100,9 @@ def register(app: typer.Typer) -> None:
                 console.print(table)
                 names = ", ".join(m.name for m in rep.flagged)
                 verdict = f"drift: {len(rep.flagged)} measure(s) flagged: {names}" if rep.drift else "no drift"
+                if out.in_sample:
+                    typer.echo("note: the reference is the model's training data (in-sample); confidence and gold "
+                               "measures cannot flag drift; compare with a batch scored after training")  # fmt: skip
                 typer.echo(f"{verdict} (report {out.report_id}{f', HTML {html}' if html else ''})")
             return 1 if rep.drift else 0
 

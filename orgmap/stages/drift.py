@@ -26,10 +26,10 @@ import pyarrow as pa
 
 from classifiers import registry
 from classifiers.apply import apply_lfs
-from classifiers.drift import DriftReport, GoldCheck, Thresholds, WindowData, compare, per_batch
+from classifiers.drift import DriftReport, Thresholds, WindowData, compare, per_batch
 from classifiers.lf import build_lfs
 from classifiers.retrain import Gate, data_state, decide, evaluate_probs, has_new_data, holdout_ids
-from classifiers.windows import Window, resolve_window
+from classifiers.windows import Window, resolve_window, trained_runs
 from graph.store import Store
 from orgmap.config import Settings
 from orgmap.stages.classify import classify, gold_for, load_frame, taxonomy_for, train
@@ -51,6 +51,8 @@ class DriftOutcome:
     """Per batch: class shares, mean confidence, LF coverage (all batches, for plots over time)."""
     confidence: dict[str, np.ndarray]
     """Top-class probabilities of the reference and current windows (histograms)."""
+    in_sample: bool = False
+    """The reference holds the model's training data (confidence and gold measures cannot flag drift)."""
     report_id: int | None = None
 
 
@@ -66,11 +68,17 @@ class _Pages:
     version: str
     created_at: dt.datetime
 
-    def window(self, runs: np.ndarray) -> WindowData:
+    def window(self, runs: np.ndarray, *, new_gold_only: bool = False) -> WindowData:
         m = np.isin(self.frame["run_id"].to_numpy(), runs)
         f = self.frame[m]
+        pred = np.asarray(self.classes, dtype=object)[self.probs[m].argmax(axis=1)]
+        gold = f["gold"].to_numpy(dtype=object)
+        has = pd.notna(f["gold"]).to_numpy(dtype=bool)
+        if new_gold_only:
+            has = has & (f["gold_at"] > pd.Timestamp(self.created_at)).fillna(False).to_numpy(dtype=bool)
+        wrong = np.where(has, (pred != gold).astype(np.float64), np.nan)
         return WindowData(
-            unit=f["registered_domain"].to_numpy(dtype=str),
+            unit=f["unit"].to_numpy(dtype=str),
             pred=self.probs[m].argmax(axis=1),
             confidence=self.probs[m].max(axis=1),
             L=self.L[m],
@@ -81,6 +89,7 @@ class _Pages:
             is_new_domain=(f["first_run"] == f["run_id"]).to_numpy(),
             has_owner=f["has_owner"].to_numpy(dtype=bool),
             run_id=f["run_id"].to_numpy(),
+            gold_wrong=wrong,
         )
 
 
@@ -98,11 +107,16 @@ def _load_pages(store: Store, settings: Settings) -> _Pages:
     created = con.execute("select created_at from models where version = ?", [version]).fetchone()[0]
     frame = load_frame(store, TARGET)
     meta = con.execute(
-        "select p.page_id as item_id, p.run_id, f.first_run, (o.org_id is not null) as has_owner"
+        "select p.page_id as item_id, p.run_id, f.first_run, (o.org_id is not null) as has_owner,"
+        " coalesce(o.org_id, p.registered_domain) as unit"
         " from pages p"
         " join (select registered_domain, min(run_id) as first_run from pages group by 1) f using (registered_domain)"
         " left join domain_org o using (registered_domain)"
     ).df()
+    gold = con.execute(
+        "select item_id, label as gold, annotated_at as gold_at from gold_labels where target = ?", [TARGET]
+    ).df()
+    meta = meta.merge(gold, on="item_id", how="left")
     frame = frame.merge(meta, on="item_id", how="inner")
     if "lang" not in frame:
         frame["lang"] = ""
@@ -112,42 +126,6 @@ def _load_pages(store: Store, settings: Settings) -> _Pages:
     return _Pages(frame, probs, applied.L, applied.names, tuple(model.classes), version, created)
 
 
-def _gold_check(store: Store, pages: _Pages) -> GoldCheck | None:
-    """Gold labels annotated after the promoted model was created, and its accuracy on gold back then."""
-    rows = store.con.execute(
-        "select g.item_id, g.label, l.evidence->>'$.label_model.label' from gold_labels g"
-        " left join labels l on l.target = g.target and l.item_id = g.item_id"
-        " where g.target = ? and g.annotated_at > ?",
-        [TARGET, pages.created_at],
-    ).fetchall()
-    if not rows:
-        return None
-    index = pd.Index(pages.frame["item_id"])
-    pos = index.get_indexer([r[0] for r in rows])
-    keep = pos >= 0
-    gold = np.asarray([r[1] for r in rows], dtype=object)[keep]
-    pred = np.asarray(pages.classes, dtype=object)[pages.probs[pos[keep]].argmax(axis=1)]
-    lm = [(r[2] == r[1]) for r, k in zip(rows, keep, strict=True) if k and r[2] is not None]
-    return GoldCheck(pred == gold, _baseline_accuracy(store, pages.version), np.asarray(lm, dtype=bool))
-
-
-def _baseline_accuracy(store: Store, version: str) -> float | None:
-    """The accuracy on gold that ``version`` showed when it was made: the baseline of the gold measure.
-
-    Held-out accuracy from the retrain decision that promoted it, else its training-time gold accuracy when
-    gold was not trained on (in-sample accuracy would make every later check look like drift).
-    """
-    row = store.con.execute(
-        "select candidate_eval->>'$.accuracy' from retrain_decisions where candidate = ? and promoted", [version]
-    ).fetchone()
-    if row and row[0] is not None:
-        return float(row[0])
-    metrics = registry.metrics_of(store.con, version)
-    cfg = store.con.execute("select config->>'$.train_on_gold' from models where version = ?", [version]).fetchone()
-    acc = (metrics.get("gold") or {}).get("accuracy")
-    return None if acc is None or (cfg and cfg[0] == "true") else float(acc)
-
-
 def check(
     store: Store, settings: Settings, reference: str, current: str, *, run_id: int | None = None, save: bool = True
 ) -> DriftOutcome:
@@ -155,31 +133,37 @@ def check(
     ref_w = resolve_window(store.con, reference, TARGET)
     cur_w = resolve_window(store.con, current, TARGET)
     pages = _load_pages(store, settings)
-    ref, cur = pages.window(np.asarray(ref_w.runs)), pages.window(np.asarray(cur_w.runs))
+    ref = pages.window(np.asarray(ref_w.runs))
+    cur = pages.window(np.asarray(cur_w.runs), new_gold_only=True)
     if ref_w.date_column is not None or cur_w.date_column is not None:
-        ref, cur = _date_filter(store, pages, ref_w), _date_filter(store, pages, cur_w)
+        ref, cur = _date_filter(store, pages, ref_w), _date_filter(store, pages, cur_w, new_gold_only=True)
     if not len(ref) or not len(cur):
         empty = reference if not len(ref) else current
         raise InputError(f"window {empty!r} holds no classified pages; run `orgmap resolve` on it first")
     t = thresholds(settings)
-    report = compare(ref, cur, t, classes=pages.classes, lf_names=pages.lf_names, gold=_gold_check(store, pages))
+    try:
+        in_sample = bool(set(ref_w.runs) & set(trained_runs(store.con, TARGET)))
+    except InputError:
+        in_sample = False
+    report = compare(ref, cur, t, classes=pages.classes, lf_names=pages.lf_names, in_sample=in_sample)
     everything = pages.window(np.unique(pages.frame["run_id"].to_numpy()))
     outcome = DriftOutcome(
         report, ref_w, cur_w, pages.version, pages.classes,
         per_batch(everything, pages.classes, pages.lf_names),
         {"reference": ref.confidence, "current": cur.confidence},
+        in_sample=in_sample,
     )  # fmt: skip
     if save:
         outcome.report_id = _save(store, outcome, run_id)
     return outcome
 
 
-def _date_filter(store: Store, pages: _Pages, w: Window) -> WindowData:
+def _date_filter(store: Store, pages: _Pages, w: Window, *, new_gold_only: bool = False) -> WindowData:
     ids = {p for p, _ in w.page_runs(store.con)}
     m = pages.frame["item_id"].isin(ids).to_numpy()
     sub = _Pages(pages.frame[m], pages.probs[m], pages.L[m], pages.lf_names, pages.classes, pages.version,
                  pages.created_at)  # fmt: skip
-    return sub.window(np.unique(sub.frame["run_id"].to_numpy()))
+    return sub.window(np.unique(sub.frame["run_id"].to_numpy()), new_gold_only=new_gold_only)
 
 
 def _save(store: Store, out: DriftOutcome, run_id: int | None) -> int:

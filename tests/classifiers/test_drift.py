@@ -9,11 +9,9 @@ import pyarrow as pa
 import pytest
 
 from classifiers.drift import (
-    GoldCheck,
     Thresholds,
     WindowData,
     compare,
-    gold_agreement,
     js_divergence,
     permutation_test,
     psi,
@@ -107,14 +105,31 @@ def test_a_tiny_batch_does_not_alarm() -> None:
     assert class_psi.effect > 0.25 and not class_psi.drift
 
 
-def test_gold_agreement_needs_enough_labels() -> None:
-    t = Thresholds()
-    few = gold_agreement(GoldCheck(np.array([False] * 5), 0.9), t)
-    assert not few.drift and few.p_value is None
-    many = gold_agreement(GoldCheck(np.array([True] * 30 + [False] * 30), 0.9), t)
-    assert many.drift and many.effect == pytest.approx(0.4)
-    fine = gold_agreement(GoldCheck(np.array([True] * 55 + [False] * 5), 0.9), t)
-    assert not fine.drift
+def with_gold(w: WindowData, error_rate: float, n: int, seed: int) -> WindowData:
+    rng = np.random.default_rng(seed)
+    g = np.full(len(w), np.nan)
+    idx = rng.choice(len(w), n, replace=False)
+    g[idx] = (rng.random(n) < error_rate).astype(float)
+    return dataclasses.replace(w, gold_wrong=g)
+
+
+def test_gold_error_rise_needs_enough_labels_and_a_real_rise() -> None:
+    ref = with_gold(window(1), 0.1, 150, 0)
+    rise = compare(ref, with_gold(window(2), 0.5, 150, 1), classes=CLASSES)
+    assert "gold_error_rise" in [m.name for m in rise.flagged]
+    same = compare(ref, with_gold(window(2), 0.1, 150, 1), classes=CLASSES)
+    assert "gold_error_rise" not in [m.name for m in same.flagged]
+    few = next(m for m in compare(ref, with_gold(window(2), 0.9, 5, 1), classes=CLASSES).measures
+               if m.name == "gold_error_rise")  # fmt: skip
+    assert not few.drift and "not_flagged" in few.detail
+
+
+def test_in_sample_reference_cannot_flag_confidence() -> None:
+    ref, cur = window(1), window(2)
+    cur = dataclasses.replace(cur, confidence=cur.confidence * 0.5)
+    rep = compare(ref, cur, classes=CLASSES, in_sample=True)
+    conf = next(m for m in rep.measures if m.name == "confidence_drop")
+    assert conf.effect > 0.2 and not conf.drift and "not_flagged" in conf.detail
 
 
 def test_settings_mirror_the_library_thresholds() -> None:
