@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 LSVENV      ?= .lsvenv
 LS_SPEC     ?= label-studio
 
-.PHONY: all setup resolve test test-fast test-integration lint bench eval clean help
+.PHONY: all setup resolve test test-fast test-integration lint bench eval clean help retrain
 
 all: resolve
 
@@ -22,6 +22,7 @@ help:
 	@echo "make test-integration  install Label Studio into $(LSVENV) and run the tests against a real server"
 	@echo "make lint      ruff"
 	@echo "make bench     benchmarks (not part of make test)"
+	@echo "make retrain   retrain on the latest batch + gold; promote only what passes validation"
 	@echo "make eval      figures on the real data in ../shared/eval (skipped where absent)"
 	@echo "make clean     remove .venv, $(DB) and out/"
 
@@ -60,6 +61,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+retrain: $(STAMP)
+	$(BIN)/orgmap retrain --db $(DB)
 
 # Figures on the real public data in ../shared/eval (each script skips with a message where it is absent).
 eval: $(STAMP)
