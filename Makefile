@@ -50,7 +50,7 @@ $(LSVENV)/bin/label-studio:
 	$(LSVENV)/bin/python -m pip install --quiet "$(LS_SPEC)"
 
 test-integration: $(STAMP) $(LSVENV)/bin/label-studio
-	ORGMAP_LABEL_STUDIO=$(abspath $(LSVENV))/bin/label-studio $(BIN)/python -m pytest -q -m integration tests/integration $(PYTEST_ARGS)
+	LABEL_STUDIO_BIN=$(abspath $(LSVENV))/bin/label-studio $(BIN)/python -m pytest -q -m integration tests/integration $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not integration" $(PYTEST_ARGS)

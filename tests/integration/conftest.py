@@ -1,6 +1,6 @@
 """A real Label Studio server for the integration tests (started once per session, stopped even on failure).
 
-``make test-integration`` installs Label Studio into ``.lsvenv`` and sets ``ORGMAP_LABEL_STUDIO`` to its
+``make test-integration`` installs Label Studio into ``.lsvenv`` and sets ``LABEL_STUDIO_BIN`` to its
 ``label-studio`` binary; without that variable these tests skip (``make test`` stays fast and needs no server).
 """
 
@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 USER = "orgmap-ci@example.com"
 PASSWORD = "orgmap-ci-password-1"
 TOKEN = "orgmap0ci0token0123456789abcdef012345678"
-START_TIMEOUT = float(os.environ.get("ORGMAP_LABEL_STUDIO_TIMEOUT", "300"))
+START_TIMEOUT = float(os.environ.get("LABEL_STUDIO_START_TIMEOUT", "300"))
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,11 @@ def free_port() -> Callable[[], int]:
 @pytest.fixture(scope="session")
 def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabelStudioServer]:
     """Start ``label-studio`` on 127.0.0.1 with a fixed user and legacy token; kill its process group at the end."""
-    binary = os.environ.get("ORGMAP_LABEL_STUDIO")
+    binary = os.environ.get("LABEL_STUDIO_BIN")
     if not binary:
-        pytest.skip("Label Studio not available: run `make test-integration` (sets ORGMAP_LABEL_STUDIO)")
+        pytest.skip("Label Studio not available: run `make test-integration` (sets LABEL_STUDIO_BIN)")
     if not Path(binary).exists():
-        pytest.skip(f"ORGMAP_LABEL_STUDIO={binary} does not exist; run `make test-integration`")
+        pytest.skip(f"LABEL_STUDIO_BIN={binary} does not exist; run `make test-integration`")
     base = tmp_path_factory.mktemp("label-studio")
     port = _free_port()
     env = {
