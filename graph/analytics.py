@@ -48,6 +48,7 @@ def pagerank(
         return np.zeros(0)
     w = np.ones(len(src)) if weight is None else np.asarray(weight, dtype=float)
     a = sp.csr_array((w, (np.asarray(src), np.asarray(dst))), shape=(n, n), dtype=float)
+    a.sum_duplicates()  # canonical (sorted) rows: float sums in a fixed order, the same ranks run after run
     out = np.asarray(a.sum(axis=1)).ravel()
     inv = np.zeros(n)
     nz = out != 0

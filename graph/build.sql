@@ -121,7 +121,8 @@ SELECT node_id, kind, (row_number() OVER (ORDER BY node_id) - 1)::BIGINT AS ix F
 
 -- name: edge_index
 SELECT s.ix AS src, d.ix AS dst, e.kind, e.weight
-FROM _g_edges e JOIN _g_index s ON s.node_id = e.src JOIN _g_index d ON d.node_id = e.dst;
+FROM _g_edges e JOIN _g_index s ON s.node_id = e.src JOIN _g_index d ON d.node_id = e.dst
+ORDER BY s.ix, d.ix, e.kind;
 
 -- name: dangling_edges
 -- Edges whose endpoint is no node (cannot happen from the sources above; guards hand-made tables).
