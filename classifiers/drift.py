@@ -91,9 +91,11 @@ class Thresholds:
     """Fewest gold labels each window needs for the gold measure."""
     min_share: float = 0.02
     """Languages and TLDs below this reference share are pooled into 'other' (rare categories make PSI noisy)."""
-    alpha: float = 0.01
-    """Significance level of each test (LF measures: alpha / number of LFs, Bonferroni)."""
-    n_permutations: int = 400
+    alpha: float = 0.05
+    """Family-wise significance level: each of the n tested measures is tested at alpha / n (Bonferroni;
+    per-LF measures at alpha / n / number of LFs), so that a check of ~15 measures on two batches of the
+    same distribution raises an alarm at most ~5 % of the time."""
+    n_permutations: int = 1000
     """Shuffles of the permutation test."""
     seed: int = 0
 
@@ -326,7 +328,23 @@ def compare(
     measures.append(both.share_rise("new_domain_rate", "domains", new, t.new_domain_rise))
     unknown = ~np.concatenate([ref.has_owner, cur.has_owner]).astype(bool)
     measures.append(both.share_rise("unknown_owner_rate", "domains", unknown, t.unknown_owner_rise))
-    return DriftReport(measures, len(ref), len(cur), t)
+    return DriftReport(_bonferroni(measures, t.alpha), len(ref), len(cur), t)
+
+
+def _bonferroni(measures: list[Measure], alpha: float) -> list[Measure]:
+    """Re-decide every tested measure at alpha / number of tests (per-LF rows: also / number of LFs)."""
+    per_lf = [m for m in measures if ":" in m.name]
+    main = [m for m in measures if ":" not in m.name and m.p_value is not None]
+    n_lf = max(len(per_lf) // 2, 1)
+    each = alpha / max(len(main), 1)
+    out = []
+    for m in measures:
+        if m.p_value is None or "not_flagged" in m.detail:
+            out.append(m)
+            continue
+        a = each / n_lf if ":" in m.name else each
+        out.append(dataclasses.replace(m, drift=bool(m.effect >= m.threshold and m.p_value < a)))
+    return out
 
 
 @dataclass

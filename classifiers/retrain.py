@@ -41,8 +41,9 @@ class Gate:
     """F1 any single class may lose."""
     calibration_tolerance: float = 0.02
     """Brier score the candidate may gain."""
-    min_class_support: int = 5
-    """Held-out labels a class needs before its F1 counts."""
+    min_class_support: int = 20
+    """Held-out labels a class needs before its F1 can block a promotion (with 6 labels, one error moves
+    F1 by ~0.1: small classes would veto any candidate)."""
     min_gold: int = 10
     """Fewest held-out gold labels a decision needs."""
 

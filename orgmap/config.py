@@ -188,8 +188,8 @@ class DriftThresholds:
     gold_agreement_drop: float = 0.10
     min_gold: int = 20
     min_share: float = 0.02
-    alpha: float = 0.01
-    n_permutations: int = 400
+    alpha: float = 0.05
+    n_permutations: int = 1000
     seed: int = 0
 
 
@@ -211,7 +211,7 @@ class DriftSettings:
     """... and no class (with >= min_class_support held-out labels) loses more F1 than this."""
     calibration_tolerance: float = 0.02
     """... and the Brier score (calibration and accuracy) rises by at most this."""
-    min_class_support: int = 5
+    min_class_support: int = 20
     """Held-out labels a class needs before its F1 can block a promotion."""
 
 

@@ -164,9 +164,9 @@ def test_calibration() -> None:
 
 def test_decide() -> None:
     classes = ("a", "b")
-    y = np.array([0] * 10 + [1] * 10)
+    y = np.array([0] * 30 + [1] * 30)
     good = evaluate_probs(np.eye(2)[y] * 0.8 + 0.1, y, classes)
-    bad_b = evaluate_probs(np.eye(2)[np.r_[y[:10], [0] * 6, [1] * 4]] * 0.8 + 0.1, y, classes)
+    bad_b = evaluate_probs(np.eye(2)[np.r_[y[:30], [0] * 18, [1] * 12]] * 0.8 + 0.1, y, classes)
     ok, reasons = decide(good, bad_b, Gate())
     assert ok and any("macro-F1" in r for r in reasons)
     ok, reasons = decide(bad_b, good, Gate())
