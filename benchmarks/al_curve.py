@@ -27,6 +27,7 @@ import numpy as np
 from classifiers import active
 from classifiers.evaluate import evaluate
 from classifiers.lf import ABSTAIN
+from classifiers.model import EndModel
 from classifiers.taxonomy import load_taxonomy
 from classifiers.train import train_end_model, weak_labels
 from graph.store import Store
@@ -55,8 +56,12 @@ def load_pages(n_pages: int, seed: int, work: Path) -> tuple[Any, np.ndarray]:
     return frame, np.array([truth[i] for i in frame["item_id"]], dtype=object)
 
 
-def run(n_pages: int, seed: int, k: int, rounds: int, work: Path) -> dict[str, Any]:
-    """The curves: strategy → list of (labels, macro-F1)."""
+def run(n_pages: int, seed: int, k: int, rounds: int, work: Path, mode: str = "weak+gold") -> dict[str, Any]:
+    """The curves: strategy → list of (labels, macro-F1).
+
+    ``mode``: ``weak+gold`` (orgmap's setting: weak labels plus the gold so far) or ``gold`` (the classic
+    cold start: the end model sees only the labelled pages; round 0 is ``k`` random labels shared by all).
+    """
     tax = load_taxonomy()
     classes = tax.classes("page")
     frame, truth = load_pages(n_pages, seed, work)
@@ -73,19 +78,26 @@ def run(n_pages: int, seed: int, k: int, rounds: int, work: Path) -> dict[str, A
     L = weak.applied.L
 
     def fit_and_score(gold_mask: np.ndarray) -> tuple[float, np.ndarray]:
-        gold = np.where(gold_mask, y_pool, ABSTAIN)
-        fit = train_end_model(pool, weak, gold=gold, train_on_gold=True)
-        pred = np.asarray(classes, dtype=object)[fit.model.predict_proba(test_frame).argmax(axis=1)]
+        if mode == "gold":
+            idx = np.nonzero(gold_mask)[0]
+            model = EndModel.fit(pool.iloc[idx], y_pool[idx], classes=classes, target="page")
+        else:
+            gold = np.where(gold_mask, y_pool, ABSTAIN)
+            model = train_end_model(pool, weak, gold=gold, train_on_gold=True).model
+        pred = np.asarray(classes, dtype=object)[model.predict_proba(test_frame).argmax(axis=1)]
         f1 = evaluate(list(y_test), list(pred), list(classes)).macro_f1
-        return float(f1), fit.model.predict_proba(pool)
+        return float(f1), model.predict_proba(pool)
 
     t0 = time.perf_counter()
-    f1_0, probs_0 = fit_and_score(np.zeros(len(pool), dtype=bool))
+    start = np.zeros(len(pool), dtype=bool)
+    if mode == "gold":
+        start[np.random.default_rng(seed + 1).choice(len(pool), k, replace=False)] = True
+    f1_0, probs_0 = fit_and_score(start)
     curves: dict[str, list[tuple[int, float]]] = {}
     for strategy in STRATEGIES:
-        labelled = np.zeros(len(pool), dtype=bool)
+        labelled = start.copy()
         probs = probs_0
-        curve = [(0, f1_0)]
+        curve = [(int(start.sum()), f1_0)]
         for r in range(rounds):
             name = strategy.split("+")[0]
             info = active.informativeness(name, probs=probs, L=L, n_classes=len(classes), n_rows=len(pool), seed=r)
@@ -100,6 +112,7 @@ def run(n_pages: int, seed: int, k: int, rounds: int, work: Path) -> dict[str, A
         "pool": len(pool),
         "test": len(test_frame),
         "lf_coverage": float((L != ABSTAIN).any(axis=1).mean()),
+        "mode": mode,
         "k": k,
         "rounds": rounds,
         "seconds": round(time.perf_counter() - t0, 1),
@@ -141,7 +154,7 @@ def plot(result: dict[str, Any], out: Path) -> None:
     ax.axhline(result["curves"]["random"][-1][1], color="grey", ls=":", lw=1)
     ax.set_xlabel("human labels (gold from the generator's truth)")
     ax.set_ylabel("page macro-F1 on held-out pages")
-    ax.set_title(f"active learning on a generated crawl ({result['pool']} pool / {result['test']} test pages)")
+    ax.set_title(f"{result['mode']}: {result['pool']} pool / {result['test']} test pages, {result['k']} labels/round")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -156,11 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=31)
     ap.add_argument("--k", type=int, default=20, help="labels per round")
     ap.add_argument("--rounds", type=int, default=12)
+    ap.add_argument("--mode", choices=("weak+gold", "gold"), default="weak+gold")
     ap.add_argument("--out", type=Path, default=Path("out/al_curve.png"))
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        result = run(args.pages, args.seed, args.k, args.rounds, Path(tmp))
+        result = run(args.pages, args.seed, args.k, args.rounds, Path(tmp), args.mode)
     result["verdict"] = verdict(result)
     plot(result, args.out)
     print(json.dumps({k: v for k, v in result.items() if k != "curves"}, indent=1))

@@ -236,8 +236,12 @@ def create_app(
             ann = _annotation_from_event(body)
             if ann is not None:
                 with holder.lock:
+                    before = holder.annotations.get(ann.item_id)
                     holder.annotations[ann.item_id] = ann
-                    holder.pending += 1
+                    # Label Studio may report one submission more than once (created, then updated):
+                    # only a new item or a changed label counts towards the next retrain.
+                    if before is None or before.label != ann.label:
+                        holder.pending += 1
             started = _maybe_retrain()
         elif action == "START_TRAINING":
             with holder.lock:

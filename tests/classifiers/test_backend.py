@@ -130,3 +130,13 @@ def test_basic_auth():
         r = client.post("/predict", json={"tasks": []}, headers={"Authorization": f"Basic {good}"})
         assert r.status_code == 200 and r.json()["results"] == []
         assert client.get("/health").status_code == 200  # Label Studio checks health before sending credentials
+
+
+def test_repeated_events_for_one_submission_count_once():
+    holder = ModelHolder(Fixed(0), "domain-v1")
+    with serving(create_app(holder, retrain=lambda a: (Fixed(1), "domain-v2"), retrain_every=2)) as client:
+        assert client.post("/webhook", json=_event(1, "news")).json()["retrain_started"] is False
+        updated = {**_event(1, "news"), "action": "ANNOTATION_UPDATED"}
+        assert client.post("/webhook", json=updated).json()["retrain_started"] is False
+        assert holder.pending == 1
+        assert client.post("/webhook", json=_event(1, "shop")).json()["retrain_started"] is True  # a changed label
