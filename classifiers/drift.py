@@ -92,9 +92,9 @@ class Thresholds:
     min_share: float = 0.02
     """Languages and TLDs below this reference share are pooled into 'other' (rare categories make PSI noisy)."""
     alpha: float = 0.05
-    """Family-wise significance level: each of the n tested measures is tested at alpha / n (Bonferroni;
-    per-LF measures at alpha / n / number of LFs), so that a check of ~15 measures on two batches of the
-    same distribution raises an alarm at most ~5 % of the time."""
+    """Family-wise significance level, split over the measure families and their tested measures
+    (weighted Bonferroni), so that a check of two batches of the same distribution raises an alarm at
+    most ~5 % of the time."""
     n_permutations: int = 1000
     """Shuffles of the permutation test."""
     seed: int = 0
@@ -332,17 +332,23 @@ def compare(
 
 
 def _bonferroni(measures: list[Measure], alpha: float) -> list[Measure]:
-    """Re-decide every tested measure at alpha / number of tests (per-LF rows: also / number of LFs)."""
-    per_lf = [m for m in measures if ":" in m.name]
+    """Re-decide every tested measure with a weighted Bonferroni split of the family-wise ``alpha``.
+
+    Each family (predictions, confidence, gold, lf, input, domains) gets alpha / families, shared equally
+    by its tested measures (per-LF rows: further divided by the number of LFs). Any split that sums to at
+    most alpha keeps the family-wise error at alpha; splitting by family keeps a lone measure (gold) from
+    paying for the many correlated input measures.
+    """
     main = [m for m in measures if ":" not in m.name and m.p_value is not None]
-    n_lf = max(len(per_lf) // 2, 1)
-    each = alpha / max(len(main), 1)
+    families = sorted({m.family for m in main})
+    size = {f: sum(m.family == f for m in main) for f in families}
+    n_lf = max(sum(":" in m.name for m in measures) // 2, 1)
     out = []
     for m in measures:
-        if m.p_value is None or "not_flagged" in m.detail:
+        if m.p_value is None or "not_flagged" in m.detail or m.family not in size:
             out.append(m)
             continue
-        a = each / n_lf if ":" in m.name else each
+        a = alpha / len(families) / size[m.family] / (n_lf if ":" in m.name else 1)
         out.append(dataclasses.replace(m, drift=bool(m.effect >= m.threshold and m.p_value < a)))
     return out
 
