@@ -121,14 +121,19 @@ def run(n_pages: int, seed: int, k: int, rounds: int, work: Path, mode: str = "w
 
 
 def labels_to_reach(curve: list[tuple[int, float]], target: float) -> int | None:
-    """The fewest labels at which ``curve`` reaches ``target`` macro-F1 (None if never)."""
-    return next((n for n, f in curve if f >= target - 1e-9), None)
+    """The fewest labels the strategy chose before ``curve`` reached ``target`` macro-F1 (None if never).
+
+    Labels are counted from the curve's start: the random seed set of ``--mode gold`` is shared by all
+    strategies and not chosen by any, so it is not counted.
+    """
+    n0 = curve[0][0]
+    return next((n - n0 for n, f in curve if f >= target - 1e-9), None)
 
 
 def verdict(result: dict[str, Any]) -> dict[str, Any]:
     """Labels each strategy needs to reach random's final F1, and whether the best of uncertainty/LF needs <= half."""
     rand = result["curves"]["random"]
-    target, budget = rand[-1][1], rand[-1][0]
+    target, budget = rand[-1][1], rand[-1][0] - rand[0][0]
     need = {s: labels_to_reach(c, target) for s, c in result["curves"].items()}
     smart = [need[s] for s in ("least_confidence", "margin", "entropy", "lf_disagreement") if need[s] is not None]
     best = min(smart) if smart else None
