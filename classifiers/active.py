@@ -31,7 +31,7 @@ from resolver.errors import InputError
 
 ABSTAIN = -1
 STRATEGIES = ("uncertainty", "least_confidence", "margin", "entropy", "lf_disagreement", "random")
-"""``uncertainty`` is an alias of ``entropy``."""
+"""``uncertainty`` is an alias of ``margin``, the best measure on our learning curves (docs/labeling.md)."""
 
 
 def least_confidence(probs: np.ndarray) -> np.ndarray:
@@ -87,7 +87,7 @@ def informativeness(
     ``lf_disagreement`` uses ``L`` and breaks ties (rows with no conflict) by entropy of ``probs`` when given.
     """
     if strategy == "uncertainty":
-        strategy = "entropy"
+        strategy = "margin"
     funcs = {"least_confidence": least_confidence, "margin": margin, "entropy": entropy}
     if strategy in funcs:
         if probs is None:

@@ -30,7 +30,7 @@ StrategyOption = Annotated[
     str,
     typer.Option(
         "--strategy",
-        help="uncertainty (entropy), least_confidence, margin, entropy, lf_disagreement or random.",
+        help="uncertainty (= margin), least_confidence, margin, entropy, lf_disagreement or random.",
     ),
 ]
 

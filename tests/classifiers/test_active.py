@@ -42,7 +42,7 @@ def test_lf_disagreement_prefers_conflicts_and_bigger_conflicts():
 
 
 def test_informativeness_dispatch_and_errors():
-    assert np.allclose(active.informativeness("uncertainty", probs=PROBS), active.entropy(PROBS))
+    assert np.allclose(active.informativeness("uncertainty", probs=PROBS), active.margin(PROBS))
     r1 = active.informativeness("random", n_rows=10, seed=3)
     assert np.allclose(r1, active.informativeness("random", n_rows=10, seed=3))
     with pytest.raises(InputError, match="unknown strategy"):
