@@ -107,7 +107,7 @@ def test_drift_command_exit_codes_report_and_history(base, tmp_path) -> None:
                            "--html", str(html), "--json"])  # fmt: skip
     assert res.exit_code == 1, res.output
     doc = json.loads(res.output)
-    assert doc["drift"] and "language_psi" in doc["flagged"]
+    assert doc["drift"] and {"language_psi", "unseen_token_rise", "token_js"} & set(doc["flagged"])
     page = html.read_text("utf-8")
     assert page.count("data:image/png;base64,") == 4 and "<script" not in page
     # a window against itself: no drift, exit 0
