@@ -194,7 +194,13 @@ class LabelStudio:
             page += 1
 
     def ensure_project(
-        self, target: str, classes: Sequence[str], *, title: str | None = None, sampling: str = "Uncertainty sampling"
+        self,
+        target: str,
+        classes: Sequence[str],
+        *,
+        title: str | None = None,
+        sampling: str = "Uncertainty sampling",
+        create: bool = True,
     ) -> Project:
         """The project titled ``title`` (default ``orgmap <target>``), created when missing.
 
@@ -212,6 +218,12 @@ class LabelStudio:
                         url=f"{self.url}/projects/{p['id']}",
                     )
                 return Project(int(p["id"]), title, target, tuple(classes))
+        if not create:
+            raise LabelStudioError(
+                f"no Label Studio project titled {title!r} at {self.url}; push first (`orgmap label push --target "
+                f"{target}`) or pass the project's title with --project-title",
+                url=self.url,
+            )
         body = {
             "title": title,
             "description": f"orgmap {target} classification (created by `orgmap label push`)",

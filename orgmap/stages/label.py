@@ -310,7 +310,7 @@ def pull(
     """Import the project's annotations as gold labels (``source = 'labelstudio'``)."""
     _check_target(target)
     classes = taxonomy_for(settings).classes(target)
-    project = client.ensure_project(target, classes, title=project_title)
+    project = client.ensure_project(target, classes, title=project_title, create=False)
     tasks = client.export(project, all_tasks=False)
     gold, problems = resolve_annotations(tasks, target, classes, client.users())
     n_gold = write_gold(store, gold, "labelstudio")

@@ -102,6 +102,10 @@ def test_clear_errors(label_studio, resolved_db, tmp_path, free_port):
     assert bad.exit_code == 2 and "refused the token" in bad.output
     down = runner.invoke(app, ["label", "pull", "--url", f"http://127.0.0.1:{free_port()}", "--token", "x", "--db", db])
     assert down.exit_code == 2 and "cannot reach Label Studio" in down.output
+    missing = runner.invoke(
+        app, ["label", "pull", "--target", "page", "--url", label_studio.url, "--token", label_studio.token, "--db", db]
+    )
+    assert missing.exit_code == 2 and "no Label Studio project titled 'orgmap page'" in missing.output
     with LabelStudio(label_studio.url, label_studio.token) as ls:
         ls.ensure_project("org", ("company", "other"), title="orgmap mismatch")
     mismatch = runner.invoke(
