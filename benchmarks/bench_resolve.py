@@ -26,6 +26,47 @@ from resolver.linking import LinkingParams
 from resolver.ner import load_nlp
 
 SEED = 4242
+EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+def real_pages(n: int) -> dict[str, Any] | str:
+    """NER over ownership text vs over whole page text, on real pages (trafilatura's test set)."""
+    import gzip
+    import json
+    import os
+
+    from selectolax.lexbor import LexborHTMLParser
+
+    from resolver.domains import registered_domain
+    from resolver.signals import extract_page, ownership_text
+
+    root = Path(os.environ.get("ORGMAP_EVAL_DIR", EVAL_DIR))
+    path = root / "pages" / "trafilatura_pages.jsonl.gz"
+    if not path.exists():
+        return f"skipped: {path} absent (set ORGMAP_EVAL_DIR)"
+    own, full = [], []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line, _ in zip(fh, range(n), strict=False):
+            row = json.loads(line)
+            ps = extract_page(row["html"], row["url"], registered_domain=registered_domain(row["url"]) or "")
+            own.append(ownership_text(ps)[:2000])
+            body = LexborHTMLParser(row["html"]).body
+            full.append(body.text(separator=" ") if body else "")
+    nlp = load_nlp("")
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(own, batch_size=64):
+        pass
+    t_own = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(full, batch_size=16):
+        pass
+    t_full = time.perf_counter() - t0
+    return {
+        "pages": len(own),
+        "mean_chars_ownership_text": sum(map(len, own)) / len(own),
+        "mean_chars_whole_text": sum(map(len, full)) / len(full),
+        "ner_time_ownership_vs_whole_text": t_own / t_full,
+    }
 
 
 def run(quick: bool) -> dict[str, Any]:
@@ -84,4 +125,5 @@ def run(quick: bool) -> dict[str, Any]:
             "ner_ownership_text_vs_whole_text": t_bare / t_bodies if t_bodies else 0.0,
             "domain_org_f1": result.f1,
             "bcubed_f1": result.bcubed[2],
+            "real_pages": real_pages(100 if quick else 300),
         }
