@@ -48,6 +48,7 @@ def test_push_annotate_pull_retrain(label_studio, resolved_db, tmp_path):
 
     ls = LabelStudio(label_studio.url, label_studio.token)
     project = ls.ensure_project("domain", CLASSES)
+    assert ls.request("GET", f"/api/projects/{project.id}")["sampling"] == "Uncertainty sampling"  # lowest score first
     tasks = ls.export(project)
     assert len(tasks) == 12
     for t in tasks:
