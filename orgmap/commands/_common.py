@@ -12,6 +12,11 @@ import typer
 from orgmap.config import Settings, load_settings
 from resolver.errors import OrgmapError
 
+EVAL_GROUP = typer.Typer(
+    help="Measure orgmap against ground truth.", invoke_without_command=True, no_args_is_help=False
+)
+"""``orgmap eval``: one group that area modules add subcommands to (``eval classify``), whatever their order."""
+
 DbOption = Annotated[str | None, typer.Option("--db", help="DuckDB file (default: orgmap.duckdb or settings).")]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML settings file (default: ./orgmap.toml if present).")

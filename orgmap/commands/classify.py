@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.store import Store
-from orgmap.commands._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.commands._common import EVAL_GROUP, ConfigOption, DbOption, friendly, settings_from
 
 TargetOption = Annotated[str, typer.Option("--target", help="page, domain, org (train: also 'all').")]
 console = Console()
@@ -171,7 +171,7 @@ def register(app: typer.Typer) -> None:
 
         _go()
 
-    _attach_eval(app, _eval_classify)
+    EVAL_GROUP.command("classify")(_eval_classify)
 
 
 def _eval_classify(
@@ -202,23 +202,3 @@ def _eval_classify(
             typer.echo("no gold labels to evaluate against (import some: gold_labels table)")
 
     _go()
-
-
-def _attach_eval(app: typer.Typer, func: Any) -> None:
-    """Add ``classify`` to the ``eval`` group, which ``orgmap/commands/evaluate.py`` creates.
-
-    Command modules register in name order (classify before evaluate), so when the group does not
-    exist yet, attach as soon as it is added.
-    """
-    for info in app.registered_groups:
-        if info.name == "eval" and info.typer_instance is not None:
-            info.typer_instance.command("classify")(func)
-            return
-
-    class _Groups(list):  # type: ignore[type-arg]
-        def append(self, info: Any) -> None:
-            super().append(info)
-            if getattr(info, "name", None) == "eval" and info.typer_instance is not None:
-                info.typer_instance.command("classify")(func)
-
-    app.registered_groups = _Groups(app.registered_groups)

@@ -12,12 +12,12 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.store import Store
-from orgmap.commands._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.commands._common import EVAL_GROUP, ConfigOption, DbOption, friendly, settings_from
 
 
 def register(app: typer.Typer) -> None:
     """Add ``eval`` (a group: ``orgmap eval`` alone evaluates resolution)."""
-    group = typer.Typer(help="Measure orgmap against ground truth.", invoke_without_command=True, no_args_is_help=False)
+    group = EVAL_GROUP
     app.add_typer(group, name="eval")
 
     @group.callback()
