@@ -62,7 +62,7 @@ WEAK_KINDS = frozenset({"ner_org", "phrase_match", "title", "title_brand", "appl
 class LinkingParams:
     """Knobs of owner scoring; defaults tuned on generated crawls (see docs/resolve.md)."""
 
-    min_confidence: float = 0.5
+    min_confidence: float = 0.4
     """Below this the owner is ``unknown``."""
     group_ratio: float = 92.0
     """rapidfuzz ``ratio`` on keys above which two candidate groups of one domain are merged."""

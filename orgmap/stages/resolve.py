@@ -599,7 +599,7 @@ def resolve(
     reference_min_score: float = 0.6,
     model: str = "",
     ner: bool = True,
-    min_confidence: float = 0.5,
+    min_confidence: float = 0.4,
     match_threshold: float = 90.0,
     ner_batch_size: int = 64,
     ner_max_chars: int = 2_000,
