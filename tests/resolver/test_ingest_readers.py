@@ -321,7 +321,7 @@ def test_url_list(tmp_path: Path) -> None:
 # -- planning --------------------------------------------------------------------------------------
 
 
-def test_missing_and_unreadable_paths_raise_input_error(tmp_path: Path) -> None:
+def test_missing_and_unreadable_paths_raise_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     good = tmp_path / "ok.txt"
     good.write_text("example.com\n")
     with pytest.raises(InputError, match="no such file"):
@@ -331,7 +331,11 @@ def test_missing_and_unreadable_paths_raise_input_error(tmp_path: Path) -> None:
     locked.chmod(0)
     try:
         if os.access(locked, os.R_OK):
-            pytest.skip("running as a user who can read any file (root)")
+            # root reads any file: let the permission check see what any other user would (CI runs as root)
+            real_access = os.access
+            monkeypatch.setattr(
+                os, "access", lambda p, mode, **kw: False if Path(p) == locked else real_access(p, mode, **kw)
+            )
         with pytest.raises(InputError, match="permission denied"):
             plan_inputs([good, locked])
     finally:
