@@ -22,19 +22,28 @@ Example::
     labels = predict(frame, weak, fit.model)  # item_id, label, confidence, probs, source, evidence
 """
 
-from classifiers.frames import prepare
-from classifiers.lf import ABSTAIN, LF, labeling_function
-from classifiers.taxonomy import Taxonomy, load_taxonomy
-from classifiers.train import predict, train_end_model, weak_labels
+from importlib import import_module
+from typing import Any
 
-__all__ = [
-    "ABSTAIN",
-    "LF",
-    "Taxonomy",
-    "labeling_function",
-    "load_taxonomy",
-    "predict",
-    "prepare",
-    "train_end_model",
-    "weak_labels",
-]
+# Re-exports are resolved on first use (PEP 562): importing one light submodule (say, the drift thresholds
+# that settings load at every CLI start) must not pull in pandas, scikit-learn and torch.
+_EXPORTS = {
+    "prepare": "classifiers.frames",
+    "ABSTAIN": "classifiers.lf",
+    "LF": "classifiers.lf",
+    "labeling_function": "classifiers.lf",
+    "Taxonomy": "classifiers.taxonomy",
+    "load_taxonomy": "classifiers.taxonomy",
+    "predict": "classifiers.train",
+    "train_end_model": "classifiers.train",
+    "weak_labels": "classifiers.train",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'classifiers' has no attribute {name!r}")
+    return getattr(import_module(module), name)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from classifiers.drift_thresholds import Thresholds as DriftThresholds
 from resolver.errors import ConfigError
 
 
@@ -158,40 +159,6 @@ class ClassifySettings:
     """Inverse L2 strength (C) of the end model's logistic regression."""
     promote_tolerance: float = 0.0
     """``train --promote-if-better`` promotes when gold macro-F1 >= current - tolerance."""
-
-
-@dataclass(frozen=True)
-class DriftThresholds:
-    """Drift alarm thresholds: a mirror of ``classifiers.drift.Thresholds`` (docs/drift.md).
-
-    Same fields and defaults (a test keeps them equal); kept here so that loading settings does not
-    import the classifier stack.
-    """
-
-    psi: float = 0.25
-    js: float = 0.06
-    confidence_drop: float = 0.05
-    low_confidence: float = 0.5
-    low_confidence_rise: float = 0.08
-    lf_coverage_change: float = 0.10
-    lf_conflict_change: float = 0.10
-    token_js: float = 0.10
-    unseen_token_rise: float = 0.06
-    lf_votes_js: float = 0.03
-    rare_class_share: float = 0.01
-    rare_class_rise: float = 0.05
-    top_tokens: int = 300
-    language_psi: float = 0.25
-    tld_psi: float = 0.25
-    length_psi: float = 0.25
-    new_domain_rise: float = 0.30
-    unknown_owner_rise: float = 0.15
-    gold_agreement_drop: float = 0.10
-    min_gold: int = 20
-    min_share: float = 0.02
-    alpha: float = 0.05
-    n_permutations: int = 1000
-    seed: int = 0
 
 
 @dataclass(frozen=True)

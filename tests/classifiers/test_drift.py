@@ -9,7 +9,6 @@ import pyarrow as pa
 import pytest
 
 from classifiers.drift import (
-    Thresholds,
     WindowData,
     compare,
     js_divergence,
@@ -19,7 +18,6 @@ from classifiers.drift import (
 from classifiers.retrain import Gate, calibration, decide, evaluate_probs, has_new_data, holdout_ids
 from classifiers.windows import resolve_window
 from graph.store import Store
-from orgmap.config import DriftThresholds
 from resolver.errors import InputError
 
 CLASSES = ("news", "shop", "government", "education")
@@ -130,10 +128,6 @@ def test_in_sample_reference_cannot_flag_confidence() -> None:
     rep = compare(ref, cur, classes=CLASSES, in_sample=True)
     conf = next(m for m in rep.measures if m.name == "confidence_drop")
     assert conf.effect > 0.2 and not conf.drift and "not_flagged" in conf.detail
-
-
-def test_settings_mirror_the_library_thresholds() -> None:
-    assert dataclasses.asdict(DriftThresholds()) == dataclasses.asdict(Thresholds())
 
 
 def test_report_is_json_able() -> None:
