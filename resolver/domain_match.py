@@ -20,11 +20,12 @@ Example::
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from resolver.names import fold
 
 GENERIC = frozenset(
     """
@@ -172,12 +173,6 @@ _SYNONYMS = {"saint": "st", "mount": "mt", "fort": "ft", "&": "and"}
 _GERMAN = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 _GERMAN_SPELLING = re.compile("[äöüÄÖÜß]")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def fold(text: str) -> str:
-    """Lower case, accents removed (``Fundação`` → ``fundacao``), for comparing names with labels."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).replace("ß", "ss")
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
