@@ -129,17 +129,20 @@ def evaluate_links(truth: Truth, pred: Mapping[str, Prediction], threshold: floa
         gold = truth.domain_org.get(dom)
         return bool(gold and gold in gold_keys and _keys(p.names) & gold_keys[gold])
 
-    def at(th: float) -> tuple[int, int, int]:
-        linked = [d for d in truth.domain_org if d in pred and pred[d].org_id and pred[d].confidence >= th]
-        ok = sum(1 for d in linked if correct(d, pred[d]))
-        return ok, len(linked), sum(1 for g in truth.domain_org.values() if g)
+    # Each linked domain's confidence and correctness, judged once (names normalize once, not per threshold).
+    judged = [(pred[d].confidence, correct(d, pred[d])) for d in truth.domain_org if d in pred and pred[d].org_id]
+    n_gold = sum(1 for g in truth.domain_org.values() if g)
 
-    ok, n_linked, n_gold = at(threshold)
+    def at(th: float) -> tuple[int, int]:
+        kept = [ok for conf, ok in judged if conf >= th]
+        return sum(kept), len(kept)
+
+    ok, n_linked = at(threshold)
     overall = prf(ok, n_linked - ok, n_gold - ok)
     curve = []
     for th in [x / 20 for x in range(0, 20)]:
-        cok, cl, cg = at(th)
-        point = prf(cok, cl - cok, cg - cok)
+        cok, cl = at(th)
+        point = prf(cok, cl - cok, n_gold - cok)
         curve.append(
             {"threshold": th, "precision": point.precision, "recall": point.recall, "f1": point.f1, "linked": cl}
         )
