@@ -113,46 +113,16 @@ def _throughput(rows: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
 
 def _stage(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The signals stage end to end (decompress, extract, write) on a temporary DuckDB file."""
-    import datetime as dt
-    import hashlib
-
-    import pyarrow as pa
-
-    from graph.store import Store, compress_html
+    from graph.store import Store
+    from orgmap.stages.ingest import store_records
     from orgmap.stages.signals import extract_signals
+    from resolver.records import RawRecord
 
-    cols: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "page_id",
-            "url",
-            "url_norm",
-            "host",
-            "registered_domain",
-            "has_content",
-            "source",
-            "source_file",
-            "html_z",
-            "run_id",
-            "ingested_at",
-        )
-    }
-    for i, r in enumerate(rows):
-        dom = registered_domain(r["url"]) or "unknown.invalid"
-        cols["page_id"].append(hashlib.sha1(f"{i}{r['url']}".encode()).hexdigest())
-        cols["url"].append(r["url"])
-        cols["url_norm"].append(r["url"])
-        cols["host"].append(r["url"].split("/")[2] if "//" in r["url"] else dom)
-        cols["registered_domain"].append(dom)
-        cols["has_content"].append(True)
-        cols["source"].append("jsonl")
-        cols["source_file"].append("trafilatura_pages.jsonl.gz")
-        cols["html_z"].append(compress_html(r["html"]))
-        cols["run_id"].append(1)
-        cols["ingested_at"].append(dt.datetime(2024, 1, 1))
+    records = (RawRecord("trafilatura_pages.jsonl.gz", i, r["url"], r["html"]) for i, r in enumerate(rows))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
-        store.append("pages", pa.table(cols))
-        summary = extract_signals(store, run_id=1)
+        run_id = store.start_run("bench", [], {})
+        store_records(store, run_id, records, "jsonl")
+        summary = extract_signals(store, run_id=run_id)
     return {
         "pages_per_s": summary.pages_per_second,
         "signals": summary.signals,
