@@ -432,13 +432,16 @@ def cluster_owners(
     return dict(zip(result.column("name_id").to_pylist(), result.column("cluster_id").to_pylist(), strict=True))
 
 
-def hard_links_from_store(store: Store) -> list[tuple[str, str, str]]:
+def hard_links(
+    redirects: Iterable[tuple[str, str, int]], link_signals: Iterable[tuple[str, str, str, str]]
+) -> list[tuple[str, str, str]]:
     """Pairs of domains that hard evidence says share an owner.
 
     HTTP and meta-refresh redirects, JSON-LD url/sameAs, and canonical/hreflang URLs on another domain.
+    ``redirects``: rows of the ``cross_domain_redirects`` query; ``link_signals``: of ``hard_link_signals``.
     """
-    pairs = [(a, b, "redirect") for a, b, _ in store.con.execute(Q["cross_domain_redirects"]).fetchall()]
-    for dom, kind, value, _page in store.con.execute(Q["hard_link_signals"]).fetchall():
+    pairs = [(a, b, "redirect") for a, b, _ in redirects]
+    for dom, kind, value, _page in link_signals:
         if kind in ("jsonld_url", "jsonld_same_as", "redirect", "canonical", "hreflang"):
             other = registered_domain(value)
             if other and other != dom:
@@ -521,11 +524,13 @@ def build_orgs(
     return orgs, keys, domain_to_org
 
 
-def relations_from_store(store: Store, domain_to_org: Mapping[str, str], org_keys: Mapping[str, str]) -> pa.Table:
-    """parent_of / subsidiary_of edges from JSON-LD parentOrganization (and 'subsidiary of' text signals)."""
+def org_relations(
+    link_signals: Iterable[tuple[str, str, str, str]], domain_to_org: Mapping[str, str], org_keys: Mapping[str, str]
+) -> pa.Table:
+    """parent_of / subsidiary_of edges from JSON-LD parentOrganization (rows of ``hard_link_signals``)."""
     rows: dict[str, list[Any]] = defaultdict(list)
     seen: set[tuple[str, str, str]] = set()
-    for dom, kind, value, page in store.con.execute(Q["hard_link_signals"]).fetchall():
+    for dom, kind, value, page in link_signals:
         if kind != "jsonld_parent" or dom not in domain_to_org:
             continue
         child = domain_to_org[dom]
@@ -621,6 +626,7 @@ def resolve(
         )
     owners = link_domains(store, LinkingParams(min_confidence=min_confidence))
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
+    link_signals = store.con.execute(Q["hard_link_signals"]).fetchall()
     owners, via_redirect = apply_redirects(owners, redirects)
     owners, _persons = demote_persons(owners)
     ref_links: dict[str, str] = {}
@@ -629,7 +635,9 @@ def resolve(
             owners, refs, min_label_score=reference_min_score, name_threshold=match_threshold
         )
     clusters = cluster_owners(
-        [o for o in owners if o.registered_domain not in ref_links], hard_links_from_store(store), match_threshold
+        [o for o in owners if o.registered_domain not in ref_links],
+        hard_links(redirects, link_signals),
+        match_threshold,
     )
     clusters.update({dom: f"ref:{ref_id}" for dom, ref_id in ref_links.items()})
     orgs, new_keys, domain_to_org = build_orgs(store, owners, clusters, run_id=run_id, refs={r.ref_id: r for r in refs})
@@ -650,7 +658,7 @@ def resolve(
         ).fetchall()
     )
     domain_org = _domain_org_table(owners, domain_to_org, canonical, run_id, n_pages, urls)
-    relations = relations_from_store(store, domain_to_org, key_to_org)
+    relations = org_relations(link_signals, domain_to_org, key_to_org)
     with store.transaction():
         store.replace_where("orgs", orgs, "true")
         if "org_id" in new_keys.column_names:
