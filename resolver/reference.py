@@ -1,7 +1,18 @@
 """Reference lists: a user's master list of organizations, and linking names to it.
 
 ``orgmap resolve --orgs known.csv`` links what it finds to the user's organizations before creating new
-ones. The CSV has one organization per row:
+ones. :func:`load_reference` reads the list by its file name:
+
+=========================  ===================================================================================
+file                       read as
+=========================  ===================================================================================
+``.csv`` (``.csv.gz``)     one organization per row, columns below
+``.jsonl`` ``.ndjson``     one JSON object per line: the CSV's keys (``aliases``/``domains`` a list or
+(``.gz`` too)              ``|``-joined), or a ROR record (below)
+``.json`` ``.json.gz``     a JSON array of such objects (the ROR data dump), or JSON Lines
+``.zip``                   the ROR data dump as downloaded: its ``*_schema_v2.json`` is read
+other names                JSON if the file starts with ``{`` or ``[``, else CSV
+=========================  ===================================================================================
 
 ==========  ========  ===========================================================================
 column      required  meaning
@@ -14,6 +25,29 @@ country     no        ISO 3166 alpha-2; names only link to it from a compatible 
 class       no        the user's category (company, education, government, ...)
 (others)    no        kept as a JSON object in ``attributes``
 ==========  ========  ===========================================================================
+
+A ROR record (Research Organization Registry, https://ror.org; a record whose ``id`` is a ror.org URL or
+that has ROR's keys) maps as follows, in the v2 dump's shape or the flattened one (``name``, ``aliases``,
+``acronyms``, ``labels: [{lang, value}]``, ``websites``, ``website_hosts``, ``country``):
+
+=============  ======================================================================================
+column         from
+=============  ======================================================================================
+ref_id         ``id`` (``https://ror.org/02crff812``)
+name           the ``names`` entry typed ``ror_display`` (flattened: ``name``)
+aliases        every other name: aliases, acronyms, labels in other languages (case-insensitively
+               deduplicated)
+domains        ``domains`` and ``links`` of type ``website`` (flattened: ``websites``, ``website_hosts``),
+               kept only where the host *is* a registered domain (``www.`` aside): ``physics.ox.ac.uk``
+               is a unit's site, not a claim on ``ox.ac.uk``. A domain several records list stays with
+               the one that is the others' ancestor (``relationships`` of type ``parent``), else with none
+country        ``locations[0].geonames_details.country_code`` (flattened: ``country``)
+class          the first of ``types`` other than ``funder`` (a role, not a kind)
+attributes     ``{"source": "ror", "types": [...], "websites": [...]}``
+=============  ======================================================================================
+
+Records whose ``status`` is ``withdrawn`` or ``inactive`` are skipped; :func:`read_reference` says how
+many, and how many domains it left out and why.
 
 Linking (:func:`match_reference`) blocks and scores query names against every name and alias exactly
 as clustering does (:mod:`resolver.blocking`, :mod:`resolver.scoring`), and a query whose ``domain``
@@ -36,11 +70,17 @@ Example::
 from __future__ import annotations
 
 import csv
+import gzip
+import io
+import itertools
 import json
+import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import duckdb
 import pyarrow as pa
@@ -49,7 +89,7 @@ from resolver.blocking import BlockingParams, candidate_pairs
 from resolver.errors import InputError
 from resolver.scoring import GENERIC_TOKENS, compatible, jurisdiction, score_candidates
 
-__all__ = ["REFERENCE_SCHEMA", "load_reference", "match_reference"]
+__all__ = ["REFERENCE_SCHEMA", "ReferenceList", "load_reference", "match_reference", "read_reference"]
 
 REFERENCE_SCHEMA = pa.schema(
     [
@@ -71,8 +111,19 @@ _STOP = frozenset("of the and for de du des la le les der die das von van et und
 _KNOWN = ("id", "name", "aliases", "domains", "country", "class")
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split("|") if v.strip()]
+def _split(value: Any) -> list[str]:
+    """A ``|``-joined string or a list, as a list of non-empty stripped strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split("|") if v.strip()]
+    if isinstance(value, list | tuple):
+        return [t for t in (_text(v) for v in value) if t]
+    return [t] if (t := _text(value)) else []
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
 
 
 def _domain(value: str) -> str | None:
@@ -84,68 +135,346 @@ def _domain(value: str) -> str | None:
         return None
 
 
-def load_reference(path: str | Path) -> pa.Table:
-    """Read a reference list CSV (columns in the module docstring) into :data:`REFERENCE_SCHEMA`.
+def _own_domain(value: str) -> tuple[str | None, str]:
+    """The registered domain a ROR domain or website stands for, or None and why not.
 
-    Every problem is collected and reported at once, each naming its line (line 1 is the header):
-    missing required columns, an empty id or name, a duplicate id, an unparsable domain, a country that
-    is not two letters.
+    Only a host that *is* a registered domain (``www.`` aside) names the organization's own domain: a
+    unit's site under its parent's domain (``physics.ox.ac.uk``, ``cdrsp.ipleiria.pt``) says nothing
+    about who owns ``ox.ac.uk``, nor does ``sites.google.com/...`` about ``google.com``.
+    """
+    from resolver.domains import normalize_url, parse_host
+
+    text = value.strip()
+    try:
+        parts = normalize_url(text).parts if "/" in text or ":" in text else parse_host(text)
+    except Exception:  # noqa: BLE001 - ROR data has junk (a bare "ac.th"): counted, never fatal
+        return None, "invalid"
+    if parts.is_ip or not parts.suffix:
+        return None, "invalid"
+    if parts.subdomain:
+        return None, "subdomain"
+    return parts.registered_domain, ""
+
+
+@dataclass(frozen=True)
+class ReferenceList:
+    """A reference list as :func:`read_reference` read it, with what it left out and why."""
+
+    table: pa.Table
+    """One row per organization, in :data:`REFERENCE_SCHEMA`."""
+    format: str
+    """How the file was read: ``csv``, ``jsonl`` (one object per line) or ``json`` (one array)."""
+    records: int
+    """Records read, skipped ones included."""
+    skipped: Mapping[str, int] = field(default_factory=dict)
+    """Records left out, by reason: a ROR ``status`` of ``withdrawn`` or ``inactive``."""
+    dropped_domains: Mapping[str, int] = field(default_factory=dict)
+    """ROR domains and websites not kept as an organization's domain, by reason: ``subdomain`` (a unit's
+    site under its parent's domain), ``shared`` (listed by several records, none the others' ancestor),
+    ``invalid``."""
+
+
+_ROR_KEYS = frozenset({"names", "acronyms", "labels", "website_hosts", "websites", "links", "locations"})
+_SKIP_STATUS = frozenset({"withdrawn", "inactive"})
+_JSON_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz", ".zip")
+_CSV_SUFFIXES = (".csv", ".csv.gz")
+_CHUNK = 1 << 20
+
+
+def _is_ror(rec: dict[str, Any]) -> bool:
+    return str(rec.get("id", "")).startswith(("https://ror.org/", "http://ror.org/")) or not _ROR_KEYS.isdisjoint(rec)
+
+
+class _Builder:
+    """Turns records into :data:`REFERENCE_SCHEMA` columns, collecting every problem with its line."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[Any]] = defaultdict(list)
+        self.problems: list[str] = []
+        self.seen: dict[str, int] = {}
+        self.records = 0
+        self.skipped: Counter[str] = Counter()
+        self.dropped: Counter[str] = Counter()
+        self.ror_domains: dict[str, list[int]] = defaultdict(list)
+        self.parents: dict[str, tuple[str, ...]] = {}
+
+    def add(self, line: int, rec: Any) -> None:
+        self.records += 1
+        if not isinstance(rec, dict):
+            self.problems.append(f"line {line}: a JSON {type(rec).__name__}, expected an object")
+        elif _is_ror(rec):
+            self.add_ror(line, rec)
+        else:
+            self.add_plain(line, rec)
+
+    def add_plain(self, line: int, rec: dict[str, Any]) -> None:
+        """A CSV row or a JSON object with the CSV's keys (``aliases``, ``domains``: a list or ``|``-joined)."""
+        domains = []
+        for d in _split(rec.get("domains")):
+            rd = _domain(d)
+            if rd is None:
+                self.problems.append(f"line {line}: domain {d!r} is not a registrable domain")
+            else:
+                domains.append(rd)
+        extra = {k: v for k, v in rec.items() if k not in _KNOWN and k and v not in ("", None, [], {})}
+        self._add(line, _text(rec.get("id")), _text(rec.get("name")), _split(rec.get("aliases")), domains, rec, extra)
+
+    def add_ror(self, line: int, rec: dict[str, Any]) -> None:
+        """A ROR record, in the v2 dump's shape or flattened (see the module docstring)."""
+        status = _text(rec.get("status")).lower()
+        if status in _SKIP_STATUS:
+            self.skipped[status] += 1
+            return
+        rid, name, forms = _text(rec.get("id")), _text(rec.get("name")), []
+        for n in rec.get("names") or []:
+            if isinstance(n, dict) and (value := _text(n.get("value"))):
+                if not name and "ror_display" in (n.get("types") or []):
+                    name = value
+                forms.append(value)
+        forms += _split(rec.get("aliases")) + _split(rec.get("acronyms"))
+        forms += [_text(lb.get("value") or lb.get("label")) for lb in rec.get("labels") or [] if isinstance(lb, dict)]
+        name = name or next((f for f in forms if f), "")
+        seen = {name.casefold()}
+        aliases = [f for f in forms if f and f.casefold() not in seen and not seen.add(f.casefold())]
+        websites = _split(rec.get("websites")) or [
+            _text(lk.get("value"))
+            for lk in rec.get("links") or []
+            if isinstance(lk, dict) and lk.get("type") == "website"
+        ]
+        domains: list[str] = []
+        for site in _split(rec.get("domains")) + _split(rec.get("website_hosts")) + websites:
+            rd, why = _own_domain(site)
+            if rd is None:
+                self.dropped[why] += 1
+            elif rd not in domains:
+                domains.append(rd)
+        row = len(self.rows["ref_id"])
+        for d in domains:
+            self.ror_domains[d].append(row)
+        self.parents[rid] = tuple(
+            _text(r.get("id"))
+            for r in rec.get("relationships") or []
+            if isinstance(r, dict) and _text(r.get("type")).lower() == "parent"
+        )
+        country = _text(rec.get("country"))
+        locations = rec.get("locations") or []
+        if not country and isinstance(locations, list) and locations and isinstance(locations[0], dict):
+            country = _text((locations[0].get("geonames_details") or {}).get("country_code"))
+        types = [t.lower() for t in _split(rec.get("types"))]
+        # "funder" is a role, not a kind of organization: a university that funds research is education
+        org_class = next((t for t in types if t != "funder"), types[0] if types else "")
+        extra = {"source": "ror", "types": types, "websites": websites}
+        fields = {"country": country, "class": org_class}
+        self._add(line, rid, name, aliases, domains, fields, {k: v for k, v in extra.items() if v})
+
+    def _add(
+        self,
+        line: int,
+        rid: str,
+        name: str,
+        aliases: list[str],
+        domains: list[str],
+        rec: dict[str, Any],
+        extra: dict[str, Any],
+    ) -> None:
+        country = _text(rec.get("country"))
+        if not rid:
+            self.problems.append(f"line {line}: empty id")
+        if not name:
+            self.problems.append(f"line {line}: empty name")
+        if rid in self.seen:
+            self.problems.append(f"line {line}: id {rid!r} already used on line {self.seen[rid]}")
+        self.seen.setdefault(rid, line)
+        if country and not (len(country) == 2 and country.isalpha()):
+            self.problems.append(f"line {line}: country {country!r} is not an ISO 3166 alpha-2 code")
+        self.rows["ref_id"].append(rid)
+        self.rows["name"].append(name)
+        self.rows["aliases"].append(aliases)
+        self.rows["domains"].append(sorted(set(domains)))
+        self.rows["country"].append(country.upper() if country else None)
+        self.rows["class"].append(_text(rec.get("class")) or None)
+        self.rows["attributes"].append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
+
+    def _unshare_domains(self) -> None:
+        """A domain several ROR records list stays with the one that is the others' ancestor, else with none.
+
+        ROR lists ``inria.fr`` for Inria and for 150 of its teams: a domain that names many organizations
+        names none of them (the domain's label can still link it by name).
+        """
+        ids = self.rows["ref_id"]
+
+        def ancestors(rid: str) -> set[str]:
+            out: set[str] = set()
+            todo = list(self.parents.get(rid, ()))
+            while todo and len(out) < 100:
+                p = todo.pop()
+                if p not in out:
+                    out.add(p)
+                    todo.extend(self.parents.get(p, ()))
+            return out
+
+        for dom, rows in self.ror_domains.items():
+            if len(rows) < 2:
+                continue
+            claimants = {ids[r] for r in rows}
+            keep = [r for r in rows if not ancestors(ids[r]) & claimants]
+            for r in rows:
+                if len(keep) != 1 or r != keep[0]:
+                    self.rows["domains"][r] = [d for d in self.rows["domains"][r] if d != dom]
+                    self.dropped["shared"] += 1
+
+    def finish(self, path: Path, fmt: str) -> ReferenceList:
+        if self.problems:
+            shown = "; ".join(self.problems[:20])
+            more = f"; and {len(self.problems) - 20} more" if len(self.problems) > 20 else ""
+            raise InputError(f"{path}: {len(self.problems)} problem(s): {shown}{more}", path=str(path))
+        self._unshare_domains()
+        table = pa.table(self.rows, schema=REFERENCE_SCHEMA) if self.rows else REFERENCE_SCHEMA.empty_table()
+        return ReferenceList(table, fmt, self.records, dict(self.skipped), dict(self.dropped))
+
+
+def read_reference(path: str | Path) -> ReferenceList:
+    """Read a reference list file (formats in the module docstring), with counts of what was left out.
+
+    The reader is chosen by the file name (``.csv``; ``.jsonl``, ``.ndjson``, ``.json``, with ``.gz``;
+    ``.zip``), else by the first character (``{`` or ``[``: JSON). Every problem is collected and reported
+    at once in one :class:`InputError`, each naming its line (line 1 is the CSV header): missing required
+    columns, a line that is not a JSON object, an empty id or name, a duplicate id, an unparsable domain,
+    a country that is not two letters. Withdrawn and inactive ROR records are skipped and counted.
     """
     path = Path(path)
     if not path.exists():
-        raise InputError(f"reference list {path} not found: pass the CSV of known organizations", path=str(path))
+        raise InputError(
+            f"reference list {path} not found: pass a CSV, JSON Lines file or ROR dump of known organizations",
+            path=str(path),
+        )
+    builder = _Builder()
     try:
-        handle = path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
+        with _open_text(path) as handle:
+            first = handle.read(1)
+            lines = 0
+            while first.isspace():
+                lines += first == "\n"
+                first = handle.read(1)
+            name = path.name.lower()
+            as_json = name.endswith(_JSON_SUFFIXES) or (not name.endswith(_CSV_SUFFIXES) and first in "{[")
+            if not as_json:
+                fmt = _read_csv(path, "\n" * lines + first, handle, builder)
+            elif first == "[":
+                fmt = "json"
+                for line, obj in _json_array(handle, builder, 1 + lines):
+                    builder.add(line, obj)
+            else:
+                fmt = "jsonl"
+                for line, obj in _json_lines(first, handle, builder, 1 + lines):
+                    builder.add(line, obj)
+    except (OSError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read reference list {path}: {exc}", path=str(path)) from exc
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [h.strip() for h in reader.fieldnames or []]
-        missing = [c for c in ("id", "name") if c not in header]
-        if missing:
-            raise InputError(
-                f"{path}: the header lacks {', '.join(missing)}; expected id,name[,aliases,domains,country,class,...]"
-                f" (got {','.join(header) or 'no header'})",
-                path=str(path),
-            )
-        rows: dict[str, list[Any]] = defaultdict(list)
-        problems: list[str] = []
-        seen: dict[str, int] = {}
-        for line, raw in enumerate(reader, start=2):
-            rec = {(k or "").strip(): (v or "").strip() if isinstance(v, str) else v for k, v in raw.items()}
-            if None in raw:
-                problems.append(f"line {line}: more fields than header columns")
-                continue
-            rid, name = rec.get("id", ""), rec.get("name", "")
-            if not rid:
-                problems.append(f"line {line}: empty id")
-            if not name:
-                problems.append(f"line {line}: empty name")
-            if rid in seen:
-                problems.append(f"line {line}: id {rid!r} already used on line {seen[rid]}")
-            seen.setdefault(rid, line)
-            domains = []
-            for d in _split(rec.get("domains")):
-                rd = _domain(d)
-                if rd is None:
-                    problems.append(f"line {line}: domain {d!r} is not a registrable domain")
-                else:
-                    domains.append(rd)
-            country = rec.get("country") or None
-            if country and not (len(country) == 2 and country.isalpha()):
-                problems.append(f"line {line}: country {country!r} is not an ISO 3166 alpha-2 code")
-            extra = {k: v for k, v in rec.items() if k not in _KNOWN and k and v not in ("", None)}
-            rows["ref_id"].append(rid)
-            rows["name"].append(name)
-            rows["aliases"].append(_split(rec.get("aliases")))
-            rows["domains"].append(sorted(set(domains)))
-            rows["country"].append(country.upper() if country else None)
-            rows["class"].append(rec.get("class") or None)
-            rows["attributes"].append(json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None)
-    if problems:
-        shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
-        raise InputError(f"{path}: {len(problems)} problem(s): {shown}", path=str(path))
-    return pa.table(rows, schema=REFERENCE_SCHEMA) if rows else REFERENCE_SCHEMA.empty_table()
+    return builder.finish(path, fmt)
+
+
+def load_reference(path: str | Path) -> pa.Table:
+    """The organizations of a reference list file in :data:`REFERENCE_SCHEMA` (see :func:`read_reference`)."""
+    return read_reference(path).table
+
+
+@contextmanager
+def _open_text(path: Path) -> Iterator[TextIO]:
+    """The file as text: plain, gzip, or the one JSON file of a zip (a ROR dump's ``*_schema_v2.json``)."""
+    name = path.name.lower()
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(path) as zf:
+            members = [m for m in zf.namelist() if m.lower().endswith((".json", ".jsonl"))]
+            member = next((m for m in members if m.endswith("_schema_v2.json")), None)
+            if member is None and len(members) == 1:
+                member = members[0]
+            if member is None:
+                raise InputError(
+                    f"{path}: expected one .json file (or a ROR *_schema_v2.json) in the zip, found "
+                    f"{', '.join(members) or 'none'}",
+                    path=str(path),
+                )
+            with zf.open(member) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
+                yield text
+    elif name.endswith(".gz"):
+        with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as text:
+            yield text
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as text:
+            yield text
+
+
+def _read_csv(path: Path, head: str, handle: TextIO, builder: _Builder) -> str:
+    reader = csv.DictReader(itertools.chain(io.StringIO(head + handle.readline()), handle))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in ("id", "name") if c not in header]
+    if missing:
+        raise InputError(
+            f"{path}: the header lacks {', '.join(missing)}; expected id,name[,aliases,domains,country,class,...]"
+            f" (got {','.join(header) or 'no header'})",
+            path=str(path),
+        )
+    for raw in reader:
+        line = reader.line_num
+        builder.records += 1
+        if None in raw:
+            builder.problems.append(f"line {line}: more fields than header columns")
+            continue
+        builder.add_plain(line, {(k or "").strip(): v.strip() if isinstance(v, str) else v for k, v in raw.items()})
+    return "csv"
+
+
+def _json_lines(first: str, handle: TextIO, builder: _Builder, start: int) -> Iterator[tuple[int, Any]]:
+    for line, text in enumerate(itertools.chain([first + handle.readline()], handle), start=start):
+        if not text.strip():
+            continue
+        try:
+            yield line, json.loads(text)
+        except json.JSONDecodeError as exc:
+            builder.problems.append(f"line {line}: not JSON ({exc.msg} at column {exc.colno})")
+
+
+def _json_array(handle: TextIO, builder: _Builder, start: int) -> Iterator[tuple[int, Any]]:
+    """The elements of a top-level JSON array (its ``[`` already read), decoded one at a time.
+
+    A ROR dump is one ~250 MB array: it is read in chunks, never whole. A syntax error ends the reading
+    (an array cannot be resynchronized) with one problem naming its line.
+    """
+    decoder = json.JSONDecoder()
+    buf, pos, eof = "", 0, False
+    line, mark = start, 0  # line is the line number at buf[mark]
+
+    def line_at(i: int) -> int:
+        nonlocal line, mark
+        line += buf.count("\n", mark, i)
+        mark = i
+        return line
+
+    while True:
+        while pos < len(buf) and (buf[pos].isspace() or buf[pos] == ","):
+            pos += 1
+        need_more = pos >= len(buf)
+        if not need_more and buf[pos] != "]":
+            try:
+                obj, end = decoder.raw_decode(buf, pos)
+                need_more = end >= len(buf) and not eof  # a number cut at the chunk's end
+            except json.JSONDecodeError as exc:
+                if eof:
+                    builder.problems.append(f"line {line_at(max(exc.pos, pos))}: not JSON ({exc.msg})")
+                    return
+                need_more = True
+        if need_more and not eof:
+            line_at(pos)
+            chunk = handle.read(_CHUNK)
+            buf, pos, mark, eof = buf[pos:] + chunk, 0, 0, not chunk
+            continue
+        if pos >= len(buf):
+            builder.problems.append(f"line {line_at(pos)}: the JSON array is not closed with ']'")
+            return
+        if buf[pos] == "]":
+            return
+        yield line_at(pos), obj
+        pos = end
 
 
 def _reference_names(reference: pa.Table) -> dict[str, list[Any]]:
