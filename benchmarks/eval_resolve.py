@@ -3,8 +3,10 @@
     python -m benchmarks.eval_resolve [webstruct] [dotgov] [universities] [--limit N]
 
 - webstruct: real business pages; for each host, does orgmap's owner match the hand-annotated top ORG?
-  Matching rule: strict = the names normalize to the same key (legal form, case, punctuation aside);
-  lenient = rapidfuzz token_set_ratio ≥ 90 between the keys.
+  Matching rules: strict = the names normalize to the same key (legal form, case, punctuation aside);
+  entity = strict, or the keys are equal without spaces and a web suffix ("cvwriting.net" = "CV Writing"),
+  or one is the initials of the other ("L&T" = "Larsen & Toubro"); lenient = entity, or rapidfuzz
+  token_set_ratio ≥ 90 between the keys ("Abacus" = "Abacus Solutions").
 - dotgov / universities: the domains alone (no pages) are linked against a reference list made of the
   organizations' *names only* (``--orgs``; no domains given), so orgmap must read the owner out of the
   domain's label. Correct when the linked reference name normalizes to the gold name.
@@ -20,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -49,6 +52,29 @@ def _key(name: str) -> str:
     return normalize_name(name).key if name else ""
 
 
+_WEB_SUFFIX = (" com", " net", " org", " us", " co uk", " info")
+_NOT_INITIALS = {"the", "and", "of", "for"}
+
+
+def _compact(key: str) -> str:
+    for suffix in _WEB_SUFFIX:
+        key = key.removesuffix(suffix)
+    return key.replace(" ", "")
+
+
+def same_entity(gold_key: str, pred_key: str) -> bool:
+    """The *entity* rule: equal keys, equal compact forms, or one the initials of the other."""
+    if not gold_key or not pred_key:
+        return False
+    if gold_key == pred_key or _compact(gold_key) == _compact(pred_key):
+        return True
+    for short, long in ((gold_key, pred_key), (pred_key, gold_key)):
+        initials = "".join(w[0] for w in long.split() if w not in _NOT_INITIALS)
+        if len(initials) >= 2 and short.replace(" ", "") == initials:
+            return True
+    return False
+
+
 def webstruct(root: Path, tmp: Path) -> dict[str, object]:
     """Owner per host on webstruct pages vs the hand-annotated top ORG."""
     pages = root / "pages" / "webstruct_business_pages.jsonl.gz"
@@ -65,7 +91,7 @@ def webstruct(root: Path, tmp: Path) -> dict[str, object]:
     seconds = time.perf_counter() - t0
     with Store(settings.db, read_only=True) as store:
         owners = dict(store.con.execute("select registered_domain, org_name from domain_org").fetchall())
-    strict = lenient = n = 0
+    strict = entity = lenient = n = 0
     misses = []
     for row in gold_rows:
         gold = (row.get("top_org") or "").strip()
@@ -76,13 +102,16 @@ def webstruct(root: Path, tmp: Path) -> dict[str, object]:
         gk, pk = _key(gold), _key(pred) if pred != "unknown" else ""
         if gk and gk == pk:
             strict += 1
-        if gk and pk and fuzz.token_set_ratio(gk, pk) >= 90:
+        same = same_entity(gk, pk)
+        entity += same
+        if same or (gk and pk and fuzz.token_set_ratio(gk, pk) >= 90):
             lenient += 1
         else:
             misses.append((row["host"], gold, pred))
     return {
         "hosts": n,
         "strict_accuracy": round(strict / n, 3) if n else 0.0,
+        "entity_accuracy": round(entity / n, 3) if n else 0.0,
         "lenient_accuracy": round(lenient / n, 3) if n else 0.0,
         "seconds": round(seconds, 1),
         "misses": misses[:15],
@@ -117,15 +146,36 @@ def _reference_run(name: str, tmp: Path, rows: list[tuple[str, str, str, str]], 
                 "select registered_domain, org_name, confidence from domain_org"
             ).fetchall()
         }
-    scored = []
+    scored: dict[str, list[tuple[float | None, bool]]] = {"dev": [], "test": []}
     misses = []
     for dom, org, _ref, _region in rows:
         pred, conf = owners.get(registered_domain(dom) or "", ("unknown", 0.0))
         ok = pred != "unknown" and _key(pred) == _key(org)
-        scored.append((conf if pred != "unknown" else None, ok))
-        if not ok:
+        half = split_of(dom)
+        scored[half].append((conf if pred != "unknown" else None, ok))
+        if not ok and half == "dev":
             misses.append((dom, org, pred))
-    n = len(rows)
+    curves = {"all": _curve(scored["dev"] + scored["test"])}
+    curves.update({half: _curve(scored[half]) for half in ("dev", "test")})
+    return {
+        "domains": len(rows),
+        "dev_domains": len(scored["dev"]),
+        "curve": curves["all"],
+        "curve_dev": curves["dev"],
+        "curve_test": curves["test"],
+        "seconds": round(seconds, 1),
+        "dev_misses": misses[:15],
+    }
+
+
+def split_of(domain: str) -> str:
+    """``dev`` or ``test``, stably by domain: misses are read on dev only, so test stays untuned."""
+    return "dev" if zlib.crc32(domain.encode()) % 2 == 0 else "test"
+
+
+def _curve(scored: list[tuple[float | None, bool]]) -> list[dict[str, float]]:
+    """Accuracy (correct / all), precision (correct / linked) and coverage at confidence thresholds."""
+    n = len(scored)
     curve = []
     for th in (0.0, 0.5, 0.6, 0.7, 0.8, 0.9):
         kept = [ok for conf, ok in scored if conf is not None and conf >= th]
@@ -137,7 +187,7 @@ def _reference_run(name: str, tmp: Path, rows: list[tuple[str, str, str, str]], 
                 "coverage": round(len(kept) / n, 3) if n else 0.0,
             }
         )
-    return {"domains": n, "curve": curve, "seconds": round(seconds, 1), "misses": misses[:15]}
+    return curve
 
 
 def dotgov(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:

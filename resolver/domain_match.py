@@ -85,9 +85,11 @@ LABEL_EXTRAS = frozenset(
     police pd fire fd sheriff twp city county town village gov online info official web site www us usa
     court courts schools school library parks park rec recreation health water utilities transit vote votes
     elections election clerk treasurer assessor dept
+    law legal attorneys shop store group inc llc ltd the get app
     """.split()
 )
-"""Words a domain label often adds that the name does not carry (``chaskapolice``, ``beavertwp``)."""
+"""Words a domain label often adds that the name does not carry (``chaskapolice``, ``beavertwp``,
+``kmblegal`` for Katz, Marshall & Banks, ``shop-apt`` for Associated Production Tools)."""
 
 US_STATES = {
     "al": "alabama",

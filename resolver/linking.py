@@ -132,6 +132,18 @@ def clean_candidate(name: str) -> str:
     return name
 
 
+def is_subsite_address(name: str, registered_domain: str) -> bool:
+    """True for a host of the domain other than ``www`` ("zebra.imprint-e.com" on imprint-e.com).
+
+    Pages name a sub-site by its address (title, microdata ``Store``); that is where the site lives, not
+    who owns it. The bare domain ("Homedecorhut.com") stays a candidate: shops use it as their brand.
+    """
+    host = name.strip().lower().rstrip(".")
+    if not host.endswith("." + registered_domain) or " " in host:
+        return False
+    return host[: -len(registered_domain) - 1] not in ("www", "")
+
+
 def _noisy_or(values: Iterable[float]) -> float:
     p = 1.0
     for v in values:
@@ -277,7 +289,7 @@ def score_domain(
         if c.signal in NON_NAME_KINDS:
             continue
         cleaned = clean_candidate(c.name)
-        if cleaned:
+        if cleaned and not is_subsite_address(cleaned, registered_domain):
             cands.append(
                 c
                 if cleaned == c.name

@@ -4,11 +4,17 @@ Why probablepeople: a CRF trained to tell people from companies in romanized nam
 reach this check (no legal form, no JSON-LD or legal-page evidence) it was more reliable than spaCy's
 small NER model ("Callows Audio" and "CV Writing" read as PERSON by spaCy are companies to it; "Sophie
 Mitchell" read as ORG by spaCy is a person to it). It still errs on two-word brands built from nouns
-("Barcode Giant"); callers use it only where the evidence leaves room.
+("Barcode Giant" is GivenName + Surname to it). So a name also needs a given name that people carry:
+one of the US census first and last names probablepeople ships (``gender.py``, ``ratios.py``; 159k names,
+many European ones among them). "Barcode", "Fundraising" and "Electric" are nobody's; "Anna", "Klaus",
+"Benoit" are. A rare given name ("Katrin", "Uwe") fails the check and the site keeps an organization as
+owner, the lesser error: a company called a person loses its owner outright. Callers use the check only
+where the evidence leaves room.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from functools import lru_cache
 
 ORG_WORDS = frozenset(
@@ -24,12 +30,39 @@ ORG_WORDS = frozenset(
 """Words that make a name an organization's, whatever a tagger says ("Centre Hospitalier de Grandville")."""
 
 
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    """Lower-cased given names and surnames from the census lists that ship with probablepeople."""
+    from probablepeople.gender import gender_names
+    from probablepeople.ratios import ratios
+
+    return frozenset(gender_names) | frozenset(n.lower() for n in ratios)
+
+
+def is_known_given_name(word: str) -> bool:
+    """True when people carry ``word`` as a name (accents folded: "Benoît" → "benoit")."""
+    from resolver.names import fold
+
+    return fold(word.strip(".,'’")).lower() in _given_names()
+
+
+def _strip_accents(text: str) -> str:
+    """Accents off, case kept (the tagger reads capitals): "Benoît Lefèvre" → "Benoit Lefevre"."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    )
+
+
 @lru_cache(maxsize=100_000)
 def is_person_name(name: str) -> bool:
     """True when ``name`` (2 to 4 words, no organization word) is tagged as a person's name.
 
-    >>> is_person_name("Anna Horn"), is_person_name("Tropical Web Works")
-    (True, False)
+    The word tagged as the given name (else the first word) must be a name people carry.
+
+    >>> is_person_name("Anna Horn"), is_person_name("Tropical Web Works"), is_person_name("Barcode Giant")
+    (True, False, False)
     """
     import probablepeople
 
@@ -39,7 +72,11 @@ def is_person_name(name: str) -> bool:
     if {w.strip(".,'’").casefold() for w in words} & ORG_WORDS:
         return False
     try:
-        _parsed, kind = probablepeople.tag(name)
+        # Accents stripped: the CRF learned from romanized names and reads "Benoît Lefèvre" as a company.
+        parsed, kind = probablepeople.tag(_strip_accents(name))
     except probablepeople.RepeatedLabelError:
         return False
-    return kind == "Person"
+    if kind != "Person":
+        return False
+    given = parsed.get("GivenName") or parsed.get("FirstInitial") or words[0]
+    return len(given.strip(".")) == 1 or all(is_known_given_name(w) for w in given.split())

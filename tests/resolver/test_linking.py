@@ -5,7 +5,7 @@ The stand-ins keep these tests about scoring; resolver.names has its own tests.
 
 import re
 
-from resolver.linking import LinkingParams, score_domain
+from resolver.linking import LinkingParams, is_subsite_address, score_domain
 from resolver.records import NameKey, OrgCandidate
 
 FORMS = {"gmbh", "ltd", "inc", "ag", "sas"}
@@ -120,3 +120,18 @@ def test_two_jsonld_nodes_on_one_page_are_not_fused() -> None:
     ]
     owner = score_domain(dom, cands, n_pages=1, normalize=normalize, fits=fits)
     assert owner.runner_up == "Other Publisher"
+
+
+def test_a_sub_site_address_is_not_an_owner_name() -> None:
+    """Microdata ``Store`` named "zebra.imprint-e.com": the address of a sub-site, not who owns it."""
+    dom = "imprint-e.com"
+    cands = [
+        cand(dom, "p1", "zebra.imprint-e.com", "jsonld_name", 0.85),
+        cand(dom, "p1", "zebra.imprint-e.com", "title", 0.3),
+        cand(dom, "p1", "Imprint Enterprises, Inc.", "copyright", 0.65),
+    ]
+    owner = score_domain(dom, cands, n_pages=1, normalize=normalize, fits=fits)
+    assert owner.name == "Imprint Enterprises, Inc"  # trailing punctuation cleaned
+    assert is_subsite_address("Zebra.Imprint-E.com", dom)
+    assert not is_subsite_address("www.imprint-e.com", dom) and not is_subsite_address("Imprint-e.com", dom)
+    assert not is_subsite_address("imprint-e.com", dom) and not is_subsite_address("Visit shop.imprint-e.com", dom)

@@ -124,6 +124,10 @@ def test_acronyms() -> None:
         ("Powered by WordPress", "acme.de", 0.0, 0.2),
         ("Acme", "acne.com", 0.0, 0.3),
         ("Axel Springer SE", "bild.de", 0.0, 0.2),
+        # initials plus a word the label adds about the business ("legal", "shop")
+        ("Katz, Marshall & Banks", "kmblegal.com", 0.45, 0.8),
+        ("Associated Production Tools Ltd", "shop-apt.co.uk", 0.45, 0.8),
+        ("Acme Bank", "kmblegal.com", 0.0, 0.2),
     ],
 )
 def test_name_fits_domain(name: str, domain: str, low: float, high: float) -> None:

@@ -9,3 +9,14 @@ def test_people_are_people() -> None:
 def test_companies_and_institutions_are_not() -> None:
     for name in ("Tropical Web Works", "Callows Audio", "Centre Hospitalier de Grandville", "Acme", "3M Company"):
         assert not is_person_name(name), name
+
+
+def test_brands_built_from_nouns_are_not_people() -> None:
+    """The tagger reads these as GivenName + Surname; nobody is called "Barcode" or "Fundraising"."""
+    for name in ("Barcode Giant", "Fundraising Skills", "Electric Avenue", "Digital Mitchell"):
+        assert not is_person_name(name), name
+
+
+def test_european_given_names_count_and_initials_count() -> None:
+    for name in ("Klaus Weber", "Benoît Lefèvre", "Giuseppe Rossi", "J. Smith"):
+        assert is_person_name(name), name
