@@ -1,6 +1,9 @@
 """University domain→org linking with ROR (Research Organization Registry) as master data.
 
-    python -m benchmarks.eval_ror [universities_enriched] [universities_vs_ror] [--limit N]
+    python -m benchmarks.eval_ror [ror_reader] [universities_enriched] [universities_vs_ror] [--limit N]
+
+- ror_reader: ``--orgs ror_orgs.jsonl.gz`` as orgmap reads it: seconds, organizations, records skipped
+  (withdrawn, inactive) and domains left out (a unit's host under its parent's domain, shared, invalid).
 
 Both link Hipo's university domains (``orgs/university_domains.json``) with ``orgmap resolve --orgs`` and
 no pages, so orgmap must read the owner out of the domain's label; no reference list carries a domain.
@@ -15,6 +18,9 @@ no pages, so orgmap must read the owner out of the domain's label; no reference 
   name's key equals the key of the linked ROR record's name or of one of its aliases/labels/acronyms.
   ``gold_in_ror`` is the ceiling: domains whose gold name is such a key of some education record;
   ``curve_gold_in_ror`` measures on those domains only.
+- universities_ror_domains: the same with ROR's domains and websites kept (the dump as a user passes it):
+  how many domains link through a domain ROR lists, and how often rightly (also where the gold name is in
+  ROR: elsewhere Hipo's English name vs ROR's native one counts as a miss).
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from benchmarks.eval_resolve import _key, _settings, eval_dir
 from graph.store import Store
 from orgmap.pipeline import run
 from resolver.domains import registered_domain
+from resolver.reference import read_reference
 
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 _SKIP = ("classify", "graph", "export")
@@ -63,13 +70,19 @@ def _hipo(root: Path, limit: int | None) -> tuple[list[dict[str, Any]], list[tup
 
 
 def _linked(db: str) -> dict[str, tuple[str, str | None, float]]:
-    """Each linked registered domain → (org name, reference id, confidence) of every linked domain."""
+    """Each linked registered domain → (org name, reference id, confidence)."""
+    return {dom: row[:3] for dom, row in _linked_with_evidence(db).items()}
+
+
+def _linked_with_evidence(db: str) -> dict[str, tuple[str, str | None, float, bool]]:
+    """As :func:`_linked`, plus whether the link came from a domain the reference lists."""
     with Store(db, read_only=True) as store:
         rows = store.con.execute(
-            "select d.registered_domain, d.org_name, o.reference_id, d.confidence"
+            "select d.registered_domain, d.org_name, o.reference_id, d.confidence,"
+            " coalesce(cast(d.evidence as varchar) like '%reference list match (domain%', false)"
             " from domain_org d left join orgs o using (org_id) where d.status = 'linked'"
         ).fetchall()
-    return {dom: (name, ref, conf) for dom, name, ref, conf in rows}
+    return {dom: (name, ref, conf, by_domain) for dom, name, ref, conf, by_domain in rows}
 
 
 def _curve(scored: list[tuple[float | None, bool]]) -> list[dict[str, float]]:
@@ -189,27 +202,42 @@ def universities_enriched(root: Path, tmp: Path, limit: int | None) -> dict[str,
 
 def universities_vs_ror(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
     """Hipo domains linked straight to ROR's education records, with ROR's domains and websites removed."""
+    return _vs_ror(root, tmp, limit, keep_domains=False)
+
+
+def universities_ror_domains(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
+    """As ``universities_vs_ror`` but with ROR's domains and websites kept, as a user would pass the dump."""
+    return _vs_ror(root, tmp, limit, keep_domains=True)
+
+
+def _vs_ror(root: Path, tmp: Path, limit: int | None, *, keep_domains: bool) -> dict[str, object]:
     unis, rows = _hipo(root, limit)
     edu = [r for r in _ror_records(root) if "education" in (r.get("types") or [])]
     keys = {r["id"]: {_key(f) for f in _forms(r)} - {""} for r in edu}
     all_keys = set().union(*keys.values())
-    orgs = tmp / "ror_education.jsonl.gz"
+    name = "ror_domains" if keep_domains else "vs_ror"
+    orgs = tmp / f"{name}.jsonl.gz"
     with gzip.open(orgs, "wt", encoding="utf-8") as fh:
         for r in edu:
-            fh.write(json.dumps({**r, "domains": [], "websites": [], "website_hosts": []}, ensure_ascii=False) + "\n")
-    linked, seconds = _resolve(tmp, "vs_ror", orgs, (d for d, _ in rows))
-    scored, in_ror, misses = [], [], []
+            if not keep_domains:
+                r = {**r, "domains": [], "websites": [], "website_hosts": []}
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    _, seconds = _resolve(tmp, name, orgs, (d for d, _ in rows))
+    linked = _linked_with_evidence(str(tmp / f"{name}.duckdb"))
+    scored, in_ror, misses, by_domain = [], [], [], []
     for dom, i in rows:
         gold = _key(unis[i]["name"])
-        pred, ref, conf = linked.get(registered_domain(dom) or "", ("unknown", None, None))
+        pred, ref, conf, via_domain = linked.get(registered_domain(dom) or "", ("unknown", None, None, False))
         ok = conf is not None and (gold in keys.get(ref or "", ()) or gold == _key(pred))
         scored.append((conf, ok))
+        if via_domain:
+            by_domain.append((ok, gold in all_keys))
         if gold in all_keys:
             in_ror.append((conf, ok))
         if not ok:
             misses.append((dom, unis[i]["name"], pred, "in ror" if gold in all_keys else "not in ror"))
     n = len(rows)
-    return {
+    out: dict[str, object] = {
         "domains": n,
         "ror_education_records": len(edu),
         "gold_in_ror": len(in_ror),
@@ -219,19 +247,50 @@ def universities_vs_ror(root: Path, tmp: Path, limit: int | None) -> dict[str, o
         "seconds": round(seconds, 1),
         "misses": misses[:15],
     }
+    if keep_domains:
+        known = [ok for ok, in_ror in by_domain if in_ror]
+        out["linked_by_domain"] = len(by_domain)
+        out["precision_by_domain"] = round(sum(ok for ok, _ in by_domain) / len(by_domain), 3) if by_domain else 0.0
+        out["precision_by_domain_gold_in_ror"] = round(sum(known) / len(known), 3) if known else 0.0
+    return out
+
+
+def ror_reader(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
+    """How long orgmap's reader takes over the whole ROR file, and what it keeps and leaves out."""
+    t0 = time.perf_counter()
+    got = read_reference(root / "orgs" / "ror_orgs.jsonl.gz")
+    seconds = time.perf_counter() - t0
+    with_domains = sum(1 for d in got.table.column("domains").to_pylist() if d)
+    return {
+        "records": got.records,
+        "organizations": got.table.num_rows,
+        "with_domains": with_domains,
+        "skipped": dict(got.skipped),
+        "dropped_domains": dict(got.dropped_domains),
+        "seconds": round(seconds, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen evaluations and print their figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("which", nargs="*", default=["universities_enriched", "universities_vs_ror"])
+    parser.add_argument(
+        "which",
+        nargs="*",
+        default=["ror_reader", "universities_enriched", "universities_vs_ror", "universities_ror_domains"],
+    )
     parser.add_argument("--limit", type=int, default=None, help="first N Hipo domains")
     args = parser.parse_args(argv)
     root = eval_dir()
     if root is None or not (root / "orgs" / "ror_orgs.jsonl.gz").exists():
         print("skipped: ../shared/eval/orgs not found (set ORGMAP_EVAL_DIR to evaluate on real data)")
         return 0
-    runs = {"universities_enriched": universities_enriched, "universities_vs_ror": universities_vs_ror}
+    runs = {
+        "ror_reader": ror_reader,
+        "universities_enriched": universities_enriched,
+        "universities_vs_ror": universities_vs_ror,
+        "universities_ror_domains": universities_ror_domains,
+    }
     with tempfile.TemporaryDirectory() as td:
         for which in args.which:
             if which not in runs:

@@ -28,7 +28,8 @@ class       no        the user's category (company, education, government, ...)
 
 A ROR record (Research Organization Registry, https://ror.org; a record whose ``id`` is a ror.org URL or
 that has ROR's keys) maps as follows, in the v2 dump's shape or the flattened one (``name``, ``aliases``,
-``acronyms``, ``labels: [{lang, value}]``, ``websites``, ``website_hosts``, ``country``):
+``acronyms``, ``labels: [{lang, value}]``, ``websites``, ``website_hosts``, ``country``; schema 1.0
+dumps read the same way):
 
 =============  ======================================================================================
 column         from
@@ -236,10 +237,10 @@ class _Builder:
         name = name or next((f for f in forms if f), "")
         seen = {name.casefold()}
         aliases = [f for f in forms if f and f.casefold() not in seen and not seen.add(f.casefold())]
-        websites = _split(rec.get("websites")) or [
-            _text(lk.get("value"))
+        websites = _split(rec.get("websites")) or [  # schema 1.0 dumps: links are bare URLs
+            _text(lk.get("value")) if isinstance(lk, dict) else _text(lk)
             for lk in rec.get("links") or []
-            if isinstance(lk, dict) and lk.get("type") == "website"
+            if isinstance(lk, str) or (isinstance(lk, dict) and lk.get("type") == "website")
         ]
         domains: list[str] = []
         for site in _split(rec.get("domains")) + _split(rec.get("website_hosts")) + websites:
@@ -256,7 +257,8 @@ class _Builder:
             for r in rec.get("relationships") or []
             if isinstance(r, dict) and _text(r.get("type")).lower() == "parent"
         )
-        country = _text(rec.get("country"))
+        country = rec.get("country")  # schema 1.0: {"country_code": "CH", "country_name": "Switzerland"}
+        country = _text(country.get("country_code") if isinstance(country, dict) else country)
         locations = rec.get("locations") or []
         if not country and isinstance(locations, list) and locations and isinstance(locations[0], dict):
             country = _text((locations[0].get("geonames_details") or {}).get("country_code"))

@@ -254,3 +254,21 @@ def test_resolve_links_domains_to_a_ror_list(tmp_path: Path) -> None:
     assert got["nasa.gov"][0] == "unknown"  # JPL's domain is a host under nasa.gov: no claim on NASA's domain
     assert got["unrelated-thing.org"][0] == "unknown"
     assert refs["University of Zurich"] == "https://ror.org/02crff812"
+
+
+def test_ror_schema_1_dump(tmp_path: Path) -> None:
+    old = {
+        "id": "https://ror.org/02crff812",
+        "name": "University of Zurich",
+        "aliases": [],
+        "acronyms": ["UZH"],
+        "labels": [{"iso639": "de", "label": "Universität Zürich"}],
+        "links": ["http://www.uzh.ch/"],
+        "types": ["Education"],
+        "status": "active",
+        "country": {"country_name": "Switzerland", "country_code": "CH"},
+    }
+    (tmp_path / "ror_v1.json").write_text(json.dumps([old]), encoding="utf-8")
+    row = load_reference(tmp_path / "ror_v1.json").to_pylist()[0]
+    assert row["aliases"] == ["UZH", "Universität Zürich"] and row["domains"] == ["uzh.ch"]
+    assert row["country"] == "CH" and row["class"] == "education"
