@@ -37,13 +37,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.eval_resolve import _key, _settings, eval_dir
+from benchmarks.eval_resolve import _curve, _key, _settings, eval_dir
 from graph.store import Store
 from orgmap.pipeline import run
 from resolver.domains import registered_domain
 from resolver.reference import read_reference
 
-THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
 _SKIP = ("classify", "graph", "export")
 
 
@@ -83,23 +82,6 @@ def _linked_with_evidence(db: str) -> dict[str, tuple[str, str | None, float, bo
             " from domain_org d left join orgs o using (org_id) where d.status = 'linked'"
         ).fetchall()
     return {dom: (name, ref, conf, by_domain) for dom, name, ref, conf, by_domain in rows}
-
-
-def _curve(scored: list[tuple[float | None, bool]]) -> list[dict[str, float]]:
-    """Accuracy (correct / all), precision (correct / linked), coverage (linked / all) per confidence floor."""
-    n = len(scored)
-    out = []
-    for th in THRESHOLDS:
-        kept = [ok for conf, ok in scored if conf is not None and conf >= th]
-        out.append(
-            {
-                "threshold": th,
-                "accuracy": round(sum(kept) / n, 3) if n else 0.0,
-                "precision": round(sum(kept) / len(kept), 3) if kept else 0.0,
-                "coverage": round(len(kept) / n, 3) if n else 0.0,
-            }
-        )
-    return out
 
 
 def _resolve(tmp: Path, name: str, orgs_file: Path, domains: Iterable[str]) -> tuple[dict, float]:
