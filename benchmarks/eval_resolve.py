@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import zlib
+from collections import defaultdict
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -118,21 +119,28 @@ def webstruct(root: Path, tmp: Path) -> dict[str, object]:
     }
 
 
-def _reference_run(name: str, tmp: Path, rows: list[tuple[str, str, str, str]], limit: int | None) -> dict[str, object]:
-    """rows: (domain, gold org name, ref id, region). Reference = distinct (ref id, name, region), no domains."""
+def _reference_run(
+    name: str, tmp: Path, rows: list[tuple[str, str, str, str, str]], limit: int | None
+) -> dict[str, object]:
+    """rows: (domain, gold org name, ref id, region, kind). Reference = distinct (ref id, name, region), no domains.
+
+    Two rules: *strict*, the linked name normalizes to the gold name; *entity*, also when the linked record is
+    another registration of the same body, i.e. the same region and the same words apart from "of", "the"
+    and "government" ("County of Mason" and "Mason County", MI).
+    """
     if limit:
         rows = rows[:limit]
     ref_csv = tmp / f"{name}_orgs.csv"
-    seen: set[str] = set()
+    region_of: dict[str, str] = {}
     with ref_csv.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["id", "name", "aliases", "domains", "country", "class"])
-        for _dom, org, ref_id, region in rows:
-            if ref_id not in seen:
-                seen.add(ref_id)
+        for _dom, org, ref_id, region, _kind in rows:
+            if ref_id not in region_of:
+                region_of[ref_id] = region
                 w.writerow([ref_id, org, "", "", region, ""])
     urls = tmp / f"{name}_domains.txt"
-    urls.write_text("\n".join(d for d, *_ in rows) + "\n", encoding="utf-8")
+    urls.write_text("\n".join(r[0] for r in rows) + "\n", encoding="utf-8")
     settings = _settings(
         tmp / f"{name}.duckdb", **{"resolve.orgs_file": str(ref_csv), "resolve.reference_min_score": 0.0}
     )
@@ -141,31 +149,54 @@ def _reference_run(name: str, tmp: Path, rows: list[tuple[str, str, str, str]], 
     seconds = time.perf_counter() - t0
     with Store(settings.db, read_only=True) as store:
         owners = {
-            d: (name, conf)
-            for d, name, conf in store.con.execute(
-                "select registered_domain, org_name, confidence from domain_org"
+            d: (org, conf, ref)
+            for d, org, conf, ref in store.con.execute(
+                "select d.registered_domain, d.org_name, d.confidence, o.reference_id"
+                " from domain_org d left join orgs o using (org_id)"
             ).fetchall()
         }
     scored: dict[str, list[tuple[float | None, bool]]] = {"dev": [], "test": []}
+    entity: dict[str, list[bool]] = {"dev": [], "test": []}
+    by_kind: dict[str, list[bool]] = defaultdict(list)
     misses = []
-    for dom, org, _ref, _region in rows:
-        pred, conf = owners.get(registered_domain(dom) or "", ("unknown", 0.0))
+    for dom, org, _ref, region, kind in rows:
+        pred, conf, pred_ref = owners.get(registered_domain(dom) or "", ("unknown", 0.0, None))
         ok = pred != "unknown" and _key(pred) == _key(org)
+        same = ok or (pred != "unknown" and region_of.get(pred_ref or "") == region and _words(pred) == _words(org))
         half = split_of(dom)
         scored[half].append((conf if pred != "unknown" else None, ok))
-        if not ok and half == "dev":
+        entity[half].append(same)
+        by_kind[kind].append(ok)
+        if not same and half == "dev":
             misses.append((dom, org, pred))
     curves = {"all": _curve(scored["dev"] + scored["test"])}
     curves.update({half: _curve(scored[half]) for half in ("dev", "test")})
+    every = entity["dev"] + entity["test"]
     return {
         "domains": len(rows),
         "dev_domains": len(scored["dev"]),
         "curve": curves["all"],
         "curve_dev": curves["dev"],
         "curve_test": curves["test"],
+        "entity_accuracy": {
+            "all": round(sum(every) / len(every), 3) if every else 0.0,
+            **{h: round(sum(v) / len(v), 3) if v else 0.0 for h, v in entity.items()},
+        },
+        "strict_accuracy_by_kind": {
+            k: {"domains": len(v), "accuracy": round(sum(v) / len(v), 3)}
+            for k, v in sorted(by_kind.items(), key=lambda kv: -len(kv[1]))
+            if k
+        },
         "seconds": round(seconds, 1),
         "dev_misses": misses[:15],
     }
+
+
+_FILLER = {"of", "the", "government", "gov"}
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(sorted(w for w in _key(name).split() if w not in _FILLER))
 
 
 def split_of(domain: str) -> str:
@@ -198,7 +229,7 @@ def dotgov(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
         for r in csv.DictReader(fh):
             org = r["Organization name"].strip()
             ref_id = ids.setdefault((org, r["State"]), f"g{len(ids)}")
-            rows.append((r["Domain name"].strip().lower(), org, ref_id, r["State"]))
+            rows.append((r["Domain name"].strip().lower(), org, ref_id, r["State"], r["Domain type"]))
     return _reference_run("dotgov", tmp, rows, limit)
 
 
@@ -208,7 +239,7 @@ def universities(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
     rows = []
     for i, u in enumerate(data):
         for dom in u.get("domains") or []:
-            rows.append((dom.strip().lower(), u["name"].strip(), f"u{i}", u.get("alpha_two_code") or ""))
+            rows.append((dom.strip().lower(), u["name"].strip(), f"u{i}", u.get("alpha_two_code") or "", ""))
     return _reference_run("universities", tmp, rows, limit)
 
 

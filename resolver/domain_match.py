@@ -210,6 +210,9 @@ MARKED_TYPES = {"county": 0.3, "township": 0.3, "parish": 0.3, "borough": 0.2, "
 skipping "City of", the kind a bare place name (``alamedaca.gov``) most often stands for."""
 
 
+_KINDS_OF_PLACE = frozenset({*MARKED_TYPES, "city", "municipality"})
+
+
 def _skip_cost(tok: str, extras: frozenset[str] = frozenset()) -> float:
     if tok in MARKED_TYPES:
         return MARKED_TYPES[tok]
@@ -230,8 +233,11 @@ def _by_first_char(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
 def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozenset()) -> float:
     """How well ``label`` is spelled by ``tokens`` in order (whole, prefix-abbreviated or skipped), in [0, 1].
 
-    ``extras``: words the label may add anywhere without the name carrying them (region codes and names,
-    "police", "twp"); they count as half explained. Other stray label characters cost a penalty.
+    ``extras``: words the label may add anywhere without the name carrying them, the org's own region code
+    and name: they count as explained, as if the name carried them ("jacksoncountywi" for Jackson County,
+    WI); a wide set (any US state, for a US-wide org) counts half. Generic additions
+    (:data:`LABEL_EXTRAS`: "police", "twp") count as half explained. Other stray label characters cost a
+    penalty. Own-region words in the name are used whole or skipped, never abbreviated.
     Bottom-up dynamic programming over (label position, token index); each cell holds
     (explained label characters, weighted; distinctive tokens used, weighted), compared in that order.
     """
@@ -244,6 +250,9 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     skip = [_skip_cost(t, extras) for t in tokens]
     distinct = [0.0 if t in GENERIC else 1.0 for t in tokens]
     abbrs = [ABBREVIATIONS.get(t, ()) for t in tokens]
+    # Own-region words are spelled whole or left out: "il" in "casscountyil" is not the initial of Iowa.
+    abbreviable = [t not in extras for t in tokens]
+    own = 1.0 if len(extras) <= 2 else 0.5  # one region (its code and name) vs "any US state"
     dp: list[list[tuple[float, float]]] = [[(0.0, 0.0)] * (m + 1) for _ in range(n + 1)]
     tail = 0.0
     last = dp[n]
@@ -252,13 +261,13 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
         last[j] = (-tail, 0.0)
     for i in range(n - 1, -1, -1):
         row, below, ch = dp[i], dp[i + 1], label[i]
-        extra_lengths = [len(w) for w in by_first.get(ch, ()) if label.startswith(w, i)]
+        extra_lengths = [(len(w), own if w in extras else 0.5) for w in by_first.get(ch, ()) if label.startswith(w, i)]
         for j in range(m, -1, -1):
             r = below[j]
             best = (r[0] - 0.6, r[1])  # a stray label character, explained by nothing
-            for length in extra_lengths:
+            for length, credit in extra_lengths:
                 r = dp[i + length][j]
-                cand = (r[0] + 0.5 * length, r[1])
+                cand = (r[0] + credit * length, r[1])
                 if cand > best:
                     best = cand
             if j < m:
@@ -278,7 +287,7 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
                         cand = (r[0] + len(abbr), r[1] + distinct[j])
                         if cand > best:
                             best = cand
-                if tok[0] == ch:
+                if tok[0] == ch and abbreviable[j]:
                     # Abbreviate to a prefix of length k (k = 1 makes acronyms), shorter than the whole token.
                     for k in range(1, min(len(tok) - 1, n - i) + 1):
                         if label[i + k - 1] != tok[k - 1]:
@@ -292,6 +301,19 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     label_part = max(0.0, min(1.0, explained / n))
     token_part = min(1.0, used / sig_total) if sig_total else 0.0
     return round(label_part * (0.6 + 0.4 * token_part), 4)
+
+
+_TLD_COUNTRY = {"uk": "GB", "edu": "US"}
+"""TLDs whose country is not their upper-cased self: ``.uk`` is GB; ``.edu`` has admitted only US
+institutions since 2001 (older foreign registrations are rare)."""
+
+
+def domain_country(domain: str) -> str | None:
+    """The country a domain's TLD stands for (``fho.edu.br`` → BR, ``mit.edu`` → US), else None."""
+    tld = domain.lower().rstrip(".").rsplit(".", 1)[-1]
+    if tld in _TLD_COUNTRY:
+        return _TLD_COUNTRY[tld]
+    return tld.upper() if len(tld) == 2 and tld.isalpha() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +336,13 @@ class DomainMatch:
     score: float
     runner_up: str | None = None
     runner_up_score: float = 0.0
+
+    @property
+    def confidence(self) -> float:
+        """The score, lowered as the runner-up (another org) comes close: ``msu.edu`` fits many universities."""
+        if self.score <= 0:
+            return 0.0
+        return round(self.score * (self.score / (self.score + max(0.0, self.runner_up_score))) ** 0.5, 4)
 
 
 STOPWORDS = frozenset("the of and for de del la le les du des der die das und et y in on at a an".split())
@@ -339,6 +368,22 @@ def _acronyms(tokens: Sequence[str]) -> set[str]:
     return {a for a in out if len(a) >= 2}
 
 
+_FILLERS = frozenset(
+    {*GENERIC, *LABEL_EXTRAS, *US_STATES, *US_STATES.values(), *(a for v in ABBREVIATIONS.values() for a in v)}
+)
+_MAX_FILLER = max(map(len, _FILLERS))
+
+
+@lru_cache(maxsize=100_000)
+def _spelled_by_fillers(text: str) -> bool:
+    """True when ``text`` splits into words labels add: kinds of body, region codes and names, "police"."""
+    if not text:
+        return True
+    return any(
+        text[:k] in _FILLERS and _spelled_by_fillers(text[k:]) for k in range(min(len(text), _MAX_FILLER), 1, -1)
+    )
+
+
 class ReferenceIndex:
     """An inverted index over reference names for blocking domain labels against them."""
 
@@ -347,12 +392,16 @@ class ReferenceIndex:
         self.min_token = min_token
         self.by_token: dict[str, list[int]] = defaultdict(list)
         self.by_acronym: dict[str, list[int]] = defaultdict(list)
+        self.by_prefix: dict[str, list[int]] = defaultdict(list)
+        """Beginnings (3-6 letters) of distinctive tokens: labels start or end on a shortened word."""
         self.max_len = 0
         for idx, rn in enumerate(names):
             for tok in set(rn.tokens):
                 if (len(tok) >= min_token or tok.isdigit() or tok[:-2].isdigit()) and tok not in GENERIC:
                     self.by_token[tok].append(idx)
                     self.max_len = max(self.max_len, len(tok))
+                    for k in range(3, min(6, len(tok) - 1) + 1):
+                        self.by_prefix[tok[:k]].append(idx)
             for acr in _acronyms(rn.tokens):
                 self.by_acronym[acr].append(idx)
         self.regions = frozenset(rn.region.lower() for rn in names if rn.region)
@@ -374,14 +423,22 @@ class ReferenceIndex:
         for rid, name, region in rows:
             if not name:
                 continue
-            names.append(ReferenceName(rid, name, name_tokens(name), region))
+            tokens = name_tokens(name)
+            names.append(ReferenceName(rid, name, tokens, region))
+            if len(tokens) >= 3 and tokens[0] in _KINDS_OF_PLACE and tokens[1] == "of":
+                # "Village of Lake George" is "lakegeorgevillage" as often as "villageoflakegeorge"
+                names.append(ReferenceName(rid, name, (*tokens[2:], tokens[0]), region))
             german = _GERMAN_SPELLING.sub(lambda m: _GERMAN[m.group(0)], name)
             if german != name:  # labels spell ü as ue: "uni-duesseldorf" for Düsseldorf
                 names.append(ReferenceName(rid, name, name_tokens(german), region))
         return cls(names)
 
-    def candidates(self, label: str, limit: int = 40) -> list[int]:
-        """Names sharing a distinctive token or an acronym with the label, most overlap first."""
+    def candidates(self, label: str, limit: int = 40, country: str | None = None) -> list[int]:
+        """Names sharing a distinctive token or an acronym with the label, most overlap first.
+
+        With ``country`` (a country-code domain's), names of that country come first among equal overlaps,
+        so many foreign "University of …" cannot crowd the local one out of the ``limit``.
+        """
         hits: dict[int, int] = defaultdict(int)
         n = len(label)
         for i in range(n):
@@ -391,10 +448,22 @@ class ReferenceIndex:
                     continue
                 for idx in self.by_token.get(sub, ()):
                     hits[idx] += len(sub)
+        for k in range(3, min(6, n - 1) + 1):
+            for part in {label[:k], label[-k:]}:  # "alasu" Alabama State University, "unican" Cantabria
+                for idx in self.by_prefix.get(part, ()):
+                    hits[idx] += k - 1
         for acr in {label, label[:-2]} if n > 4 else {label}:
             for idx in self.by_acronym.get(acr, ()):
                 hits[idx] += len(acr) + 1
-        ranked = sorted(hits, key=lambda k: (-hits[k], k))
+        for k in range(2, min(5, n - 1) + 1):
+            # Initials then words a label adds ("sbcounty" San Bernardino County, "bcohio" Butler County)
+            if _spelled_by_fillers(label[k:]):
+                for idx in self.by_acronym.get(label[:k], ()):
+                    hits[idx] += k + 1
+        if country:
+            ranked = sorted(hits, key=lambda k: (-hits[k], (self.names[k].region or "").upper() != country, k))
+        else:
+            ranked = sorted(hits, key=lambda k: (-hits[k], k))
         return ranked[:limit]
 
     def match(self, domain: str, *, min_score: float = 0.0) -> DomainMatch | None:
@@ -402,10 +471,15 @@ class ReferenceIndex:
         label = domain_label(domain)
         if not label:
             return None
-        tld = domain.lower().rstrip(".").rsplit(".", 1)[-1]
-        country = {"uk": "GB"}.get(tld, tld.upper()) if len(tld) == 2 and tld.isalpha() else None
+        country = domain_country(domain)
         scored: dict[str, tuple[float, str]] = {}
-        for idx in self.candidates(label):
+        found = self.candidates(label, country=country)
+        if country and any((self.names[i].region or "").upper() == country for i in found):
+            # A country-code domain belongs to an org of that country when the list has a fitting one.
+            found = [
+                i for i in found if len(self.names[i].region or "") != 2 or self.names[i].region.upper() == country
+            ]
+        for idx in found:
             rn = self.names[idx]
             s = align(label, rn.tokens, self._extras(rn.region))
             if rn.region and any(label.endswith(w) for w in self._extras(rn.region)):

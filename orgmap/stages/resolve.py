@@ -359,8 +359,10 @@ def link_to_reference(
         elif o.status != "linked":
             match = index.match(dom, min_score=min_label_score)
             if match is not None:
-                ref, conf = ref_by_id[match.ref_id], match.score
+                ref, conf = ref_by_id[match.ref_id], match.confidence
                 why = f"domain label spells {match.name!r} (score {match.score:.2f})"
+                if match.runner_up:
+                    why += f"; runner-up {match.runner_up!r} ({match.runner_up_score:.2f})"
         if ref is None:
             out.append(o)
             continue
