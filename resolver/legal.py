@@ -395,7 +395,8 @@ _SKIP_CONTEXT = re.compile(
 )
 _ADDRESSISH = re.compile(
     r"\d{4,5}\s+\w|\b(?:str\.|straße|strasse|weg|platz|allee|gasse|road|street|st\.|avenue|rue|chemin|"
-    r"boulevard|bd|postfach|p\.?o\.? box)\b|^\s*(?:tel|fon|fax|phone|e-?mail|mail|web|www|telefon|telefax)\b|@|https?://",
+    r"boulevard|bd|blvd|ave|suite|drive|postfach|p\.?o\.? box)\b|\b[A-Z]{2}\s\d{5}\b|"
+    r"^\s*(?:tel|fon|fax|phone|e-?mail|mail|web|www|telefon|telefax)\b|@|https?://",
     re.IGNORECASE,
 )
 
@@ -425,7 +426,7 @@ def legal_entities(
         t = _TRIGGER.match(name)
         if t and name[t.end() :].strip(" :–-"):
             name = name[t.end() :].strip(" :–-")  # "Company Name: Acme Ltd" found by the registry rule
-        name = _strip_address(name)
+        name = (_strip_address(name) or "").strip(" -–—|") or None
         if not name or not looks_like_org_name(name) or is_decoy(name, registered_domain):
             return
         key = normalize_name(name).key
@@ -456,6 +457,19 @@ def legal_entities(
         if m2:
             add(m2.group("name"), 0.85, line, "registry")
             continue
+        same_line = _named_before_registry(line)
+        if same_line:
+            # "© 2014 shop-apt.co.uk - Web Shop for Associated Production Tools Ltd - Registered in Scotland …"
+            add(same_line, 0.85, line, "registry")
+            continue
+        if len(line) <= 40 and _REGISTRY.match(line):
+            # A heading ("Registered Office", "Registered office and warehouse"): the name follows it.
+            for nxt in lines[i + 1 : i + 3]:
+                if _has_legal_form(nxt) and not _ADDRESSISH.match(nxt) and not _SKIP_CONTEXT.search(nxt[:60]):
+                    add(nxt, 0.85, f"{line} / {nxt}", "registry")
+                    break
+            if found and found[-1].context.startswith(line):
+                continue
         # A registry line: the name with a legal form just above it.
         for back in range(i - 1, max(-1, i - 9), -1):
             cand = lines[back]
@@ -473,6 +487,56 @@ def legal_entities(
                 if len(found) >= 2:
                     break
     return found[:3]
+
+
+_SEGMENT_SPLIT = re.compile(r"\s[-–—|·•]\s")
+_LEADING_ROLE = re.compile(r"^.*?\b(?:for|by)\s+(?=[A-Z0-9])")
+
+
+def _named_before_registry(line: str) -> str | None:
+    """The legal-form name in the segment right before a line's registry phrase, if any.
+
+    "Web Shop for Associated Production Tools Ltd - Registered in Scotland Company No 157747" → the Ltd;
+    a leading "… for|by|of" is cut only where the rest still carries the legal form.
+    """
+    m = _REGISTRY.search(line)
+    if not m or m.start() == 0:
+        return None
+    segments = [seg.strip(" ,;-–—") for seg in _SEGMENT_SPLIT.split(line[: m.start()]) if seg.strip(" ,;-–—")]
+    if not segments:
+        return None
+    name = segments[-1]
+    cut = _LEADING_ROLE.sub("", name)
+    if cut != name and _has_legal_form(cut):
+        return cut
+    return name if _has_legal_form(name) else None
+
+
+def address_block_entities(lines: Sequence[str], registered_domain: str, *, weight: float = 0.7) -> list[LegalName]:
+    """Names with a legal form heading an address ("Aphrodite Cosmetics, LLC / 602 Athens Blvd. / …").
+
+    Contact blocks and footers of small businesses carry no legal cue, yet a legal-form line right above a
+    street or postcode line is the business's own address far more often than anyone else's.
+    """
+    found: list[LegalName] = []
+    seen: set[str] = set()
+    clean = [" ".join(x.split()) for x in lines]
+    clean = [x for x in clean if x]
+    for i, line in enumerate(clean[:-1]):
+        if len(line) > 90 or not _has_legal_form(line) or _SKIP_CONTEXT.search(line[:60]):
+            continue
+        if _ADDRESSISH.match(line) or not _ADDRESSISH.search(clean[i + 1]):
+            continue
+        if i and _SKIP_CONTEXT.search(clean[i - 1][:60]):
+            continue  # "Hosted by:" / "Design:" above the block
+        name = _strip_address(line)
+        if not name or not looks_like_org_name(name) or is_decoy(name, registered_domain):
+            continue
+        key = normalize_name(name).key
+        if key and key not in seen:
+            seen.add(key)
+            found.append(LegalName(name, weight, f"{line} / {clean[i + 1]}"[:200], "address"))
+    return found[:2]
 
 
 def _strip_address(text: str) -> str | None:

@@ -43,6 +43,7 @@ from resolver.jsonld import (
 )
 from resolver.legal import (
     LegalName,
+    address_block_entities,
     copyright_names,
     has_legal_cue,
     is_decoy,
@@ -451,6 +452,10 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
         for ln in legal_entities(footer_lines, domain, fallback=False):
             if ln.rule in ("registry", "trigger"):
                 entities.append(LegalName(ln.name, round(ln.weight * 0.85, 4), f"footer: {ln.context}", ln.rule))
+    if not entities:
+        # No legal cue anywhere: a legal-form name heading an address block (contact boxes, footers).
+        block = footer_lines + body_lines[-60:] if not (is_legal or is_about) else footer_lines + body_lines
+        entities.extend(address_block_entities(block, domain))
     out["legal_entities"] = tuple(entities)
 
     # E-mail domains from text (legal pages and footers hold the obfuscated ones).

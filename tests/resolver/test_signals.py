@@ -16,7 +16,7 @@ from graph.store import Store, compress_html
 from orgmap.stages.signals import extract_signals
 from resolver.errors import ConfigError
 from resolver.jsonld import organizations_from_jsonld, parse_jsonld
-from resolver.legal import copyright_names, legal_entities, page_kind, split_parent
+from resolver.legal import address_block_entities, copyright_names, legal_entities, page_kind, split_parent
 from resolver.signals import SIGNAL_WEIGHTS, PageSignals, extract_page, ownership_text
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
@@ -467,3 +467,33 @@ def test_stage_reads_text_only_pages(tmp_path: Path) -> None:
 def test_stage_rejects_an_unknown_text_mode(tmp_path: Path) -> None:
     with Store(tmp_path / "t.duckdb") as store, pytest.raises(ConfigError, match="main_text"):
         extract_signals(store, run_id=1, main_text="readability")
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # the registry phrase on the name's own line, behind a "Web Shop for" role
+        (["© 2014 shop-apt.co.uk - Web Shop for Associated Production Tools Ltd - Registered in Scotland No 1"],
+         "Associated Production Tools Ltd"),
+        # a registry heading with the name below it
+        (["Registered Office and Warehouse", "Associated Production Tools Ltd", "Unit 7, 28 Queen Elizabeth Avenue"],
+         "Associated Production Tools Ltd"),
+        # "of" belongs to names: never cut there
+        (["Bank of America Ltd - Registered in England No 1"], "Bank of America Ltd"),
+        (["Design by Pixel Works Ltd - Company No 123"], None),
+    ],
+)  # fmt: skip
+def test_registry_lines_name_the_entity(lines: list[str], expected: str | None) -> None:
+    found = legal_entities(lines, "shop-apt.co.uk", fallback=False)
+    assert (found[0].name if found else None) == expected
+
+
+def test_a_legal_form_name_heading_an_address_is_the_business() -> None:
+    html = (
+        "<html><head><title>Aphrodite</title></head><body><p>Olive oil soap from Greece.</p>"
+        "<p>Aphrodite Cosmetics, LLC<br>602 Athens Blvd.<br>Tarpon Springs, FL 34689</p></body></html>"
+    )
+    ps = extract_page(html, "http://www.aphroditecosmetics.net/", registered_domain="aphroditecosmetics.net")
+    assert [(e.name, e.rule) for e in ps.legal_entities] == [("Aphrodite Cosmetics, LLC", "address")]
+    # someone else's block, introduced as hosting or design, is not
+    assert not address_block_entities(["Hosted by:", "Strato AG", "Pascalstraße 10, 10587 Berlin"], "x.de")
