@@ -89,7 +89,8 @@ _NOISE_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "obje
 _CHROME_TAGS = ["nav", "header", "footer", "aside", "form", "button", "select", "dialog", "menu"]
 _COOKIE_SELECTOR = (
     '[id*="cookie" i], [class*="cookie" i], [id*="consent" i], [class*="consent" i], [id*="gdpr" i], '
-    '[class*="gdpr" i], [id*="cmp" i], [class*="cmp-" i], [id*="usercentrics" i], [id*="onetrust" i], '
+    '[class*="gdpr" i], [id^="cmp" i], [class^="cmp-" i], [class*=" cmp-" i], [id*="usercentrics" i], '
+    '[id*="onetrust" i], '
     '[class*="onetrust" i], [id*="borlabs" i], [class*="borlabs" i], [id*="cookiebot" i], [id*="didomi" i], '
     '[class*="didomi" i], [aria-label*="cookie" i]'
 )
@@ -402,7 +403,9 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
     # Remove what is never page content; cookie banners name their vendor, not the site.
     tree.strip_tags(_NOISE_TAGS)
     for node in tree.css(_COOKIE_SELECTOR):
-        if node.tag not in ("html", "body", "main") and len(node.text(deep=True) or "") < 5_000:
+        if node.tag in ("html", "body", "main", "footer") or len(node.text(deep=True) or "") >= 5_000:
+            continue
+        if node.css_first("footer") is None:  # a wrapper holding the page's footer is not a banner
             node.decompose()
 
     for node in tree.css(_CREDIT_SELECTOR):

@@ -497,3 +497,14 @@ def test_a_legal_form_name_heading_an_address_is_the_business() -> None:
     assert [(e.name, e.rule) for e in ps.legal_entities] == [("Aphrodite Cosmetics, LLC", "address")]
     # someone else's block, introduced as hosting or design, is not
     assert not address_block_entities(["Hosted by:", "Strato AG", "Pascalstraße 10, 10587 Berlin"], "x.de")
+
+
+def test_a_component_wrapper_is_not_a_cookie_banner() -> None:
+    """CMS wrappers named "ls-cmp-wrap" (component) once matched the consent-manager rule with the footer inside."""
+    html = (
+        "<html><body><p>Mortgage news.</p><div class='ls-cmp-wrap'><footer>"
+        "<p class='copyright'>© 2014 Fannie Mae</p></footer></div>"
+        "<div id='cmpbox'>We use cookies. © Consentmanager GmbH</div></body></html>"
+    )
+    ps = extract_page(html, "https://www.fanniemae.com/", registered_domain="fanniemae.com")
+    assert [c.name for c in ps.copyright] == ["Fannie Mae"]
