@@ -132,6 +132,19 @@ def clean_candidate(name: str) -> str:
     return name
 
 
+def trim_tagline(name: str, registered_domain: str) -> str:
+    """ "MotoClassifieds.US Free Automotive Advertising" → "MotoClassifieds.US" on motoclassifieds.us.
+
+    A name that starts with the site's own domain and goes on is the domain-named brand plus a tagline;
+    the tagline differs between title and footer and would split one owner into several candidates.
+    """
+    words = name.split()
+    if len(words) < 2:
+        return name
+    first = words[0].lower().removeprefix("www.").rstrip(":,;|-–")
+    return words[0].rstrip(":,;|-–") if first == registered_domain else name
+
+
 def is_subsite_address(name: str, registered_domain: str) -> bool:
     """True for a host of the domain other than ``www`` ("zebra.imprint-e.com" on imprint-e.com).
 
@@ -288,7 +301,7 @@ def score_domain(
     for c in candidates:
         if c.signal in NON_NAME_KINDS:
             continue
-        cleaned = clean_candidate(c.name)
+        cleaned = trim_tagline(clean_candidate(c.name), registered_domain)
         if cleaned and not is_subsite_address(cleaned, registered_domain):
             cands.append(
                 c

@@ -5,7 +5,7 @@ The stand-ins keep these tests about scoring; resolver.names has its own tests.
 
 import re
 
-from resolver.linking import LinkingParams, is_subsite_address, score_domain
+from resolver.linking import LinkingParams, is_subsite_address, score_domain, trim_tagline
 from resolver.records import NameKey, OrgCandidate
 
 FORMS = {"gmbh", "ltd", "inc", "ag", "sas"}
@@ -135,3 +135,17 @@ def test_a_sub_site_address_is_not_an_owner_name() -> None:
     assert is_subsite_address("Zebra.Imprint-E.com", dom)
     assert not is_subsite_address("www.imprint-e.com", dom) and not is_subsite_address("Imprint-e.com", dom)
     assert not is_subsite_address("imprint-e.com", dom) and not is_subsite_address("Visit shop.imprint-e.com", dom)
+
+
+def test_a_domain_named_brand_loses_its_tagline() -> None:
+    dom = "motoclassifieds.us"
+    assert trim_tagline("MotoClassifieds.US Free Automotive Advertising", dom) == "MotoClassifieds.US"
+    assert trim_tagline("www.MotoClassifieds.us: Auto Classifieds", dom) == "www.MotoClassifieds.us"
+    assert trim_tagline("MotoClassifieds Auto", dom) == "MotoClassifieds Auto"  # not the domain itself
+    assert trim_tagline("Acme.com", "acme.com") == "Acme.com"
+    cands = [
+        cand(dom, "p1", "MotoClassifieds.US Free Automotive Advertising", "copyright", 0.65),
+        cand(dom, "p2", "MotoClassifieds.US Auto Classifieds", "title_brand", 0.5),
+    ]
+    owner = score_domain(dom, cands, n_pages=2, normalize=normalize, fits=fits)
+    assert owner.name == "MotoClassifieds.US" and {e.signal for e in owner.evidence} == {"copyright", "title_brand"}
