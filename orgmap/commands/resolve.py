@@ -58,7 +58,10 @@ def register(app: typer.Typer) -> None:
         config: ConfigOption = None,
         orgs: Annotated[
             Path | None,
-            typer.Option("--orgs", help="Reference list of organizations (CSV) to link to first."),
+            typer.Option(
+                "--orgs",
+                help="Reference list of organizations to link to first: CSV, JSON Lines, or a ROR dump (.zip/.json).",
+            ),
         ] = None,
         skip: Annotated[
             list[str] | None,

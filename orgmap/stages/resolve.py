@@ -55,6 +55,11 @@ class ResolveSummary:
     orgs: int
     relations: int
     seconds: float
+    reference_orgs: int = 0
+    """Organizations read from ``--orgs`` (withdrawn and inactive ROR records left out)."""
+    reference_skipped: int = 0
+    reference_linked: int = 0
+    """Domains linked to a reference organization (by listed domain, name or label)."""
 
 
 @lru_cache(maxsize=1_000_000)
@@ -260,11 +265,15 @@ class RefOrg:
     org_class: str | None = None
 
 
-def load_reference_orgs(path: str) -> list[RefOrg]:
-    """The user's reference list (``--orgs``), read and validated by ``resolver.matching.load_reference``."""
-    from resolver.matching import load_reference
+def _reference_orgs(path: str) -> tuple[list[RefOrg], int]:
+    """The user's reference list (``--orgs``: CSV, JSON Lines or a ROR dump) and its skipped records.
 
-    table = load_reference(path)
+    Read and validated by ``resolver.reference.read_reference``; skipped are withdrawn or inactive records.
+    """
+    from resolver.reference import read_reference
+
+    listed = read_reference(path)
+    table = listed.table
     cols = set(table.column_names)
 
     def col(*names: str) -> list[Any]:
@@ -278,7 +287,7 @@ def load_reference_orgs(path: str) -> list[RefOrg]:
             return tuple(x.strip() for x in v.split("|") if x.strip())
         return tuple(str(x) for x in v if x)
 
-    return [
+    refs = [
         RefOrg(str(i), str(n), as_tuple(a), as_tuple(d), c or None, k or None)
         for i, n, a, d, c, k in zip(
             col("ref_id", "id"),
@@ -291,6 +300,7 @@ def load_reference_orgs(path: str) -> list[RefOrg]:
         )
         if n
     ]
+    return refs, sum(listed.skipped.values())
 
 
 REF_DOMAIN_CONFIDENCE = 0.99
@@ -615,7 +625,7 @@ def resolve(
     """Run NER, link every domain to its owner, cluster owners into orgs, and write the results."""
     t0 = time.perf_counter()
     pages_ner = mentions = 0
-    refs = load_reference_orgs(orgs_file) if orgs_file else []
+    refs, ref_skipped = _reference_orgs(orgs_file) if orgs_file else ([], 0)
     if ner:
         pages_ner, mentions = run_ner(
             store,
@@ -682,4 +692,7 @@ def resolve(
         orgs=orgs.num_rows,
         relations=relations.num_rows,
         seconds=round(time.perf_counter() - t0, 2),
+        reference_orgs=len(refs),
+        reference_skipped=ref_skipped,
+        reference_linked=len(ref_links),
     )

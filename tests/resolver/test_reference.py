@@ -242,7 +242,10 @@ def test_resolve_links_domains_to_a_ror_list(tmp_path: Path) -> None:
     urls = tmp_path / "domains.txt"
     urls.write_text("uzh.ch\nhttps://www.caltech.edu/about\njpl.nasa.gov\nunrelated-thing.org\n", encoding="utf-8")
     settings = load_settings(None, {"db": str(tmp_path / "t.duckdb"), "resolve.orgs_file": str(orgs)}, environ={})
-    run(settings, [str(urls)], skip=("classify", "graph", "export"))
+    report = run(settings, [str(urls)], skip=("classify", "graph", "export"))
+    summary = report.stages["resolve"]
+    # 4 organizations read, 3 withdrawn or inactive skipped, 2 domains linked
+    assert (summary.reference_orgs, summary.reference_skipped, summary.reference_linked) == (4, 3, 2)
     with Store(settings.db, read_only=True) as store:
         rows = store.con.execute("select registered_domain, org_name, confidence, evidence from domain_org").fetchall()
         refs = dict(store.con.execute("select canonical_name, reference_id from orgs").fetchall())
