@@ -433,7 +433,7 @@ class ReferenceIndex:
                 names.append(ReferenceName(rid, name, name_tokens(german), region))
         return cls(names)
 
-    def candidates(self, label: str, limit: int = 40, country: str | None = None) -> list[int]:
+    def candidates(self, label: str, limit: int = 80, country: str | None = None) -> list[int]:
         """Names sharing a distinctive token or an acronym with the label, most overlap first.
 
         With ``country`` (a country-code domain's), names of that country come first among equal overlaps,
@@ -459,6 +459,10 @@ class ReferenceIndex:
             # Initials then words a label adds ("sbcounty" San Bernardino County, "bcohio" Butler County)
             if _spelled_by_fillers(label[k:]):
                 for idx in self.by_acronym.get(label[:k], ()):
+                    hits[idx] += k + 1
+            # … or the other way round ("cityofslt" South Lake Tahoe, "townoflcs" Lake Clarke Shores)
+            if _spelled_by_fillers(label[: n - k]):
+                for idx in self.by_acronym.get(label[n - k :], ()):
                     hits[idx] += k + 1
         if country:
             ranked = sorted(hits, key=lambda k: (-hits[k], (self.names[k].region or "").upper() != country, k))
