@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from resolver.names import fold
+from resolver.pinyin import REGIONS as PINYIN_REGIONS
+from resolver.pinyin import syllables
 
 GENERIC = frozenset(
     """
@@ -250,9 +252,10 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     skip = [_skip_cost(t, extras) for t in tokens]
     distinct = [0.0 if t in GENERIC else 1.0 for t in tokens]
     abbrs = [ABBREVIATIONS.get(t, ()) for t in tokens]
-    # Own-region words are spelled whole or left out: "il" in "casscountyil" is not the initial of Iowa.
-    abbreviable = [t not in extras for t in tokens]
     own = 1.0 if len(extras) <= 2 else 0.5  # one region (its code and name) vs "any US state"
+    # The org's own region word is spelled whole or left out: "il" in "casscountyil" is not Iowa's initial.
+    # A US-wide org's names keep their state initials ("msu" for Michigan State University).
+    abbreviable = [own < 1.0 or t not in extras for t in tokens]
     dp: list[list[tuple[float, float]]] = [[(0.0, 0.0)] * (m + 1) for _ in range(n + 1)]
     tail = 0.0
     last = dp[n]
@@ -384,6 +387,12 @@ def _spelled_by_fillers(text: str) -> bool:
     )
 
 
+SHORT_LABEL = 6
+"""Labels up to this long on a country-code domain are aligned with every name of that country …"""
+COUNTRY_BLOCK = 1_500
+"""… when the list has at most this many names of it (cost: one alignment per name)."""
+
+
 class ReferenceIndex:
     """An inverted index over reference names for blocking domain labels against them."""
 
@@ -405,6 +414,10 @@ class ReferenceIndex:
             for acr in _acronyms(rn.tokens):
                 self.by_acronym[acr].append(idx)
         self.regions = frozenset(rn.region.lower() for rn in names if rn.region)
+        self.by_country: dict[str, list[int]] = defaultdict(list)
+        for idx, rn in enumerate(names):
+            if rn.region and len(rn.region) == 2:
+                self.by_country[rn.region.upper()].append(idx)
 
     @lru_cache(maxsize=1024)  # noqa: B019 - one index lives for a whole run
     def _extras(self, region: str | None) -> frozenset[str]:
@@ -431,6 +444,11 @@ class ReferenceIndex:
             german = _GERMAN_SPELLING.sub(lambda m: _GERMAN[m.group(0)], name)
             if german != name:  # labels spell ü as ue: "uni-duesseldorf" for Düsseldorf
                 names.append(ReferenceName(rid, name, name_tokens(german), region))
+            if region and region.upper() in PINYIN_REGIONS:
+                # "Chongqing University" is cqu.edu.cn: one initial per syllable
+                split = tuple(p for t in tokens for p in (syllables(t) if t not in GENERIC else None) or (t,))
+                if split != tokens:
+                    names.append(ReferenceName(rid, name, split, region))
         return cls(names)
 
     def candidates(self, label: str, limit: int = 80, country: str | None = None) -> list[int]:
@@ -478,6 +496,11 @@ class ReferenceIndex:
         country = domain_country(domain)
         scored: dict[str, tuple[float, str]] = {}
         found = self.candidates(label, country=country)
+        local = self.by_country.get(country or "", ())
+        if len(label) <= SHORT_LABEL and 0 < len(local) <= COUNTRY_BLOCK:
+            # A short label is an abbreviation in a style the indexes may not foresee ("cqwu", "tuke"):
+            # the country is the block, and every name of it is aligned with the label.
+            found = list(dict.fromkeys([*found, *local]))
         if country and any((self.names[i].region or "").upper() == country for i in found):
             # A country-code domain belongs to an org of that country when the list has a fitting one.
             found = [

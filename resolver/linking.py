@@ -133,7 +133,7 @@ def clean_candidate(name: str) -> str:
 
 
 def trim_tagline(name: str, registered_domain: str) -> str:
-    """ "MotoClassifieds.US Free Automotive Advertising" → "MotoClassifieds.US" on motoclassifieds.us.
+    """Cut the tagline after a domain-named brand ("MotoClassifieds.US Free Automotive Advertising").
 
     A name that starts with the site's own domain and goes on is the domain-named brand plus a tagline;
     the tagline differs between title and footer and would split one owner into several candidates.

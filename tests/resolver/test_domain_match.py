@@ -43,3 +43,39 @@ def test_index_matches_by_label_region_and_acronym() -> None:
     assert index.match("wakefieldnh.gov").ref_id == "r6"
     weak = index.match("completely-unrelated.com")
     assert weak is None or weak.score < 0.5
+
+
+def test_chinese_names_abbreviate_by_syllable() -> None:
+    index = ReferenceIndex.build(
+        [
+            ("c1", "Chongqing University", "CN"),
+            ("c2", "Hunan University", "CN"),
+            ("c3", "Harbin Normal University", "CN"),
+            ("u1", "Cleveland Quaker University", "US"),  # same initials, other country, never split
+        ]
+    )
+    assert index.match("cqu.edu.cn").ref_id == "c1"
+    assert index.match("hnu.edu.cn").ref_id == "c2"
+    assert "c1" != index.match("cqu.edu").ref_id  # .edu is a US domain
+
+
+def test_a_country_code_domain_prefers_its_country_and_short_labels_scan_it() -> None:
+    index = ReferenceIndex.build(
+        [
+            ("a", "Aalborg University", "DK"),
+            ("b", "Al Ahlia University", "BH"),
+            ("t", "Technical University of Kosice", "SK"),
+            ("s", "Sweet Briar College", "US"),
+            ("p", "San Beda College", "PH"),
+        ]
+    )
+    assert index.match("sbc.edu").ref_id == "s"
+    assert index.match("tuke.sk").ref_id == "t"  # no acronym index entry spells "tuke"; the country block does
+    m = index.match("aau.dk")
+    assert m is None or m.ref_id == "a"
+
+
+def test_confidence_drops_when_another_org_fits_as_well() -> None:
+    index = ReferenceIndex.build([("m1", "Michigan State University", "US"), ("m2", "Morehead State University", "US")])
+    m = index.match("msu.edu")
+    assert m.score > 0.7 and m.confidence < 0.75 * m.score
