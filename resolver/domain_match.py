@@ -387,6 +387,50 @@ def _spelled_by_fillers(text: str) -> bool:
     )
 
 
+_RUSSIAN_NAMING = frozenset({"RU", "UA", "BY", "KZ", "KG", "UZ", "TJ", "TM", "AM", "AZ", "GE", "MD"})
+"""Countries whose institutions' domains abbreviate the Russian (or a calqued) name."""
+_RUSSIAN = {
+    ("state",): "gosudarstvennyy",
+    ("humanities",): "gumanitarnyy",
+    ("humanitarian",): "gumanitarnyy",
+    ("agricultural",): "selskokhozyaystvennyy",
+    ("agrarian",): "agrarnyy",
+    ("forestry",): "lesotekhnicheskiy",
+    ("forest",): "lesnoy",
+    ("railway",): "zheleznodorozhnyy",
+    ("mining",): "gornyy",
+    ("civil", "engineering"): "stroitelnyy",
+    ("physical", "education"): "fizicheskoy kultury",
+    ("physical", "culture"): "fizicheskoy kultury",
+    ("far", "eastern"): "dalnevostochnyy",
+    ("far", "east"): "dalnevostochnyy",
+    ("international", "relations"): "mezhdunarodnykh otnosheniy",
+    ("st", "petersburg"): "sankt peterburgskiy",
+    ("theatre", "arts"): "teatralnogo iskusstva",
+    ("conservatory",): "konservatoriya",
+    ("higher", "school"): "vysshaya shkola",
+}
+"""English words of ex-Soviet institutions' names whose Russian counterpart starts with another letter."""
+_RUSSIAN_MAX = max(map(len, _RUSSIAN))
+
+
+def _russian_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """``("kazan", "state", "medical", "university")`` → ``(…, "gosudarstvennyy", …)``; English word order kept."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for k in range(min(_RUSSIAN_MAX, len(tokens) - i), 0, -1):
+            native = _RUSSIAN.get(tokens[i : i + k])
+            if native:
+                out.extend(native.split())
+                i += k
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
+
+
 SHORT_LABEL = 6
 """Labels up to this long on a country-code domain are aligned with every name of that country …"""
 COUNTRY_BLOCK = 1_500
@@ -444,6 +488,11 @@ class ReferenceIndex:
             german = _GERMAN_SPELLING.sub(lambda m: _GERMAN[m.group(0)], name)
             if german != name:  # labels spell ü as ue: "uni-duesseldorf" for Düsseldorf
                 names.append(ReferenceName(rid, name, name_tokens(german), region))
+            if region and region.upper() in _RUSSIAN_NAMING:
+                # "Kazan State Medical University" is kgmu.ru: Kazanskiy Gosudarstvennyy Meditsinskiy Universitet
+                native = _russian_words(tokens)
+                if native != tokens:
+                    names.append(ReferenceName(rid, name, native, region))
             if region and region.upper() in PINYIN_REGIONS:
                 # "Chongqing University" is cqu.edu.cn: one initial per syllable
                 split = tuple(p for t in tokens for p in (syllables(t) if t not in GENERIC else None) or (t,))

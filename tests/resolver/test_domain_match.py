@@ -79,3 +79,16 @@ def test_confidence_drops_when_another_org_fits_as_well() -> None:
     index = ReferenceIndex.build([("m1", "Michigan State University", "US"), ("m2", "Morehead State University", "US")])
     m = index.match("msu.edu")
     assert m.score > 0.7 and m.confidence < 0.75 * m.score
+
+
+def test_ex_soviet_names_abbreviate_the_russian_words() -> None:
+    index = ReferenceIndex.build(
+        [
+            ("k1", "Kazan State Medical University", "RU"),
+            ("k2", "Kazan State Music Conservatory", "RU"),
+            ("k3", "Kansas State Medical University", "US"),  # an English name keeps the English acronym
+        ]
+    )
+    assert index.match("kgmu.ru").ref_id == "k1"
+    assert index.match("kgk.ru").ref_id == "k2"
+    assert index.match("ksmu.edu").ref_id == "k3"
