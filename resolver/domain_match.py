@@ -87,7 +87,7 @@ LABEL_EXTRAS = frozenset(
     police pd fire fd sheriff twp city county town village gov online info official web site www us usa
     court courts schools school library parks park rec recreation health water utilities transit vote votes
     elections election clerk treasurer assessor dept
-    law legal attorneys shop store group inc llc ltd the get app
+    law legal attorneys shop store group inc llc ltd the get app nsn
     """.split()
 )
 """Words a domain label often adds that the name does not carry (``chaskapolice``, ``beavertwp``,
@@ -371,6 +371,15 @@ def _acronyms(tokens: Sequence[str]) -> set[str]:
     return {a for a in out if len(a) >= 2}
 
 
+_TRIBAL = frozenset(
+    "tribe tribes tribal band nation nations indian indians rancheria pueblo reservation community".split()
+)
+_ELECTIONS = frozenset("election elections voter voters registrar registration".split())
+LABEL_HINTS = {"nsn": _TRIBAL, "vote": _ELECTIONS, "election": _ELECTIONS}
+HINT_BONUS = 0.2
+"""Label parts that say what kind of body owns the domain: ``-nsn`` ends the .gov domains of tribal
+nations (Native Sovereign Nation), "vote" those of election offices. Names with such words are preferred."""
+
 _FILLERS = frozenset(
     {*GENERIC, *LABEL_EXTRAS, *US_STATES, *US_STATES.values(), *(a for v in ABBREVIATIONS.values() for a in v)}
 )
@@ -555,6 +564,7 @@ class ReferenceIndex:
             found = [
                 i for i in found if len(self.names[i].region or "") != 2 or self.names[i].region.upper() == country
             ]
+        kinds = frozenset(w for hint, words in LABEL_HINTS.items() if hint in label for w in words)
         for idx in found:
             rn = self.names[idx]
             s = align(label, rn.tokens, self._extras(rn.region))
@@ -563,6 +573,9 @@ class ReferenceIndex:
             if country and rn.region and len(rn.region) == 2:
                 # A country-code domain most likely belongs to an org of that country.
                 s += 0.1 if rn.region.upper() == country else -0.1
+            if kinds:
+                # "rincon-nsn" is the Rincon Band, not the City of Rincon
+                s += HINT_BONUS if kinds & set(rn.tokens) else -HINT_BONUS
             if s > scored.get(rn.ref_id, (-1.0, ""))[0]:
                 scored[rn.ref_id] = (s, rn.name)
         if not scored:

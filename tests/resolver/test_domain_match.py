@@ -92,3 +92,19 @@ def test_ex_soviet_names_abbreviate_the_russian_words() -> None:
     assert index.match("kgmu.ru").ref_id == "k1"
     assert index.match("kgk.ru").ref_id == "k2"
     assert index.match("ksmu.edu").ref_id == "k3"
+
+
+def test_label_hints_say_what_kind_of_body_it_is() -> None:
+    index = ReferenceIndex.build(
+        [
+            ("c", "City of Rincon", "GA"),
+            ("t", "Rincon Band of Luiseno Indians", "CA"),
+            ("w", "Town of Walton", "FL"),
+            ("e", "Walton County Supervisor of Elections", "FL"),
+            ("k", "Keweenaw Bay Indian Community", "MI"),
+        ]
+    )
+    assert index.match("rincon-nsn.gov").ref_id == "t"
+    assert index.match("rincon.gov").ref_id == "c"
+    assert index.match("votewalton.gov").ref_id == "e"
+    assert index.match("kbic-nsn.gov").ref_id == "k"  # initials, then the tribal suffix
