@@ -377,6 +377,35 @@ _TRIBAL = frozenset(
 _ELECTIONS = frozenset("election elections voter voters registrar registration".split())
 LABEL_HINTS = {"nsn": _TRIBAL, "vote": _ELECTIONS, "election": _ELECTIONS}
 HINT_BONUS = 0.2
+_SERVICE_HINTS = {
+    "fire": frozenset({"fire"}),
+    "fd": frozenset({"fire"}),
+    "water": frozenset({"water", "sewer", "utilities", "utility"}),
+    "911": frozenset({"911", "emergency", "communications", "dispatch"}),
+    "police": frozenset({"police"}),
+    "pd": frozenset({"police"}),
+    "sheriff": frozenset({"sheriff", "sheriffs"}),
+    "health": frozenset({"health"}),
+    "library": frozenset({"library"}),
+    "courts": frozenset({"court", "courts", "judicial"}),
+    "transit": frozenset({"transit", "transportation"}),
+}
+"""Service words a label *ends* with (before a state code): "brightonfireco" is the fire district's, not
+the City of Brighton's; at the start they are often part of a place ("waterford")."""
+
+
+@lru_cache(maxsize=100_000)
+def _label_kinds(label: str) -> frozenset[str]:
+    """Words a name should carry, from the label's hints (:data:`LABEL_HINTS`, :data:`_SERVICE_HINTS`)."""
+    out = {w for hint, words in LABEL_HINTS.items() if hint in label for w in words}
+    for cut in (0, 2):
+        stem = label[: len(label) - cut] if cut else label
+        if cut and label[-cut:] not in US_STATES and label[-cut:] != "co":
+            continue
+        for hint, words in _SERVICE_HINTS.items():
+            if stem.endswith(hint) and len(stem) > len(hint) + 2:
+                out |= words
+    return frozenset(out)
 """Label parts that say what kind of body owns the domain: ``-nsn`` ends the .gov domains of tribal
 nations (Native Sovereign Nation), "vote" those of election offices. Names with such words are preferred."""
 
@@ -564,7 +593,7 @@ class ReferenceIndex:
             found = [
                 i for i in found if len(self.names[i].region or "") != 2 or self.names[i].region.upper() == country
             ]
-        kinds = frozenset(w for hint, words in LABEL_HINTS.items() if hint in label for w in words)
+        kinds = _label_kinds(label)
         for idx in found:
             rn = self.names[idx]
             s = align(label, rn.tokens, self._extras(rn.region))

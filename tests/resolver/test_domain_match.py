@@ -108,3 +108,17 @@ def test_label_hints_say_what_kind_of_body_it_is() -> None:
     assert index.match("rincon.gov").ref_id == "c"
     assert index.match("votewalton.gov").ref_id == "e"
     assert index.match("kbic-nsn.gov").ref_id == "k"  # initials, then the tribal suffix
+
+
+def test_a_label_ending_in_a_service_wants_that_service() -> None:
+    index = ReferenceIndex.build(
+        [
+            ("c", "City of Brighton", "CO"),
+            ("f", "Brighton Fire Rescue District", "CO"),
+            ("w", "City of Waterford", "MI"),
+            ("u", "Waterford Utilities", "MI"),
+        ]
+    )
+    assert index.match("brightonfireco.gov").ref_id == "f"
+    assert index.match("brightonco.gov").ref_id == "c"
+    assert index.match("waterfordmi.gov").ref_id == "w"  # "water" starts a place name: no hint
