@@ -406,6 +406,8 @@ def _label_kinds(label: str) -> frozenset[str]:
             if stem.endswith(hint) and len(stem) > len(hint) + 2:
                 out |= words
     return frozenset(out)
+
+
 """Label parts that say what kind of body owns the domain: ``-nsn`` ends the .gov domains of tribal
 nations (Native Sovereign Nation), "vote" those of election offices. Names with such words are preferred."""
 
