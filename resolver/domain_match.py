@@ -247,15 +247,17 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     n, m = len(label), len(tokens)
     if n == 0 or m == 0:
         return 0.0
-    sig_total = sum(1 for t in tokens if t not in GENERIC and t not in extras) or m
+    own = 1.0 if len(extras) <= 2 else 0.5  # one region (its code and name) vs "any US state"
+    # The org's own region word in its name is redundant: cheap to skip, not distinctive, never abbreviated
+    # ("il" in "casscountyil" is not Iowa's initial). A US-wide org's state word is part of its identity
+    # ("Virginia Tech", "msu" for Michigan State University).
+    redundant = extras if own == 1.0 else frozenset()
+    sig_total = sum(1 for t in tokens if t not in GENERIC and t not in redundant) or m
     by_first = _by_first_char(LABEL_EXTRAS | extras)
-    skip = [_skip_cost(t, extras) for t in tokens]
+    skip = [_skip_cost(t, redundant) for t in tokens]
     distinct = [0.0 if t in GENERIC else 1.0 for t in tokens]
     abbrs = [ABBREVIATIONS.get(t, ()) for t in tokens]
-    own = 1.0 if len(extras) <= 2 else 0.5  # one region (its code and name) vs "any US state"
-    # The org's own region word is spelled whole or left out: "il" in "casscountyil" is not Iowa's initial.
-    # A US-wide org's names keep their state initials ("msu" for Michigan State University).
-    abbreviable = [own < 1.0 or t not in extras for t in tokens]
+    abbreviable = [t not in redundant for t in tokens]
     dp: list[list[tuple[float, float]]] = [[(0.0, 0.0)] * (m + 1) for _ in range(n + 1)]
     tail = 0.0
     last = dp[n]
