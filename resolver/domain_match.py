@@ -173,6 +173,9 @@ ABBREVIATIONS = {
 }
 """Conventional abbreviations a label uses instead of a prefix (``twp`` for township)."""
 
+_STATE_CODE = {name: (code,) for code, name in US_STATES.items()}
+"""A state's name may stand as its postal code ("westga" for University of West Georgia)."""
+
 _SYNONYMS = {"saint": "st", "mount": "mt", "fort": "ft", "&": "and"}
 _GERMAN = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
 _GERMAN_SPELLING = re.compile("[äöüÄÖÜß]")
@@ -256,7 +259,7 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     by_first = _by_first_char(LABEL_EXTRAS | extras)
     skip = [_skip_cost(t, redundant) for t in tokens]
     distinct = [0.0 if t in GENERIC else 1.0 for t in tokens]
-    abbrs = [ABBREVIATIONS.get(t, ()) for t in tokens]
+    abbrs = [ABBREVIATIONS.get(t) or _STATE_CODE.get(t, ()) for t in tokens]
     abbreviable = [t not in redundant for t in tokens]
     dp: list[list[tuple[float, float]]] = [[(0.0, 0.0)] * (m + 1) for _ in range(n + 1)]
     tail = 0.0
@@ -356,12 +359,14 @@ STOPWORDS = frozenset("the of and for de del la le les du des der die das und et
 def _acronyms(tokens: Sequence[str]) -> set[str]:
     """Initials a label may use.
 
-    Of every word, without stopwords (UCF), of distinctive words, and each of these without the last word
+    Of every word, without stopwords (UCF), without articles only, of distinctive words, and each of these
+    without the last word
     (a trailing city: LMU for Ludwig-Maximilians-Universität München).
     """
     sig = [t for t in tokens if t not in GENERIC]
     content = [t for t in tokens if t not in STOPWORDS]
-    variants = [list(tokens), content]
+    no_articles = [t for t in tokens if t not in ("the", "and", "a", "an")]  # UOP: University of the Pacific
+    variants = [list(tokens), content, no_articles]
     if len(sig) >= 2:
         variants.append(sig)
     out: set[str] = set()
