@@ -360,8 +360,7 @@ def _acronyms(tokens: Sequence[str]) -> set[str]:
     """Initials a label may use.
 
     Of every word, without stopwords (UCF), without articles only, of distinctive words, and each of these
-    without the last word
-    (a trailing city: LMU for Ludwig-Maximilians-Universität München).
+    without the last word (a trailing city: LMU for Ludwig-Maximilians-Universität München).
     """
     sig = [t for t in tokens if t not in GENERIC]
     content = [t for t in tokens if t not in STOPWORDS]
