@@ -401,6 +401,16 @@ the City of Brighton's; at the start they are often part of a place ("waterford"
 
 
 @lru_cache(maxsize=100_000)
+def _ending_state(label: str) -> str | None:
+    """The US state a label ends with, by name or postal code after at least 4 letters ("sumnerwa")."""
+    for code, name in US_STATES.items():
+        if label.endswith(name) and len(label) > len(name) + 2:
+            return code
+    tail = label[-2:]
+    return tail if tail in US_STATES and len(label) >= 6 else None
+
+
+@lru_cache(maxsize=100_000)
 def _label_kinds(label: str) -> frozenset[str]:
     """Words a name should carry, from the label's hints (:data:`LABEL_HINTS`, :data:`_SERVICE_HINTS`)."""
     out = {w for hint, words in LABEL_HINTS.items() if hint in label for w in words}
@@ -602,11 +612,14 @@ class ReferenceIndex:
                 i for i in found if len(self.names[i].region or "") != 2 or self.names[i].region.upper() == country
             ]
         kinds = _label_kinds(label)
+        state = _ending_state(label)
         for idx in found:
             rn = self.names[idx]
             s = align(label, rn.tokens, self._extras(rn.region))
             if rn.region and any(label.endswith(w) for w in self._extras(rn.region)):
                 s += 0.05  # the label names this org's region: prefer it among same-named orgs
+            elif state and rn.region and rn.region.lower() in US_STATES:
+                s -= 0.1  # … and another state's org is not it ("perrycountyky" is not Perry County, AR)
             if country and rn.region and len(rn.region) == 2:
                 # A country-code domain most likely belongs to an org of that country.
                 s += 0.1 if rn.region.upper() == country else -0.1

@@ -122,3 +122,9 @@ def test_a_label_ending_in_a_service_wants_that_service() -> None:
     assert index.match("brightonfireco.gov").ref_id == "f"
     assert index.match("brightonco.gov").ref_id == "c"
     assert index.match("waterfordmi.gov").ref_id == "w"  # "water" starts a place name: no hint
+
+
+def test_a_label_ending_in_another_state_is_not_that_states_org() -> None:
+    index = ReferenceIndex.build([("ar", "Perry County", "AR"), ("ky", "Perry County Fiscal Court", "KY")])
+    assert index.match("perrycountyky.gov").ref_id == "ky"
+    assert index.match("perrycountyar.gov").ref_id == "ar"
