@@ -79,6 +79,7 @@ _WEB_ENCODINGS = (
 )  # fmt: skip
 _SINGLE_BYTE = frozenset(e for e in _WEB_ENCODINGS if e.startswith(("cp1", "iso8859", "mac_", "cp8")))
 _CP1252_TIE = 0.1
+_WINDOWS_SINGLE_BYTE = frozenset(e for e in _SINGLE_BYTE if e.startswith(("cp1", "iso8859")))
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -206,6 +207,11 @@ def decode_content(content: bytes | str, *, declared: str | None = None, content
     if best is None:
         raise ContentError("undecodable", f"not valid {' / '.join(tried)}, and no charset fits")
     text, encoding = str(best), best.encoding
+    if encoding not in _WINDOWS_SINGLE_BYTE and _isolated_high_bytes(data):
+        # Every non-ASCII byte stands alone: no multi-byte encoding writes text like that, and Mac Roman is
+        # a guess charset-normalizer makes on short Western text ("© 2024 Acme" read as cp932 "ｩ 2024").
+        with contextlib.suppress(UnicodeDecodeError):
+            text, encoding = data.decode("cp1252"), "cp1252"
     if encoding in _SINGLE_BYTE and encoding != "cp1252":
         with contextlib.suppress(UnicodeDecodeError):
             if data.decode("cp1252") == text:  # same text either way: name the encoding browsers would
@@ -227,6 +233,14 @@ def _guess(data: bytes) -> charset_normalizer.CharsetMatch | None:
         if match.encoding == "cp1252" and match.chaos <= best.chaos + _CP1252_TIE:
             return match
     return best
+
+
+_HIGH_PAIR = re.compile(rb"[\x80-\xff]{2}")
+
+
+def _isolated_high_bytes(data: bytes) -> bool:
+    """True when the content has non-ASCII bytes and no two of them are adjacent."""
+    return any(b >= 0x80 for b in data) and _HIGH_PAIR.search(data) is None
 
 
 def _check_text(text: str) -> str:

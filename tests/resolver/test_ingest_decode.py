@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resolver.ingest import PreparedPage, PreparedRedirect, make_page_id, parse_timestamp, prepare_record
+from resolver.ingest import (
+    PreparedPage,
+    PreparedRedirect,
+    decode_content,
+    make_page_id,
+    parse_timestamp,
+    prepare_record,
+)
 from resolver.records import IngestProblem, RawRecord
 
 FRENCH = (
@@ -147,3 +154,20 @@ def test_prepare_record_never_raises(url, content, encoding, content_type) -> No
     assert isinstance(item, PreparedPage | IngestProblem)
     if isinstance(item, PreparedPage) and item.html is not None:
         item.html.encode("utf-8")  # storable
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["© 2024 Acme Widgets", "<p>Preis: 5€ für Käse</p>", "Ünïcödé – “quoted”", "Grüße aus Köln"],
+)
+def test_short_undeclared_windows_1252_is_not_read_as_cjk_or_mac(text: str) -> None:
+    """Isolated non-ASCII bytes rule out multi-byte encodings; charset-normalizer guessed cp932 and mac-roman."""
+    decoded = decode_content(text.encode("cp1252"))
+    assert (decoded.text, decoded.encoding) == (text, "cp1252")
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"), [("日本語のページです。", "shift_jis"), ("ｱｲｳ abc", "cp932"), ("中文网页", "gbk")]
+)
+def test_real_multi_byte_text_keeps_its_encoding(text: str, codec: str) -> None:
+    assert decode_content(text.encode(codec)).text == text
