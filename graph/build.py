@@ -105,7 +105,9 @@ class BuildOptions:
     """Fixed seed: the same graph gets the same communities."""
     louvain_resolution: float = 1.0
     louvain_max_edges: int = 100_000
-    """Above this many node pairs, communities are skipped (NetworkX's Louvain is pure Python: minutes at 200k)."""
+    """Above this many node pairs Louvain is not run (NetworkX's Louvain is pure Python: minutes at 200k) …"""
+    community_fallback: bool = True
+    """… and communities come from vectorized label propagation instead (False: NULL, with a note)."""
 
 
 @dataclass(frozen=True)
@@ -256,7 +258,14 @@ def _analytics(con: duckdb.DuckDBPyConnection, opts: BuildOptions) -> _Analytics
     kind_arr = e.column("kind").to_numpy(zero_copy_only=False)
     bond = np.where(np.isin(kind_arr, _IDENTITY_EDGES), IDENTITY_WEIGHT, 1.0)
     comm = analytics.louvain(
-        n, src, dst, bond, seed=opts.louvain_seed, resolution=opts.louvain_resolution, max_edges=opts.louvain_max_edges
+        n,
+        src,
+        dst,
+        bond,
+        seed=opts.louvain_seed,
+        resolution=opts.louvain_resolution,
+        max_edges=opts.louvain_max_edges,
+        fallback=opts.community_fallback,
     )
     table = pa.table(
         {

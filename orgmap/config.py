@@ -93,7 +93,9 @@ class GraphSettings:
     include_pages: bool = False
     """Add page nodes (``part_of`` their host) to the graph: large."""
     louvain_max_edges: int = 100_000
-    """Communities are skipped above this many node pairs: NetworkX's Louvain is pure Python (minutes at 200k)."""
+    """Above this many node pairs Louvain is not run: NetworkX's Louvain is pure Python (minutes at 200k) …"""
+    community_fallback: bool = True
+    """… and communities come from label propagation instead (seconds at millions of edges); false: NULL."""
     seed: int = 0
     """Louvain seed: the same graph gets the same communities."""
 

@@ -52,6 +52,7 @@ def build_options(settings: Settings) -> BuildOptions:
         include_pages=g.include_pages,
         louvain_seed=g.seed,
         louvain_max_edges=g.louvain_max_edges,
+        community_fallback=g.community_fallback,
     )
 
 

@@ -59,5 +59,29 @@ def test_louvain_is_deterministic_and_finds_obvious_clusters() -> None:
     assert len(set(first.community[:5].tolist())) == 1 and len(set(first.community[5:10].tolist())) == 1
     assert first.community[0] != first.community[9] and first.community[10] == 3
     assert analytics.louvain(11, src, dst, seed=0).community.tolist() == first.community.tolist()
-    skipped = analytics.louvain(11, src, dst, max_edges=5)
+    skipped = analytics.louvain(11, src, dst, max_edges=5, fallback=False)
     assert skipped.community is None and "louvain_max_edges" in skipped.skipped
+    # above the limit, label propagation finds the same two cliques
+    big = analytics.louvain(11, src, dst, max_edges=5)
+    assert big.method == "label_propagation" and "louvain_max_edges" in big.skipped
+    assert big.community.tolist() == first.community.tolist()
+
+
+def test_label_propagation_recovers_planted_communities_and_is_deterministic() -> None:
+    """200 groups of 25 nodes, dense inside, sparse between: the groups come back (vectorized, seconds)."""
+    rng = np.random.default_rng(3)
+    groups, size = 200, 25
+    n = groups * size
+    group = np.arange(n) // size
+    g = rng.integers(0, groups, 30_000)  # 150 edges inside each group (~12 per node) …
+    a, b = g * size + rng.integers(0, size, len(g)), g * size + rng.integers(0, size, len(g))
+    x, y = rng.integers(0, n, 1_500), rng.integers(0, n, 1_500)  # … and 0.6 per node between groups
+    a, b = np.concatenate([a, x]), np.concatenate([b, y])
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    ok = lo != hi
+    labels = analytics.label_propagation(n, lo[ok], hi[ok], np.ones(ok.sum()), seed=1)
+    assert (labels == analytics.label_propagation(n, lo[ok], hi[ok], np.ones(ok.sum()), seed=1)).all()
+    # each planted group is (almost) one label, and labels do not span groups
+    purity = np.mean([np.bincount(labels[group == g]).max() / size for g in range(groups)])
+    spread = np.mean([len(set(group[labels == lab].tolist())) for lab in set(labels.tolist())])
+    assert purity > 0.95 and spread < 1.1

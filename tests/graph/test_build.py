@@ -144,9 +144,15 @@ def test_analytics_agree_with_networkx(graph_store: Store, gdata) -> None:
 
 
 def test_louvain_limit_skips_communities_with_a_note(graph_store: Store) -> None:
-    s = build(graph_store, BuildOptions(louvain_max_edges=3))
+    s = build(graph_store, BuildOptions(louvain_max_edges=3, community_fallback=False))
     assert s.communities == 0 and "louvain_max_edges" in s.notes[0]
     assert graph_store.con.execute("select count(community) from graph_nodes").fetchall()[0][0] == 0
+
+
+def test_above_the_louvain_limit_label_propagation_gives_communities(graph_store: Store) -> None:
+    s = build(graph_store, BuildOptions(louvain_max_edges=3))
+    assert s.communities > 0 and "label propagation" in s.notes[0]
+    assert graph_store.con.execute("select count(*) - count(community) from graph_nodes").fetchall()[0][0] == 0
 
 
 def test_empty_database_builds_an_empty_graph(store: Store) -> None:
