@@ -106,7 +106,8 @@ class FetchConfig:
     read_timeout: float = 20.0
     """Seconds without a byte from the server."""
     total_timeout: float = 60.0
-    """Seconds for one request, from connecting to the last body byte (a trickling server is cut)."""
+    """Seconds for a whole redirect chain's requests, from connecting to the last body byte (a trickling
+    server, or a chain of slow redirects, is cut); waits for politeness delays are not counted."""
     max_bytes: int = 5_000_000
     """Cap on a body, counted after decompression."""
     max_redirects: int = 5
@@ -570,6 +571,8 @@ class Fetcher:
         seen = {url}
         current = url
         c = self.config
+        loop = asyncio.get_running_loop()
+        spent = 0.0  # request time over the whole redirect chain (politeness waits not counted)
         while True:
             fail = _Failure(url, current, hops)
             try:
@@ -589,12 +592,18 @@ class Fetcher:
                 if not rules.allowed(target.raw_path.decode("ascii", "replace")):
                     return fail("skipped_robots", "robots", f"disallowed by {target.host}/robots.txt")
             gate = self._gate(target.host)
+            budget = c.total_timeout - spent
+            if budget <= 0:
+                return fail("failed", "timeout", f"redirect chain not answered within {c.total_timeout:g} s")
             async with gate.slot(), self._global:
+                t0 = loop.time()
                 try:
-                    async with asyncio.timeout(c.total_timeout):
+                    async with asyncio.timeout(budget):
                         outcome, location = await self._request(url, current, target, hops, robots_txt, gate)
                 except TimeoutError:
                     return fail("failed", "timeout", f"no complete answer within {c.total_timeout:g} s")
+                finally:
+                    spent += loop.time() - t0
             if location is None:
                 return outcome
             if len(hops) > c.max_redirects:

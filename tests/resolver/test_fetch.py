@@ -422,3 +422,13 @@ def test_http2_only_when_h2_is_installed() -> None:
     has_h2 = importlib.util.find_spec("h2") is not None
     assert FetchConfig(http2=True).http2_enabled is has_h2
     assert FetchConfig(http2=False).http2_enabled is False
+
+
+def test_the_total_timeout_covers_the_whole_redirect_chain(server: TestServer) -> None:
+    """Each hop answers within the limit; the chain of four does not."""
+    for i in range(4):
+        server.routes[f"/hop{i}"] = Reply(302, b"", {"Location": f"/hop{i + 1}"}, delay=0.3)
+    server.routes["/hop4"] = Reply(body=b"<p>end</p>", headers=HTML)
+    r = fetch(server.url("/hop0"), config(total_timeout=0.8, read_timeout=5.0, retries=0))
+    assert (r.status, r.reason) == ("failed", "timeout") and len(r.redirects) >= 2
+    assert fetch(server.url("/hop0"), config(total_timeout=5.0)).status == "done"
