@@ -277,6 +277,36 @@ def _merge_same_node(groups: list[_Group]) -> list[_Group]:
     return list(out.values())
 
 
+def spread_bucket(n_domains: int) -> int:
+    """How many domains a name occurs on, exact below 8, else rounded down to a power of two.
+
+    The decoy discount grows with the log of the spread, so the rounding moves it little; in exchange a
+    name's spread changes its bucket rarely, and a new batch does not re-score every domain that shows
+    "PayPal" or "WordPress" (resolve's owner cache is keyed by the buckets).
+    """
+    return n_domains if n_domains < 8 else 1 << (n_domains.bit_length() - 1)
+
+
+def name_candidates(registered_domain: str, candidates: Sequence[OrgCandidate]) -> list[OrgCandidate]:
+    """The candidates that name an owner, cleaned as :func:`score_domain` scores them.
+
+    Exposed so a caller can tell which name keys scoring will look up (``name_domain_freq``), e.g. to
+    fingerprint a domain's inputs and reuse an earlier score.
+    """
+    out = []
+    for c in candidates:
+        if c.signal in NON_NAME_KINDS:
+            continue
+        cleaned = trim_tagline(clean_candidate(c.name), registered_domain)
+        if cleaned and not is_subsite_address(cleaned, registered_domain):
+            out.append(
+                c
+                if cleaned == c.name
+                else OrgCandidate(c.registered_domain, c.page_id, cleaned, c.signal, c.weight, c.context)
+            )
+    return out
+
+
 def score_domain(
     registered_domain: str,
     candidates: Sequence[OrgCandidate],
@@ -297,17 +327,7 @@ def score_domain(
     """
     params = params or LinkingParams()
     freq = name_domain_freq or {}
-    cands = []
-    for c in candidates:
-        if c.signal in NON_NAME_KINDS:
-            continue
-        cleaned = trim_tagline(clean_candidate(c.name), registered_domain)
-        if cleaned and not is_subsite_address(cleaned, registered_domain):
-            cands.append(
-                c
-                if cleaned == c.name
-                else OrgCandidate(c.registered_domain, c.page_id, cleaned, c.signal, c.weight, c.context)
-            )
+    cands = name_candidates(registered_domain, candidates)
     groups = group_candidates(cands, normalize, params, is_acronym)
     scored: list[tuple[float, float, _Group]] = []
     platform_only = False
@@ -333,7 +353,7 @@ def score_domain(
             # A name spelling the domain is evidence, unless the "name" is the domain itself (parked pages).
             contributions.append(params.fit_evidence * fit)
         score = _noisy_or(contributions)
-        n_domains = max(freq.get(k, 1) for k in g.keys)
+        n_domains = max(spread_bucket(freq.get(k, 1)) for k in g.keys)
         strong = any(k in LEGAL_KINDS for k in per_kind_pages)
         if n_domains >= params.decoy_min_domains and fit < 0.5 and not strong:
             score /= 1.0 + math.log(n_domains / (params.decoy_min_domains - 1))

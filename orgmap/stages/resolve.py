@@ -8,6 +8,7 @@ and org ids stay stable across runs because name keys remember their org (``_org
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -60,6 +61,9 @@ class ResolveSummary:
     reference_skipped: int = 0
     reference_linked: int = 0
     """Domains linked to a reference organization (by listed domain, name or label)."""
+    owners_scored: int = 0
+    """Domains whose owner was scored in this run: those the batch changed (the rest reuse ``_owner_cache``)."""
+    owners_reused: int = 0
 
 
 @lru_cache(maxsize=1_000_000)
@@ -159,6 +163,27 @@ def load_candidates(store: Store) -> dict[str, list[OrgCandidate]]:
 
 def link_domains(store: Store, params: LinkingParams) -> list[DomainOwner]:
     """Choose the owner of every registered domain (pure scoring in ``resolver.linking``)."""
+    return _link_domains(store, params, cache={}).owners
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """Owners of every domain, and the cache rows of those scored afresh."""
+
+    owners: list[DomainOwner]
+    fresh: dict[str, tuple[str, str]]
+    """registered domain → (fingerprint, owner JSON), for ``_owner_cache``."""
+    reused: int
+
+
+def _link_domains(store: Store, params: LinkingParams, cache: Mapping[str, tuple[str, str]]) -> _Scored:
+    """Owners of every domain; a domain whose fingerprint is in ``cache`` reuses the stored owner.
+
+    The fingerprint covers everything :func:`resolver.linking.score_domain` reads for the domain: its
+    candidates in order, page count, platform, the spread over domains of the name keys it looks up, the
+    parameters and the resolver's source code. So a reused owner equals a re-scored one, and a new batch
+    costs time only for the domains it touched (and those sharing a name whose spread changed).
+    """
     candidates = load_candidates(store)
     facts = {r[0]: r[1:] for r in store.con.execute(Q["domain_facts"]).fetchall()}
     freq: Counter[str] = Counter()
@@ -166,22 +191,82 @@ def link_domains(store: Store, params: LinkingParams) -> list[DomainOwner]:
         keys = {_normalize(c.name).key for c in cands if c.signal not in linking.NON_NAME_KINDS}
         freq.update(k for k in keys if k)
     owners = []
+    fresh: dict[str, tuple[str, str]] = {}
+    reused = 0
     for dom in sorted(set(facts) | set(candidates)):
         n_pages, suffix, is_private, _is_ip = facts.get(dom, (1, "", False, False))
-        owners.append(
-            linking.score_domain(
-                dom,
-                candidates.get(dom, []),
-                n_pages=int(n_pages or 1),
-                normalize=_normalize,
-                fits=_fits,
-                name_domain_freq=freq,
-                platform=suffix if is_private else None,
-                params=params,
-                is_acronym=_is_acronym,
-            )
+        cands = candidates.get(dom, [])
+        platform = suffix if is_private else None
+        fp = _fingerprint(dom, cands, int(n_pages or 1), platform, freq, params)
+        hit = cache.get(dom)
+        if hit is not None and hit[0] == fp:
+            owners.append(owner_from_json(hit[1]))
+            reused += 1
+            continue
+        owner = linking.score_domain(
+            dom,
+            cands,
+            n_pages=int(n_pages or 1),
+            normalize=_normalize,
+            fits=_fits,
+            name_domain_freq=freq,
+            platform=platform,
+            params=params,
+            is_acronym=_is_acronym,
         )
-    return owners
+        owners.append(owner)
+        fresh[dom] = (fp, owner_to_json(owner))
+    return _Scored(owners, fresh, reused)
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """A hash of the resolver's source and of the libraries scoring calls: a code change re-scores all."""
+    from importlib import metadata
+    from pathlib import Path
+
+    import resolver
+
+    h = hashlib.sha1()
+    for path in sorted(Path(resolver.__file__).parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    for dist in ("rapidfuzz", "cleanco", "probablepeople"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return h.hexdigest()
+
+
+def _fingerprint(
+    dom: str,
+    cands: Sequence[OrgCandidate],
+    n_pages: int,
+    platform: str | None,
+    freq: Mapping[str, int],
+    params: LinkingParams,
+) -> str:
+    keys = sorted({_normalize(c.name).key for c in linking.name_candidates(dom, cands)} - {""})
+    h = hashlib.sha1(repr((_code_version(), params, n_pages, platform)).encode())
+    for c in cands:
+        h.update(repr((c.page_id, c.name, c.signal, c.weight, c.context)).encode())
+    h.update(repr([(k, linking.spread_bucket(freq.get(k, 1))) for k in keys]).encode())
+    return h.hexdigest()
+
+
+def owner_to_json(owner: DomainOwner) -> str:
+    """A :class:`DomainOwner` as JSON (exact: floats round-trip), for the owner cache."""
+    return json.dumps(dataclasses.asdict(owner), ensure_ascii=False)
+
+
+def owner_from_json(text: str) -> DomainOwner:
+    """The :class:`DomainOwner` that :func:`owner_to_json` wrote."""
+    d = json.loads(text)
+    d["evidence"] = tuple(linking.Evidence(**e) for e in d["evidence"])
+    d["aliases"] = tuple(d["aliases"])
+    d["signal_kinds"] = tuple(d["signal_kinds"])
+    return DomainOwner(**d)
 
 
 def apply_redirects(
@@ -636,7 +721,9 @@ def resolve(
             max_chars=ner_max_chars,
             progress=progress,
         )
-    owners = link_domains(store, LinkingParams(min_confidence=min_confidence))
+    cache = {d: (fp, o) for d, fp, o in store.con.execute("select * from _owner_cache").fetchall()}
+    scored = _link_domains(store, LinkingParams(min_confidence=min_confidence), cache)
+    owners = scored.owners
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
     link_signals = store.con.execute(Q["hard_link_signals"]).fetchall()
     owners, via_redirect = apply_redirects(owners, redirects)
@@ -676,6 +763,20 @@ def resolve(
         if "org_id" in new_keys.column_names:
             store.insert_new("_org_keys", new_keys, ["name_key", "country"])
         store.replace_where("domain_org", domain_org, "true")
+        if scored.fresh:
+            doms = sorted(scored.fresh)
+            store.replace_where(
+                "_owner_cache",
+                pa.table(
+                    {
+                        "registered_domain": doms,
+                        "fingerprint": [scored.fresh[d][0] for d in doms],
+                        "owner": [scored.fresh[d][1] for d in doms],
+                    }
+                ),
+                "registered_domain in (select unnest(?::varchar[]))",
+                [doms],
+            )
         store.con.execute("delete from org_relations").fetchall()
         if "other_id" in relations.column_names:
             store.append("org_relations", relations)
@@ -695,4 +796,6 @@ def resolve(
         reference_orgs=len(refs),
         reference_skipped=ref_skipped,
         reference_linked=len(ref_links),
+        owners_scored=len(scored.fresh),
+        owners_reused=scored.reused,
     )

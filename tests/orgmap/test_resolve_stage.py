@@ -103,6 +103,32 @@ def test_second_batch_links_to_existing_orgs_with_stable_ids(sample_db: str, tmp
     assert _rows(settings.db, "select count(*) - count(distinct page_id) from pages")[0][0] == 0
 
 
+def test_a_batch_rescores_only_the_domains_it_touched_and_cached_owners_equal_fresh_ones(tmp_path: Path) -> None:
+    """``_owner_cache``: a second batch scores only its domains; clearing the cache gives the same owners."""
+    records = [json.loads(line) for line in gzip.open(SAMPLE / "pages.jsonl.gz", "rt", encoding="utf-8")]
+    by_domain: dict[str, list[dict]] = {}
+    for r in records:
+        by_domain.setdefault(r["url"].split("/")[2].removeprefix("www."), []).append(r)
+    late = sorted(d for d, rs in by_domain.items() if len(rs) >= 3)[:2]  # two domains get a page later
+    held = [by_domain[d].pop() for d in late]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("".join(json.dumps(r) + "\n" for rs in by_domain.values() for r in rs), encoding="utf-8")
+    second.write_text("".join(json.dumps(r) + "\n" for r in held), encoding="utf-8")
+    settings = _settings(tmp_path, "cache.duckdb")
+    one = run(settings, [str(first)], skip=STAGES_AFTER).stages["resolve"]
+    assert one.owners_reused == 0 and one.owners_scored == one.domains
+    two = run(settings, [str(second)], skip=STAGES_AFTER).stages["resolve"]
+    assert two.owners_reused > 0 and two.owners_scored < 0.2 * two.domains
+    assert two.owners_scored >= 1
+    query = "select * exclude (updated_run) from domain_org order by 1"
+    cached = _rows(settings.db, query)
+    with Store(settings.db) as store:
+        store.con.execute("delete from _owner_cache").fetchall()
+    cold = run(settings, [], skip=STAGES_AFTER).stages["resolve"]
+    assert cold.owners_reused == 0
+    assert _rows(settings.db, query) == cached
+
+
 def test_reference_list_links_domains_without_pages(tmp_path: Path) -> None:
     ref = tmp_path / "orgs.csv"
     with ref.open("w", newline="", encoding="utf-8") as fh:
