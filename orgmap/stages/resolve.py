@@ -13,10 +13,10 @@ import hashlib
 import json
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -28,6 +28,9 @@ from resolver.names import is_acronym_of, looks_like_org_name, name_fits_domain,
 from resolver.persons import is_person_name
 from resolver.records import NameKey, OrgCandidate
 from resolver.signals import SIGNAL_WEIGHTS
+
+if TYPE_CHECKING:
+    from resolver.domain_match import DomainMatch
 
 Q = load_queries("orgmap.stages.sql", "resolve.sql")
 
@@ -64,6 +67,8 @@ class ResolveSummary:
     owners_scored: int = 0
     """Domains whose owner was scored in this run: those the batch changed (the rest reuse ``_owner_cache``)."""
     owners_reused: int = 0
+    labels_matched: int = 0
+    """Domain labels matched against ``--orgs`` in this run (the rest reuse ``_label_cache``)."""
 
 
 @lru_cache(maxsize=1_000_000)
@@ -396,21 +401,62 @@ REF_LABEL_MIN_SCORE = 0.6
 """Minimum ``resolver.domain_match`` score to link a domain without a page owner by its label alone."""
 
 
+class LabelMatcher:
+    """``resolver.domain_match`` over the reference list, with results reused across runs.
+
+    ``cache``: domain → stored :class:`DomainMatch` JSON (``"null"`` for no match) from ``_label_cache`` rows
+    of the same :func:`reference_fingerprint`; misses are matched (the index is built on the first one) and
+    collected in ``fresh`` for the caller to store. A label's match depends only on the label, the reference
+    list and the code, so a reused match equals a fresh one.
+    """
+
+    def __init__(self, refs: Sequence[RefOrg], cache: Mapping[str, str] | None = None) -> None:
+        self.refs = refs
+        self.cache = cache or {}
+        self.fresh: dict[str, str] = {}
+        self._index: Any = None
+
+    def __call__(self, domain: str) -> DomainMatch | None:
+        """The best reference org for ``domain``'s label, stored or matched now (None: nothing fits)."""
+        from resolver.domain_match import DomainMatch, ReferenceIndex
+
+        stored = self.cache.get(domain)
+        if stored is not None:
+            d = json.loads(stored)
+            return None if d is None else DomainMatch(**d)
+        if self._index is None:
+            self._index = ReferenceIndex.build(
+                (r.ref_id, n, r.country) for r in self.refs for n in (r.name, *r.aliases) if n
+            )
+        match = self._index.match(domain)
+        self.fresh[domain] = json.dumps(dataclasses.asdict(match) if match is not None else None)
+        return match
+
+
+def reference_fingerprint(refs: Sequence[RefOrg]) -> str:
+    """A hash of the reference list's names, aliases and countries and of the resolver's code."""
+    h = hashlib.sha1(_code_version().encode())
+    for r in sorted(refs, key=lambda r: r.ref_id):
+        h.update(repr((r.ref_id, r.name, r.aliases, r.country)).encode())
+    return h.hexdigest()
+
+
 def link_to_reference(
     owners: Sequence[DomainOwner],
     refs: Sequence[RefOrg],
     *,
     min_label_score: float = REF_LABEL_MIN_SCORE,
     name_threshold: float = 90.0,
+    match_label: Callable[[str], DomainMatch | None] | None = None,
 ) -> tuple[list[DomainOwner], dict[str, str]]:
     """Link domains to reference orgs before new orgs are made; returns (owners, domain → ref_id).
 
     In order of strength: the reference lists the domain; the page-derived owner's name (or an alias)
     matches a reference name or alias (``resolver.matching.match_reference``: blocking + rapidfuzz, same
     rules as clustering); the domain's label spells a reference name (``resolver.domain_match``) when the
-    pages named no owner.
+    pages named no owner. ``match_label``: the label matcher (default: a :class:`LabelMatcher` over
+    ``refs`` without a cache).
     """
-    from resolver.domain_match import ReferenceIndex
     from resolver.matching import match_reference
 
     ref_by_id = {r.ref_id: r for r in refs}
@@ -440,7 +486,7 @@ def link_to_reference(
             dom = name_id.split("\t", 1)[0]
             if score > best.get(dom, (-1.0, "", ""))[0]:
                 best[dom] = (float(score), ref_id, f"{reason}: {ref_name!r}")
-    index = ReferenceIndex.build((r.ref_id, n, r.country) for r in refs for n in (r.name, *r.aliases) if n)
+    match_label = match_label or LabelMatcher(refs)
     out: list[DomainOwner] = []
     links: dict[str, str] = {}
     for o in owners:
@@ -452,8 +498,8 @@ def link_to_reference(
             conf = REF_DOMAIN_CONFIDENCE if score >= 99 else max(o.confidence, REF_NAME_CONFIDENCE * score / 100)
             why = f"reference list match ({reason}, score {score:.0f})"
         elif o.status != "linked":
-            match = index.match(dom, min_score=min_label_score)
-            if match is not None:
+            match = match_label(dom)
+            if match is not None and match.score >= min_label_score:
                 ref, conf = ref_by_id[match.ref_id], match.confidence
                 why = f"domain label spells {match.name!r} (score {match.score:.2f})"
                 if match.runner_up:
@@ -729,9 +775,12 @@ def resolve(
     owners, via_redirect = apply_redirects(owners, redirects)
     owners, _persons = demote_persons(owners)
     ref_links: dict[str, str] = {}
+    matcher = None
     if refs:
+        ref_fp = reference_fingerprint(refs)
+        matcher = LabelMatcher(refs, dict(store.con.execute(Q["label_cache"], [ref_fp]).fetchall()))
         owners, ref_links = link_to_reference(
-            owners, refs, min_label_score=reference_min_score, name_threshold=match_threshold
+            owners, refs, min_label_score=reference_min_score, name_threshold=match_threshold, match_label=matcher
         )
     clusters = cluster_owners(
         [o for o in owners if o.registered_domain not in ref_links],
@@ -777,6 +826,16 @@ def resolve(
                 "registered_domain in (select unnest(?::varchar[]))",
                 [doms],
             )
+        if matcher is not None and matcher.fresh:
+            doms = sorted(matcher.fresh)
+            store.con.execute("delete from _label_cache where reference <> ?", [ref_fp]).fetchall()
+            store.replace_where(
+                "_label_cache",
+                pa.table({"registered_domain": doms, "reference": [ref_fp] * len(doms),
+                          "match": [matcher.fresh[d] for d in doms]}),
+                "reference = ? and registered_domain in (select unnest(?::varchar[]))",
+                [ref_fp, doms],
+            )  # fmt: skip
         store.con.execute("delete from org_relations").fetchall()
         if "other_id" in relations.column_names:
             store.append("org_relations", relations)
@@ -796,6 +855,7 @@ def resolve(
         reference_orgs=len(refs),
         reference_skipped=ref_skipped,
         reference_linked=len(ref_links),
+        labels_matched=len(matcher.fresh) if matcher is not None else 0,
         owners_scored=len(scored.fresh),
         owners_reused=scored.reused,
     )

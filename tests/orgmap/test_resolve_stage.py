@@ -140,7 +140,12 @@ def test_reference_list_links_domains_without_pages(tmp_path: Path) -> None:
     urls = tmp_path / "domains.txt"
     urls.write_text("29palms.gov\nwmillardmosquitout.gov\nhttps://shop.acme-widgets.co.uk/x\nunrelated-thing.org\n")
     settings = _settings(tmp_path, **{"resolve.orgs_file": str(ref)})
-    run(settings, [str(urls)], skip=STAGES_AFTER)
+    first = run(settings, [str(urls)], skip=STAGES_AFTER).stages["resolve"]
+    assert first.labels_matched == 3  # every domain without a page owner but the listed one
+    query = "select * exclude (updated_run) from domain_org order by 1"
+    before = _rows(settings.db, query)
+    again = run(settings, [], skip=STAGES_AFTER).stages["resolve"]
+    assert again.labels_matched == 0 and _rows(settings.db, query) == before  # label matches reused
     owners = dict(_rows(settings.db, "select registered_domain, org_name from domain_org"))
     assert owners["29palms.gov"] == "City of Twentynine Palms"
     assert owners["wmillardmosquitout.gov"] == "West Millard Mosquito Abatement District"
@@ -148,6 +153,11 @@ def test_reference_list_links_domains_without_pages(tmp_path: Path) -> None:
     assert owners["unrelated-thing.org"] == "unknown"
     refs = _rows(settings.db, "select reference_id, source from orgs order by 1")
     assert refs == [("g1", "reference"), ("g2", "reference"), ("g3", "reference")]
+    # another reference list: its own matches (the old ones are dropped from the cache)
+    ref.write_text(ref.read_text(encoding="utf-8") + "g4,Town of Unrelated Thing,,,US,government\n", encoding="utf-8")
+    third = run(settings, [], skip=STAGES_AFTER).stages["resolve"]
+    assert third.labels_matched == 3
+    assert _rows(settings.db, "select count(distinct reference) from _label_cache") == [(1,)]
 
 
 def test_explain_and_eval_commands(sample_db: str) -> None:

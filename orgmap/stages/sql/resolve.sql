@@ -39,3 +39,7 @@ GROUP BY from_domain, to_domain;
 SELECT registered_domain, kind, value, page_id
 FROM page_signals
 WHERE kind IN ('jsonld_url', 'jsonld_same_as', 'jsonld_parent', 'email_domain', 'redirect', 'canonical', 'hreflang');
+
+-- name: label_cache
+-- Label matches of an earlier run against the same reference list (and code): domain → DomainMatch JSON.
+SELECT registered_domain, "match" FROM _label_cache WHERE reference = ?;
