@@ -8,8 +8,14 @@ How: the label is *aligned* with the name's tokens by dynamic programming — ea
 abbreviated to a prefix (down to its initial, which makes acronyms), or skipped (cheap for generic words
 such as "City of", dear for distinctive ones); label characters left over at the end may be a region
 code. The score rewards label characters explained by the name and distinctive name tokens used.
-Candidates come from an inverted index of distinctive tokens found inside the label and of acronyms
-(blocking), so a label is scored against tens of names, not the whole list.
+Candidates come from inverted indexes of distinctive tokens found inside the label, of word beginnings at
+its ends and of acronyms (blocking), so a label is scored against tens of names, not the whole list; a
+short label on a country-code domain is also aligned with every name of that country. Names are also
+aligned in the forms labels abbreviate: "X village" for "Village of X", pinyin syllables for Chinese
+names (``cqu.edu.cn``), the Russian words of an ex-Soviet institution's English name (``kgmu.ru``). The
+label's country, US state and hints (``-nsn``: a tribe; ``vote``: an election office; a trailing "fire",
+"911", …: that service) shift scores between same-named orgs; the confidence falls as the runner-up
+comes close. Measured on the real dotgov and university lists: ``python -m benchmarks.eval_resolve``.
 
 Example::
 
