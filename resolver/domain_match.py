@@ -86,6 +86,12 @@ _NUMBER_WORDS = {
     "ninth": "9th",
     "tenth": "10th",
 }
+_ROMAN = {
+    r: str(i)
+    for i, r in enumerate("- - ii iii iv - vi vii viii ix - xi xii xiii xiv xv xvi xvii xviii xix xx".split())
+    if r != "-"
+}
+"""Roman numerals 2-20 but the one-letter ones (I, V, X are initials as often as numbers)."""
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 LABEL_EXTRAS = frozenset(
@@ -189,12 +195,17 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def name_tokens(name: str) -> tuple[str, ...]:
-    """Folded tokens of a name; number words become digits (``Twentynine`` → ``29``)."""
+    """Folded tokens of a name; number words and Roman numerals become digits.
+
+    ``Twentynine`` → ``29``; "Paris VIII" → ``paris 8``, as ``univ-paris8.fr`` spells it.
+    """
     out: list[str] = []
     for raw in _TOKEN.findall(fold(name)):
         tok = _SYNONYMS.get(raw, raw)
         if tok in _NUMBER_WORDS:
             tok = _NUMBER_WORDS[tok]
+        elif tok in _ROMAN:
+            tok = _ROMAN[tok]
         else:
             for tens, value in _TENS.items():
                 rest = tok[len(tens) :]

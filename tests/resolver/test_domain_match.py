@@ -4,6 +4,8 @@ from resolver.domain_match import ReferenceIndex, align, domain_label, name_toke
 def test_number_words_become_digits() -> None:
     assert name_tokens("City of Twentynine Palms") == ("city", "of", "29", "palms")
     assert name_tokens("Third Judicial District") == ("3rd", "judicial", "district")
+    assert name_tokens("Université Paris VIII") == ("universite", "paris", "8")
+    assert name_tokens("Charles I Vineyard X") == ("charles", "i", "vineyard", "x")  # one letter: an initial
 
 
 def test_domain_label_folds_idn_and_hyphens() -> None:
