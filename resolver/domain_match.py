@@ -484,16 +484,30 @@ _RUSSIAN = {
     ("higher", "school"): "vysshaya shkola",
 }
 """English words of ex-Soviet institutions' names whose Russian counterpart starts with another letter."""
-_RUSSIAN_MAX = max(map(len, _RUSSIAN))
 
 
-def _russian_words(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """``("kazan", "state", "medical", "university")`` → ``(…, "gosudarstvennyy", …)``; English word order kept."""
+_HINDI = {
+    ("agricultural", "university"): "krishi vishwa vidyalaya",
+    ("agriculture", "university"): "krishi vishwa vidyalaya",
+    ("university",): "vishwa vidyalaya",
+}
+"""Indian universities' domains often abbreviate the Hindi name: ``davv.ac.in`` (Devi Ahilya
+Vishwavidyalaya), ``jnkvv.nic.in`` (Jawaharlal Nehru Krishi Vishwa Vidyalaya)."""
+
+
+def _native_words(tokens: tuple[str, ...], lexicon: dict[tuple[str, ...], str] | None = None) -> tuple[str, ...]:
+    """The name in another language's words, English word order kept (what such domains abbreviate).
+
+    ``("kazan", "state", "medical", "university")`` → ``(…, "gosudarstvennyy", …)`` with :data:`_RUSSIAN`
+    (the default); :data:`_HINDI` for Indian names.
+    """
+    lexicon = lexicon if lexicon is not None else _RUSSIAN
+    longest = max(map(len, lexicon))
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for k in range(min(_RUSSIAN_MAX, len(tokens) - i), 0, -1):
-            native = _RUSSIAN.get(tokens[i : i + k])
+        for k in range(min(longest, len(tokens) - i), 0, -1):
+            native = lexicon.get(tokens[i : i + k])
             if native:
                 out.extend(native.split())
                 i += k
@@ -563,7 +577,11 @@ class ReferenceIndex:
                 names.append(ReferenceName(rid, name, name_tokens(german), region))
             if region and region.upper() in _RUSSIAN_NAMING:
                 # "Kazan State Medical University" is kgmu.ru: Kazanskiy Gosudarstvennyy Meditsinskiy Universitet
-                native = _russian_words(tokens)
+                native = _native_words(tokens)
+                if native != tokens:
+                    names.append(ReferenceName(rid, name, native, region))
+            if region and region.upper() == "IN":
+                native = _native_words(tokens, _HINDI)
                 if native != tokens:
                     names.append(ReferenceName(rid, name, native, region))
             if region and region.upper() in PINYIN_REGIONS:

@@ -130,3 +130,11 @@ def test_a_label_ending_in_another_state_is_not_that_states_org() -> None:
     index = ReferenceIndex.build([("ar", "Perry County", "AR"), ("ky", "Perry County Fiscal Court", "KY")])
     assert index.match("perrycountyky.gov").ref_id == "ky"
     assert index.match("perrycountyar.gov").ref_id == "ar"
+
+
+def test_indian_names_abbreviate_the_hindi_words() -> None:
+    index = ReferenceIndex.build(
+        [("d", "Devi Ahilya University of Indore", "IN"), ("j", "Jawaharlal Nehru Agricultural University", "IN")]
+    )
+    assert index.match("davv.ac.in").ref_id == "d"
+    assert index.match("jnkvv.nic.in").ref_id == "j"
