@@ -460,6 +460,31 @@ def _spelled_by_fillers(text: str) -> bool:
     )
 
 
+def name_forms(name: str, region: str | None) -> list[tuple[str, ...]]:
+    """The token sequences a domain label may abbreviate for ``name`` of an org in ``region``.
+
+    The name's own tokens; "X village" for "Village of X" ("lakegeorgevillage"); ü as ue
+    ("uni-duesseldorf"); the Russian or Hindi words of an ex-Soviet or Indian institution's English name
+    ("kgmu.ru": Kazanskiy Gosudarstvennyy Meditsinskiy Universitet); pinyin syllables of a Chinese name
+    ("cqu.edu.cn": Chongqing University, one initial per syllable).
+    """
+    tokens = name_tokens(name)
+    forms = [tokens]
+    if len(tokens) >= 3 and tokens[0] in _KINDS_OF_PLACE and tokens[1] == "of":
+        forms.append((*tokens[2:], tokens[0]))
+    german = _GERMAN_SPELLING.sub(lambda m: _GERMAN[m.group(0)], name)
+    if german != name:
+        forms.append(name_tokens(german))
+    code = (region or "").upper()
+    if code in _RUSSIAN_NAMING:
+        forms.append(_native_words(tokens, _RUSSIAN))
+    elif code == "IN":
+        forms.append(_native_words(tokens, _HINDI))
+    elif code in PINYIN_REGIONS:
+        forms.append(tuple(p for t in tokens for p in (syllables(t) if t not in GENERIC else None) or (t,)))
+    return list(dict.fromkeys(forms))
+
+
 _RUSSIAN_NAMING = frozenset({"RU", "UA", "BY", "KZ", "KG", "UZ", "TJ", "TM", "AM", "AZ", "GE", "MD"})
 """Countries whose institutions' domains abbreviate the Russian (or a calqued) name."""
 _RUSSIAN = {
@@ -495,13 +520,12 @@ _HINDI = {
 Vishwavidyalaya), ``jnkvv.nic.in`` (Jawaharlal Nehru Krishi Vishwa Vidyalaya)."""
 
 
-def _native_words(tokens: tuple[str, ...], lexicon: dict[tuple[str, ...], str] | None = None) -> tuple[str, ...]:
+def _native_words(tokens: tuple[str, ...], lexicon: dict[tuple[str, ...], str]) -> tuple[str, ...]:
     """The name in another language's words, English word order kept (what such domains abbreviate).
 
-    ``("kazan", "state", "medical", "university")`` → ``(…, "gosudarstvennyy", …)`` with :data:`_RUSSIAN`
-    (the default); :data:`_HINDI` for Indian names.
+    ``("kazan", "state", "medical", "university")`` → ``(…, "gosudarstvennyy", …)`` with :data:`_RUSSIAN`;
+    :data:`_HINDI` for Indian names.
     """
-    lexicon = lexicon if lexicon is not None else _RUSSIAN
     longest = max(map(len, lexicon))
     out: list[str] = []
     i = 0
@@ -544,7 +568,6 @@ class ReferenceIndex:
                         self.by_prefix[tok[:k]].append(idx)
             for acr in _acronyms(rn.tokens):
                 self.by_acronym[acr].append(idx)
-        self.regions = frozenset(rn.region.lower() for rn in names if rn.region)
         self.by_country: dict[str, list[int]] = defaultdict(list)
         for idx, rn in enumerate(names):
             if rn.region and len(rn.region) == 2:
@@ -565,30 +588,8 @@ class ReferenceIndex:
         """From ``(ref_id, name, region)`` rows (aliases as extra rows with the same id)."""
         names = []
         for rid, name, region in rows:
-            if not name:
-                continue
-            tokens = name_tokens(name)
-            names.append(ReferenceName(rid, name, tokens, region))
-            if len(tokens) >= 3 and tokens[0] in _KINDS_OF_PLACE and tokens[1] == "of":
-                # "Village of Lake George" is "lakegeorgevillage" as often as "villageoflakegeorge"
-                names.append(ReferenceName(rid, name, (*tokens[2:], tokens[0]), region))
-            german = _GERMAN_SPELLING.sub(lambda m: _GERMAN[m.group(0)], name)
-            if german != name:  # labels spell ü as ue: "uni-duesseldorf" for Düsseldorf
-                names.append(ReferenceName(rid, name, name_tokens(german), region))
-            if region and region.upper() in _RUSSIAN_NAMING:
-                # "Kazan State Medical University" is kgmu.ru: Kazanskiy Gosudarstvennyy Meditsinskiy Universitet
-                native = _native_words(tokens)
-                if native != tokens:
-                    names.append(ReferenceName(rid, name, native, region))
-            if region and region.upper() == "IN":
-                native = _native_words(tokens, _HINDI)
-                if native != tokens:
-                    names.append(ReferenceName(rid, name, native, region))
-            if region and region.upper() in PINYIN_REGIONS:
-                # "Chongqing University" is cqu.edu.cn: one initial per syllable
-                split = tuple(p for t in tokens for p in (syllables(t) if t not in GENERIC else None) or (t,))
-                if split != tokens:
-                    names.append(ReferenceName(rid, name, split, region))
+            if name:
+                names.extend(ReferenceName(rid, name, form, region) for form in name_forms(name, region))
         return cls(names)
 
     def candidates(self, label: str, limit: int = 80, country: str | None = None) -> list[int]:
