@@ -363,31 +363,10 @@ def _reference_orgs(path: str) -> tuple[list[RefOrg], int]:
     from resolver.reference import read_reference
 
     listed = read_reference(path)
-    table = listed.table
-    cols = set(table.column_names)
-
-    def col(*names: str) -> list[Any]:
-        name = next((n for n in names if n in cols), None)
-        return table.column(name).to_pylist() if name else [None] * table.num_rows
-
-    def as_tuple(v: Any) -> tuple[str, ...]:
-        if v is None:
-            return ()
-        if isinstance(v, str):
-            return tuple(x.strip() for x in v.split("|") if x.strip())
-        return tuple(str(x) for x in v if x)
-
+    cols = [listed.table.column(c).to_pylist() for c in ("ref_id", "name", "aliases", "domains", "country", "class")]
     refs = [
-        RefOrg(str(i), str(n), as_tuple(a), as_tuple(d), c or None, k or None)
-        for i, n, a, d, c, k in zip(
-            col("ref_id", "id"),
-            col("name"),
-            col("aliases"),
-            col("domains"),
-            col("country"),
-            col("org_class", "class"),
-            strict=True,
-        )
+        RefOrg(i, n, tuple(a or ()), tuple(d or ()), c or None, k or None)
+        for i, n, a, d, c, k in zip(*cols, strict=True)
         if n
     ]
     return refs, sum(listed.skipped.values())
@@ -431,6 +410,15 @@ class LabelMatcher:
         match = self._index.match(domain)
         self.fresh[domain] = json.dumps(dataclasses.asdict(match) if match is not None else None)
         return match
+
+
+def _store_cache(store: Store, table: str, rows: Mapping[str, Mapping[str, str]]) -> None:
+    """Replace the cache rows of these registered domains (``_owner_cache``, ``_label_cache``)."""
+    if not rows:
+        return
+    doms = sorted(rows)
+    columns = {"registered_domain": doms, **{c: [rows[d][c] for d in doms] for c in rows[doms[0]]}}
+    store.replace_where(table, pa.table(columns), "registered_domain in (select unnest(?::varchar[]))", [doms])
 
 
 def reference_fingerprint(refs: Sequence[RefOrg]) -> str:
@@ -767,7 +755,7 @@ def resolve(
             max_chars=ner_max_chars,
             progress=progress,
         )
-    cache = {d: (fp, o) for d, fp, o in store.con.execute("select * from _owner_cache").fetchall()}
+    cache = {d: (fp, o) for d, fp, o in store.con.execute(Q["owner_cache"]).fetchall()}
     scored = _link_domains(store, LinkingParams(min_confidence=min_confidence), cache)
     owners = scored.owners
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
@@ -812,30 +800,11 @@ def resolve(
         if "org_id" in new_keys.column_names:
             store.insert_new("_org_keys", new_keys, ["name_key", "country"])
         store.replace_where("domain_org", domain_org, "true")
-        if scored.fresh:
-            doms = sorted(scored.fresh)
-            store.replace_where(
-                "_owner_cache",
-                pa.table(
-                    {
-                        "registered_domain": doms,
-                        "fingerprint": [scored.fresh[d][0] for d in doms],
-                        "owner": [scored.fresh[d][1] for d in doms],
-                    }
-                ),
-                "registered_domain in (select unnest(?::varchar[]))",
-                [doms],
-            )
+        _store_cache(store, "_owner_cache", {d: {"fingerprint": fp, "owner": o} for d, (fp, o) in scored.fresh.items()})
         if matcher is not None and matcher.fresh:
-            doms = sorted(matcher.fresh)
-            store.con.execute("delete from _label_cache where reference <> ?", [ref_fp]).fetchall()
-            store.replace_where(
-                "_label_cache",
-                pa.table({"registered_domain": doms, "reference": [ref_fp] * len(doms),
-                          "match": [matcher.fresh[d] for d in doms]}),
-                "reference = ? and registered_domain in (select unnest(?::varchar[]))",
-                [ref_fp, doms],
-            )  # fmt: skip
+            store.con.execute(Q["label_cache_other_lists"], [ref_fp]).fetchall()  # a new list replaces the cache
+            fresh = {d: {"reference": ref_fp, "match": m} for d, m in matcher.fresh.items()}
+            _store_cache(store, "_label_cache", fresh)
         store.con.execute("delete from org_relations").fetchall()
         if "other_id" in relations.column_names:
             store.append("org_relations", relations)

@@ -43,3 +43,11 @@ WHERE kind IN ('jsonld_url', 'jsonld_same_as', 'jsonld_parent', 'email_domain', 
 -- name: label_cache
 -- Label matches of an earlier run against the same reference list (and code): domain → DomainMatch JSON.
 SELECT registered_domain, "match" FROM _label_cache WHERE reference = ?;
+
+-- name: owner_cache
+-- Owners scored in earlier runs, with the fingerprint of what their scoring read.
+SELECT registered_domain, fingerprint, owner FROM _owner_cache;
+
+-- name: label_cache_other_lists
+-- Label matches against another reference list (or older code): a new list replaces them.
+DELETE FROM _label_cache WHERE reference <> ?;
