@@ -407,6 +407,32 @@ def _has_legal_form(line: str) -> bool:
     return bool(normalize_name(_strip_address(line) or "").legal_form)
 
 
+class _Entities:
+    """Legal names found on a page, cleaned, checked and deduplicated by key, in the order found."""
+
+    def __init__(self, registered_domain: str) -> None:
+        self.registered_domain = registered_domain
+        self.found: list[LegalName] = []
+        self._seen: set[str] = set()
+
+    def add(self, name: str | None, weight: float, context: str, rule: str) -> bool:
+        """Keep ``name`` when it is an organization's (not the address, not a decoy); True when kept."""
+        if not name:
+            return False
+        t = _TRIGGER.match(name)
+        if t and name[t.end() :].strip(" :–-"):
+            name = name[t.end() :].strip(" :–-")  # "Company Name: Acme Ltd" found by the registry rule
+        name = (_strip_address(name) or "").strip(" -–—|") or None
+        if not name or not looks_like_org_name(name) or is_decoy(name, self.registered_domain):
+            return False
+        key = normalize_name(name).key
+        if not key or key in self._seen:
+            return False
+        self._seen.add(key)
+        self.found.append(LegalName(name, weight, context[:200], rule))
+        return True
+
+
 def legal_entities(
     lines: Sequence[str], registered_domain: str, *, max_lines: int = 400, fallback: bool = True
 ) -> list[LegalName]:
@@ -417,22 +443,8 @@ def legal_entities(
     """
     lines = [" ".join(line.split()) for line in lines[:max_lines]]
     lines = [line for line in lines if line]
-    found: list[LegalName] = []
-    seen: set[str] = set()
-
-    def add(name: str | None, weight: float, context: str, rule: str) -> None:
-        if not name:
-            return
-        t = _TRIGGER.match(name)
-        if t and name[t.end() :].strip(" :–-"):
-            name = name[t.end() :].strip(" :–-")  # "Company Name: Acme Ltd" found by the registry rule
-        name = (_strip_address(name) or "").strip(" -–—|") or None
-        if not name or not looks_like_org_name(name) or is_decoy(name, registered_domain):
-            return
-        key = normalize_name(name).key
-        if key and key not in seen:
-            seen.add(key)
-            found.append(LegalName(name, weight, context[:200], rule))
+    entities = _Entities(registered_domain)
+    add, found = entities.add, entities.found
 
     for i, line in enumerate(lines):
         m = _TRIGGER.match(line)
@@ -464,11 +476,12 @@ def legal_entities(
             continue
         if len(line) <= 40 and _REGISTRY.match(line):
             # A heading ("Registered Office", "Registered office and warehouse"): the name follows it.
-            for nxt in lines[i + 1 : i + 3]:
-                if _has_legal_form(nxt) and not _ADDRESSISH.match(nxt) and not _SKIP_CONTEXT.search(nxt[:60]):
-                    add(nxt, 0.85, f"{line} / {nxt}", "registry")
-                    break
-            if found and found[-1].context.startswith(line):
+            below = next(
+                (x for x in lines[i + 1 : i + 3] if _has_legal_form(x) and not _ADDRESSISH.match(x)
+                 and not _SKIP_CONTEXT.search(x[:60])),
+                None,
+            )  # fmt: skip
+            if below and add(below, 0.85, f"{line} / {below}", "registry"):
                 continue
         # A registry line: the name with a legal form just above it.
         for back in range(i - 1, max(-1, i - 9), -1):
@@ -518,8 +531,7 @@ def address_block_entities(lines: Sequence[str], registered_domain: str, *, weig
     Contact blocks and footers of small businesses carry no legal cue, yet a legal-form line right above a
     street or postcode line is the business's own address far more often than anyone else's.
     """
-    found: list[LegalName] = []
-    seen: set[str] = set()
+    entities = _Entities(registered_domain)
     clean = [" ".join(x.split()) for x in lines]
     clean = [x for x in clean if x]
     for i, line in enumerate(clean[:-1]):
@@ -529,14 +541,8 @@ def address_block_entities(lines: Sequence[str], registered_domain: str, *, weig
             continue
         if i and _SKIP_CONTEXT.search(clean[i - 1][:60]):
             continue  # "Hosted by:" / "Design:" above the block
-        name = _strip_address(line)
-        if not name or not looks_like_org_name(name) or is_decoy(name, registered_domain):
-            continue
-        key = normalize_name(name).key
-        if key and key not in seen:
-            seen.add(key)
-            found.append(LegalName(name, weight, f"{line} / {clean[i + 1]}"[:200], "address"))
-    return found[:2]
+        entities.add(line, weight, f"{line} / {clean[i + 1]}", "address")
+    return entities.found[:2]
 
 
 def _strip_address(text: str) -> str | None:

@@ -141,8 +141,8 @@ def trim_tagline(name: str, registered_domain: str) -> str:
     words = name.split()
     if len(words) < 2:
         return name
-    first = words[0].lower().removeprefix("www.").rstrip(":,;|-–")
-    return words[0].rstrip(":,;|-–") if first == registered_domain else name
+    first = words[0].rstrip(":,;|-–")
+    return first if first.lower().removeprefix("www.") == registered_domain else name
 
 
 def is_subsite_address(name: str, registered_domain: str) -> bool:

@@ -234,6 +234,13 @@ def _fold_char(ch: str) -> str:
     return base or ch
 
 
+def strip_accents(text: str) -> str:
+    """Accents off Latin letters, case kept: "Benoît Łukasz" → "Benoit Lukasz" (other scripts stay)."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(ch) for ch in unicodedata.normalize("NFC", text))
+
+
 def fold(text: str) -> str:
     """NFKC, case-fold, and strip accents from Latin letters only (``Müller`` → ``muller``; ``Газпром`` stays).
 

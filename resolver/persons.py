@@ -14,8 +14,9 @@ where the evidence leaves room.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
+
+from resolver.names import fold, strip_accents
 
 ORG_WORDS = frozenset(
     """
@@ -41,18 +42,7 @@ def _given_names() -> frozenset[str]:
 
 def is_known_given_name(word: str) -> bool:
     """True when people carry ``word`` as a name (accents folded: "Benoît" → "benoit")."""
-    from resolver.names import fold
-
     return fold(word.strip(".,'’")).lower() in _given_names()
-
-
-def _strip_accents(text: str) -> str:
-    """Accents off, case kept (the tagger reads capitals): "Benoît Lefèvre" → "Benoit Lefevre"."""
-    if text.isascii():
-        return text
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    )
 
 
 @lru_cache(maxsize=100_000)
@@ -73,7 +63,7 @@ def is_person_name(name: str) -> bool:
         return False
     try:
         # Accents stripped: the CRF learned from romanized names and reads "Benoît Lefèvre" as a company.
-        parsed, kind = probablepeople.tag(_strip_accents(name))
+        parsed, kind = probablepeople.tag(strip_accents(name))
     except probablepeople.RepeatedLabelError:
         return False
     if kind != "Person":
