@@ -240,7 +240,7 @@ _HIGH_PAIR = re.compile(rb"[\x80-\xff]{2}")
 
 def _isolated_high_bytes(data: bytes) -> bool:
     """True when the content has non-ASCII bytes and no two of them are adjacent."""
-    return any(b >= 0x80 for b in data) and _HIGH_PAIR.search(data) is None
+    return not data.isascii() and _HIGH_PAIR.search(data) is None
 
 
 def _check_text(text: str) -> str:
