@@ -548,6 +548,22 @@ COUNTRY_BLOCK = 1_500
 """… when the list has at most this many names of it (cost: one alignment per name)."""
 
 
+@lru_cache(maxsize=1024)
+def region_words(region: str | None) -> frozenset[str]:
+    """Words a label may add for an org of ``region``: its code and, for US states, its name."""
+    if not region:
+        return frozenset()
+    code = region.lower()
+    if code == "us":  # a US organization's label may carry any state
+        return frozenset({"us", "usa", *US_STATES, *US_STATES.values()})
+    return frozenset({code, US_STATES.get(code, code)})
+
+
+@lru_cache(maxsize=100_000)
+def _ends_in_region(label: str, region: str) -> bool:
+    return any(label.endswith(w) for w in region_words(region))
+
+
 class ReferenceIndex:
     """An inverted index over reference names for blocking domain labels against them."""
 
@@ -572,16 +588,6 @@ class ReferenceIndex:
         for idx, rn in enumerate(names):
             if rn.region and len(rn.region) == 2:
                 self.by_country[rn.region.upper()].append(idx)
-
-    @lru_cache(maxsize=1024)  # noqa: B019 - one index lives for a whole run
-    def _extras(self, region: str | None) -> frozenset[str]:
-        """Words a label may add for an org of ``region``: its code and, for US states, its name."""
-        if not region:
-            return frozenset()
-        code = region.lower()
-        if code == "us":  # a US organization's label may carry any state
-            return frozenset({"us", "usa", *US_STATES, *US_STATES.values()})
-        return frozenset({code, US_STATES.get(code, code)})
 
     @classmethod
     def build(cls, rows: Iterable[tuple[str, str, str | None]]) -> ReferenceIndex:
@@ -651,8 +657,8 @@ class ReferenceIndex:
         state = _ending_state(label)
         for idx in found:
             rn = self.names[idx]
-            s = align(label, rn.tokens, self._extras(rn.region))
-            if rn.region and any(label.endswith(w) for w in self._extras(rn.region)):
+            s = align(label, rn.tokens, region_words(rn.region))
+            if rn.region and _ends_in_region(label, rn.region):
                 s += 0.05  # the label names this org's region: prefer it among same-named orgs
             elif state and rn.region and rn.region.lower() in US_STATES:
                 s -= 0.1  # … and another state's org is not it ("perrycountyky" is not Perry County, AR)
