@@ -452,6 +452,19 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
+def _record_from_object(
+    item: InputFile, layouts: dict[tuple[str, ...], InputFile], record_no: int, obj: Any
+) -> RawRecord | IngestProblem:
+    """One decoded JSON value as a record; ``layouts`` caches the column mapping per key set."""
+    if not isinstance(obj, dict):
+        return IngestProblem(item.name, record_no, "bad_record", f"expected an object, got {type(obj).__name__}")
+    keys = tuple(obj)
+    layout = layouts.get(keys)
+    if layout is None:
+        layout = layouts[keys] = _record_layout(item, keys)
+    return _record_from_row(layout, record_no, obj)
+
+
 def _read_jsonl(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
     layouts: dict[tuple[str, ...], InputFile] = {}
     with _open_text(item.path) as fh:
@@ -463,14 +476,7 @@ def _read_jsonl(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestP
             except json.JSONDecodeError as exc:
                 yield IngestProblem(item.name, record_no, "bad_record", f"invalid JSON: {exc}")
                 continue
-            if not isinstance(obj, dict):
-                yield IngestProblem(item.name, record_no, "bad_record", f"expected an object, got {type(obj).__name__}")
-                continue
-            keys = tuple(obj)
-            layout = layouts.get(keys)
-            if layout is None:
-                layout = layouts[keys] = _record_layout(item, keys)
-            yield _record_from_row(layout, record_no, obj)
+            yield _record_from_object(item, layouts, record_no, obj)
 
 
 def _read_json_array(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
@@ -478,14 +484,7 @@ def _read_json_array(item: InputFile, max_bytes: int) -> Iterator[RawRecord | In
     layouts: dict[tuple[str, ...], InputFile] = {}
     with _open_text(item.path) as fh:
         for record_no, obj in enumerate(_iter_json_array(fh, max_object=max(max_bytes * 8, 64 << 20))):
-            if not isinstance(obj, dict):
-                yield IngestProblem(item.name, record_no, "bad_record", f"expected an object, got {type(obj).__name__}")
-                continue
-            keys = tuple(obj)
-            layout = layouts.get(keys)
-            if layout is None:
-                layout = layouts[keys] = _record_layout(item, keys)
-            yield _record_from_row(layout, record_no, obj)
+            yield _record_from_object(item, layouts, record_no, obj)
 
 
 _WS = re.compile(r"[\s,]*")
