@@ -18,6 +18,7 @@ Pure functions over lines of text (the HTML walk lives in ``resolver.signals``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -396,7 +397,7 @@ _SKIP_CONTEXT = re.compile(
 _ADDRESSISH = re.compile(
     r"\d{4,5}\s+\w|\b(?:str\.|straße|strasse|weg|platz|allee|gasse|road|street|st\.|avenue|rue|chemin|"
     r"boulevard|bd|blvd|ave|suite|drive|postfach|p\.?o\.? box)\b|\b[A-Z]{2}\s\d{5}\b|"
-    r"^\s*(?:tel|fon|fax|phone|e-?mail|mail|web|www|telefon|telefax)\b|@|https?://",
+    r"^\s*(?:tel|fon|fax|phone|e-?mail|mail|web|www|telefon|telefax)\b|@|https?://|^\s*units?\s+\d",
     re.IGNORECASE,
 )
 
@@ -531,9 +532,9 @@ def address_block_entities(lines: Sequence[str], registered_domain: str, *, weig
     Contact blocks and footers of small businesses carry no legal cue, yet a legal-form line right above a
     street or postcode line is the business's own address far more often than anyone else's.
     """
-    entities = _Entities(registered_domain)
     clean = [" ".join(x.split()) for x in lines]
     clean = [x for x in clean if x]
+    heads: list[tuple[str, str]] = []
     for i, line in enumerate(clean[:-1]):
         if len(line) > 90 or not _has_legal_form(line) or _SKIP_CONTEXT.search(line[:60]):
             continue
@@ -541,8 +542,38 @@ def address_block_entities(lines: Sequence[str], registered_domain: str, *, weig
             continue
         if i and _SKIP_CONTEXT.search(clean[i - 1][:60]):
             continue  # "Hosted by:" / "Design:" above the block
-        entities.add(line, weight, f"{line} / {clean[i + 1]}", "address")
+        heads.append((line, clean[i + 1]))
+    names = _shared_tails([line for line, _ in heads])
+    blocks = Counter(names)
+    entities = _Entities(registered_domain)
+    # The name heading the most blocks first (a branch list names its company in every block).
+    order = sorted(range(len(heads)), key=lambda i: (-blocks[names[i]], i))
+    for i in order:
+        entities.add(names[i], weight, f"{heads[i][0]} / {heads[i][1]}", "address")
     return entities.found[:2]
+
+
+def _shared_tails(lines: Sequence[str]) -> list[str]:
+    """Each line cut to the longest tail it shares with another line, where that tail is a full legal name.
+
+    A branch list heads every block with its place and the company in one line ("Redditch Pilkington
+    Automotive Limited", "Crawley Pilkington Automotive Limited"): the words the blocks share are the name.
+    """
+    out = []
+    for line in lines:
+        words = line.split()
+        best = line
+        for k in range(1, min(3, len(words) - 1) + 1):
+            tail = " ".join(words[k:])
+            if (
+                len(normalize_name(tail).tokens) >= 2
+                and _has_legal_form(tail)
+                and any(other != line and (other == tail or other.endswith(" " + tail)) for other in lines)
+            ):
+                best = tail
+                break
+        out.append(best)
+    return out
 
 
 def _strip_address(text: str) -> str | None:

@@ -122,9 +122,29 @@ _LEADING_JUNK = re.compile(r"^(?:copyright|\(c\)|\d{4}(?:\s*[-–]\s*\d{2,4})?|[
 _MARKS = re.compile(r"(?<=[a-z])(?:SM|TM)$|[™®℠]")
 
 
+_DOING_BUSINESS_AS = re.compile(
+    r"^(?P<holder>.*?\S)[\s,]+(?:d\s?/\s?b\s?/\s?a|d\.\s?b\.\s?a\.?|dba|doing business as|trading as|t/a)[\s:]+"
+    r"(?P<trade>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def trade_name(name: str) -> str:
+    """The trade name of "Ted Amenta, Independent Broker D.B.A. Amenta Real Estate" (what the site is).
+
+    The holder before "d/b/a", "doing business as" or "trading as" is a person or a legal shell; the name
+    after it is the one the site, its title and its footer use.
+    """
+    m = _DOING_BUSINESS_AS.match(name)
+    if not m or m.group("holder").lower() in ("the", "a", "an") or len(m.group("trade").strip()) < 2:
+        return name
+    return m.group("trade").strip()
+
+
 def clean_candidate(name: str) -> str:
-    """Strip what pages glue onto names: mojibake ©, years, "Copyright", ™/® marks, repeated halves."""
+    """Strip what pages glue onto names: mojibake ©, years, "Copyright", ™/® marks, repeated halves, d/b/a."""
     name = _MARKS.sub("", _LEADING_JUNK.sub("", " ".join(name.split()))).strip(" -|,.;:")
+    name = trade_name(name).strip(" -|,.;:")
     words = name.split()
     half = len(words) // 2
     if half and len(words) % 2 == 0 and words[:half] == words[half:]:

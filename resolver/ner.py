@@ -128,7 +128,13 @@ def build_matcher(nlp: Language, names: Iterable[str]) -> PhraseMatcher:
 
 
 def clean_mention(text: str) -> str:
-    """Strip boilerplate the model glues onto ORG spans ("Contact Acme Ltd" → "Acme Ltd")."""
+    """Strip boilerplate the model glues onto ORG spans ("Contact Acme Ltd" → "Acme Ltd").
+
+    A span that crosses a line break is cut to its longest line: the ownership text keeps one block per
+    line, and the model runs a name on into the next block ("… Amenta Real Estate⏎Summit County").
+    """
+    if "\n" in text:
+        text = max((line for line in text.split("\n")), key=lambda line: len(line.strip()))
     text = " ".join(text.split())
     for _ in range(3):
         stripped = _LEADING_NOISE.sub("", text)

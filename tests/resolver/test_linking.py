@@ -5,7 +5,9 @@ The stand-ins keep these tests about scoring; resolver.names has its own tests.
 
 import re
 
-from resolver.linking import LinkingParams, is_subsite_address, score_domain, trim_tagline
+import pytest
+
+from resolver.linking import LinkingParams, clean_candidate, is_subsite_address, score_domain, trim_tagline
 from resolver.records import NameKey, OrgCandidate
 
 FORMS = {"gmbh", "ltd", "inc", "ag", "sas"}
@@ -149,3 +151,20 @@ def test_a_domain_named_brand_loses_its_tagline() -> None:
     ]
     owner = score_domain(dom, cands, n_pages=2, normalize=normalize, fits=fits)
     assert owner.name == "MotoClassifieds.US" and {e.signal for e in owner.evidence} == {"copyright", "title_brand"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Independent Broker D.B.A. Amenta Real Estate", "Amenta Real Estate"),
+        ("Acme Holdings LLC dba Widget World", "Widget World"),
+        ("John Smith t/a Smith Plumbing", "Smith Plumbing"),
+        ("Jones Ltd trading as Jones & Co", "Jones & Co"),
+        ("© 2024 Acme, d/b/a: Acme Shop", "Acme Shop"),
+        ("The DBA Group", "The DBA Group"),  # an article is no holder
+        ("DBA Consulting", "DBA Consulting"),
+    ],
+)
+def test_a_trade_name_stands_for_its_holder(raw: str, expected: str) -> None:
+    """Behind "d/b/a" is the name the site goes by; the holder before it is a person or a shell."""
+    assert clean_candidate(raw) == expected

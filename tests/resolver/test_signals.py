@@ -499,6 +499,22 @@ def test_a_legal_form_name_heading_an_address_is_the_business() -> None:
     assert not address_block_entities(["Hosted by:", "Strato AG", "Pascalstraße 10, 10587 Berlin"], "x.de")
 
 
+def test_a_branch_list_names_the_company_its_blocks_share() -> None:
+    """Each block heads with its place and the company on one line; the shared words are the company."""
+    lines = [
+        "Salford Pilkington United Kingdom Limited", "Cromwell Road", "Manchester",
+        "Crawley Pilkington Automotive Limited", "Unit 17", "RH10 9RX",
+        "Kings Norton Pilkington Automotive Limited", "Eckersall Road", "Birmingham",
+        "Redditch Pilkington Automotive Limited", "7 Old Forge Drive", "B98 7AU",
+    ]  # fmt: skip
+    found = address_block_entities(lines, "pilkington.com")
+    assert [e.name for e in found] == ["Pilkington Automotive Limited", "Salford Pilkington United Kingdom Limited"]
+    # a shared legal-form word alone is no name: "Holdings Limited" stays inside each block's name
+    blocks = ["Acme Holdings Limited", "1 High Street", "Beta Holdings Limited", "2 Low Road"]
+    other = address_block_entities(blocks, "x.uk")
+    assert [e.name for e in other] == ["Acme Holdings Limited", "Beta Holdings Limited"]
+
+
 def test_a_component_wrapper_is_not_a_cookie_banner() -> None:
     """CMS wrappers named "ls-cmp-wrap" (component) once matched the consent-manager rule with the footer inside."""
     html = (
