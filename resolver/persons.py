@@ -25,10 +25,14 @@ ORG_WORDS = frozenset(
     association stiftung fondation foundation fundacion institute institut instituto group gruppe groupe
     church kirche council city stadt ville mairie gemeinde county department ministry ministerium ministere
     agency amt office society gesellschaft company compagnie partners studio studios media news press radio
-    tv shop store
+    tv shop store blog blogs magazine magazin journal review network lab labs daily weekly tribune gazette
+    herald zeitung verlag times
     """.split()
 )
 """Words that make a name an organization's, whatever a tagger says ("Centre Hospitalier de Grandville")."""
+
+NAME_PARTICLES = frozenset("von van de da di du del della der den le la bin ibn al el y zu ten ter dos das".split())
+"""Lower-case words people's names carry ("Ludwig van Beethoven", "Anna de la Cruz")."""
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +65,8 @@ def is_person_name(name: str) -> bool:
         return False
     if {w.strip(".,'’").casefold() for w in words} & ORG_WORDS:
         return False
+    if any(w[0].islower() and w.casefold() not in NAME_PARTICLES for w in words):
+        return False  # "La Vie des idées": a lower-case word that is no particle is a phrase, not a name
     try:
         # Accents stripped: the CRF learned from romanized names and reads "Benoît Lefèvre" as a company.
         parsed, kind = probablepeople.tag(strip_accents(name))

@@ -15,6 +15,10 @@ reason                score  when
 ``distinct_token``    ≤ 75   each side has a distinctive word the other lacks ("Acme Widgets" /
                              "Acme Bank"): one word apart is a different company, not a typo
 ``generic_words``     ≥ 93   one adds only generic words to the other ("Acme" / "Acme Group")
+``word_ending``       ≤ 85   both are one word, one the other plus an ending ("Tiempo" / "Tiempos",
+                             "Nación" / "Nacional"): another form of a word is another name, and a
+                             one-word name has nothing else to confirm it (a typo inside the word,
+                             "Microsoft" / "Mircosoft", is still forgiven)
 ``fuzzy``             ...    otherwise: ``token_sort_ratio``; when every word has a counterpart
                              (typos, word order) the mean with Jaro-Winkler, which forgives typos
 ====================  =====  ==========================================================================
@@ -76,6 +80,7 @@ SHORT_ACRONYM_SCORE = 86.0
 DIFFERENT_NUMBERS_CAP = 60.0
 DISTINCT_TOKEN_CAP = 75.0
 GENERIC_WORDS_FLOOR = 93.0
+WORD_ENDING_CAP = 85.0
 _TOKEN_MATCH = 80.0
 _TOKEN_MATCH_MIN_LEN = 5
 _DIGITS = re.compile(r"\d+")
@@ -195,6 +200,8 @@ def score_keys(a: KeyInfo, b: KeyInfo) -> Score:
     base = round(fuzz.token_sort_ratio(a.key, b.key), 2)
     if a.numbers != b.numbers:
         return Score(min(base, DIFFERENT_NUMBERS_CAP), "different_numbers")
+    if len(a.tokens) == 1 and len(b.tokens) == 1 and (a.key.startswith(b.key) or b.key.startswith(a.key)):
+        return Score(min(base, WORD_ENDING_CAP), "word_ending")
     only_a = _unmatched(a.tokens, b.tokens)
     only_b = _unmatched(b.tokens, a.tokens)
     distinct_a = [t for t in only_a if t not in GENERIC_TOKENS and t not in _STOP]

@@ -27,6 +27,7 @@ from resolver.linking import DomainOwner, LinkingParams
 from resolver.names import is_acronym_of, looks_like_org_name, name_fits_domain, normalize_name
 from resolver.persons import is_person_name
 from resolver.records import NameKey, OrgCandidate
+from resolver.same_site import hard_links
 from resolver.signals import SIGNAL_WEIGHTS
 
 if TYPE_CHECKING:
@@ -561,23 +562,6 @@ def cluster_owners(
     )
     result = cluster_names(names, hard_tbl, threshold=threshold)
     return dict(zip(result.column("name_id").to_pylist(), result.column("cluster_id").to_pylist(), strict=True))
-
-
-def hard_links(
-    redirects: Iterable[tuple[str, str, int]], link_signals: Iterable[tuple[str, str, str, str]]
-) -> list[tuple[str, str, str]]:
-    """Pairs of domains that hard evidence says share an owner.
-
-    HTTP and meta-refresh redirects, JSON-LD url/sameAs, and canonical/hreflang URLs on another domain.
-    ``redirects``: rows of the ``cross_domain_redirects`` query; ``link_signals``: of ``hard_link_signals``.
-    """
-    pairs = [(a, b, "redirect") for a, b, _ in redirects]
-    for dom, kind, value, _page in link_signals:
-        if kind in ("jsonld_url", "jsonld_same_as", "redirect", "canonical", "hreflang"):
-            other = registered_domain(value)
-            if other and other != dom:
-                pairs.append((dom, other, kind))
-    return sorted(set(pairs))
 
 
 def build_orgs(

@@ -184,3 +184,44 @@ def test_explain_and_eval_commands(sample_db: str) -> None:
     )
     figures = json.loads(ev.stdout)
     assert figures["f1"] >= 0.95 and len(figures["curve"]) == 20
+
+
+def _site(url: str, name: str, same_as: list[str]) -> dict[str, str]:
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsMediaOrganization", "name": name,
+                     "url": url, "sameAs": same_as})  # fmt: skip
+    html = (
+        f"<html><head><title>{name}</title><script type='application/ld+json'>{ld}</script></head>"
+        f"<body><p>News of the day from {name}.</p><footer>© 2024 {name}</footer></body></html>"
+    )
+    return {"url": url, "html": html}
+
+
+BLOGS = ("Garden Notes", "Harbor Kitchen", "Quiet Miles", "Ferris Lab", "Copper Kettle", "Nordlicht Reisen")
+
+
+def test_profiles_on_crawled_platforms_do_not_fuse_their_sites(tmp_path: Path) -> None:
+    """JSON-LD sameAs lists profiles (twitter.com/nzz); with the platforms crawled too, they once fused every site.
+
+    A sibling's home page is still hard evidence ("Acme Media" sameAs https://acme-verlag.de/ → one org).
+    """
+    pages = [
+        _site("https://www.nzz.ch/", "Neue Zürcher Zeitung", ["https://twitter.com/nzz", "https://www.facebook.com/nzz"]),
+        _site("https://www.cbsnews.com/", "CBS News", ["https://twitter.com/cbsnews", "https://de.wikipedia.org/wiki/CBS"]),
+        _site("https://www.theplanetarypress.com/", "The Planetary Press", ["https://twitter.com/planetarypress"]),
+        _site("https://www.acme-media.com/", "Acme Media", ["https://acme-verlag.de/", "https://twitter.com/acme"]),
+        _site("https://acme-verlag.de/", "Acme Verlag", ["https://twitter.com/acmeverlag"]),
+        *(_site(f"https://{d}/", n, []) for d, n in [("twitter.com", "Twitter"), ("facebook.com", "Facebook"),
+                                                     ("wikipedia.org", "Wikipedia")]),
+        # themes fill empty social fields with the platform's home page: a hub, not a sibling
+        *(_site(f"https://{n.lower().replace(' ', '')}.net/", n, ["https://twitter.com/"]) for n in BLOGS),
+    ]  # fmt: skip
+    src = tmp_path / "pages.jsonl"
+    src.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
+    settings = _settings(tmp_path)
+    run(settings, [str(src)], skip=STAGES_AFTER)
+    org_of = dict(_rows(settings.db, "select registered_domain, org_id from domain_org where org_id is not null"))
+    news = ["nzz.ch", "cbsnews.com", "theplanetarypress.com", "twitter.com", "facebook.com", "wikipedia.org"]
+    assert len({org_of[d] for d in news}) == len(news), org_of
+    assert org_of["acme-media.com"] == org_of["acme-verlag.de"]
+    blogs = [f"{n.lower().replace(' ', '')}.net" for n in BLOGS]
+    assert len({org_of[d] for d in blogs} | {org_of["twitter.com"]}) == len(BLOGS) + 1

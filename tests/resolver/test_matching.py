@@ -39,6 +39,8 @@ def _cluster_of(out: pa.Table) -> dict[str, str]:
         ("acme widgets", "acme widgets", True),
         ("acme widgets", "acme widgts", True),  # typo
         ("microsoft", "mircosoft", True),
+        ("tiempo", "tiempos", False),  # another form of the word: El Tiempo (Bogotá) is not Los Tiempos
+        ("nacional", "nacion", False),  # El Nacional (Caracas) is not La Nación (Buenos Aires)
         ("coca cola", "cocacola", True),
         ("international business machines", "ibm", True),
         ("acme", "acme group", True),
