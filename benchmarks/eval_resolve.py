@@ -146,6 +146,9 @@ def trafilatura(root: Path, tmp: Path) -> dict[str, object]:
             "select canonical_name, domains from orgs where n_domains > 1 order by n_domains desc, canonical_name"
         ).fetchall()
         n_domains = store.con.execute("select count(*) from domain_org").fetchone()[0]
+        statuses = dict(store.con.execute("select status, count(*) from domain_org group by 1 order by 1").fetchall())
+        persons = [r[0] for r in store.con.execute(
+            "select evidence->>'name' from domain_org where status = 'person' order by 1").fetchall()]  # fmt: skip
     matched, misses = 0, []
     for dom, name in sorted(gold.items()):
         pred, status = owners.get(dom, ("unknown", "unknown"))
@@ -158,6 +161,8 @@ def trafilatura(root: Path, tmp: Path) -> dict[str, object]:
         "sitename_entity_accuracy": round(matched / len(gold), 3) if gold else 0.0,
         "sitename_misses": misses,
         "domains": n_domains,
+        "statuses": statuses,
+        "persons": persons,
         "largest_org_domains": len(multi[0][1]) if multi else 1,
         "orgs_with_several_domains": [(name, list(doms)) for name, doms in multi[:20]],
         "seconds": round(seconds, 1),

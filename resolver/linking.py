@@ -22,6 +22,7 @@ Pure functions over plain records: the stage in ``orgmap.stages.resolve`` feeds 
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections import defaultdict
@@ -119,7 +120,7 @@ class _Group:
 
 
 _LEADING_JUNK = re.compile(r"^(?:copyright|\(c\)|\d{4}(?:\s*[-–]\s*\d{2,4})?|[^\w])+\s*", re.IGNORECASE | re.UNICODE)
-_MARKS = re.compile(r"(?<=[a-z])(?:SM|TM)$|[™®℠]")
+_MARKS = re.compile(r"(?<=[a-z])(?:SM|TM)$|[™®℠©]")
 
 
 _DOING_BUSINESS_AS = re.compile(
@@ -142,12 +143,18 @@ def trade_name(name: str) -> str:
 
 
 def clean_candidate(name: str) -> str:
-    """Strip what pages glue onto names: mojibake ©, years, "Copyright", ™/® marks, repeated halves, d/b/a."""
-    name = _MARKS.sub("", _LEADING_JUNK.sub("", " ".join(name.split()))).strip(" -|,.;:")
-    name = trade_name(name).strip(" -|,.;:")
+    """Strip what pages glue onto names: mojibake ©, years, "Copyright", ™/® marks, repeated halves, d/b/a.
+
+    Entities are decoded once more: CMSs escape twice ("Spider&amp;#039;s Web" reads "Spider&#039;s Web").
+    A repeated half is dropped only from two words on ("Acme GmbH Acme GmbH"): "Boing Boing" is a name.
+    """
+    if "&" in name and ";" in name:
+        name = html.unescape(name)
+    name = _MARKS.sub("", _LEADING_JUNK.sub("", " ".join(name.split()))).strip(" -|,.;:&\"“”„'")
+    name = trade_name(name).strip(" -|,.;:&")
     words = name.split()
     half = len(words) // 2
-    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+    if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
         name = " ".join(words[:half])
     return name
 

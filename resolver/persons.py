@@ -26,13 +26,16 @@ ORG_WORDS = frozenset(
     church kirche council city stadt ville mairie gemeinde county department ministry ministerium ministere
     agency amt office society gesellschaft company compagnie partners studio studios media news press radio
     tv shop store blog blogs magazine magazin journal review network lab labs daily weekly tribune gazette
-    herald zeitung verlag times
+    herald zeitung verlag times online culture kultur cultura
     """.split()
 )
 """Words that make a name an organization's, whatever a tagger says ("Centre Hospitalier de Grandville")."""
 
 NAME_PARTICLES = frozenset("von van de da di du del della der den le la bin ibn al el y zu ten ter dos das".split())
 """Lower-case words people's names carry ("Ludwig van Beethoven", "Anna de la Cruz")."""
+
+ARTICLES = frozenset("the la le les el los las il lo der die das het".split())
+"""A name starting with one is a title ("La Stampa", "Der Tagesspiegel"), not a person's name."""
 
 
 @lru_cache(maxsize=1)
@@ -63,10 +66,16 @@ def is_person_name(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 4 or any(not w[:1].isalpha() for w in words):
         return False
-    if {w.strip(".,'’").casefold() for w in words} & ORG_WORDS:
+    parts = {p.strip(".,'’").casefold() for w in words for p in w.split("-")}
+    if parts & ORG_WORDS:
         return False
     if any(w[0].islower() and w.casefold() not in NAME_PARTICLES for w in words):
         return False  # "La Vie des idées": a lower-case word that is no particle is a phrase, not a name
+    first = words[0].casefold()
+    if first in ARTICLES or first in NAME_PARTICLES:
+        return False  # "La Stampa", "Der Tagesspiegel", "VON DER SEE": a name starts with the given name
+    if not name.isupper() and any(len(w) >= 2 and w.isupper() and w.isalpha() for w in words):
+        return False  # an acronym among capitalized words: "Schweizer Alpen-Club SAC"
     try:
         # Accents stripped: the CRF learned from romanized names and reads "Benoît Lefèvre" as a company.
         parsed, kind = probablepeople.tag(strip_accents(name))
@@ -75,4 +84,5 @@ def is_person_name(name: str) -> bool:
     if kind != "Person":
         return False
     given = parsed.get("GivenName") or parsed.get("FirstInitial") or words[0]
-    return len(given.strip(".")) == 1 or all(is_known_given_name(w) for w in given.split())
+    # "Anna-Lena", "Mary-Kate": each part of a hyphenated given name is a name people carry
+    return len(given.strip(".")) == 1 or all(is_known_given_name(w) for w in given.replace("-", " ").split())

@@ -163,8 +163,14 @@ def test_a_domain_named_brand_loses_its_tagline() -> None:
         ("© 2024 Acme, d/b/a: Acme Shop", "Acme Shop"),
         ("The DBA Group", "The DBA Group"),  # an article is no holder
         ("DBA Consulting", "DBA Consulting"),
+        ("Spider&#039;s Web", "Spider's Web"),  # escaped twice by the CMS
+        ("Boing Boing", "Boing Boing"),  # a doubled word is a name
+        ("Acme GmbH Acme GmbH", "Acme GmbH"),  # a doubled name is not
+        ("MyCorp ©", "MyCorp"),
+        ("Lidl Insider &", "Lidl Insider"),
+        ("AT&T", "AT&T"),
     ],
 )
-def test_a_trade_name_stands_for_its_holder(raw: str, expected: str) -> None:
+def test_candidate_names_are_cleaned(raw: str, expected: str) -> None:
     """Behind "d/b/a" is the name the site goes by; the holder before it is a person or a shell."""
     assert clean_candidate(raw) == expected

@@ -165,6 +165,9 @@ def test_weights_are_probabilities_and_ordered() -> None:
         ("© siehe Impressum", None),
         ("© 2024 Cookiebot", None),
         ("Proudly powered by WordPress", None),
+        # a licence is no part of the holder's name
+        ("© 2020 Levente J. Dobszay, einige Rechte vorbehalten", "Levente J. Dobszay"),
+        ("© The Anarcat CC-BY-SA", "The Anarcat"),
     ],
 )
 def test_copyright_lines(line: str, expected: str | None) -> None:
