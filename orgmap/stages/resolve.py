@@ -308,11 +308,15 @@ PERSON_VETO_KINDS = frozenset({*linking.LEGAL_KINDS, "jsonld_name", "jsonld_alte
 """Evidence that the owner is an organization whatever its name looks like (JSON-LD Organization, legal pages)."""
 
 
-def demote_persons(owners: list[DomainOwner]) -> tuple[list[DomainOwner], int]:
+def demote_persons(
+    owners: list[DomainOwner], organization_sites: frozenset[str] = frozenset()
+) -> tuple[list[DomainOwner], int]:
     """Personal sites name a person, not an organization (``resolver.persons.is_person_name``).
 
     Only names without a legal form and without JSON-LD, legal-page or redirect evidence are checked
-    ("Anna Horn" is a person; "Anna Horn GmbH" is a company). Their status becomes ``person``, no org.
+    ("Anna Horn" is a person; "Anna Horn GmbH" is a company), and only on domains outside
+    ``organization_sites`` (a leadership, careers, investors or newsroom page: many companies carry
+    their founders' names, "Fannie Mae", "Michael Kors"). Their status becomes ``person``, no org.
     """
     out = list(owners)
     n = 0
@@ -322,6 +326,7 @@ def demote_persons(owners: list[DomainOwner]) -> tuple[list[DomainOwner], int]:
             and o.name
             and not o.legal_form
             and not set(o.signal_kinds) & PERSON_VETO_KINDS
+            and o.registered_domain not in organization_sites
             and is_person_name(o.name)
         ):
             continue
@@ -745,7 +750,8 @@ def resolve(
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
     link_signals = store.con.execute(Q["hard_link_signals"]).fetchall()
     owners, via_redirect = apply_redirects(owners, redirects)
-    owners, _persons = demote_persons(owners)
+    organization_sites = frozenset(r[0] for r in store.con.execute(Q["organization_pages"]).fetchall())
+    owners, _persons = demote_persons(owners, organization_sites)
     ref_links: dict[str, str] = {}
     matcher = None
     if refs:

@@ -225,3 +225,26 @@ def test_profiles_on_crawled_platforms_do_not_fuse_their_sites(tmp_path: Path) -
     assert org_of["acme-media.com"] == org_of["acme-verlag.de"]
     blogs = [f"{n.lower().replace(' ', '')}.net" for n in BLOGS]
     assert len({org_of[d] for d in blogs} | {org_of["twitter.com"]}) == len(BLOGS) + 1
+
+
+def test_a_company_named_like_a_person_keeps_its_owner(tmp_path: Path) -> None:
+    """A personal site's owner is a person; a site with a leadership or careers page belongs to an org."""
+
+    def page(url: str, title: str, owner: str) -> dict[str, str]:
+        body = f"<p>Welcome.</p><footer><p>© 2024 {owner}</p></footer>"
+        return {"url": url, "html": f"<html><head><title>{title}</title></head><body>{body}</body></html>"}
+
+    pages = [
+        page("https://www.fanniemae.com/", "Fannie Mae", "Fannie Mae"),
+        page(
+            "https://www.fanniemae.com/about-us/executive-leadership", "Executive Leadership | Fannie Mae", "Fannie Mae"
+        ),
+        page("https://www.annahorn.de/", "Anna Horn", "Anna Horn"),
+        page("https://www.annahorn.de/about", "About | Anna Horn", "Anna Horn"),
+    ]
+    src = tmp_path / "pages.jsonl"
+    src.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
+    settings = _settings(tmp_path)
+    run(settings, [str(src)], skip=STAGES_AFTER)
+    status = dict(_rows(settings.db, "select registered_domain, status from domain_org"))
+    assert status == {"fanniemae.com": "linked", "annahorn.de": "person"}

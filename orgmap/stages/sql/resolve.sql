@@ -51,3 +51,14 @@ SELECT registered_domain, fingerprint, owner FROM _owner_cache;
 -- name: label_cache_other_lists
 -- Label matches against another reference list (or older code): a new list replaces them.
 DELETE FROM _label_cache WHERE reference <> ?;
+
+-- name: organization_pages
+-- Domains with a page only organizations have (leadership, careers, investors, newsroom, a team page):
+-- such a site is no personal site whatever its name looks like ("Fannie Mae", "Michael Kors").
+SELECT DISTINCT registered_domain
+FROM page_features
+WHERE regexp_matches(lower(coalesce(title, '')),
+        '\b(executive leadership|leadership team|management team|board of directors|our team|unser team|careers|karriere|stellenangebote|investor relations|investors|newsroom|press releases|pressemitteilungen)\b')
+   OR regexp_matches(lower(coalesce(url_norm, '')),
+        '^[a-z]+://[^/]+(/[a-z]{2}(-[a-z]{2})?)?/(leadership|management-team|board-of-directors|our-team|team|careers|karriere|jobs|stellenangebote|investors|investor-relations|newsroom|press-releases|pressemitteilungen)(/|\.|$)');
+
