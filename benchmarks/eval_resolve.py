@@ -1,6 +1,6 @@
 """Domain→org accuracy on real public data in ../shared/eval (skips where it is absent).
 
-    python -m benchmarks.eval_resolve [webstruct] [trafilatura] [dotgov] [universities] [--limit N]
+    python -m benchmarks.eval_resolve [webstruct] [trafilatura] [dotgov] [universities] [local_news] [--limit N]
 
 - webstruct: real business pages; for each host, does orgmap's owner match the hand-annotated top ORG?
   Matching rules: strict = the names normalize to the same key (legal form, case, punctuation aside);
@@ -14,6 +14,8 @@
 - dotgov / universities: the domains alone (no pages) are linked against a reference list made of the
   organizations' *names only* (``--orgs``; no domains given), so orgmap must read the owner out of the
   domain's label. Correct when the linked reference name normalizes to the gold name.
+- local_news: the same over US local news outlets (domains with a single outlet; state as region), a list
+  never read while tuning the label linker.
 """
 
 from __future__ import annotations
@@ -311,10 +313,35 @@ def universities(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
     return _reference_run("universities", tmp, rows, limit)
 
 
+def local_news(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:
+    """US local news outlet domains linked to outlet names (domains with one outlet only; state as region).
+
+    Never read while tuning the label linker: an untuned check of what dotgov and universities taught it.
+    """
+    by_domain: dict[str, list[dict[str, str]]] = defaultdict(list)
+    with (root / "orgs" / "local_news_outlets.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            dom = (r.get("domain") or "").strip().lower()
+            if dom and r.get("name", "").strip():
+                by_domain[dom].append(r)
+    rows = []
+    ids: dict[tuple[str, str], str] = {}
+    for dom, outlets in sorted(by_domain.items()):
+        if len(outlets) != 1:
+            continue  # a domain shared by outlets has no single gold name
+        r = outlets[0]
+        name = r["name"].strip()
+        ref_id = ids.setdefault((name, r["state"]), f"n{len(ids)}")
+        rows.append((dom, name, ref_id, r["state"], r["medium"]))
+    return _reference_run("local_news", tmp, rows, limit)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen evaluations and print their figures as JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("which", nargs="*", default=["webstruct", "trafilatura", "dotgov", "universities"])
+    parser.add_argument(
+        "which", nargs="*", default=["webstruct", "trafilatura", "dotgov", "universities", "local_news"]
+    )
     parser.add_argument("--limit", type=int, default=None, help="first N domains of dotgov/universities")
     args = parser.parse_args(argv)
     root = eval_dir()
@@ -333,6 +360,8 @@ def main(argv: list[str] | None = None) -> int:
                 results[which] = dotgov(root, tmp, args.limit)
             elif which == "universities":
                 results[which] = universities(root, tmp, args.limit)
+            elif which == "local_news":
+                results[which] = local_news(root, tmp, args.limit)
             print(json.dumps({which: results[which]}, ensure_ascii=False, indent=1), flush=True)
     return 0
 

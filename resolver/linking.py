@@ -184,6 +184,12 @@ def is_subsite_address(name: str, registered_domain: str) -> bool:
     return host[: -len(registered_domain) - 1] not in ("www", "")
 
 
+def _camel_cased(name: str) -> bool:
+    """True for a domain written as a brand, with capitals inside its label ("MinorityJobs.net")."""
+    label = name.strip().removeprefix("www.").split(".")[0]
+    return any(c.isupper() for c in label[1:])
+
+
 def _noisy_or(values: Iterable[float]) -> float:
     p = 1.0
     for v in values:
@@ -375,9 +381,13 @@ def score_domain(
             repeat = 1.0 - 0.5 ** len(pages)  # 1 page: .5, 2: .75, 3: .875
             strength = per_kind_weight[kind] * (0.55 + 0.25 * repeat + 0.2 * coverage)
             contributions.append(strength * _fit_factor(kind, fit))
-        self_named = all(nk.original.strip().lower().removeprefix("www.") == registered_domain for nk in g.names)
+        self_named = all(
+            nk.original.strip().lower().removeprefix("www.") == registered_domain and not _camel_cased(nk.original)
+            for nk in g.names
+        )
         if fit >= params.fit_evidence_min and not self_named:
-            # A name spelling the domain is evidence, unless the "name" is the domain itself (parked pages).
+            # A name spelling the domain is evidence, unless the "name" is the domain itself as a parking page
+            # prints it; written as a brand ("MinorityJobs.net") it is the site's name.
             contributions.append(params.fit_evidence * fit)
         score = _noisy_or(contributions)
         n_domains = max(spread_bucket(freq.get(k, 1)) for k in g.keys)

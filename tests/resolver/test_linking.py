@@ -174,3 +174,19 @@ def test_a_domain_named_brand_loses_its_tagline() -> None:
 def test_candidate_names_are_cleaned(raw: str, expected: str) -> None:
     """Behind "d/b/a" is the name the site goes by; the holder before it is a person or a shell."""
     assert clean_candidate(raw) == expected
+
+
+def test_a_domain_written_as_a_brand_is_the_sites_name_a_parked_domain_is_not() -> None:
+    """A brand written "MinorityJobs.net" names the site; "minorityjobs.net" is how parking pages print domains."""
+    dom = "minorityjobs.net"
+    legal = [cand(dom, p, "Minority Resources, Inc", "copyright", 0.65) for p in ("p1", "p2")]
+
+    def owner_with(title: str):  # noqa: ANN202 - the real name normalization and fit: they read "Jobs.net"
+        from resolver.names import name_fits_domain, normalize_name
+
+        titles = [cand(dom, "p1", title, "title_brand", 0.5), cand(dom, "p2", title, "title", 0.3)]
+        return score_domain(dom, [*titles, *legal], n_pages=2, normalize=normalize_name, fits=name_fits_domain)
+
+    styled = owner_with("MinorityJobs.net")
+    assert styled.status == "linked" and styled.name == "MinorityJobs.net"
+    assert owner_with("minorityjobs.net").name != "minorityjobs.net"
