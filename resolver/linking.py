@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from resolver.names import fold
 from resolver.records import NameKey, OrgCandidate
 
 NON_NAME_KINDS = frozenset(
@@ -159,17 +160,31 @@ def clean_candidate(name: str) -> str:
     return name
 
 
+_TAGLINE_SEP = re.compile(r"\s+[-–—|]\s+|:\s+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def trim_tagline(name: str, registered_domain: str) -> str:
     """Cut the tagline after a domain-named brand ("MotoClassifieds.US Free Automotive Advertising").
 
     A name that starts with the site's own domain and goes on is the domain-named brand plus a tagline;
-    the tagline differs between title and footer and would split one owner into several candidates.
+    so is a name whose first segment spells the domain's label ("Herz und Blut - Interior | Design" on
+    herzundblut.com). The tagline differs between title, footer and JSON-LD and would split one owner
+    into several candidates.
     """
     words = name.split()
     if len(words) < 2:
         return name
     first = words[0].rstrip(":,;|-–")
-    return first if first.lower().removeprefix("www.") == registered_domain else name
+    if first.lower().removeprefix("www.") == registered_domain:
+        return first
+    head = _TAGLINE_SEP.split(name, maxsplit=1)[0].strip()
+    if head != name.strip() and len(head) >= 3:
+        label = registered_domain.split(".")[0]
+        spelled = _NOT_ALNUM.sub("", fold(head).lower().removeprefix("www."))
+        if spelled in (_NOT_ALNUM.sub("", label), _NOT_ALNUM.sub("", registered_domain)):
+            return head
+    return name
 
 
 def is_subsite_address(name: str, registered_domain: str) -> bool:

@@ -145,6 +145,12 @@ def test_a_domain_named_brand_loses_its_tagline() -> None:
     assert trim_tagline("www.MotoClassifieds.us: Auto Classifieds", dom) == "www.MotoClassifieds.us"
     assert trim_tagline("MotoClassifieds Auto", dom) == "MotoClassifieds Auto"  # not the domain itself
     assert trim_tagline("Acme.com", "acme.com") == "Acme.com"
+    # a first segment spelling the domain's label is the brand; what follows is the tagline
+    assert trim_tagline("Herz und Blut - Interior | Design | Travel Blog", "herzundblut.com") == "Herz und Blut"
+    assert trim_tagline("SHE works! - Das Magazin für Gründerinnen", "she-works.de") == "SHE works!"
+    assert trim_tagline("Tierheim Berlin - Tierschutz seit 1841", "tierschutz-berlin.de") == (
+        "Tierheim Berlin - Tierschutz seit 1841"
+    )  # the head does not spell the domain: nothing is cut
     cands = [
         cand(dom, "p1", "MotoClassifieds.US Free Automotive Advertising", "copyright", 0.65),
         cand(dom, "p2", "MotoClassifieds.US Auto Classifieds", "title_brand", 0.5),
