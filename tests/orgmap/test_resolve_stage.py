@@ -186,6 +186,15 @@ def test_explain_and_eval_commands(sample_db: str) -> None:
     assert figures["f1"] >= 0.95 and len(figures["curve"]) == 20
 
 
+def _resolve_records(tmp: Path, records: list[dict[str, object]]):  # noqa: ANN202 - Settings
+    """Resolve crawl records (pages and redirects) written as JSON Lines; returns the run's settings."""
+    src = tmp / "pages.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    settings = _settings(tmp)
+    run(settings, [str(src)], skip=STAGES_AFTER)
+    return settings
+
+
 def _site(url: str, name: str, same_as: list[str]) -> dict[str, str]:
     ld = json.dumps({"@context": "https://schema.org", "@type": "NewsMediaOrganization", "name": name,
                      "url": url, "sameAs": same_as})  # fmt: skip
@@ -215,10 +224,7 @@ def test_profiles_on_crawled_platforms_do_not_fuse_their_sites(tmp_path: Path) -
         # themes fill empty social fields with the platform's home page: a hub, not a sibling
         *(_site(f"https://{n.lower().replace(' ', '')}.net/", n, ["https://twitter.com/"]) for n in BLOGS),
     ]  # fmt: skip
-    src = tmp_path / "pages.jsonl"
-    src.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
-    settings = _settings(tmp_path)
-    run(settings, [str(src)], skip=STAGES_AFTER)
+    settings = _resolve_records(tmp_path, pages)
     org_of = dict(_rows(settings.db, "select registered_domain, org_id from domain_org where org_id is not null"))
     news = ["nzz.ch", "cbsnews.com", "theplanetarypress.com", "twitter.com", "facebook.com", "wikipedia.org"]
     assert len({org_of[d] for d in news}) == len(news), org_of
@@ -242,9 +248,24 @@ def test_a_company_named_like_a_person_keeps_its_owner(tmp_path: Path) -> None:
         page("https://www.annahorn.de/", "Anna Horn", "Anna Horn"),
         page("https://www.annahorn.de/about", "About | Anna Horn", "Anna Horn"),
     ]
-    src = tmp_path / "pages.jsonl"
-    src.write_text("".join(json.dumps(p) + "\n" for p in pages), encoding="utf-8")
-    settings = _settings(tmp_path)
-    run(settings, [str(src)], skip=STAGES_AFTER)
+    settings = _resolve_records(tmp_path, pages)
     status = dict(_rows(settings.db, "select registered_domain, status from domain_org"))
     assert status == {"fanniemae.com": "linked", "annahorn.de": "person"}
+
+
+def test_only_domain_level_redirects_join_owners(tmp_path: Path) -> None:
+    """A home page that redirects moves the domain; a deep link that redirects (/donate → PayPal) does not."""
+    pages = [
+        _site("https://www.acme-widgets.com/", "Acme Widgets", []),
+        _site("https://www.harbor-kitchen.com/", "Harbor Kitchen", []),
+        _site("https://www.paypal.com/", "PayPal", []),
+        {"url": "https://www.harbor-kitchen.com/donate", "status": 302, "redirect_to": "https://www.paypal.com/donate?x=1"},
+        {"url": "https://www.acme-widgets.com/login", "status": 302, "redirect_to": "https://www.paypal.com/signin"},
+        {"url": "https://old-acme.de/", "status": 301, "redirect_to": "https://www.acme-widgets.com/"},
+        {"url": "https://acme-typo.com/products", "status": 301, "redirect_to": "https://www.acme-widgets.com/products"},
+    ]  # fmt: skip
+    settings = _resolve_records(tmp_path, pages)
+    org_of = dict(_rows(settings.db, "select registered_domain, org_id from domain_org where org_id is not null"))
+    assert len({org_of["acme-widgets.com"], org_of["harbor-kitchen.com"], org_of["paypal.com"]}) == 3
+    # a home page redirect, and a domain with no page of its own whose every redirect goes to one site
+    assert org_of["old-acme.de"] == org_of["acme-typo.com"] == org_of["acme-widgets.com"]

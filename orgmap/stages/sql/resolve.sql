@@ -28,10 +28,25 @@ ORDER BY s.registered_domain, s.page_id, s.kind, s.value;
 SELECT registered_domain, n_pages, suffix, is_private_suffix, is_ip FROM domains;
 
 -- name: cross_domain_redirects
--- Redirects from one registered domain to another: the source is most likely owned by the target's owner.
-SELECT from_domain, to_domain, count(*) AS n
-FROM redirects WHERE from_domain <> to_domain
-GROUP BY from_domain, to_domain;
+-- Domain-level redirects from one registered domain to another: the source is most likely owned by the
+-- target's owner. Domain-level: the source's home page redirects there, or the source has no page of its
+-- own and all its redirects go there (a moved or typo domain). A deep link that redirects elsewhere
+-- (/donate → paypal.com, /login → login.microsoftonline.com, /jobs → a job board) says nothing about owners.
+WITH r AS (
+    SELECT from_domain, to_domain, count(*) AS n,
+           count(*) FILTER (WHERE regexp_matches(lower(from_url),
+               '^[a-z][a-z0-9+.-]*://[^/?#]+(/([a-z]{2}([-_][a-z]{2})?/?)?((index|default|home)\.[a-z0-9]{2,5})?)?$'))
+               AS n_home
+    FROM redirects WHERE from_domain <> to_domain
+    GROUP BY ALL
+), targets AS (
+    SELECT from_domain, count(*) AS n_targets FROM r GROUP BY ALL
+)
+SELECT r.from_domain, r.to_domain, r.n
+FROM r JOIN targets USING (from_domain)
+WHERE r.n_home > 0
+   OR (targets.n_targets = 1
+       AND r.from_domain NOT IN (SELECT registered_domain FROM page_features));
 
 -- name: hard_link_signals
 -- JSON-LD url / sameAs / parentOrganization, meta-refresh redirects, canonical and hreflang URLs per domain:
