@@ -328,6 +328,12 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     return round(label_part * (0.6 + 0.4 * token_part), 4)
 
 
+FOREIGN_FALLBACK = 0.5
+"""Below this best score among a country-code domain's own country's names, other countries' names are read too."""
+
+FOREIGN_SPELLED = 0.75
+"""… and then only names the label clearly spells ("jadavpur" → Jadavpur University)."""
+
 _TLD_COUNTRY = {"uk": "GB", "edu": "US"}
 """TLDs whose country is not their upper-cased self: ``.uk`` is GB; ``.edu`` has admitted only US
 institutions since 2001 (older foreign registrations are rare)."""
@@ -648,14 +654,19 @@ class ReferenceIndex:
             # A short label is an abbreviation in a style the indexes may not foresee ("cqwu", "tuke"):
             # the country is the block, and every name of it is aligned with the label.
             found = list(dict.fromkeys([*found, *local]))
+        foreign: list[int] = []
         if country and any((self.names[i].region or "").upper() == country for i in found):
-            # A country-code domain belongs to an org of that country when the list has a fitting one.
-            found = [
-                i for i in found if len(self.names[i].region or "") != 2 or self.names[i].region.upper() == country
+            # A country-code domain belongs to an org of that country when the list has a fitting one;
+            # the others are read only when none of the country fits ("jadavpur.edu" is in India).
+            home = [i for i in found if len(self.names[i].region or "") != 2 or self.names[i].region.upper() == country]
+            foreign = [
+                i for i in found if len(self.names[i].region or "") == 2 and self.names[i].region.upper() != country
             ]
+            found = home
         kinds = _label_kinds(label)
         state = _ending_state(label)
-        for idx in found:
+
+        def score(idx: int) -> None:
             rn = self.names[idx]
             s = align(label, rn.tokens, region_words(rn.region))
             if rn.region and _ends_in_region(label, rn.region):
@@ -670,6 +681,13 @@ class ReferenceIndex:
                 s += HINT_BONUS if kinds & set(rn.tokens) else -HINT_BONUS
             if s > scored.get(rn.ref_id, (-1.0, ""))[0]:
                 scored[rn.ref_id] = (s, rn.name)
+
+        for idx in found:
+            score(idx)
+        if foreign and max((v[0] for v in scored.values()), default=0.0) < FOREIGN_FALLBACK:
+            for idx in foreign:
+                if align(label, self.names[idx].tokens) >= FOREIGN_SPELLED:
+                    score(idx)
         if not scored:
             return None
         ranked = sorted(scored.items(), key=lambda t: (-t[1][0], t[0]))

@@ -77,6 +77,19 @@ def test_a_country_code_domain_prefers_its_country_and_short_labels_scan_it() ->
     assert m is None or m.ref_id == "a"
 
 
+def test_a_name_the_label_spells_wins_abroad_when_nothing_of_the_country_fits() -> None:
+    """.edu is read as US, yet "jadavpur.edu" is Jadavpur University (India): no US name fits it."""
+    index = ReferenceIndex.build(
+        [
+            ("j", "Jadavpur University", "IN"),
+            ("i", "Indiana University/Purdue University at Columbus", "US"),
+            ("d", "Duke University", "US"),
+        ]
+    )
+    assert index.match("jadavpur.edu").ref_id == "j"
+    assert index.match("duke.edu").ref_id == "d"
+
+
 def test_confidence_drops_when_another_org_fits_as_well() -> None:
     index = ReferenceIndex.build([("m1", "Michigan State University", "US"), ("m2", "Morehead State University", "US")])
     m = index.match("msu.edu")
