@@ -43,7 +43,7 @@ import tldextract
 from resolver.errors import InvalidURLError
 from resolver.records import HostParts, NormalizedURL
 
-__all__ = ["EXTRACTOR", "cache_clear", "cache_info", "normalize_url", "parse_host", "registered_domain"]
+__all__ = ["EXTRACTOR", "cache_clear", "cache_info", "is_home_url", "normalize_url", "parse_host", "registered_domain"]
 
 EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 """tldextract with its bundled Public Suffix List only: never touches the network or the disk."""
@@ -365,3 +365,20 @@ def registered_domain(url_or_host: str, *, unlisted_tld: bool = False) -> str | 
         return normalize_url(url_or_host, unlisted_tld=unlisted_tld).parts.registered_domain
     except InvalidURLError:
         return None
+
+
+_HOME_PATH = re.compile(r"^/?(?:(?:index|default|home|start)(?:\.\w{2,5})?|[a-z]{2}(?:[-_][a-z]{2})?/?)?$", re.I)
+
+
+def is_home_url(url: str, *, allow_query: bool = True) -> bool:
+    """Whether a URL is a site's home page (``/``, ``/index.html``, ``/de/``, ``/en-gb/``; scheme optional).
+
+    >>> is_home_url("https://acme.com/en-gb/"), is_home_url("acme.com"), is_home_url("https://twitter.com/acme")
+    (True, True, False)
+    """
+    try:
+        url = url.strip()
+        parts = urlsplit(url if "//" in url else "//" + url)
+    except ValueError:
+        return False
+    return (allow_query or not parts.query) and bool(_HOME_PATH.match(parts.path or "/"))

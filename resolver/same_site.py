@@ -11,12 +11,10 @@ Pure functions over query rows; the resolve stage feeds them from DuckDB.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
-from urllib.parse import urlsplit
 
-from resolver.domains import registered_domain
+from resolver.domains import is_home_url, registered_domain
 
 SAME_SITE_KINDS = ("jsonld_url", "jsonld_same_as", "redirect", "hreflang")
 """Signals that name another domain as the same site. Not ``canonical``: a canonical URL on another domain
@@ -27,8 +25,6 @@ SAME_AS_HUB = 5
 
 Themes fill empty social fields with "https://twitter.com/": every site using one would become one org."""
 
-_HOME_PATH = re.compile(r"^/?(?:[a-z]{2}(?:[-_][a-z]{2})?/?)?(?:(?:index|default|home)\.\w{2,5})?$", re.IGNORECASE)
-
 
 def is_site_home(url: str) -> bool:
     """True for a site's home page URL ("https://acme.de/", "https://acme.com/en-gb/"), not a profile on it.
@@ -37,12 +33,7 @@ def is_site_home(url: str) -> bool:
     "https://de.wikipedia.org/wiki/Acme"): the platform is where the org has an account, not its domain.
     Only a home page says "this other domain is us".
     """
-    try:
-        url = url.strip()
-        parts = urlsplit(url if "//" in url else "//" + url)
-    except ValueError:
-        return False
-    return not parts.query and bool(_HOME_PATH.match(parts.path))
+    return is_home_url(url, allow_query=False)
 
 
 def hard_links(

@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 from rapidfuzz import fuzz
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from resolver.domains import is_home_url
 from resolver.jsonld import (
     CONTAINER_TYPES,
     JsonLdOrg,
@@ -275,7 +276,7 @@ def _signals(ps: PageSignals) -> list[Signal]:
         ps.title
         and len(ps.title.split()) <= 6
         and len(_TITLE_SPLIT.split(ps.title)) == 1
-        and (_is_home(ps.url) or _quick_fit(normalize_name(ps.title).key, ps.registered_domain) >= 0.5)
+        and (is_home_url(ps.url) or _quick_fit(normalize_name(ps.title).key, ps.registered_domain) >= 0.5)
         and _name_or_none(ps.title, ps.registered_domain)
     ):
         # A one-piece title names the site on its home page; elsewhere it names the page ("Latest News").
@@ -303,17 +304,6 @@ def _signals(ps: PageSignals) -> list[Signal]:
     for d, n in ps.link_domains:
         add("link_domain", d, context=str(n))
     return out
-
-
-_HOME_PATH = re.compile(r"^/?(?:(?:index|default|home|start)(?:\.\w{2,5})?|[a-z]{2}(?:[-_][a-z]{2})?/?)?$", re.I)
-
-
-def _is_home(url: str) -> bool:
-    """Whether a URL is a site's home page (``/``, ``/index.html``, ``/de/``)."""
-    try:
-        return bool(_HOME_PATH.match(urlsplit(url).path or "/"))
-    except ValueError:
-        return False
 
 
 def _own_org(org: JsonLdOrg, domain: str, n_self: int) -> bool:

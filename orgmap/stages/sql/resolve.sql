@@ -34,8 +34,9 @@ SELECT registered_domain, n_pages, suffix, is_private_suffix, is_ip FROM domains
 -- (/donate → paypal.com, /login → login.microsoftonline.com, /jobs → a job board) says nothing about owners.
 WITH r AS (
     SELECT from_domain, to_domain, count(*) AS n,
+           -- home page: the rule of resolver.domains.is_home_url (/, /index.html, /start, /de/, /en-gb/)
            count(*) FILTER (WHERE regexp_matches(lower(from_url),
-               '^[a-z][a-z0-9+.-]*://[^/?#]+(/([a-z]{2}([-_][a-z]{2})?/?)?((index|default|home)\.[a-z0-9]{2,5})?)?$'))
+               '^[a-z][a-z0-9+.-]*://[^/?#]+/?((index|default|home|start)(\.[a-z0-9]{2,5})?|[a-z]{2}([-_][a-z]{2})?/?)?([?#].*)?$'))
                AS n_home
     FROM redirects WHERE from_domain <> to_domain
     GROUP BY ALL
