@@ -527,6 +527,10 @@ def _named_before_registry(line: str) -> str | None:
     return name if _has_legal_form(name) else None
 
 
+MAX_ADDRESS_BLOCKS = 200
+"""Address blocks read per page: tails are compared pairwise, and a branch list is far shorter."""
+
+
 def address_block_entities(lines: Sequence[str], registered_domain: str, *, weight: float = 0.7) -> list[LegalName]:
     """Names with a legal form heading an address ("Aphrodite Cosmetics, LLC / 602 Athens Blvd. / …").
 
@@ -544,6 +548,8 @@ def address_block_entities(lines: Sequence[str], registered_domain: str, *, weig
         if i and _SKIP_CONTEXT.search(clean[i - 1][:60]):
             continue  # "Hosted by:" / "Design:" above the block
         heads.append((line, clean[i + 1]))
+        if len(heads) >= MAX_ADDRESS_BLOCKS:
+            break  # a directory page of thousands of firms names none of them as the owner
     names = _shared_tails([line for line, _ in heads])
     blocks = Counter(names)
     entities = _Entities(registered_domain)
