@@ -164,6 +164,8 @@ def register(app: typer.Typer) -> None:
                 out.print(f"  org {row[1]}: legal form {org[1] or '-'}, country {org[2] or '-'}")
                 out.print(f"  aliases: {', '.join(org[3] or []) or '-'}")
                 out.print(f"  domains: {', '.join(org[4] or [])}")
+            if evidence.get("why"):
+                out.print(f"  why: {evidence['why']}", markup=False)
             if evidence.get("name"):
                 out.print(f"  best candidate name: {evidence['name']!r}, fits the domain: {evidence.get('fit', 0):.2f}")
             table = Table("signal", "name", "weight", "pages", "first page", "context")

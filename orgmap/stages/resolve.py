@@ -310,42 +310,52 @@ PERSON_VETO_KINDS = frozenset({*linking.LEGAL_KINDS, "jsonld_name", "jsonld_alte
 
 def demote_persons(
     owners: list[DomainOwner], organization_sites: frozenset[str] = frozenset()
-) -> tuple[list[DomainOwner], int]:
+) -> tuple[list[DomainOwner], set[str]]:
     """Personal sites name a person, not an organization (``resolver.persons.is_person_name``).
 
     Only names without a legal form and without JSON-LD, legal-page or redirect evidence are checked
     ("Anna Horn" is a person; "Anna Horn GmbH" is a company), and only on domains outside
     ``organization_sites`` (a leadership, careers, investors or newsroom page: many companies carry
     their founders' names, "Fannie Mae", "Michael Kors"). Their status becomes ``person``, no org.
+    Returns the owners and the domains kept as organizations only because of such a page.
     """
     out = list(owners)
-    n = 0
+    kept: set[str] = set()
     for i, o in enumerate(owners):
         if not (
             o.status == "linked"
             and o.name
             and not o.legal_form
             and not set(o.signal_kinds) & PERSON_VETO_KINDS
-            and o.registered_domain not in organization_sites
             and is_person_name(o.name)
         ):
             continue
-        out[i] = DomainOwner(
-            o.registered_domain,
-            "person",
-            o.name,
-            o.key,
-            None,
-            o.confidence,
-            o.fit,
-            o.aliases,
-            o.evidence,
-            o.runner_up,
-            o.runner_up_score,
-            o.signal_kinds,
+        if o.registered_domain in organization_sites:
+            kept.add(o.registered_domain)
+            continue
+        out[i] = dataclasses.replace(o, status="person", legal_form=None)
+    return out, kept
+
+
+def why_status(owner: DomainOwner, min_confidence: float, person_named_org: bool = False) -> str:
+    """One sentence on why a domain has its status, for ``domain_org.evidence`` and ``orgmap explain``."""
+    name = owner.name or ""
+    if owner.status == "person":
+        return (
+            f"a personal site: {name!r} is a person's name, and nothing says organization (no legal form, "
+            "JSON-LD, legal page or redirect; no leadership, careers, investors or newsroom page)"
         )
-        n += 1
-    return out, n
+    if owner.status == "platform":
+        return "only the hosting platform is named, never the site's owner"
+    if owner.status != "linked":
+        if not name:
+            return "no page names an owner"
+        return f"the best candidate {name!r} scores {owner.confidence:.2f}, below the threshold {min_confidence:.2f}"
+    if person_named_org:
+        return f"{name!r} reads as a person's name, but the site has an organization's page (leadership, careers, …)"
+    if owner.signal_kinds == ("redirect",):
+        return f"the domain redirects to a site that {name!r} owns"
+    return f"{len(owner.signal_kinds)} kind(s) of signal name {name!r}: confidence {owner.confidence:.2f}"
 
 
 # -- reference list (--orgs) ---------------------------------------------------------------------------
@@ -679,6 +689,7 @@ def _domain_org_table(
     run_id: int,
     n_pages: Mapping[str, int],
     urls: Mapping[str, str],
+    why: Callable[[DomainOwner], str],
 ) -> pa.Table:
     rows: dict[str, list[Any]] = defaultdict(list)
     for o in owners:
@@ -693,6 +704,7 @@ def _domain_org_table(
                 {
                     "name": o.name,
                     "fit": o.fit,
+                    "why": why(o),
                     "signals": list(o.signal_kinds),
                     "items": [
                         {
@@ -751,7 +763,7 @@ def resolve(
     link_signals = store.con.execute(Q["hard_link_signals"]).fetchall()
     owners, via_redirect = apply_redirects(owners, redirects)
     organization_sites = frozenset(r[0] for r in store.con.execute(Q["organization_pages"]).fetchall())
-    owners, _persons = demote_persons(owners, organization_sites)
+    owners, person_named_orgs = demote_persons(owners, organization_sites)
     ref_links: dict[str, str] = {}
     matcher = None
     if refs:
@@ -783,7 +795,15 @@ def resolve(
             "select page_id, url from pages where page_id in (select unnest(?::varchar[]))", [evidence_pages]
         ).fetchall()
     )
-    domain_org = _domain_org_table(owners, domain_to_org, canonical, run_id, n_pages, urls)
+    domain_org = _domain_org_table(
+        owners,
+        domain_to_org,
+        canonical,
+        run_id,
+        n_pages,
+        urls,
+        lambda o: why_status(o, min_confidence, o.registered_domain in person_named_orgs),
+    )
     relations = org_relations(link_signals, domain_to_org, key_to_org)
     with store.transaction():
         store.replace_where("orgs", orgs, "true")

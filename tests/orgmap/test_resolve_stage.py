@@ -169,7 +169,7 @@ def test_explain_and_eval_commands(sample_db: str) -> None:
         check=True,
     )
     data = json.loads(out.stdout)
-    assert data["domain"] == domain and data["evidence"]["items"]
+    assert data["domain"] == domain and data["evidence"]["items"] and data["evidence"]["why"]
     missing = subprocess.run(
         [sys.executable, "-m", "orgmap", "explain", "not-in-the-db.com", "--db", sample_db],
         capture_output=True,
@@ -251,6 +251,9 @@ def test_a_company_named_like_a_person_keeps_its_owner(tmp_path: Path) -> None:
     settings = _resolve_records(tmp_path, pages)
     status = dict(_rows(settings.db, "select registered_domain, status from domain_org"))
     assert status == {"fanniemae.com": "linked", "annahorn.de": "person"}
+    why = dict(_rows(settings.db, "select registered_domain, evidence->>'why' from domain_org"))
+    assert why["annahorn.de"].startswith("a personal site: 'Anna Horn' is a person's name")
+    assert "organization's page" in why["fanniemae.com"]
 
 
 def test_only_domain_level_redirects_join_owners(tmp_path: Path) -> None:
