@@ -400,6 +400,21 @@ def _acronyms(tokens: Sequence[str]) -> set[str]:
     return {a for a in out if len(a) >= 2}
 
 
+def _state_acronyms(tokens: Sequence[str], region: str | None) -> set[str]:
+    """A state agency's initials after its state's postal code ("txdmv": Texas Department of Motor Vehicles).
+
+    Only for a name that starts with its own state (name or code): the code stands for it in the label.
+    """
+    code = (region or "").lower()
+    state = US_STATES.get(code)
+    if not state:
+        return set()
+    for k in (1, 2):
+        if "".join(tokens[:k]) in (state, code) and len(tokens) > k + 1:
+            return {code + a for a in _acronyms(tokens[k:])}
+    return set()
+
+
 _TRIBAL = frozenset(
     "tribe tribes tribal band nation nations indian indians rancheria pueblo reservation community".split()
 )
@@ -588,7 +603,7 @@ class ReferenceIndex:
                     self.max_len = max(self.max_len, len(tok))
                     for k in range(3, min(6, len(tok) - 1) + 1):
                         self.by_prefix[tok[:k]].append(idx)
-            for acr in _acronyms(rn.tokens):
+            for acr in _acronyms(rn.tokens) | _state_acronyms(rn.tokens, rn.region):
                 self.by_acronym[acr].append(idx)
         self.by_country: dict[str, list[int]] = defaultdict(list)
         for idx, rn in enumerate(names):

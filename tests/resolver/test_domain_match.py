@@ -151,3 +151,15 @@ def test_indian_names_abbreviate_the_hindi_words() -> None:
     )
     assert index.match("davv.ac.in").ref_id == "d"
     assert index.match("jnkvv.nic.in").ref_id == "j"
+
+
+def test_a_state_agency_goes_by_its_state_code_and_initials() -> None:
+    index = ReferenceIndex.build(
+        [
+            ("dmv", "Texas Department of Motor Vehicles", "TX"),
+            ("dmvc", "Delta Mosquito and Vector Control District", "CA"),
+            ("dcr", "North Carolina Department of Cultural Resources", "NC"),
+        ]
+    )
+    assert index.match("txdmv.gov").ref_id == "dmv"
+    assert index.match("ncdcr.gov").ref_id == "dcr"
