@@ -1,3 +1,5 @@
+import pytest
+
 from resolver.domain_match import ReferenceIndex, align, domain_label, name_tokens
 
 
@@ -77,19 +79,6 @@ def test_a_country_code_domain_prefers_its_country_and_short_labels_scan_it() ->
     assert m is None or m.ref_id == "a"
 
 
-def test_a_name_the_label_spells_wins_abroad_when_nothing_of_the_country_fits() -> None:
-    """.edu is read as US, yet "jadavpur.edu" is Jadavpur University (India): no US name fits it."""
-    index = ReferenceIndex.build(
-        [
-            ("j", "Jadavpur University", "IN"),
-            ("i", "Indiana University/Purdue University at Columbus", "US"),
-            ("d", "Duke University", "US"),
-        ]
-    )
-    assert index.match("jadavpur.edu").ref_id == "j"
-    assert index.match("duke.edu").ref_id == "d"
-
-
 def test_confidence_drops_when_another_org_fits_as_well() -> None:
     index = ReferenceIndex.build([("m1", "Michigan State University", "US"), ("m2", "Morehead State University", "US")])
     m = index.match("msu.edu")
@@ -153,13 +142,21 @@ def test_indian_names_abbreviate_the_hindi_words() -> None:
     assert index.match("jnkvv.nic.in").ref_id == "j"
 
 
-def test_a_state_agency_goes_by_its_state_code_and_initials() -> None:
-    index = ReferenceIndex.build(
-        [
-            ("dmv", "Texas Department of Motor Vehicles", "TX"),
-            ("dmvc", "Delta Mosquito and Vector Control District", "CA"),
-            ("dcr", "North Carolina Department of Cultural Resources", "NC"),
-        ]
-    )
-    assert index.match("txdmv.gov").ref_id == "dmv"
-    assert index.match("ncdcr.gov").ref_id == "dcr"
+@pytest.mark.parametrize(
+    ("names", "domain", "expected"),
+    [
+        # .edu reads as US, yet no US name fits "jadavpur": the name the label spells wins abroad
+        ([("j", "Jadavpur University", "IN"), ("i", "Indiana University/Purdue University at Columbus", "US"),
+          ("d", "Duke University", "US")], "jadavpur.edu", "j"),
+        ([("j", "Jadavpur University", "IN"), ("d", "Duke University", "US")], "duke.edu", "d"),
+        # a state agency goes by its state's postal code and its initials
+        ([("dmv", "Texas Department of Motor Vehicles", "TX"),
+          ("dmvc", "Delta Mosquito and Vector Control District", "CA")], "txdmv.gov", "dmv"),
+        ([("dcr", "North Carolina Department of Cultural Resources", "NC"),
+          ("c", "Town of Dacura", "NC")], "ncdcr.gov", "dcr"),
+    ],
+)  # fmt: skip
+def test_labels_read_across_countries_and_state_codes(
+    names: list[tuple[str, str, str]], domain: str, expected: str
+) -> None:
+    assert ReferenceIndex.build(names).match(domain).ref_id == expected
