@@ -21,9 +21,12 @@ SAME_SITE_KINDS = ("jsonld_url", "jsonld_same_as", "redirect", "hreflang")
 is mostly syndication (msn.com → theguardian.com, welt.de → sat1regional.de), two owners."""
 
 SAME_AS_HUB = 5
-"""A domain that this many other domains call their JSON-LD ``url``/``sameAs`` is a platform, not a sibling.
+"""A domain that this many other domains call their JSON-LD ``url``/``sameAs`` is a platform, not a sibling;
+a domain whose JSON-LD names this many other sites is a directory, not their owner.
 
-Themes fill empty social fields with "https://twitter.com/": every site using one would become one org."""
+Themes fill empty social fields with "https://twitter.com/": every site using one would become one org.
+Directories (reviews, listings) describe each business with its own ``url``: they would absorb them all.
+A group's own sister sites carry names that match anyway."""
 
 
 def is_site_home(url: str) -> bool:
@@ -43,11 +46,12 @@ def hard_links(
 
     HTTP and meta-refresh redirects, hreflang alternates, and JSON-LD url/sameAs naming another site's home
     page (not a profile on a platform, see :func:`is_site_home`; nor a domain :data:`SAME_AS_HUB` sites
-    claim). ``redirects``: rows of the ``cross_domain_redirects`` query; ``link_signals``: of
-    ``hard_link_signals``.
+    claim; nor from a directory naming as many). ``redirects``: rows of the ``cross_domain_redirects``
+    query; ``link_signals``: of ``hard_link_signals``.
     """
     pairs = {(a, b, "redirect") for a, b, _ in redirects}
     claimed: dict[str, set[str]] = defaultdict(set)
+    claims: dict[str, set[str]] = defaultdict(set)
     for dom, kind, value, _page in link_signals:
         if kind not in SAME_SITE_KINDS:
             continue
@@ -58,6 +62,10 @@ def hard_links(
             if not is_site_home(value):
                 continue
             claimed[other].add(dom)
+            claims[dom].add(other)
         pairs.add((dom, other, kind))
     hubs = {d for d, sources in claimed.items() if len(sources) >= SAME_AS_HUB}
-    return sorted(p for p in pairs if not (p[2] in ("jsonld_url", "jsonld_same_as") and p[1] in hubs))
+    directories = {d for d, targets in claims.items() if len(targets) >= SAME_AS_HUB}
+    return sorted(
+        p for p in pairs if not (p[2] in ("jsonld_url", "jsonld_same_as") and (p[1] in hubs or p[0] in directories))
+    )

@@ -30,6 +30,8 @@ def test_hard_links_keep_redirects_and_hreflang_but_not_canonicals_profiles_or_h
         ("acme.de", "hreflang", "https://acme.fr/produits/x", "p1"),
         ("news.de", "canonical", "https://original-publisher.com/story/1", "p2"),
         *((f"site{i}.net", "jsonld_same_as", "https://twitter.com/", f"q{i}") for i in range(SAME_AS_HUB)),
+        # a directory describes each listed business by its own url
+        *(("reviews.com", "jsonld_url", f"https://shop{i}.com/", f"r{i}") for i in range(SAME_AS_HUB)),
     ]
     pairs = hard_links([("old-acme.de", "acme.de", 301)], signals)
     assert pairs == [
