@@ -272,3 +272,18 @@ def test_only_domain_level_redirects_join_owners(tmp_path: Path) -> None:
     assert len({org_of["acme-widgets.com"], org_of["harbor-kitchen.com"], org_of["paypal.com"]}) == 3
     # a home page redirect, and a domain with no page of its own whose every redirect goes to one site
     assert org_of["old-acme.de"] == org_of["acme-typo.com"] == org_of["acme-widgets.com"]
+
+
+def test_domains_redirected_to_a_sale_service_are_not_its_own(tmp_path: Path) -> None:
+    """Expired domains redirect to a marketplace with their name in the URL: the marketplace owns none of them."""
+    for_sale = [f"{w}-shop.com" for w in ("amber", "birch", "cedar", "dune", "elm")]
+    pages = [
+        _site("https://www.domainmarket.com/", "DomainMarket", []),
+        _site("https://www.acme-widgets.com/", "Acme Widgets", []),
+        *({"url": f"https://{d}/", "status": 302, "redirect_to": f"https://domainmarket.com/{d}"} for d in for_sale),
+        {"url": "https://old-acme.de/", "status": 301, "redirect_to": "https://www.acme-widgets.com/"},
+    ]  # fmt: skip
+    settings = _resolve_records(tmp_path, pages)
+    status = dict(_rows(settings.db, "select registered_domain, status from domain_org"))
+    assert all(status[d] == "unknown" for d in for_sale), status
+    assert status["old-acme.de"] == "linked"

@@ -42,12 +42,19 @@ WITH r AS (
     GROUP BY ALL
 ), targets AS (
     SELECT from_domain, count(*) AS n_targets FROM r GROUP BY ALL
+), marketplaces AS (
+    -- Domain sale and parking services: many domains redirect there with their own name in the URL
+    -- (".../forsale/acme.com", "...?domain=acme.com"); the service does not own them.
+    SELECT to_domain FROM redirects
+    WHERE from_domain <> to_domain AND contains(lower(to_url), from_domain)
+    GROUP BY ALL HAVING count(DISTINCT from_domain) >= 5
 )
 SELECT r.from_domain, r.to_domain, r.n
 FROM r JOIN targets USING (from_domain)
-WHERE r.n_home > 0
-   OR (targets.n_targets = 1
-       AND r.from_domain NOT IN (SELECT registered_domain FROM page_features));
+WHERE (r.n_home > 0
+       OR (targets.n_targets = 1
+           AND r.from_domain NOT IN (SELECT registered_domain FROM page_features)))
+  AND r.to_domain NOT IN (SELECT to_domain FROM marketplaces);
 
 -- name: hard_link_signals
 -- JSON-LD url / sameAs / parentOrganization, meta-refresh redirects, canonical and hreflang URLs per domain:
