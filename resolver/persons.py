@@ -56,7 +56,10 @@ def is_known_given_name(word: str) -> bool:
 def is_person_name(name: str) -> bool:
     """True when ``name`` (2 to 4 words, no organization word) is tagged as a person's name.
 
-    The word tagged as the given name (else the first word) must be a name people carry.
+    The word tagged as the given name (else the first word) must be a name people carry. Titles of real
+    sites that the tagger reads as people are ruled out first: a lower-case word other than a particle
+    ("La Vie des idées"), a leading article or particle ("Der Tagesspiegel"), an acronym among capitalized
+    words ("Schweizer Alpen-Club SAC").
 
     >>> is_person_name("Anna Horn"), is_person_name("Tropical Web Works"), is_person_name("Barcode Giant")
     (True, False, False)
