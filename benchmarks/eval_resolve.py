@@ -29,8 +29,9 @@ import sys
 import tempfile
 import time
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -83,20 +84,29 @@ def same_entity(gold_key: str, pred_key: str) -> bool:
     return False
 
 
-def webstruct(root: Path, tmp: Path) -> dict[str, object]:
-    """Owner per host on webstruct pages vs the hand-annotated top ORG."""
-    pages = root / "pages" / "webstruct_business_pages.jsonl.gz"
-    tsv = (root / "pages" / "webstruct_host_orgs.tsv").open(encoding="utf-8")
-    gold_rows = list(csv.DictReader(tsv, delimiter="\t"))
-    src = tmp / "webstruct.jsonl"
+def _resolve_pages(pages: Path, tmp: Path, name: str) -> tuple[Any, float, list[dict[str, Any]]]:
+    """Resolve a gzipped JSON Lines file of real pages (url and html only; no classify, graph or export).
+
+    Returns the run's settings, its seconds, and each page's other fields (gold annotations), html left out.
+    """
+    src = tmp / f"{name}.jsonl"
+    rows = []
     with gzip.open(pages, "rt", encoding="utf-8") as fh, src.open("w", encoding="utf-8") as out:
         for line in fh:
             row = json.loads(line)
-            out.write(json.dumps({"url": row["url"], "html": row["html"]}) + "\n")
-    settings = _settings(tmp / "webstruct.duckdb")
+            out.write(json.dumps({"url": row["url"], "html": row.pop("html")}) + "\n")
+            rows.append(row)
+    settings = _settings(tmp / f"{name}.duckdb")
     t0 = time.perf_counter()
     run(settings, [str(src)], skip=("classify", "graph", "export"))
-    seconds = time.perf_counter() - t0
+    return settings, time.perf_counter() - t0, rows
+
+
+def webstruct(root: Path, tmp: Path) -> dict[str, object]:
+    """Owner per host on webstruct pages vs the hand-annotated top ORG."""
+    tsv = (root / "pages" / "webstruct_host_orgs.tsv").open(encoding="utf-8")
+    gold_rows = list(csv.DictReader(tsv, delimiter="\t"))
+    settings, seconds, _ = _resolve_pages(root / "pages" / "webstruct_business_pages.jsonl.gz", tmp, "webstruct")
     with Store(settings.db, read_only=True) as store:
         owners = dict(store.con.execute("select registered_domain, org_name from domain_org").fetchall())
     strict = entity = lenient = n = 0
@@ -128,27 +138,15 @@ def webstruct(root: Path, tmp: Path) -> dict[str, object]:
 
 def trafilatura(root: Path, tmp: Path) -> dict[str, object]:
     """Owners of real news/blog pages vs their gold site names, and the multi-domain org clusters."""
-    src = tmp / "trafilatura.jsonl"
-    gold: dict[str, str] = {}
-    with gzip.open(root / "pages" / "trafilatura_pages.jsonl.gz", "rt", encoding="utf-8") as fh:
-        with src.open("w", encoding="utf-8") as out:
-            for line in fh:
-                row = json.loads(line)
-                out.write(json.dumps({"url": row["url"], "html": row["html"]}) + "\n")
-                if row.get("expected_sitename"):
-                    gold[registered_domain(row["url"]) or ""] = row["expected_sitename"]
-    settings = _settings(tmp / "trafilatura.duckdb")
-    t0 = time.perf_counter()
-    run(settings, [str(src)], skip=("classify", "graph", "export"))
-    seconds = time.perf_counter() - t0
+    settings, seconds, rows = _resolve_pages(root / "pages" / "trafilatura_pages.jsonl.gz", tmp, "trafilatura")
+    gold = {registered_domain(r["url"]) or "": r["expected_sitename"] for r in rows if r.get("expected_sitename")}
     with Store(settings.db, read_only=True) as store:
-        rows = store.con.execute("select registered_domain, org_name, status from domain_org").fetchall()
-        owners = {d: (n, st) for d, n, st in rows}
+        found = store.con.execute("select registered_domain, org_name, status from domain_org").fetchall()
+        owners = {d: (n, st) for d, n, st in found}
         multi = store.con.execute(
             "select canonical_name, domains from orgs where n_domains > 1 order by n_domains desc, canonical_name"
         ).fetchall()
-        n_domains = store.con.execute("select count(*) from domain_org").fetchone()[0]
-        statuses = dict(store.con.execute("select status, count(*) from domain_org group by 1 order by 1").fetchall())
+        statuses = dict(sorted(Counter(st for _, st in owners.values()).items()))
         persons = [r[0] for r in store.con.execute(
             "select evidence->>'name' from domain_org where status = 'person' order by 1").fetchall()]  # fmt: skip
     matched, misses = 0, []
@@ -162,7 +160,7 @@ def trafilatura(root: Path, tmp: Path) -> dict[str, object]:
         "sitenames": len(gold),
         "sitename_entity_accuracy": round(matched / len(gold), 3) if gold else 0.0,
         "sitename_misses": misses,
-        "domains": n_domains,
+        "domains": len(owners),
         "statuses": statuses,
         "persons": persons,
         "largest_org_domains": len(multi[0][1]) if multi else 1,

@@ -673,11 +673,10 @@ class ReferenceIndex:
         if country and any((self.names[i].region or "").upper() == country for i in found):
             # A country-code domain belongs to an org of that country when the list has a fitting one;
             # the others are read only when none of the country fits ("jadavpur.edu" is in India).
-            home = [i for i in found if len(self.names[i].region or "") != 2 or self.names[i].region.upper() == country]
-            foreign = [
-                i for i in found if len(self.names[i].region or "") == 2 and self.names[i].region.upper() != country
-            ]
-            found = home
+            regions = {i: (self.names[i].region or "").upper() for i in found}
+            abroad = {i for i, r in regions.items() if len(r) == 2 and r != country}
+            foreign = [i for i in found if i in abroad]
+            found = [i for i in found if i not in abroad]
         kinds = _label_kinds(label)
         state = _ending_state(label)
 

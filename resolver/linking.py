@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from resolver.domain_match import domain_label
 from resolver.names import fold
 from resolver.records import NameKey, OrgCandidate
 
@@ -180,9 +181,8 @@ def trim_tagline(name: str, registered_domain: str) -> str:
         return first
     head = _TAGLINE_SEP.split(name, maxsplit=1)[0].strip()
     if head != name.strip() and len(head) >= 3:
-        label = registered_domain.split(".")[0]
         spelled = _NOT_ALNUM.sub("", fold(head).lower().removeprefix("www."))
-        if spelled in (_NOT_ALNUM.sub("", label), _NOT_ALNUM.sub("", registered_domain)):
+        if spelled in (domain_label(registered_domain), _NOT_ALNUM.sub("", registered_domain)):
             return head
     return name
 

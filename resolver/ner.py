@@ -134,7 +134,7 @@ def clean_mention(text: str) -> str:
     line, and the model runs a name on into the next block ("… Amenta Real Estate⏎Summit County").
     """
     if "\n" in text:
-        text = max((line for line in text.split("\n")), key=lambda line: len(line.strip()))
+        text = max(text.split("\n"), key=lambda line: len(line.strip()))
     text = " ".join(text.split())
     for _ in range(3):
         stripped = _LEADING_NOISE.sub("", text)
