@@ -30,7 +30,7 @@ from classifiers.lf import ABSTAIN
 from classifiers.model import EndModel
 from classifiers.taxonomy import load_taxonomy
 from classifiers.train import train_end_model, weak_labels
-from graph.store import Store
+from orgmap.store.database import Store
 
 STRATEGIES = ("random", "least_confidence", "margin", "entropy", "lf_disagreement", "entropy+diversity")
 

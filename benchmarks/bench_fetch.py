@@ -22,12 +22,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from graph.store import Store
 from orgmap.config import FetchSettings, Settings
+from orgmap.sources.fetch import FetchConfig, Fetcher
+from orgmap.sources.netguard import AddressPolicy
 from orgmap.stages.fetch import fetch
-from resolver.fetch import FetchConfig, Fetcher
-from resolver.fetch_testserver import map_hosts
-from resolver.netguard import AddressPolicy
+from orgmap.store.database import Store
+from tests.support.http_server import map_hosts
 
 CONCURRENCY = 32
 PER_HOST = 4

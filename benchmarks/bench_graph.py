@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from graph.store import Store
+from orgmap.store.database import Store
 
 GENERATE = """
 SELECT setseed(0.42);
@@ -68,14 +68,14 @@ WHERE hash(registered_domain) % 100 = 0 AND org_id IS NOT NULL;
 CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from graph.store import Store
+from orgmap.store.database import Store
 step, db = sys.argv[1], sys.argv[2]
 t0 = time.perf_counter()
 out = {}
 with Store(db) as store:
     if step == "build":
         from graph.build import BuildOptions, build
-        s = build(store, BuildOptions(louvain_max_edges=int(sys.argv[3])), run_id=int(sys.argv[4]))
+        s = build(store.con, BuildOptions(louvain_max_edges=int(sys.argv[3])), run_id=int(sys.argv[4]))
         out = {"nodes": sum(s.nodes.values()), "edges": sum(s.edges.values()), "added": s.nodes_added + s.edges_added,
                "changed": s.nodes_changed + s.edges_changed, "removed": s.nodes_removed + s.edges_removed,
                "components": s.components, "communities": s.communities, "steps_s": s.seconds, "notes": s.notes}

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from graph.store import Store
 from orgmap.config import Settings
 from orgmap.stages.ingest import ingest
+from orgmap.store.database import Store
 from resolver.domains import EXTRACTOR, cache_clear, normalize_url
 from resolver.errors import InvalidURLError
 

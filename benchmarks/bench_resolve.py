@@ -15,12 +15,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from graph.store import Store
 from orgmap.config import load_settings
 from orgmap.evaluation import evaluate_links, load_truth, predictions_from_store
 from orgmap.stages.ingest import ingest
 from orgmap.stages.resolve import link_domains, resolve, run_ner
 from orgmap.stages.signals import extract_signals
+from orgmap.store.database import Store
 from orgmap.synth import generate
 from resolver.linking import LinkingParams
 from resolver.ner import load_nlp

@@ -113,10 +113,10 @@ def _throughput(rows: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
 
 def _stage(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The signals stage end to end (decompress, extract, write) on a temporary DuckDB file."""
-    from graph.store import Store
+    from orgmap.sources.records import RawRecord
     from orgmap.stages.ingest import store_records
     from orgmap.stages.signals import extract_signals
-    from resolver.records import RawRecord
+    from orgmap.store.database import Store
 
     records = (RawRecord("trafilatura_pages.jsonl.gz", i, r["url"], r["html"]) for i, r in enumerate(rows))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:

@@ -35,11 +35,11 @@ import pyarrow as pa
 
 from classifiers import registry
 from classifiers.evaluate import evaluate
-from graph.store import Store
 from orgmap.config import Settings, load_settings
 from orgmap.pipeline import run
 from orgmap.stages.classify import classify, load_frame
 from orgmap.stages.drift import check, retrain
+from orgmap.store.database import Store
 from orgmap.synth import generate
 
 SHIFTS = ("new_class", "vocab", "language", "class_mix")

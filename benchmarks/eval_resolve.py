@@ -35,9 +35,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from graph.store import Store
 from orgmap.config import load_settings
 from orgmap.pipeline import run
+from orgmap.store.database import Store
 from resolver.domain_match import align, domain_label, name_tokens
 from resolver.domains import registered_domain
 from resolver.names import normalize_name

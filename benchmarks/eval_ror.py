@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.eval_resolve import _curve, _key, _settings, eval_dir
-from graph.store import Store
 from orgmap.pipeline import run
+from orgmap.store.database import Store
 from resolver.domains import registered_domain
 from resolver.reference import read_reference
 

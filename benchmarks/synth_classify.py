@@ -29,8 +29,8 @@ import numpy as np
 import pyarrow as pa
 
 from classifiers.evaluate import evaluate
-from graph.store import Store, now
 from orgmap.config import load_settings
+from orgmap.store.database import Store, now
 from resolver.domains import parse_host
 from resolver.names import normalize_name
 from resolver.signals import extract_page

@@ -14,12 +14,12 @@ NetworkX is for the user, not the hot path: :func:`load_networkx` gives back exa
 
 Example::
 
-    from graph.store import Store
+    import duckdb
     from graph.build import build, load_networkx
 
-    with Store("orgmap.duckdb") as store:
-        summary = build(store)
-        g = load_networkx(store.con)
+    con = duckdb.connect("orgmap.duckdb")
+    summary = build(con)
+    g = load_networkx(con)
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ import numpy as np
 import pyarrow as pa
 
 from graph import analytics
-from graph.store import Store, load_queries, now
 from resolver.errors import InputError, StoreError
+from resolver.sql import append, load_queries, now, transaction
 
 Q = load_queries("graph", "build.sql")
 
@@ -132,13 +132,14 @@ class BuildSummary:
     """Time per step: derive, analytics, write."""
 
 
-def build(store: Store, options: BuildOptions | None = None, run_id: int | None = None) -> BuildSummary:
+def build(
+    con: duckdb.DuckDBPyConnection, options: BuildOptions | None = None, run_id: int | None = None
+) -> BuildSummary:
     """Derive the graph from the store's tables, compute analytics, merge it into ``graph_nodes`` / ``graph_edges``.
 
     Idempotent: a second call over unchanged sources reports zero added/changed/removed.
     """
     opts = options or BuildOptions()
-    con = store.con
     t0 = time.perf_counter()
     seconds: dict[str, float] = {}
     notes: list[str] = []
@@ -173,7 +174,7 @@ def build(store: Store, options: BuildOptions | None = None, run_id: int | None 
     seconds["analytics"] = round(time.perf_counter() - t1, 2)
 
     t2 = time.perf_counter()
-    with store.transaction():
+    with transaction(con):
         nd = _one(con, Q["diff_nodes"])
         ed = _one(con, Q["diff_edges"])
         _exec(con, Q["delete_removed_edges"])
@@ -335,7 +336,7 @@ def _row_attrs(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def store_networkx(store: Store, g: nx.Graph, run_id: int | None = None) -> tuple[int, int]:
+def store_networkx(con: duckdb.DuckDBPyConnection, g: nx.Graph, run_id: int | None = None) -> tuple[int, int]:
     """Replace ``graph_nodes`` / ``graph_edges`` with ``g``, in bulk; returns (nodes, edges) written.
 
     Nodes need string ids and ``kind``, ``item_id``, ``label`` attributes. An edge's kind is its key
@@ -347,11 +348,11 @@ def store_networkx(store: Store, g: nx.Graph, run_id: int | None = None) -> tupl
     nodes = nodes.append_column("updated_run", pa.array([run_id] * nodes.num_rows, pa.int64()))
     edges = edges.append_column("created_run", pa.array([run_id] * edges.num_rows, pa.int64()))
     edges = edges.append_column("updated_run", pa.array([run_id] * edges.num_rows, pa.int64()))
-    with store.transaction():
-        store.con.execute("delete from graph_edges").fetchall()
-        store.con.execute("delete from graph_nodes").fetchall()
-        store.append("graph_nodes", nodes)
-        store.append("graph_edges", edges)
+    with transaction(con):
+        con.execute("delete from graph_edges").fetchall()
+        con.execute("delete from graph_nodes").fetchall()
+        append(con, "graph_nodes", nodes)
+        append(con, "graph_edges", edges)
     return nodes.num_rows, edges.num_rows
 
 

@@ -34,8 +34,8 @@ import pyarrow as pa
 
 from graph.build import graph_from_arrow
 from graph.kumu import blueprint, connection_id, validate_blueprint
-from graph.store import load_queries
 from resolver.errors import InputError, StoreError
+from resolver.sql import load_queries
 
 __all__ = [
     "ExportFilter",

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.store import Store
+from orgmap.store.database import Store
 from resolver.errors import InputError
 from resolver.evaluate import bcubed_prf, pairwise_prf, prf
 from resolver.names import normalize_name

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.store import Store
 from orgmap.config import Settings
+from orgmap.store.database import Store
 
 
 @dataclass

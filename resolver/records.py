@@ -48,46 +48,6 @@ class NormalizedURL:
 
 
 @dataclass(frozen=True, slots=True)
-class RawRecord:
-    """One page as read from an input file, before decoding and normalization."""
-
-    source_file: str
-    """The input file (or directory entry) this record came from."""
-    record_no: int
-    """0-based position of the record in its file: with ``source_file`` it names the record."""
-    url: str | None
-    """The URL as given; None when the input had none."""
-    content: bytes | str | None = None
-    """The page body: bytes when the encoding is unknown, str when the reader already decoded it."""
-    content_kind: str = "html"
-    """``html`` or ``text``: what ``content`` holds; ``url`` for URL-list rows, ``redirect`` for redirects."""
-    fetched_at: str | None = None
-    """When the page was fetched, ISO 8601 if the input said so."""
-    status: int | None = None
-    """HTTP status when the input carries it (WARC, fetcher)."""
-    content_type: str | None = None
-    """The Content-Type header when the input carries it."""
-    encoding: str | None = None
-    """A declared charset (header or input column), tried first when decoding."""
-    redirect_to: str | None = None
-    """For a redirect record: where it pointed (WARC 3xx responses, fetcher chains)."""
-
-
-@dataclass(frozen=True, slots=True)
-class IngestProblem:
-    """A record skipped during ingestion, and why: written to ``ingest_errors``."""
-
-    source_file: str
-    record_no: int | None
-    reason: str
-    """Short and stable, for grouping: ``no_url``, ``bad_url``, ``binary``, ``undecodable``, ``too_large``,
-    ``corrupt_file``, ``empty``, ``duplicate``, ``bad_record``."""
-    detail: str = ""
-    """Human-readable specifics (the bad URL, the exception message)."""
-    url: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class OrgCandidate:
     """A name that some signal on some page says is the organization behind a domain."""
 

@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from graph.store import Store
 from orgmap.commands._common import EVAL_GROUP, ConfigOption, DbOption, friendly, settings_from
+from orgmap.store.database import Store
 
 TargetOption = Annotated[str, typer.Option("--target", help="page, domain, org (train: also 'all').")]
 console = Console()

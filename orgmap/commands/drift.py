@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from graph.store import Store
 from orgmap.commands._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.store.database import Store
 from resolver.errors import InputError
 
 console = Console()

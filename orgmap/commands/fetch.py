@@ -81,8 +81,8 @@ def register(app: typer.Typer) -> None:
 
         @friendly
         def _go() -> None:
-            from graph.store import Store
             from orgmap.stages.fetch import fetch as run_fetch
+            from orgmap.store.database import Store
 
             settings = settings_from(
                 config,

@@ -64,9 +64,9 @@ def register(app: typer.Typer) -> None:
 
         @friendly
         def _go() -> None:
-            from graph.store import Store
+            from orgmap.sources.readers import plan_inputs
             from orgmap.stages.ingest import ingest as run_ingest
-            from resolver.readers import plan_inputs
+            from orgmap.store.database import Store
 
             settings = settings_from(
                 config, db, **{"ingest.max_page_bytes": max_page_bytes, "ingest.batch_size": batch_size}

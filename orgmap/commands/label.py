@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from graph.store import Store
 from orgmap.commands._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.store.database import Store
 
 TargetOption = Annotated[str, typer.Option("--target", help="page, domain or org.")]
 UrlOption = Annotated[
@@ -36,7 +36,7 @@ StrategyOption = Annotated[
 
 
 def _client(url: str, token: str) -> Any:
-    from classifiers.labelstudio import LabelStudio, LabelStudioError
+    from orgmap.review.labelstudio import LabelStudio, LabelStudioError
 
     if not token:
         raise LabelStudioError("no Label Studio token; pass --token or set LABEL_STUDIO_TOKEN (Account & Settings)")
@@ -144,7 +144,7 @@ def register(app: typer.Typer) -> None:
 
         @friendly
         def _go() -> None:
-            from classifiers.formats import write_file
+            from orgmap.review.formats import write_file
             from orgmap.stages.label import build_tasks, record_tasks, select_items
 
             settings = settings_from(config, db)
@@ -175,8 +175,8 @@ def register(app: typer.Typer) -> None:
 
         @friendly
         def _go() -> None:
-            from classifiers.formats import detect_format, read_file
             from classifiers.taxonomy import TARGETS
+            from orgmap.review.formats import detect_format, read_file
             from orgmap.stages.classify import taxonomy_for
             from orgmap.stages.label import PullSummary, record_pull, write_gold
 
@@ -210,7 +210,7 @@ def register(app: typer.Typer) -> None:
 
         @friendly
         def _go() -> None:
-            from classifiers.labelstudio import labeling_config
+            from orgmap.review.labelstudio import labeling_config
             from orgmap.stages.classify import taxonomy_for
 
             typer.echo(labeling_config(target, taxonomy_for(settings_from(config)).classes(target)))

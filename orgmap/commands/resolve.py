@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph.store import Store
 from orgmap.commands._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.store.database import Store
 
 console = Console(stderr=True)
 

@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from graph.store import Store
 from orgmap.commands._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.store.database import Store
 
 
 def register(app: typer.Typer) -> None:

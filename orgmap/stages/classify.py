@@ -27,11 +27,12 @@ from classifiers.frames import prepare
 from classifiers.lf import load_lf_modules
 from classifiers.taxonomy import TARGETS, Taxonomy, load_taxonomy
 from classifiers.train import WeakLabels, gold_indices, gold_metrics, predict, train_end_model, weak_labels
-from graph.store import Store, load_queries
 from orgmap.config import Settings
+from orgmap.store.database import Store
 from resolver.errors import InputError
+from resolver.sql import load_queries
 
-_Q = load_queries("orgmap.stages.sql", "classify.sql")
+_Q = load_queries("orgmap.store.queries", "classify.sql")
 
 
 @dataclass

@@ -29,10 +29,10 @@ from classifiers.apply import apply_lfs
 from classifiers.drift import DriftReport, Thresholds, WindowData, compare, per_batch
 from classifiers.lf import build_lfs
 from classifiers.retrain import Gate, data_state, decide, evaluate_probs, has_new_data, holdout_ids
-from classifiers.windows import Window, resolve_window, trained_runs
-from graph.store import Store
 from orgmap.config import Settings
 from orgmap.stages.classify import classify, gold_for, load_frame, taxonomy_for, train
+from orgmap.store.database import Store
+from orgmap.store.windows import Window, resolve_window, trained_runs
 from resolver.errors import InputError
 
 TARGET = "page"
@@ -129,7 +129,7 @@ def _load_pages(store: Store, settings: Settings) -> _Pages:
 def check(
     store: Store, settings: Settings, reference: str, current: str, *, run_id: int | None = None, save: bool = True
 ) -> DriftOutcome:
-    """Compare window ``reference`` with window ``current`` (specs of :mod:`classifiers.windows`)."""
+    """Compare window ``reference`` with window ``current`` (specs of :mod:`orgmap.store.windows`)."""
     ref_w = resolve_window(store.con, reference, TARGET)
     cur_w = resolve_window(store.con, current, TARGET)
     pages = _load_pages(store, settings)

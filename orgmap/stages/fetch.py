@@ -1,7 +1,7 @@
 """The fetch stage: domains and URLs → ``fetch_queue`` → pages (source ``fetch``), redirects, queue statuses.
 
 For each target domain the home page is fetched (``https://domain/``, then ``http://`` when https does not
-connect), the pages that name the owner are found on it (``resolver.discovery``: Impressum, legal notice,
+connect), the pages that name the owner are found on it (``orgmap.sources.discovery``: Impressum, legal notice,
 about, contact; common paths as fallback) and fetched too. ``--urls`` targets are fetched as given.
 
 Why it is safe to kill: every URL is a ``fetch_queue`` row (``pending``) before it is fetched; results are
@@ -31,20 +31,21 @@ from typing import Any
 
 import pyarrow as pa
 
-from graph.store import Store, load_queries, now
 from orgmap.config import Settings
+from orgmap.sources.discovery import owner_page_links
+from orgmap.sources.fetch import FetchConfig, Fetcher, FetchResult, Resolve
+from orgmap.sources.netguard import AddressPolicy, parse_allow
+from orgmap.sources.page_rows import decode_content
+from orgmap.sources.records import RawRecord
 from orgmap.stages.ingest import RecordCounts, refresh_hosts_and_domains, store_records
-from resolver.discovery import owner_page_links
+from orgmap.store.database import Store
 from resolver.domains import normalize_url, registered_domain
 from resolver.errors import InputError, InvalidURLError
-from resolver.fetch import FetchConfig, Fetcher, FetchResult, Resolve
-from resolver.ingest import decode_content
-from resolver.netguard import AddressPolicy, parse_allow
-from resolver.records import RawRecord
+from resolver.sql import load_queries, now
 
 __all__ = ["DOMAIN_SETS", "URL_ONLY", "FetchSummary", "QueueRow", "fetch", "fetch_config", "read_targets"]
 
-Q = load_queries("orgmap.stages.sql", "fetch.sql")
+Q = load_queries("orgmap.store.queries", "fetch.sql")
 
 DOMAIN_SETS = {"unknown-owner": "unknown_owner_domains", "all-without-pages": "domains_without_pages"}
 """Named domain selections for ``--domains`` (anything else is a file of domains or home-page URLs)."""

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from graph.build import BuildOptions, BuildSummary, build
 from graph.export import ExportFilter, ExportResult, select_subgraph, write_empty, write_kumu
-from graph.store import Store
 from orgmap.config import Settings
+from orgmap.store.database import Store
 
 __all__ = ["ExportSummary", "GraphSummary", "build_graph", "export_kumu"]
 
@@ -59,7 +59,7 @@ def build_options(settings: Settings) -> BuildOptions:
 def build_graph(store: Store, settings: Settings | None = None, run_id: int | None = None) -> GraphSummary:
     """Derive the graph, compute its analytics and merge it into ``graph_nodes`` / ``graph_edges``."""
     t0 = time.perf_counter()
-    s: BuildSummary = build(store, build_options(settings or Settings()), run_id=run_id)
+    s: BuildSummary = build(store.con, build_options(settings or Settings()), run_id=run_id)
     return GraphSummary(
         nodes=s.nodes,
         edges=s.edges,

@@ -29,16 +29,17 @@ from typing import Any
 
 import pyarrow as pa
 
-from graph.store import Store, compress_html, load_queries, now
 from orgmap.config import Settings
+from orgmap.sources.page_rows import PreparedPage, PreparedRedirect, batch_tables, prepare_record
+from orgmap.sources.readers import plan_inputs, read_input
+from orgmap.sources.records import IngestProblem, RawRecord
+from orgmap.store.database import Store, compress_html
 from resolver.domains import parse_host
-from resolver.ingest import PreparedPage, PreparedRedirect, batch_tables, prepare_record
-from resolver.readers import plan_inputs, read_input
-from resolver.records import IngestProblem, RawRecord
+from resolver.sql import load_queries, now
 
 __all__ = ["IngestSummary", "RecordCounts", "ingest", "refresh_hosts_and_domains", "store_records"]
 
-Q = load_queries("orgmap.stages.sql", "ingest.sql")
+Q = load_queries("orgmap.store.queries", "ingest.sql")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 gold label and not yet pushed by the strategy (``classifiers.active``) and keeps the top ``n``;
 ``build_tasks`` turns them into Label Studio tasks (frame columns + evidence in ``data``, orgmap's prediction
 as a pre-annotation whose ``score`` is the priority). ``push`` imports them and records ``label_tasks``;
-``pull`` exports the project's annotations, resolves conflicts (``classifiers.labelstudio.resolve_annotations``)
+``pull`` exports the project's annotations, resolves conflicts (``orgmap.review.labelstudio.resolve_annotations``)
 and writes ``gold_labels``.
 """
 
@@ -20,7 +20,10 @@ import pandas as pd
 import pyarrow as pa
 
 from classifiers import active
-from classifiers.labelstudio import (
+from classifiers.taxonomy import TARGETS
+from classifiers.train import weak_labels
+from orgmap.config import Settings
+from orgmap.review.labelstudio import (
     GoldLabel,
     LabelStudio,
     choice_result,
@@ -28,11 +31,8 @@ from classifiers.labelstudio import (
     orgmap_id,
     resolve_annotations,
 )
-from classifiers.taxonomy import TARGETS
-from classifiers.train import weak_labels
-from graph.store import Store, now
-from orgmap.config import Settings
 from orgmap.stages.classify import load_frame, taxonomy_for
+from orgmap.store.database import Store, now
 from resolver.errors import InputError
 
 TEXT_CHARS = 2000
@@ -339,7 +339,7 @@ def serve_app(
     use it in between.
     """
     from classifiers import registry
-    from classifiers.backend import Annotation, ModelHolder, create_app
+    from orgmap.review.backend import Annotation, ModelHolder, create_app
     from orgmap.stages.classify import train
 
     _check_target(target)

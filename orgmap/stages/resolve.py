@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from graph.store import Store, load_queries
+from orgmap.store.database import Store
 from resolver import linking
 from resolver.domains import registered_domain
 from resolver.linking import DomainOwner, LinkingParams
@@ -29,11 +29,12 @@ from resolver.persons import is_person_name
 from resolver.records import NameKey, OrgCandidate
 from resolver.same_site import hard_links
 from resolver.signals import SIGNAL_WEIGHTS
+from resolver.sql import load_queries
 
 if TYPE_CHECKING:
     from resolver.domain_match import DomainMatch
 
-Q = load_queries("orgmap.stages.sql", "resolve.sql")
+Q = load_queries("orgmap.store.queries", "resolve.sql")
 
 NER_WEIGHT = SIGNAL_WEIGHTS.get("ner_org", 0.4)
 """Prior reliability of a spaCy ORG mention as the owner's name (weak: pages name many orgs)."""

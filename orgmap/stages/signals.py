@@ -32,11 +32,12 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
-from graph.store import Store, decompress_html, load_queries
+from orgmap.store.database import Store, decompress_html
 from resolver.errors import ConfigError
 from resolver.signals import NAME_KINDS, PageSignals, extract_page, ownership_text
+from resolver.sql import load_queries
 
-Q = load_queries("orgmap.stages.sql", "signals.sql")
+Q = load_queries("orgmap.store.queries", "signals.sql")
 
 MAIN_TEXT_MODES = ("fast", "trafilatura", "auto", "none")
 """How ``page_features.text`` is extracted (see ``resolver.signals.extract_page``)."""

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from graph.store import Store
+from orgmap.store.database import Store
 
 # class → (domain stem, suffix, vocabulary, json-ld type)
 KINDS = {

@@ -16,8 +16,8 @@ from classifiers.drift import (
     psi,
 )
 from classifiers.retrain import Gate, calibration, decide, evaluate_probs, has_new_data, holdout_ids
-from classifiers.windows import resolve_window
-from graph.store import Store
+from orgmap.store.database import Store
+from orgmap.store.windows import resolve_window
 from resolver.errors import InputError
 
 CLASSES = ("news", "shop", "government", "education")

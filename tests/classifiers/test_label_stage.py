@@ -6,11 +6,11 @@ import csv
 
 from typer.testing import CliRunner
 
-from graph.store import Store
 from orgmap.cli import app
 from orgmap.config import load_settings
 from orgmap.stages.classify import classify
 from orgmap.stages.label import build_tasks, record_tasks, select_items
+from orgmap.store.database import Store
 
 
 def _settings(store: Store):

@@ -5,9 +5,9 @@ import pytest
 from typer.testing import CliRunner
 
 from classifiers import registry
-from graph.store import Store
 from orgmap.config import load_settings
 from orgmap.stages.classify import classify, evaluate_labels, train
+from orgmap.store.database import Store
 
 
 def _settings(store: Store, **over):

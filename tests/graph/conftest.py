@@ -10,7 +10,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from graph.store import Store
+from orgmap.store.database import Store
 
 T0 = dt.datetime(2026, 1, 1, 12, 0)
 T1 = dt.datetime(2026, 2, 1, 12, 0)

@@ -2,7 +2,7 @@ import networkx as nx
 import pytest
 
 from graph.build import BuildOptions, build, load_networkx
-from graph.store import Store
+from orgmap.store.database import Store
 
 
 def _edges(store: Store) -> dict[tuple[str, str, str], tuple]:
@@ -17,7 +17,7 @@ def _node(store: Store, node_id: str) -> dict:
 
 
 def test_build_derives_every_node_and_edge_kind(graph_store: Store) -> None:
-    s = build(graph_store, run_id=1)
+    s = build(graph_store.con, run_id=1)
     assert s.nodes == {"domain": 7, "org": 3}
     assert s.edges == {"links_to": 5, "owned_by": 4, "redirects_to": 1, "subsidiary_of": 1}
     edges = _edges(graph_store)
@@ -36,9 +36,9 @@ def test_build_derives_every_node_and_edge_kind(graph_store: Store) -> None:
 
 
 def test_rerunning_changes_nothing_and_duplicates_nothing(graph_store: Store) -> None:
-    build(graph_store, run_id=1)
+    build(graph_store.con, run_id=1)
     before = graph_store.con.execute("select * from graph_nodes order by node_id").fetchall()
-    s = build(graph_store, run_id=2)
+    s = build(graph_store.con, run_id=2)
     assert (s.nodes_added, s.nodes_changed, s.nodes_removed) == (0, 0, 0)
     assert (s.edges_added, s.edges_changed, s.edges_removed) == (0, 0, 0)
     assert graph_store.con.execute("select * from graph_nodes order by node_id").fetchall() == before
@@ -47,13 +47,13 @@ def test_rerunning_changes_nothing_and_duplicates_nothing(graph_store: Store) ->
 
 
 def test_a_new_batch_merges_counts_confidences_and_removed_evidence(graph_store: Store, gdata) -> None:
-    build(graph_store, run_id=1)
+    build(graph_store.con, run_id=1)
     gdata.set_links(graph_store, [("acme.com", "globex.com", 4), ("globex.com", "newsite.net", 2)])  # batch 2 adds up
     gdata.set_owners(
         graph_store, [("acme.co.uk", "org-globex", "Globex", 0.88), ("acme.com", "org-acme", "Acme", 0.99)]
     )
     gdata.add_labels(graph_store, [("org", "org-acme", "company", 0.9, {"company": 0.9, "ngo": 0.1})])
-    s = build(graph_store, run_id=2)
+    s = build(graph_store.con, run_id=2)
     edges = _edges(graph_store)
     assert edges[("domain:acme.com", "domain:globex.com", "links_to")][2] == 9  # 5 + 4
     assert edges[("domain:globex.com", "domain:newsite.net", "links_to")][2] == 2
@@ -75,10 +75,10 @@ def test_a_new_batch_merges_counts_confidences_and_removed_evidence(graph_store:
 
 
 def test_a_vanished_org_loses_its_node_and_edges(graph_store: Store) -> None:
-    build(graph_store, run_id=1)
+    build(graph_store.con, run_id=1)
     graph_store.con.execute("delete from org_relations").fetchall()
     graph_store.con.execute("delete from orgs where org_id = 'org-initech'").fetchall()
-    s = build(graph_store, run_id=2)
+    s = build(graph_store.con, run_id=2)
     assert s.nodes_removed == 1 and s.edges_removed == 1
     assert graph_store.con.execute("select count(*) from graph_nodes where node_id = 'org:org-initech'").fetchall() == [
         (0,)
@@ -87,7 +87,7 @@ def test_a_vanished_org_loses_its_node_and_edges(graph_store: Store) -> None:
 
 def test_without_a_labels_table_classes_are_null(graph_store: Store) -> None:
     graph_store.con.execute("drop table labels").fetchall()
-    build(graph_store)
+    build(graph_store.con)
     assert graph_store.con.execute("select count(class) from graph_nodes").fetchall()[0][0] == 0
 
 
@@ -108,15 +108,15 @@ def test_hosts_and_pages_are_optional_node_kinds(graph_store: Store, gdata) -> N
             }
         ),
     )
-    assert "host" not in build(graph_store).nodes
-    s = build(graph_store, BuildOptions(include_hosts=True))
+    assert "host" not in build(graph_store.con).nodes
+    s = build(graph_store.con, BuildOptions(include_hosts=True))
     assert s.nodes["host"] == 2 and s.edges["part_of"] == 2
-    s = build(graph_store)
+    s = build(graph_store.con)
     assert "host" not in s.nodes and s.nodes_removed == 2
 
 
 def test_analytics_agree_with_networkx(graph_store: Store, gdata) -> None:
-    build(graph_store)
+    build(graph_store.con)
     g = load_networkx(graph_store.con)
     links = nx.DiGraph()
     links.add_nodes_from(n for n, d in g.nodes(data=True) if d["kind"] == "domain")
@@ -138,23 +138,23 @@ def test_analytics_agree_with_networkx(graph_store: Store, gdata) -> None:
     assert all(c is not None for c in first.values())
     with Store(":memory:") as other:
         gdata.populate(other)
-        build(other)
+        build(other.con)
         again = {n: d["community"] for n, d in load_networkx(other.con).nodes(data=True)}
     assert again == first
 
 
 def test_louvain_limit_skips_communities_with_a_note(graph_store: Store) -> None:
-    s = build(graph_store, BuildOptions(louvain_max_edges=3, community_fallback=False))
+    s = build(graph_store.con, BuildOptions(louvain_max_edges=3, community_fallback=False))
     assert s.communities == 0 and "louvain_max_edges" in s.notes[0]
     assert graph_store.con.execute("select count(community) from graph_nodes").fetchall()[0][0] == 0
 
 
 def test_above_the_louvain_limit_label_propagation_gives_communities(graph_store: Store) -> None:
-    s = build(graph_store, BuildOptions(louvain_max_edges=3))
+    s = build(graph_store.con, BuildOptions(louvain_max_edges=3))
     assert s.communities > 0 and "label propagation" in s.notes[0]
     assert graph_store.con.execute("select count(*) - count(community) from graph_nodes").fetchall()[0][0] == 0
 
 
 def test_empty_database_builds_an_empty_graph(store: Store) -> None:
-    s = build(store)
+    s = build(store.con)
     assert s.nodes == {} and s.edges == {} and s.components == 0

@@ -16,8 +16,8 @@ from graph.export import (
     write_spreadsheet,
 )
 from graph.kumu import ELEMENT_TYPES, ID_PATTERN, validate_blueprint
-from graph.store import Store
 from orgmap.config import Settings
+from orgmap.store.database import Store
 from resolver.errors import InputError
 
 ODD = ['Acme "Widgets" Ltd', "Globex | Группа 株式会社 🚀"]
@@ -33,7 +33,7 @@ def built(graph_store: Store, gdata) -> Store:
             ("domain", "blog.example", "blog", 0.7, {"blog": 0.7}),
         ],
     )
-    build(graph_store, run_id=1)
+    build(graph_store.con, run_id=1)
     return graph_store
 
 
@@ -81,7 +81,7 @@ def test_kumu_json_is_valid_with_odd_names(built: Store, tmp_path: Path) -> None
 
 def test_ids_are_stable_across_exports(built: Store, tmp_path: Path) -> None:
     write_kumu(select_subgraph(built.con), tmp_path / "a.json")
-    build(built, run_id=2)
+    build(built.con, run_id=2)
     write_kumu(select_subgraph(built.con), tmp_path / "b.json")
     assert (tmp_path / "a.json").read_text("utf-8") == (tmp_path / "b.json").read_text("utf-8")
 

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.build import build, load_networkx, store_networkx
-from graph.store import Store
+from orgmap.store.database import Store
 from resolver.errors import InputError
 
 
@@ -20,10 +20,10 @@ def _same(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> None:
 
 
 def test_built_graph_round_trips_exactly(graph_store: Store) -> None:
-    build(graph_store, run_id=1)
+    build(graph_store.con, run_id=1)
     g = load_networkx(graph_store.con)
     assert g.number_of_nodes() == 10 and g.number_of_edges() == 11
-    store_networkx(graph_store, g, run_id=2)
+    store_networkx(graph_store.con, g, run_id=2)
     _same(g, load_networkx(graph_store.con))
 
 
@@ -70,7 +70,7 @@ def graphs(draw: st.DrawFn) -> nx.MultiDiGraph:
 @given(graphs())
 def test_any_graph_round_trips_exactly(g: nx.MultiDiGraph) -> None:
     with Store(":memory:") as store:
-        store_networkx(store, g)
+        store_networkx(store.con, g)
         _same(g, load_networkx(store.con))
 
 
@@ -79,13 +79,13 @@ def test_store_networkx_refuses_what_it_cannot_store_exactly() -> None:
         g = nx.MultiDiGraph()
         g.add_node(1, kind="org", item_id="1", label="x")
         with pytest.raises(InputError, match="strings"):
-            store_networkx(store, g)
+            store_networkx(store.con, g)
         g = nx.MultiDiGraph()
         g.add_node("org:a", kind="org", label="x")
         with pytest.raises(InputError, match="item_id"):
-            store_networkx(store, g)
+            store_networkx(store.con, g)
         g = nx.DiGraph()
         g.add_node("org:a", kind="org", item_id="a", label="x")
         g.add_edge("org:a", "org:a")
         with pytest.raises(InputError, match="no kind"):
-            store_networkx(store, g)
+            store_networkx(store.con, g)

@@ -1,5 +1,5 @@
 from graph.build import build
-from graph.store import Store, public_views
+from orgmap.store.database import Store, public_views
 
 GRAPH_VIEWS = {
     "graph_orgs",
@@ -23,7 +23,7 @@ def test_every_graph_view_runs_on_a_fresh_and_on_a_built_database(graph_store: S
     assert views == GRAPH_VIEWS
     for view in views:
         graph_store.con.execute(f'select * from "{view}"').fetchall()
-    build(graph_store)
+    build(graph_store.con)
     for view in views:
         assert graph_store.con.execute(f'select count(*) from "{view}"').fetchall()[0][0] >= 0
 
@@ -32,7 +32,7 @@ def test_views_answer_the_usual_questions(graph_store: Store, gdata) -> None:
     gdata.add_labels(graph_store, [("org", "org-acme", "company", 0.9, {"company": 0.9})])
     # a reference list says globex.com belongs to Initech as well: a shared domain to review
     graph_store.con.execute("update orgs set domains = ['globex.com'] where org_id = 'org-initech'").fetchall()
-    build(graph_store)
+    build(graph_store.con)
     q = graph_store.con.execute
     assert q(
         "select registered_domain from graph_org_domains where org_name like 'Acme%' order by confidence desc"

@@ -16,12 +16,12 @@ import pytest
 import uvicorn
 from typer.testing import CliRunner
 
-from classifiers.labelstudio import LabelStudio
 from classifiers.taxonomy import load_taxonomy
-from graph.store import Store
 from orgmap.cli import app
 from orgmap.config import load_settings
+from orgmap.review.labelstudio import LabelStudio
 from orgmap.stages.label import build_tasks, select_items, serve_app
+from orgmap.store.database import Store
 
 pytestmark = pytest.mark.integration
 CLASSES = load_taxonomy().classes("domain")

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from graph.store import Store
 from orgmap.cli import app
 from orgmap.config import FetchSettings, Settings
+from orgmap.sources.records import RawRecord
 from orgmap.stages.fetch import fetch
 from orgmap.stages.ingest import store_records
-from resolver.fetch_testserver import Reply, TestServer, map_hosts
-from resolver.records import RawRecord
+from orgmap.store.database import Store
+from tests.support.http_server import Reply, TestServer, map_hosts
 
 pytestmark = pytest.mark.integration
 
@@ -213,7 +213,7 @@ def test_killed_run_loses_nothing(tmp_path: Path) -> None:
         db = tmp_path / "o.duckdb"
         script = textwrap.dedent(
             f"""
-            from graph.store import Store
+            from orgmap.store.database import Store
             from orgmap.config import FetchSettings, Settings
             from orgmap.stages.fetch import fetch
             s = Settings(fetch=FetchSettings(delay=0.0, allow_loopback=True, per_host=1, concurrency=1, batch_size=2))

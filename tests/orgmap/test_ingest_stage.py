@@ -15,11 +15,11 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from graph.store import Store
 from orgmap.cli import app
 from orgmap.config import IngestSettings, Settings
+from orgmap.sources.records import RawRecord
 from orgmap.stages.ingest import RecordCounts, ingest, refresh_hosts_and_domains, store_records
-from resolver.records import RawRecord
+from orgmap.store.database import Store
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.store import Store
 from orgmap.config import load_settings
 from orgmap.evaluation import evaluate_links, load_truth, predictions_from_store
 from orgmap.pipeline import run
+from orgmap.store.database import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"

@@ -16,12 +16,12 @@ import pytest
 from typer.testing import CliRunner
 
 from classifiers import registry
-from graph.store import Store
 from orgmap.cli import app
 from orgmap.config import load_settings
 from orgmap.pipeline import run
 from orgmap.stages.classify import classify
 from orgmap.stages.drift import check, retrain
+from orgmap.store.database import Store
 from orgmap.synth import generate
 
 PAGES = 300

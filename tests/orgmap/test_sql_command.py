@@ -3,7 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from graph.store import Store
+from orgmap.store.database import Store
 
 
 def test_sql_prints_rows_and_reports_errors(tmp_path: Path) -> None:

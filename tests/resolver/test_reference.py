@@ -233,9 +233,9 @@ def test_csv_unchanged_and_other_names_sniffed(tmp_path: Path) -> None:
 
 def test_resolve_links_domains_to_a_ror_list(tmp_path: Path) -> None:
     """``orgmap resolve --orgs ror.jsonl.gz`` over bare domains: by an acronym alias, and by a known domain."""
-    from graph.store import Store
     from orgmap.config import load_settings
     from orgmap.pipeline import run
+    from orgmap.store.database import Store
 
     records = [dict(ROR_FLAT[0], domains=[], websites=[], website_hosts=[]), *ROR_FLAT[1:], *ROR_V2]
     orgs = _jsonl(tmp_path / "ror.jsonl.gz", records)

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.store import Store, compress_html
 from orgmap.stages.signals import extract_signals
+from orgmap.store.database import Store, compress_html
 from resolver.errors import ConfigError
 from resolver.jsonld import organizations_from_jsonld, parse_jsonld
 from resolver.legal import address_block_entities, copyright_names, legal_entities, page_kind, split_parent

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from classifiers.labelstudio import GoldLabel, resolve_annotations
+from orgmap.review.labelstudio import GoldLabel, resolve_annotations
 from resolver.errors import InputError
 
 FORMATS = ("labelstudio", "doccano", "csv")

@@ -157,7 +157,7 @@ class TestServer:
 
 
 def map_hosts(names: Iterable[str], address: str = "127.0.0.1") -> Callable[[str, int], Any]:
-    """A resolver for :class:`resolver.fetch.Fetcher` mapping ``names`` to ``address``; other names fail."""
+    """A resolver for :class:`orgmap.sources.fetch.Fetcher` mapping ``names`` to ``address``; other names fail."""
     table = {n.lower(): address for n in names}
 
     async def resolve(host: str, port: int) -> list[str]:

@@ -14,9 +14,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from orgmap.sources.readers import detect_format, page_url_from_html, plan_inputs, read_input, resolve_columns
+from orgmap.sources.records import IngestProblem, RawRecord
 from resolver.errors import InputError
-from resolver.readers import detect_format, page_url_from_html, plan_inputs, read_input, resolve_columns
-from resolver.records import IngestProblem, RawRecord
 
 PAGE = "<html><head><title>Acme</title></head><body><p>Acme Widgets Ltd makes widgets.</p></body></html>"
 

@@ -3,12 +3,12 @@
 What one :meth:`Fetcher.fetch` does, in order, for a URL and every redirect hop after it:
 
 1. only ``http``/``https`` URLs; anything else is ``skipped_unsafe``;
-2. robots.txt of the origin, fetched once per run and cached (``resolver.robots``); a disallowed path is
+2. robots.txt of the origin, fetched once per run and cached (``orgmap.sources.robots``); a disallowed path is
    ``skipped_robots``, and the site's crawl-delay raises the per-host delay;
 3. a slot for the host (at most ``per_host`` requests at once, ``delay`` seconds between starts) and one of
    the ``concurrency`` global slots;
 4. the connection: the host name is resolved *by us*, every address is checked by
-   ``resolver.netguard.refusal`` and the socket is opened to the checked address, while the request keeps
+   ``orgmap.sources.netguard.refusal`` and the socket is opened to the checked address, while the request keeps
    the original ``Host`` header and TLS SNI/certificate name (:class:`GuardedBackend`). No proxy from the
    environment is used (it would bypass the check);
 5. a 3xx with a ``Location`` is followed by hand, up to ``max_redirects``, loops refused, the chain kept
@@ -50,9 +50,9 @@ from typing import Any
 import httpcore
 import httpx
 
+from orgmap.sources.netguard import AddressPolicy, IPAddress, parse_ip_host, refusal
+from orgmap.sources.robots import ALLOW_ALL, DISALLOW_ALL, MAX_ROBOTS_BYTES, RobotsRules, parse_robots
 from resolver.errors import FetchError
-from resolver.netguard import AddressPolicy, IPAddress, parse_ip_host, refusal
-from resolver.robots import ALLOW_ALL, DISALLOW_ALL, MAX_ROBOTS_BYTES, RobotsRules, parse_robots
 
 __all__ = [
     "STATUSES",

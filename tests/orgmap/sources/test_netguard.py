@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from resolver.netguard import AddressPolicy, embedded_ipv4, parse_allow, parse_ip_host, refusal
+from orgmap.sources.netguard import AddressPolicy, embedded_ipv4, parse_allow, parse_ip_host, refusal
 
 DEFAULT = AddressPolicy()
 ip = ipaddress.ip_address

@@ -13,8 +13,8 @@ import httpx
 import numpy as np
 import uvicorn
 
-from classifiers.backend import ModelHolder, create_app
-from classifiers.labelstudio import choice_result
+from orgmap.review.backend import ModelHolder, create_app
+from orgmap.review.labelstudio import choice_result
 
 
 class Fixed:

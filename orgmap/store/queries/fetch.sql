@@ -1,4 +1,4 @@
--- Queries of the fetch stage (orgmap/stages/fetch.py), loaded with graph.store.load_queries.
+-- Queries of the fetch stage (orgmap/stages/fetch.py), loaded with orgmap.store.database.load_queries.
 
 -- name: unknown_owner_domains
 -- Domains whose owner the resolver could not name, and domains with no page content at all.

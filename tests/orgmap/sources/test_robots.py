@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from resolver.discovery import owner_page_links
-from resolver.robots import ALLOW_ALL, DISALLOW_ALL, parse_robots, product_token
+from orgmap.sources.discovery import owner_page_links
+from orgmap.sources.robots import ALLOW_ALL, DISALLOW_ALL, parse_robots, product_token
 
 UA = "orgmap/0.1 (+https://github.com/orgmap/orgmap)"
 

@@ -47,8 +47,8 @@ from urllib.parse import urljoin
 
 import duckdb
 
+from orgmap.sources.records import IngestProblem, RawRecord
 from resolver.errors import InputError
-from resolver.records import IngestProblem, RawRecord
 
 __all__ = [
     "COLUMN_ALIASES",

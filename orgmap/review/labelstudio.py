@@ -258,7 +258,9 @@ class LabelStudio:
         for task in tasks:
             oid = task["data"].get("orgmap_id")
             if not oid:
-                raise LabelStudioError("every orgmap task needs data.orgmap_id (see classifiers.labelstudio.orgmap_id)")
+                raise LabelStudioError(
+                    "every orgmap task needs data.orgmap_id (see orgmap.review.labelstudio.orgmap_id)"
+                )
             if oid in have:
                 counts["skipped"] += 1
                 continue

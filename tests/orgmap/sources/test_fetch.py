@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from resolver.fetch import FetchConfig, Fetcher, FetchResult, Resolve
-from resolver.fetch_testserver import Reply, TestServer, gzip_bomb, map_hosts
-from resolver.netguard import AddressPolicy, parse_allow
+from orgmap.sources.fetch import FetchConfig, Fetcher, FetchResult, Resolve
+from orgmap.sources.netguard import AddressPolicy, parse_allow
+from tests.support.http_server import Reply, TestServer, gzip_bomb, map_hosts
 
 pytestmark = pytest.mark.integration
 

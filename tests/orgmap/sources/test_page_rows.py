@@ -1,4 +1,4 @@
-"""Decoding, checks and keys of single records (resolver.ingest.prepare_record)."""
+"""Decoding, checks and keys of single records (orgmap.sources.page_rows.prepare_record)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resolver.ingest import (
+from orgmap.sources.page_rows import (
     PreparedPage,
     PreparedRedirect,
     decode_content,
@@ -16,7 +16,7 @@ from resolver.ingest import (
     parse_timestamp,
     prepare_record,
 )
-from resolver.records import IngestProblem, RawRecord
+from orgmap.sources.records import IngestProblem, RawRecord
 
 FRENCH = (
     "<html><head><title>Café été</title></head>"

@@ -1,6 +1,6 @@
 """From raw records to page rows: decoding, size and content checks, normalization, keys, title, language.
 
-Why separate from the readers (``resolver.readers``): a page fetched by ``orgmap fetch`` and a page read
+Why separate from the readers (``orgmap.sources.readers``): a page fetched by ``orgmap fetch`` and a page read
 from a WARC go through the same checks and get the same keys, so the fetcher calls
 :func:`prepare_record` too. Everything here is a pure function of one record (or one batch): no store,
 no settings object.
@@ -39,9 +39,9 @@ import py3langid
 import pyarrow as pa
 from selectolax.lexbor import LexborHTMLParser
 
+from orgmap.sources.records import IngestProblem, RawRecord
 from resolver.domains import normalize_url
 from resolver.errors import InvalidURLError, RecordError
-from resolver.records import IngestProblem, RawRecord
 
 __all__ = [
     "ContentError",

@@ -41,7 +41,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from classifiers.frames import prepare
-from classifiers.labelstudio import FROM_NAME, TO_NAME, annotation_label
+from orgmap.review.labelstudio import FROM_NAME, TO_NAME, annotation_label
 
 log = logging.getLogger("orgmap.serve")
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classifiers.formats import detect_format, read_file, write_file
-from classifiers.labelstudio import choice_result, config_classes, labeling_config, resolve_annotations
+from orgmap.review.formats import detect_format, read_file, write_file
+from orgmap.review.labelstudio import choice_result, config_classes, labeling_config, resolve_annotations
 from resolver.errors import InputError
 
 CLASSES = {"domain": ("news", "shop", "other"), "page": ("news", "shop")}

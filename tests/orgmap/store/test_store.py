@@ -3,7 +3,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from graph.store import Store, migrations, public_views
+from orgmap.store.database import Store, migrations, public_views
 from resolver.errors import StoreError
 
 

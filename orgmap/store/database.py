@@ -17,7 +17,6 @@ Example::
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import re
 import zlib
@@ -29,15 +28,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from resolver import sql
 from resolver.errors import StoreError
+from resolver.sql import now
 
 _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
 def _sql_files() -> list[tuple[str, str]]:
     """All packaged SQL files as (name, text), sorted by name."""
-    root = resources.files("graph.sql")
-    return sorted((p.name, p.read_text("utf-8")) for p in root.iterdir() if p.name.endswith(".sql"))
+    out = []
+    for sub in ("migrations", "views"):
+        root = resources.files(f"orgmap.store.{sub}")
+        out += [(p.name, p.read_text("utf-8")) for p in root.iterdir() if p.name.endswith(".sql")]
+    return sorted(out)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -64,33 +68,6 @@ def public_views(con: duckdb.DuckDBPyConnection) -> list[str]:
         "select view_name from duckdb_views() where not internal and schema_name = 'main' order by 1"
     ).fetchall()
     return [r[0] for r in rows if not r[0].startswith("_")]
-
-
-def load_queries(package: str, filename: str) -> dict[str, str]:
-    """Named queries from a packaged ``.sql`` file: each block starts with ``-- name: <name>``.
-
-    Keeps SQL in readable files next to the code that runs it, instead of f-strings.
-    """
-    text = resources.files(package).joinpath(filename).read_text("utf-8")
-    queries: dict[str, str] = {}
-    name: str | None = None
-    lines: list[str] = []
-    for line in text.splitlines():
-        m = re.match(r"^--\s*name:\s*([A-Za-z0-9_]+)\s*$", line)
-        if m:
-            if name:
-                queries[name] = "\n".join(lines).strip()
-            name, lines = m.group(1), []
-        elif name is not None:
-            lines.append(line)
-    if name:
-        queries[name] = "\n".join(lines).strip()
-    return queries
-
-
-def now() -> dt.datetime:
-    """The current UTC time without tzinfo, as stored in TIMESTAMP columns."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def compress_html(html: str) -> bytes:
@@ -152,28 +129,22 @@ class Store:
                 "Upgrade orgmap, or use another --db."
             )
         applied = []
-        for version, name, sql in known:
+        for version, name, text in known:
             if version in have:
                 continue
             with self.transaction():
-                con.execute(sql)
+                con.execute(text)
                 con.execute("insert into schema_version values (?, ?, ?)", [version, name, now()])
             applied.append(version)
-        for _name, sql in view_sql():
-            con.execute(sql)
+        for _name, text in view_sql():
+            con.execute(text)
         return applied
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One atomic unit of work: committed on success, rolled back on any exception (or a kill)."""
-        self.con.execute("begin transaction")
-        try:
-            yield self.con
-        except BaseException:
-            self.con.execute("rollback")
-            raise
-        else:
-            self.con.execute("commit")
+        with sql.transaction(self.con) as con:
+            yield con
 
     # -- runs ------------------------------------------------------------------------------
     def start_run(self, command: str, inputs: Sequence[str] | Mapping[str, Any], settings: Mapping[str, Any]) -> int:
@@ -207,16 +178,16 @@ class Store:
         """
         if rows.num_rows == 0:
             return 0
-        cols = ", ".join(_q(c) for c in rows.column_names)
-        keys = ", ".join(_q(k) for k in key)
-        join = " and ".join(f"t.{_q(k)} is not distinct from s.{_q(k)}" for k in key)
+        cols = ", ".join(sql.quote(c) for c in rows.column_names)
+        keys = ", ".join(sql.quote(k) for k in key)
+        join = " and ".join(f"t.{sql.quote(k)} is not distinct from s.{sql.quote(k)}" for k in key)
         self.con.register("_orgmap_batch", rows)
         try:
             # DuckDB 2 streams results: an INSERT over a registered Arrow table must be consumed.
             row = self.con.execute(
-                f"insert into {_q(table)} ({cols}) "
+                f"insert into {sql.quote(table)} ({cols}) "
                 f"select {cols} from (select *, row_number() over (partition by {keys}) as _rn from _orgmap_batch) s "
-                f"where s._rn = 1 and not exists (select 1 from {_q(table)} t where {join})"
+                f"where s._rn = 1 and not exists (select 1 from {sql.quote(table)} t where {join})"
             ).fetchone()
             return int(row[0]) if row else 0
         finally:
@@ -224,19 +195,12 @@ class Store:
 
     def replace_where(self, table: str, rows: pa.Table, where: str, params: Sequence[Any] = ()) -> None:
         """Delete the rows matching ``where`` and insert ``rows``: how a stage replaces its own output."""
-        self.con.execute(f"delete from {_q(table)} where {where}", list(params)).fetchall()
+        self.con.execute(f"delete from {sql.quote(table)} where {where}", list(params)).fetchall()
         self.append(table, rows)
 
     def append(self, table: str, rows: pa.Table) -> None:
         """Append ``rows`` (matched by column name) to ``table`` in one scan."""
-        if rows.num_rows == 0:
-            return
-        cols = ", ".join(_q(c) for c in rows.column_names)
-        self.con.register("_orgmap_batch", rows)
-        try:
-            self.con.execute(f"insert into {_q(table)} ({cols}) select {cols} from _orgmap_batch").fetchall()
-        finally:
-            self.con.unregister("_orgmap_batch")
+        sql.append(self.con, table, rows)
 
     # -- reads -----------------------------------------------------------------------------
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
@@ -252,8 +216,3 @@ class Store:
         """The decompressed HTML of one page, or None."""
         row = self.con.execute("select html_z from pages where page_id = ?", [page_id]).fetchone()
         return decompress_html(row[0]) if row else None
-
-
-def _q(identifier: str) -> str:
-    """Quote an SQL identifier (values are always bound as parameters, never formatted in)."""
-    return '"' + identifier.replace('"', '""') + '"'

@@ -1,0 +1,1 @@
+"""migrations of the orgmap store (SQL files, package data)."""

@@ -1,0 +1,1 @@
+"""queries of the orgmap store (SQL files, package data)."""

@@ -1,0 +1,1 @@
+"""views of the orgmap store (SQL files, package data)."""
