@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from orgmap.config import Settings
+from orgmap.runs import Run
 from orgmap.stages.ingest import ingest
 from orgmap.store.database import Store
 from resolver.domains import EXTRACTOR, cache_clear, normalize_url
@@ -149,10 +150,10 @@ def ingest_figures(paths: list[Path], workdir: Path) -> dict[str, Any]:
     db = workdir / "bench.duckdb"
     with Store(db) as store:
         t0, c0 = time.perf_counter(), time.process_time()
-        s = ingest(store, paths, settings=Settings(), progress=False)
+        s = ingest(store, Settings(), Run(store.start_run("ingest", [], {}), inputs=tuple(map(str, paths))))
         first, cpu = time.perf_counter() - t0, time.process_time() - c0
         t0 = time.perf_counter()
-        again = ingest(store, paths, settings=Settings(), progress=False)
+        again = ingest(store, Settings(), Run(store.start_run("ingest", [], {}), inputs=tuple(map(str, paths))))
         second = time.perf_counter() - t0
     return {
         "pages_read": s.pages_read,

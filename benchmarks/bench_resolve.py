@@ -17,13 +17,16 @@ from typing import Any
 
 from orgmap.config import load_settings
 from orgmap.evaluation import evaluate_links, load_truth, predictions_from_store
+from orgmap.runs import Run
 from orgmap.stages.ingest import ingest
-from orgmap.stages.resolve import link_domains, resolve, run_ner
+from orgmap.stages.ner import run_ner
+from orgmap.stages.resolve import load_candidates, load_facts, resolve
 from orgmap.stages.signals import extract_signals
 from orgmap.store.database import Store
 from orgmap.synth import generate
 from resolver.linking import LinkingParams
 from resolver.ner import load_nlp
+from resolver.owners import score_owners
 
 SEED = 4242
 EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -78,11 +81,11 @@ def run(quick: bool) -> dict[str, Any]:
         settings = load_settings(None, {"db": str(work / "b.duckdb")}, environ={})
         with Store(settings.db) as store:
             run_id = store.start_run("bench", [], {})
-            ingest(store, [work / "crawl" / "pages.jsonl.gz"], settings=settings, progress=False, run_id=run_id)
+            ingest(store, settings, Run(run_id, inputs=(str(work / "crawl" / "pages.jsonl.gz"),)))
             n = store.con.execute("select count(*) from pages where has_content").fetchone()[0]
 
             t0 = time.perf_counter()
-            extract_signals(store, run_id=run_id)
+            extract_signals(store, settings, Run(run_id))
             t_signals = time.perf_counter() - t0
 
             texts = [r[0] for r in store.con.execute("select coalesce(owner_text, '') from page_features").fetchall()]
@@ -103,10 +106,10 @@ def run(quick: bool) -> dict[str, Any]:
             t_ner = time.perf_counter() - t0
 
             t0 = time.perf_counter()
-            link_domains(store, LinkingParams())
+            score_owners(load_candidates(store), load_facts(store), LinkingParams(), {})
             t_link_only = time.perf_counter() - t0
             t0 = time.perf_counter()
-            summary = resolve(store, run_id=run_id, ner=False)
+            summary = resolve(store, settings, Run(run_id))
             t_resolve = time.perf_counter() - t0
 
             result = evaluate_links(load_truth(work / "crawl"), predictions_from_store(store), 0.5)

@@ -113,6 +113,8 @@ def _throughput(rows: list[dict[str, Any]], quick: bool) -> dict[str, Any]:
 
 def _stage(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The signals stage end to end (decompress, extract, write) on a temporary DuckDB file."""
+    from orgmap.config import Settings
+    from orgmap.runs import Run
     from orgmap.sources.records import RawRecord
     from orgmap.stages.ingest import store_records
     from orgmap.stages.signals import extract_signals
@@ -122,7 +124,7 @@ def _stage(rows: list[dict[str, Any]]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
         run_id = store.start_run("bench", [], {})
         store_records(store, run_id, records, "jsonl")
-        summary = extract_signals(store, run_id=run_id)
+        summary = extract_signals(store, Settings(), Run(run_id))
     return {
         "pages_per_s": summary.pages_per_second,
         "signals": summary.signals,

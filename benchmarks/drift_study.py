@@ -37,6 +37,7 @@ from classifiers import registry
 from classifiers.evaluate import evaluate
 from orgmap.config import Settings, load_settings
 from orgmap.pipeline import run
+from orgmap.runs import Run
 from orgmap.stages.classify import classify, load_frame
 from orgmap.stages.drift import check, retrain
 from orgmap.store.database import Store
@@ -108,7 +109,7 @@ def build_base(work: Path, pages: int, seed: int) -> tuple[Path, Path]:
     run_id = ingest_batch(s, crawl)
     with Store(db) as store:
         add_gold(store, crawl, run_id)
-        classify(store, s, run_id=run_id)
+        classify(store, s, Run(run_id))
     prod = work / "production"
     generate(prod, n_pages=pages, seed=seed + 1)
     run_id = ingest_batch(s, prod)

@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from classifiers.evaluate import evaluate
 from orgmap.config import load_settings
+from orgmap.runs import Run
 from orgmap.store.database import Store, now
 from resolver.domains import parse_host
 from resolver.names import normalize_name
@@ -168,7 +169,7 @@ def score_seed(seed: int, n_pages: int, work: Path, settings_over: dict[str, Any
         ctx = load_crawl(store, crawl)
         t_load = time.perf_counter() - t0
         t0 = time.perf_counter()
-        summary = classify(store, settings, run_id=ctx["run_id"])
+        summary = classify(store, settings, Run(ctx["run_id"]))
         t_cls = time.perf_counter() - t0
         labels = {
             (t, i): (lab, ev)

@@ -191,6 +191,8 @@ class Settings:
 
     db: str = "orgmap.duckdb"
     out_dir: str = "out"
+    progress_seconds: float = 5.0
+    """When output is not a terminal (cron, CI, a log file): seconds between progress lines."""
     ingest: IngestSettings = field(default_factory=IngestSettings)
     signals: SignalsSettings = field(default_factory=SignalsSettings)
     ner: NerSettings = field(default_factory=NerSettings)

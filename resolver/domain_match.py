@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from resolver.domains import country_of
 from resolver.names import fold
 from resolver.pinyin import REGIONS as PINYIN_REGIONS
 from resolver.pinyin import syllables
@@ -333,18 +334,6 @@ FOREIGN_FALLBACK = 0.5
 
 FOREIGN_SPELLED = 0.75
 """… and then only names the label clearly spells ("jadavpur" → Jadavpur University)."""
-
-_TLD_COUNTRY = {"uk": "GB", "edu": "US"}
-"""TLDs whose country is not their upper-cased self: ``.uk`` is GB; ``.edu`` has admitted only US
-institutions since 2001 (older foreign registrations are rare)."""
-
-
-def domain_country(domain: str) -> str | None:
-    """The country a domain's TLD stands for (``fho.edu.br`` → BR, ``mit.edu`` → US), else None."""
-    tld = domain.lower().rstrip(".").rsplit(".", 1)[-1]
-    if tld in _TLD_COUNTRY:
-        return _TLD_COUNTRY[tld]
-    return tld.upper() if len(tld) == 2 and tld.isalpha() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -661,7 +650,7 @@ class ReferenceIndex:
         label = domain_label(domain)
         if not label:
             return None
-        country = domain_country(domain)
+        country = country_of(domain)
         scored: dict[str, tuple[float, str]] = {}
         found = self.candidates(label, country=country)
         local = self.by_country.get(country or "", ())

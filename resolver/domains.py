@@ -382,3 +382,20 @@ def is_home_url(url: str, *, allow_query: bool = True) -> bool:
     except ValueError:
         return False
     return (allow_query or not parts.query) and bool(_HOME_PATH.match(parts.path or "/"))
+
+
+_TLD_COUNTRY = {"uk": "GB", "edu": "US"}
+"""TLDs whose country is not their upper-cased self: ``.uk`` is GB; ``.edu`` has admitted only US
+institutions since 2001 (older foreign registrations are rare)."""
+
+
+def country_of(domain: str) -> str | None:
+    """The ISO country a domain's TLD stands for, else None (generic TLDs).
+
+    >>> country_of("acme.co.uk"), country_of("fho.edu.br"), country_of("mit.edu"), country_of("acme.com")
+    ('GB', 'BR', 'US', None)
+    """
+    tld = domain.lower().rstrip(".").rsplit(".", 1)[-1]
+    if tld in _TLD_COUNTRY:
+        return _TLD_COUNTRY[tld]
+    return tld.upper() if len(tld) == 2 and tld.isalpha() else None

@@ -84,17 +84,14 @@ def register(app: typer.Typer) -> None:
 
         @friendly
         def _go() -> None:
+            from orgmap.runs import recorded
             from orgmap.stages.graph import build_graph
 
             settings = settings_from(config, db)
             with Store(settings.db) as store:
-                run_id = store.start_run("graph build", [], settings.to_dict())
-                try:
-                    summary = build_graph(store, settings, run_id=run_id)
-                except BaseException as exc:
-                    store.finish_run(run_id, "failed", {}, error=f"{type(exc).__name__}: {exc}")
-                    raise
-                store.finish_run(run_id, "ok", summary.__dict__)
+                with recorded(store, "graph build", settings) as (run, counts):
+                    summary = build_graph(store, settings, run)
+                    counts.update(summary.__dict__)
             for note in summary.notes:
                 err.print(f"[yellow]note:[/] {note}")
             typer.echo(

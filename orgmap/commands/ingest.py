@@ -64,6 +64,8 @@ def register(app: typer.Typer) -> None:
 
         @friendly
         def _go() -> None:
+            from orgmap.progress import SILENT, for_terminal, progress_context
+            from orgmap.runs import recorded
             from orgmap.sources.readers import plan_inputs
             from orgmap.stages.ingest import ingest as run_ingest
             from orgmap.store.database import Store
@@ -74,10 +76,14 @@ def register(app: typer.Typer) -> None:
             columns = {"url": url_col, "html": html_col, "text": text_col, "fetched_at": time_col}
             columns = {k: v for k, v in columns.items() if v}
             plan_inputs(paths, columns=columns, fmt=fmt)  # fail before the database is opened or created
-            with Store(settings.db) as store:
-                summary = run_ingest(
-                    store, paths, columns=columns, settings=settings, fmt=fmt, progress=not no_progress
-                )
+            progress = SILENT if no_progress else for_terminal(every=settings.progress_seconds)
+            with (
+                Store(settings.db) as store,
+                recorded(store, "ingest", settings, [str(p) for p in paths], columns=columns, fmt=fmt) as (run, counts),
+                progress_context(progress),
+            ):
+                summary = run_ingest(store, settings, run, progress)
+                counts.update(summary.counts())
             Console().print(summary_table(summary))
 
         _go()

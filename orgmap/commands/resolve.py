@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from orgmap.commands._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.progress import for_terminal, progress_context
 from orgmap.store.database import Store
 
 console = Console(stderr=True)
@@ -89,14 +89,8 @@ def register(app: typer.Typer) -> None:
             if no_ner:
                 overrides["ner.enabled"] = False
             settings = settings_from(config, db, **overrides)
-            with Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as progress:
+            progress = for_terminal(every=settings.progress_seconds)
+            with progress_context(progress):
                 report = run(settings, [str(p) for p in (paths or [])], skip=skip or (), progress=progress)
             Console().print(_summary_table(report))
             typer.echo(f'database: {settings.db}  (try: duckdb {settings.db} -c "select * from domain_org limit 5")')

@@ -28,6 +28,8 @@ from classifiers.lf import load_lf_modules
 from classifiers.taxonomy import TARGETS, Taxonomy, load_taxonomy
 from classifiers.train import WeakLabels, gold_indices, gold_metrics, predict, train_end_model, weak_labels
 from orgmap.config import Settings
+from orgmap.progress import SILENT, Progress
+from orgmap.runs import Run
 from orgmap.store.database import Store
 from resolver.errors import InputError
 from resolver.sql import load_queries
@@ -69,12 +71,13 @@ def taxonomy_for(settings: Settings) -> Taxonomy:
     return load_taxonomy(settings.classify.taxonomy_file or None)
 
 
-def classify(store: Store, settings: Settings, run_id: int | None = None, progress: Any = None) -> ClassifySummary:
+def classify(store: Store, settings: Settings, run: Run, progress: Progress = SILENT) -> ClassifySummary:
     """Label every page, domain and org (called by ``orgmap resolve`` after resolution)."""
     t0 = time.perf_counter()
     tax = taxonomy_for(settings)
     summary = ClassifySummary()
-    task = progress.add_task("classify", total=len(TARGETS)) if progress else None
+    task = progress.task("classify", total=len(TARGETS), unit="targets")
+    run_id = run.run_id
     for target in TARGETS:
         frame = load_frame(store, target)
         if len(frame):
@@ -85,8 +88,8 @@ def classify(store: Store, settings: Settings, run_id: int | None = None, progre
             summary.models[target] = version or "label_model"
             if trained:
                 summary.trained.append(version or "")
-        if progress:
-            progress.advance(task)
+        task.advance()
+    task.close()
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary
 

@@ -30,6 +30,7 @@ from classifiers.drift import DriftReport, Thresholds, WindowData, compare, per_
 from classifiers.lf import build_lfs
 from classifiers.retrain import Gate, data_state, decide, evaluate_probs, has_new_data, holdout_ids
 from orgmap.config import Settings
+from orgmap.runs import Run
 from orgmap.stages.classify import classify, gold_for, load_frame, taxonomy_for, train
 from orgmap.store.database import Store
 from orgmap.store.windows import Window, resolve_window, trained_runs
@@ -254,7 +255,7 @@ def retrain(
         if progress:
             progress.advance(task)
     if any(x["promoted"] for x in summary.decisions):
-        summary.relabelled = classify(store, settings, run_id=run_id).labelled
+        summary.relabelled = classify(store, settings, Run(run_id)).labelled
     return summary
 
 

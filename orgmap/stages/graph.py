@@ -13,6 +13,8 @@ from pathlib import Path
 from graph.build import BuildOptions, BuildSummary, build
 from graph.export import ExportFilter, ExportResult, select_subgraph, write_empty, write_kumu
 from orgmap.config import Settings
+from orgmap.progress import SILENT, Progress
+from orgmap.runs import Run
 from orgmap.store.database import Store
 
 __all__ = ["ExportSummary", "GraphSummary", "build_graph", "export_kumu"]
@@ -56,10 +58,10 @@ def build_options(settings: Settings) -> BuildOptions:
     )
 
 
-def build_graph(store: Store, settings: Settings | None = None, run_id: int | None = None) -> GraphSummary:
+def build_graph(store: Store, settings: Settings, run: Run, progress: Progress = SILENT) -> GraphSummary:
     """Derive the graph, compute its analytics and merge it into ``graph_nodes`` / ``graph_edges``."""
     t0 = time.perf_counter()
-    s: BuildSummary = build(store.con, build_options(settings or Settings()), run_id=run_id)
+    s: BuildSummary = build(store.con, build_options(settings), run_id=run.run_id)
     return GraphSummary(
         nodes=s.nodes,
         edges=s.edges,
@@ -75,9 +77,12 @@ def build_graph(store: Store, settings: Settings | None = None, run_id: int | No
 
 def export_kumu(
     store: Store,
+    settings: Settings,
+    run: Run,
+    progress: Progress = SILENT,
+    *,
     path: str | Path | None = None,
     filters: ExportFilter | None = None,
-    settings: Settings | None = None,
 ) -> ExportSummary:
     """Write a Kumu blueprint (``settings.graph.kumu_path``, ``out/kumu.json`` by default).
 
@@ -85,7 +90,6 @@ def export_kumu(
     a graph larger than ``kumu_max_elements`` is cut to its highest-PageRank nodes, with a warning saying
     how to export a neighbourhood instead: the default file must open in Kumu as-is.
     """
-    settings = settings or Settings()
     g = settings.graph
     if filters is None:
         filters = ExportFilter(min_confidence=g.min_confidence, max_elements=g.kumu_max_elements)

@@ -12,24 +12,24 @@ Other stages that bring pages in (``orgmap fetch``) call :func:`store_records` a
 
 Example::
 
-    with Store("orgmap.duckdb") as store:
-        summary = ingest(store, ["crawl.jsonl.gz"], columns={}, settings=Settings())
+    with Store("orgmap.duckdb") as store, recorded(store, "ingest", settings, ["crawl.jsonl.gz"]) as (run, _):
+        summary = ingest(store, settings, run)
         print(summary.stored, summary.skipped)
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from orgmap.config import Settings
+from orgmap.progress import SILENT, Progress
+from orgmap.runs import Run
 from orgmap.sources.page_rows import PreparedPage, PreparedRedirect, batch_tables, prepare_record
 from orgmap.sources.readers import plan_inputs, read_input
 from orgmap.sources.records import IngestProblem, RawRecord
@@ -46,7 +46,7 @@ Q = load_queries("orgmap.store.queries", "ingest.sql")
 class IngestSummary:
     """What one ingest run did; saved as the run's ``counts`` and printed by ``orgmap ingest``."""
 
-    run_id: int
+    run_id: int | None
     files: int
     """Input files read (a directory of HTML files counts as one)."""
     pages_read: int
@@ -101,7 +101,7 @@ class RecordCounts:
 
 def store_records(
     store: Store,
-    run_id: int,
+    run_id: int | None,
     records: Iterable[RawRecord | IngestProblem],
     source: str | Callable[[RawRecord], str],
     *,
@@ -186,140 +186,44 @@ def refresh_hosts_and_domains(store: Store) -> tuple[int, int]:
     return int(hosts[0]) if hosts else 0, int(domains[0]) if domains else 0
 
 
-def ingest(
-    store: Store,
-    paths: Sequence[str | Path],
-    *,
-    columns: Mapping[str, str] | None = None,
-    settings: Settings | None = None,
-    fmt: str | None = None,
-    progress: Any = True,
-    run_id: int | None = None,
-) -> IngestSummary:
-    """Read ``paths`` into the store and return what happened.
+def ingest(store: Store, settings: Settings, run: Run, progress: Progress = SILENT) -> IngestSummary:
+    """Read ``run.inputs`` into the store and return what happened.
 
-    Every path is checked first (InputError before anything is written). ``columns`` maps fields
+    Every path is checked first (InputError before anything is written). ``run.columns`` maps fields
     (``url``, ``html``, ``text``, ``fetched_at``, ``status``, ``content_type``, ``encoding``) to column names
-    where auto-detection would not find them. ``progress``: True for a progress bar on stderr, a
-    ``rich.progress.Progress`` to add a task to, False/None for none. With ``run_id`` (the pipeline's run)
-    no ``runs`` row of its own is opened.
+    where auto-detection would not find them.
     """
-    settings = settings or Settings()
-    plan = plan_inputs(paths, columns=columns, fmt=fmt)
-    own_run = run_id is None
-    if own_run:
-        run_id = store.start_run("ingest", [str(p) for p in paths], settings.to_dict())
-    assert run_id is not None
+    plan = plan_inputs(run.inputs, columns=run.columns, fmt=run.fmt)
     t0 = time.perf_counter()
     totals = RecordCounts()
-    try:
-        with _Progress(progress, files=len(plan)) as bar:
-            for item in plan:
-                bar.describe(item.path.name)
-                store_records(
-                    store,
-                    run_id,
-                    read_input(item, max_bytes=settings.ingest.max_page_bytes),
-                    item.format,
-                    max_page_bytes=settings.ingest.max_page_bytes,
-                    batch_size=settings.ingest.batch_size,
-                    store_html=settings.ingest.store_html,
-                    counts=totals,
-                    on_batch=lambda t, n: bar.update(t, n),
-                )
-                bar.file_done()
-        with store.transaction():
-            hosts, domains = refresh_hosts_and_domains(store)
-            row = store.con.execute(Q["count_url_only"], [run_id]).fetchone()
-            summary = IngestSummary(
-                run_id=run_id,
-                files=len(plan),
-                pages_read=totals.read,
-                stored=totals.stored,
-                to_fetch=int(row[0]) if row and row[0] else 0,
-                duplicates=totals.duplicates,
-                redirects=totals.redirects,
-                skipped=dict(sorted(totals.skipped.items())),
-                hosts=hosts,
-                registered_domains=domains,
-                seconds=time.perf_counter() - t0,
-            )
-            if own_run:
-                store.finish_run(run_id, "ok", summary.counts())
-    except BaseException as exc:
-        if own_run and not isinstance(exc, KeyboardInterrupt):
-            store.finish_run(run_id, "failed", _partial(totals), error=f"{type(exc).__name__}: {exc}")
-        raise
-    return summary
-
-
-def _partial(totals: RecordCounts) -> dict[str, Any]:
-    return {
-        "pages_read": totals.read,
-        "stored": totals.stored,
-        "duplicates": totals.duplicates,
-        "skipped": dict(totals.skipped),
-    }
-
-
-class _Progress:
-    """A rich progress bar of records (pages/s) over input files, or nothing."""
-
-    def __init__(self, progress: Any, *, files: int) -> None:
-        self._own = progress is True
-        self._progress: Any = None
-        self._task: Any = None
-        self._log: Any = None
-        if self._own:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            console = Console(stderr=True)
-            if not console.is_terminal:  # a batch job's log: one plain line per committed batch
-                self._own = False
-                self._log = sys.stderr
-            else:
-                self._progress = Progress(
-                    TextColumn("ingest {task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TextColumn("{task.fields[pages]:,} records · {task.fields[rate]:,.0f} pages/s"),
-                    TimeElapsedColumn(),
-                    console=console,
-                    transient=False,
-                )
-        elif progress:
-            self._progress = progress
-        self._t0 = time.perf_counter()
-        self._total = files
-
-    def __enter__(self) -> _Progress:
-        if self._progress is not None:
-            if self._own:
-                self._progress.start()
-            self._task = self._progress.add_task("", total=self._total, pages=0, rate=0.0)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._progress is not None and self._own:
-            self._progress.stop()
-
-    def describe(self, name: str) -> None:
-        if self._task is not None:
-            self._progress.update(self._task, description=name)
-
-    def update(self, totals: RecordCounts, n: int) -> None:
-        rate = totals.read / max(time.perf_counter() - self._t0, 1e-9)
-        if self._task is not None:
-            self._progress.update(self._task, pages=totals.read, rate=rate)
-        elif self._log is not None:
-            print(
-                f"ingest: batch committed: {totals.read:,} records read, {totals.stored:,} stored, "
-                f"{totals.duplicates:,} duplicates, {sum(totals.skipped.values()):,} skipped ({rate:,.0f} pages/s)",
-                file=self._log,
-                flush=True,
-            )
-
-    def file_done(self) -> None:
-        if self._task is not None:
-            self._progress.advance(self._task, 1)
+    task = progress.task("ingest", unit="records")
+    for item in plan:
+        task.describe(item.path.name)
+        store_records(
+            store,
+            run.run_id,
+            read_input(item, max_bytes=settings.ingest.max_page_bytes),
+            item.format,
+            max_page_bytes=settings.ingest.max_page_bytes,
+            batch_size=settings.ingest.batch_size,
+            store_html=settings.ingest.store_html,
+            counts=totals,
+            on_batch=lambda _totals, n: task.advance(n),
+        )
+    task.close()
+    with store.transaction():
+        hosts, domains = refresh_hosts_and_domains(store)
+        row = store.con.execute(Q["count_url_only"], [run.run_id]).fetchone()
+    return IngestSummary(
+        run_id=run.run_id,
+        files=len(plan),
+        pages_read=totals.read,
+        stored=totals.stored,
+        to_fetch=int(row[0]) if row and row[0] else 0,
+        duplicates=totals.duplicates,
+        redirects=totals.redirects,
+        skipped=dict(sorted(totals.skipped.items())),
+        hosts=hosts,
+        registered_domains=domains,
+        seconds=time.perf_counter() - t0,
+    )

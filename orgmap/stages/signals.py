@@ -16,7 +16,8 @@ recomputed from all ``link_domain`` signals.
 Example::
 
     with Store("crawl.duckdb") as store:
-        summary = extract_signals(store, run_id=store.start_run("signals", [], {}))
+        with recorded(store, "signals", settings) as (run, _):
+            summary = extract_signals(store, settings, run)
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
+from orgmap.config import Settings
+from orgmap.progress import SILENT, Progress
+from orgmap.runs import Run
 from orgmap.store.database import Store, decompress_html
 from resolver.errors import ConfigError
 from resolver.signals import NAME_KINDS, PageSignals, extract_page, ownership_text
@@ -103,24 +107,22 @@ class SignalsSummary:
 
 def extract_signals(
     store: Store,
+    settings: Settings,
+    run: Run,
+    progress: Progress = SILENT,
     *,
-    run_id: int,
     page_ids: Sequence[str] | Literal["missing", "all"] | None = None,
-    batch_size: int = 500,
-    max_text_chars: int = 5_000,
-    owner_text_chars: int = 2_000,
-    main_text: str = "fast",
-    workers: int = 1,
-    progress: Any = None,
 ) -> SignalsSummary:
     """Extract signals and features for pages and write them; returns a summary.
 
     ``page_ids``: None or ``"missing"`` — pages without ``page_features`` (new pages; the default of a
     pipeline run); ``"all"`` — every page with content (after a change to the extractors); or an explicit
-    list. ``main_text``: see :func:`resolver.signals.extract_page`. ``workers`` > 1 extracts in that many
-    processes (extraction is CPU-bound and pure; the writes stay in this process). ``progress``: a
-    ``rich.progress.Progress``.
+    list. ``settings.signals.workers`` > 1 extracts in that many processes (extraction is CPU-bound and
+    pure; the writes stay in this process).
     """
+    s = settings.signals
+    batch_size, max_text_chars, main_text, workers = s.batch_size, s.max_text_chars, s.main_text, s.workers
+    owner_text_chars, run_id = settings.ner.max_chars, run.run_id
     if main_text not in MAIN_TEXT_MODES:
         raise ConfigError(f"signals.main_text must be one of {', '.join(MAIN_TEXT_MODES)}, not {main_text!r}")
     t0 = time.perf_counter()
@@ -130,7 +132,7 @@ def extract_signals(
         ids = [r[0] for r in store.con.execute(Q["pages_with_content"]).fetchall()]
     else:
         ids = sorted(set(page_ids))
-    task = progress.add_task("signals", total=len(ids)) if progress is not None and ids else None
+    task = progress.task("signals", total=len(ids), unit="pages")
     by_kind: Counter[str] = Counter()
     problems: list[dict[str, str]] = []
     n_pages = n_legal = n_about = n_err = n_unreadable = 0
@@ -172,11 +174,11 @@ def extract_signals(
                     store.append("page_features", features)
             finally:
                 store.con.unregister("_signal_ids")
-            if task is not None:
-                progress.advance(task, len(batch_ids))
+            task.advance(len(batch_ids))
     finally:
         if pool is not None:
             pool.shutdown()
+        task.close()
     with store.transaction() as con:
         con.execute(Q["delete_links"]).fetchall()
         con.execute(Q["insert_links"]).fetchall()

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from orgmap.cli import app
 from orgmap.config import load_settings
+from orgmap.runs import Run
 from orgmap.stages.classify import classify
 from orgmap.stages.label import build_tasks, record_tasks, select_items
 from orgmap.store.database import Store
@@ -20,7 +21,7 @@ def _settings(store: Store):
 def test_selection_tasks_and_exclusions(classify_store):
     store = classify_store
     s = _settings(store)
-    classify(store, s, run_id=1)
+    classify(store, s, Run(1))
     sel = select_items(store, s, "page", 5, "entropy")
     assert len(sel) == 5 and sel["informativeness"].is_monotonic_decreasing
     tasks = build_tasks(sel, "page")
@@ -39,7 +40,7 @@ def test_selection_tasks_and_exclusions(classify_store):
 
 def test_cli_export_fill_import(classify_store, tmp_path):
     store = classify_store
-    classify(store, _settings(store), run_id=1)
+    classify(store, _settings(store), Run(1))
     db = store.path
     store.close()
     out = tmp_path / "to_label.csv"

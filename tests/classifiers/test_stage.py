@@ -6,6 +6,7 @@ from typer.testing import CliRunner
 
 from classifiers import registry
 from orgmap.config import load_settings
+from orgmap.runs import Run
 from orgmap.stages.classify import classify, evaluate_labels, train
 from orgmap.store.database import Store
 
@@ -17,7 +18,7 @@ def _settings(store: Store, **over):
 def test_classify_labels_pages_domains_and_orgs(classify_store):
     store = classify_store
     s = _settings(store, **{"classify.n_epochs": 30})
-    summary = classify(store, s, run_id=1)
+    summary = classify(store, s, Run(1))
     assert summary.labelled == {"page": 36, "domain": 36, "org": 36}
     assert set(summary.models) == {"page", "domain", "org"}
     assert summary.trained == ["page-v1", "domain-v1", "org-v1"]
@@ -40,14 +41,14 @@ def test_classify_labels_pages_domains_and_orgs(classify_store):
     assert gov == ("government",)
     assert store.con.execute("select count(*) from lf_runs where run_id = 1").fetchone()[0] > 50
     # second run reuses the promoted models, trains nothing
-    again = classify(store, s, run_id=2)
+    again = classify(store, s, Run(2))
     assert again.trained == [] and again.models["page"] == "page-v1"
 
 
 def test_gold_wins_and_promotion_gate(classify_store):
     store = classify_store
     s = _settings(store, **{"classify.label_model": "majority"})
-    classify(store, s, run_id=1)
+    classify(store, s, Run(1))
     gold = pa.table(
         {
             "target": ["page"] * 4,
@@ -57,7 +58,7 @@ def test_gold_wins_and_promotion_gate(classify_store):
         }
     )
     store.append("gold_labels", gold)
-    classify(store, s, run_id=2)
+    classify(store, s, Run(2))
     assert store.con.execute("select label, source, confidence from labels where item_id = 'news-0'").fetchone() == (
         "blog",
         "gold",

@@ -171,20 +171,21 @@ def test_graphml_and_gexf_read_back(built: Store, tmp_path: Path) -> None:
 def test_stage_writes_out_kumu_json_and_caps_large_graphs(built: Store, tmp_path: Path) -> None:
     from dataclasses import replace
 
+    from orgmap.runs import Run
     from orgmap.stages.graph import build_graph, export_kumu
 
     settings = Settings()
     settings = replace(settings, graph=replace(settings.graph, kumu_path=str(tmp_path / "out" / "kumu.json")))
-    summary = build_graph(built, settings, run_id=3)
+    summary = build_graph(built, settings, Run(3))
     assert summary.nodes == {"domain": 7, "org": 3} and summary.added == 0
-    result = export_kumu(built, settings=settings)
+    result = export_kumu(built, settings, Run(3))
     assert result.path == str(tmp_path / "out" / "kumu.json") and result.elements == 10
     assert validate_blueprint(json.loads(Path(result.path).read_text("utf-8"))) == []
     small = replace(settings, graph=replace(settings.graph, kumu_max_elements=5))
-    capped = export_kumu(built, tmp_path / "small.json", settings=small)
+    capped = export_kumu(built, small, Run(3), path=tmp_path / "small.json")
     assert capped.elements == 5 and capped.warnings
     with Store(":memory:") as empty:
-        r = export_kumu(empty, tmp_path / "empty.json", settings=settings)
+        r = export_kumu(empty, settings, Run(1), path=tmp_path / "empty.json")
     assert r.elements == 0 and json.loads((tmp_path / "empty.json").read_text()) == {"elements": [], "connections": []}
 
 

@@ -17,8 +17,9 @@ from typer.testing import CliRunner
 
 from orgmap.cli import app
 from orgmap.config import IngestSettings, Settings
+from orgmap.runs import recorded
 from orgmap.sources.records import RawRecord
-from orgmap.stages.ingest import RecordCounts, ingest, refresh_hosts_and_domains, store_records
+from orgmap.stages.ingest import IngestSummary, RecordCounts, ingest, refresh_hosts_and_domains, store_records
 from orgmap.store.database import Store
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,9 +64,16 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             ("pages", "hosts", "domains", "redirects", "ingest_errors")}  # fmt: skip
 
 
+def run_ingest(store: Store, s: Settings, paths: list[Path]) -> IngestSummary:
+    with recorded(store, "ingest", s, [str(p) for p in paths]) as (run, counts):
+        summary = ingest(store, s, run)
+        counts.update(summary.counts())
+    return summary
+
+
 def test_ingest_counts_and_derived_tables(tmp_path: Path, crawl: list[Path]) -> None:
     with Store(tmp_path / "o.duckdb") as store:
-        s = ingest(store, crawl, settings=settings(), progress=False)
+        s = run_ingest(store, settings(), crawl)
         con = store.con
         assert (s.files, s.pages_read, s.stored, s.to_fetch, s.duplicates) == (3, 16, 10, 2, 1)
         assert s.skipped == {"bad_url": 2, "empty": 1, "no_url": 1, "too_large": 1}
@@ -102,7 +110,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "ingest"
 
 def test_html_directory_with_index_and_hard_encodings(tmp_path: Path) -> None:
     with Store(tmp_path / "o.duckdb") as store:
-        s = ingest(store, [FIXTURES / "html_dir"], settings=Settings(), progress=False)
+        s = run_ingest(store, Settings(), [FIXTURES / "html_dir"])
         assert (s.files, s.pages_read, s.stored) == (1, 5, 3)
         assert s.skipped == {"binary": 1, "empty": 1}
         rows = store.con.execute("select url_norm, title, encoding, lang, source from pages order by 1").fetchall()
@@ -118,9 +126,9 @@ def test_html_directory_with_index_and_hard_encodings(tmp_path: Path) -> None:
 def test_ingest_twice_stores_nothing_twice(tmp_path: Path, crawl: list[Path]) -> None:
     db = tmp_path / "o.duckdb"
     with Store(db) as store:
-        first = ingest(store, crawl, settings=settings(), progress=False)
+        first = run_ingest(store, settings(), crawl)
         before = table_counts(store.con)
-        second = ingest(store, crawl, settings=settings(batch_size=100), progress=False)
+        second = run_ingest(store, settings(batch_size=100), crawl)
         assert table_counts(store.con) == before
         assert second.stored == 0 and second.duplicates == first.stored + first.duplicates
         assert second.skipped == first.skipped
@@ -194,7 +202,12 @@ def test_killed_run_is_completed_by_the_next(tmp_path: Path) -> None:
                 row.pop("url")  # 6 records without URL: ingest_errors must hold exactly 6 rows in the end
             fh.write(json.dumps(row) + "\n")
     db = tmp_path / "kill.duckdb"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "ORGMAP_INGEST__BATCH_SIZE": str(batch)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "ORGMAP_INGEST__BATCH_SIZE": str(batch),
+        "ORGMAP_PROGRESS_SECONDS": "0",
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "orgmap", "ingest", str(path), "--db", str(db)],
         cwd=tmp_path,
@@ -210,7 +223,7 @@ def test_killed_run_is_completed_by_the_next(tmp_path: Path) -> None:
         line = proc.stderr.readline()
         if not line:
             break
-        committed += "batch committed" in line
+        committed += line.startswith("ingest: ")  # one progress line per committed batch
     assert committed >= 3, "the ingest subprocess never reported committed batches"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)

@@ -19,6 +19,7 @@ from classifiers import registry
 from orgmap.cli import app
 from orgmap.config import load_settings
 from orgmap.pipeline import run
+from orgmap.runs import Run
 from orgmap.stages.classify import classify
 from orgmap.stages.drift import check, retrain
 from orgmap.store.database import Store
@@ -63,7 +64,7 @@ def base(tmp_path_factory) -> Path:
     generate(work / "train", n_pages=PAGES, seed=100)
     run_id = _batch(db, work / "train")
     with Store(db) as store:
-        classify(store, _settings(db), run_id=run_id)
+        classify(store, _settings(db), Run(run_id))
     generate(work / "prod", n_pages=PAGES, seed=101)
     _batch(db, work / "prod")
     return db

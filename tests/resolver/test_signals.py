@@ -12,12 +12,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from orgmap.config import Settings, SignalsSettings
+from orgmap.progress import SILENT
+from orgmap.runs import Run
 from orgmap.stages.signals import extract_signals
 from orgmap.store.database import Store, compress_html
 from resolver.errors import ConfigError
 from resolver.jsonld import organizations_from_jsonld, parse_jsonld
 from resolver.legal import address_block_entities, copyright_names, legal_entities, page_kind, split_parent
 from resolver.signals import SIGNAL_WEIGHTS, PageSignals, extract_page, ownership_text
+
+
+def _signals_settings(**kw: object) -> Settings:
+    return Settings(signals=SignalsSettings(**kw))  # type: ignore[arg-type]
+
 
 PAGES = Path(__file__).parent.parent / "fixtures" / "pages"
 
@@ -291,7 +299,7 @@ def test_stage_writes_signals_features_links_idempotently(tmp_path: Path) -> Non
     with Store(tmp_path / "t.duckdb") as store:
         store.append("pages", _pages_table(rows))
         run_id = store.start_run("signals", [], {})
-        first = extract_signals(store, run_id=run_id, batch_size=3)
+        first = extract_signals(store, _signals_settings(batch_size=3), Run(run_id))
         assert first.pages == len(rows) and first.unreadable == 1
         assert any("unreadable" in p["error"] for p in first.problems)
         con = store.con
@@ -311,8 +319,8 @@ def test_stage_writes_signals_features_links_idempotently(tmp_path: Path) -> Non
         ).fetchone()
         assert links == (1, 1)
         # Nothing new: nothing to do. Re-extracting everything replaces rows, never duplicates them.
-        assert extract_signals(store, run_id=run_id).pages == 0
-        again = extract_signals(store, run_id=run_id, page_ids="all")
+        assert extract_signals(store, _signals_settings(), Run(run_id)).pages == 0
+        again = extract_signals(store, _signals_settings(), Run(run_id), SILENT, page_ids="all")
         assert again.signals == first.signals
         n_after = con.execute("select count(*) from page_signals").fetchone()
         n_feat = con.execute("select count(*) from page_features").fetchone()
@@ -323,7 +331,7 @@ def test_stage_keeps_ner_rows_of_other_stages(tmp_path: Path) -> None:
     url, domain = FIXTURES["impressum_de.html"]
     with Store(tmp_path / "t.duckdb") as store:
         store.append("pages", _pages_table([(url, domain, (PAGES / "impressum_de.html").read_text("utf-8"))]))
-        extract_signals(store, run_id=1)
+        extract_signals(store, _signals_settings(), Run(1))
         page_id = hashlib.sha1(url.encode()).hexdigest()
         store.append(
             "page_signals",
@@ -339,7 +347,7 @@ def test_stage_keeps_ner_rows_of_other_stages(tmp_path: Path) -> None:
                 }
             ),
         )
-        extract_signals(store, run_id=2, page_ids=[page_id])
+        extract_signals(store, _signals_settings(), Run(2), SILENT, page_ids=[page_id])
         row = store.con.execute("select count(*) from page_signals where kind = 'ner_org'").fetchone()
         assert row == (1,)
 
@@ -450,7 +458,7 @@ def test_stage_in_worker_processes_matches_one_process(tmp_path: Path) -> None:
     for workers in (1, 2):
         with Store(tmp_path / f"w{workers}.duckdb") as store:
             store.append("pages", _pages_table(rows))
-            extract_signals(store, run_id=1, workers=workers)
+            extract_signals(store, _signals_settings(workers=workers), Run(1))
             out.append(store.con.execute("select * exclude (run_id) from page_signals order by all").fetchall())
     assert out[0] == out[1] and out[0]
 
@@ -461,7 +469,7 @@ def test_stage_reads_text_only_pages(tmp_path: Path) -> None:
         table = table.set_column(table.column_names.index("html_z"), "html_z", pa.nulls(1, pa.binary()))
         table = table.append_column("text", pa.array(["Über uns\n© 2024 Acme Widgets GmbH"]))
         store.append("pages", table)
-        summary = extract_signals(store, run_id=1)
+        summary = extract_signals(store, _signals_settings(), Run(1))
         assert summary.pages == 1
         rows = store.con.execute("select kind, value from page_signals where kind = 'copyright'").fetchall()
         assert rows == [("copyright", "Acme Widgets GmbH")]
@@ -469,7 +477,7 @@ def test_stage_reads_text_only_pages(tmp_path: Path) -> None:
 
 def test_stage_rejects_an_unknown_text_mode(tmp_path: Path) -> None:
     with Store(tmp_path / "t.duckdb") as store, pytest.raises(ConfigError, match="main_text"):
-        extract_signals(store, run_id=1, main_text="readability")
+        extract_signals(store, _signals_settings(main_text="readability"), Run(1))
 
 
 @pytest.mark.parametrize(

@@ -1,20 +1,5 @@
 -- Queries of the resolve stage (orgmap/stages/resolve.py), one per "-- name:" block.
 
--- name: pages_needing_ner
--- Pages whose ownership text has not been through NER yet (n_ent_org is filled by NER).
-SELECT page_id, registered_domain, coalesce(owner_text, title, '') AS text
-FROM page_features
-WHERE n_ent_org IS NULL AND coalesce(owner_text, title, '') <> ''
-ORDER BY page_id;
-
--- name: known_org_names
--- Names of organizations known from earlier runs and reference lists, for the phrase matcher.
-SELECT DISTINCT name FROM (
-    SELECT canonical_name AS name FROM orgs
-    UNION ALL
-    SELECT unnest(aliases) AS name FROM orgs
-) WHERE length(name) >= 4;
-
 -- name: name_candidates
 -- Every candidate owner name on every page (signals that are names, not links or types).
 SELECT s.registered_domain, s.page_id, s.kind, s.value, s.weight, coalesce(s.context, '') AS context
@@ -85,3 +70,22 @@ WHERE regexp_matches(lower(coalesce(title, '')),
    OR regexp_matches(lower(coalesce(url_norm, '')),
         '^[a-z]+://[^/]+(/[a-z]{2}(-[a-z]{2})?)?/(leadership|management-team|board-of-directors|our-team|team|careers|karriere|jobs|stellenangebote|investors|investor-relations|newsroom|press-releases|pressemitteilungen)(/|\.|$)');
 
+
+-- name: org_keys
+-- Name keys of earlier runs' orgs: a cluster holding one of them keeps that org's id.
+SELECT name_key, country, org_id FROM _org_keys;
+
+-- name: domain_dates
+-- When each domain was first and last seen (orgs get the span of their domains).
+SELECT registered_domain, first_seen, last_seen FROM domains;
+
+-- name: domain_pages
+-- Pages per registered domain, for domain_org.n_pages.
+SELECT registered_domain, n_pages FROM domains;
+
+-- name: page_urls
+-- URLs of the pages named as evidence.
+SELECT page_id, url FROM pages WHERE page_id IN (SELECT unnest(?::varchar[]));
+
+-- name: delete_relations
+DELETE FROM org_relations;
