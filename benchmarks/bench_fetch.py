@@ -106,7 +106,9 @@ def run(quick: bool = False) -> dict[str, Any]:
 
         settings = Settings(
             fetch=FetchSettings(
-                concurrency=CONCURRENCY, per_host=PER_HOST, delay=0.0, allow_loopback=True, batch_size=200
+                client=FetchConfig(concurrency=CONCURRENCY, per_host=PER_HOST, delay=0.0),
+                allow_loopback=True,
+                batch_size=200,
             )
         )
         with tempfile.TemporaryDirectory() as tmp:

@@ -38,6 +38,7 @@ import numpy as np
 import pyarrow as pa
 
 from graph import analytics
+from graph.options import BuildOptions
 from resolver.errors import InputError, StoreError
 from resolver.sql import append, load_queries, now, transaction
 
@@ -88,26 +89,6 @@ _IDENTITY_EDGES = ("owned_by", "same_as", "parent_of", "subsidiary_of", "redirec
 IDENTITY_WEIGHT = 3.0
 """Louvain weight of an edge saying two nodes belong together (ownership, identity, redirect, part of);
 a ``links_to`` edge weighs 1, so communities keep an org with its domains and group what links together."""
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    """What to put in the graph and how to analyse it (from ``settings.graph``)."""
-
-    include_hosts: bool = False
-    """Add host nodes with ``part_of`` edges to their domain."""
-    include_pages: bool = False
-    """Add page nodes with ``part_of`` edges to their host (implies hosts; large)."""
-    pagerank_alpha: float = 0.85
-    """PageRank damping factor."""
-    pagerank_max_iter: int = 100
-    louvain_seed: int = 0
-    """Fixed seed: the same graph gets the same communities."""
-    louvain_resolution: float = 1.0
-    louvain_max_edges: int = 100_000
-    """Above this many node pairs Louvain is not run (NetworkX's Louvain is pure Python: minutes at 200k) …"""
-    community_fallback: bool = True
-    """… and communities come from vectorized label propagation instead (False: NULL, with a note)."""
 
 
 @dataclass(frozen=True)

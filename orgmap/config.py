@@ -2,14 +2,15 @@
 
 Precedence, lowest first: defaults here < ``orgmap.toml`` (or ``--config FILE``) < ``ORGMAP_*`` environment
 variables (``ORGMAP_INGEST__MAX_PAGE_BYTES=1000000``: section and key joined by a double underscore)
-< command-line flags. Library packages never see this object: the CLI passes plain arguments.
+< command-line flags. Sections embed the libraries' own parameter classes (``LinkingParams``,
+``BuildOptions``, ``FetchConfig``): each knob is defined once.
 
 Example ``orgmap.toml``::
 
     db = "crawl.duckdb"
     [ner]
     model = "en_core_web_sm"
-    [resolve]
+    [resolve.linking]
     min_confidence = 0.6
 """
 
@@ -23,7 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.drift_thresholds import Thresholds as DriftThresholds
+from graph.options import BuildOptions
+from orgmap.sources.fetch import FetchConfig
 from resolver.errors import ConfigError
+from resolver.linking import LinkingParams
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,8 @@ class NerSettings:
 class ResolveSettings:
     """Owner-of-domain scoring and entity resolution."""
 
-    min_confidence: float = 0.4
-    """Below this a domain's owner is ``unknown``. Generated crawls score the same from 0.3 to 0.5 (F1 0.997-0.999);
-    0.4 rather than 0.5 links small businesses named only by title and footer (webstruct: 54% -> 62%)."""
+    linking: LinkingParams = field(default_factory=LinkingParams)
+    """Owner scoring (``[resolve.linking]``; ``min_confidence``: below it a domain's owner is unknown)."""
     match_threshold: float = 90.0
     """rapidfuzz score (0-100) above which two normalized names are the same organization."""
     orgs_file: str = ""
@@ -83,59 +86,27 @@ class ResolveSettings:
 class GraphSettings:
     """Graph building and export."""
 
+    build: BuildOptions = field(default_factory=BuildOptions)
+    """What goes into the graph and how it is analysed (``[graph.build]``)."""
     kumu_path: str = "out/kumu.json"
     kumu_max_elements: int = 3_000
     """Above this, exports warn and suggest a filter (Kumu slows down past a few thousand)."""
     min_confidence: float = 0.5
     """``out/kumu.json`` (written by ``orgmap resolve``) leaves out ownership edges below this."""
-    include_hosts: bool = False
-    """Add host nodes (``part_of`` their domain) to the graph."""
-    include_pages: bool = False
-    """Add page nodes (``part_of`` their host) to the graph: large."""
-    louvain_max_edges: int = 100_000
-    """Above this many node pairs Louvain is not run: NetworkX's Louvain is pure Python (minutes at 200k) …"""
-    community_fallback: bool = True
-    """… and communities come from label propagation instead (seconds at millions of edges); false: NULL."""
-    seed: int = 0
-    """Louvain seed: the same graph gets the same communities."""
 
 
 @dataclass(frozen=True)
 class FetchSettings:
-    """Polite, safe fetching of missing pages."""
+    """Polite, safe fetching of missing pages (``orgmap fetch``)."""
 
-    user_agent: str = "orgmap/0.1 (+https://github.com/orgmap/orgmap; organization resolution)"
-    """Sent with every request; its first word is the robots.txt user-agent token."""
-    concurrency: int = 32
-    """Requests in flight at once, over all hosts."""
-    per_host: int = 2
-    """Requests in flight at once to one host."""
-    delay: float = 1.0
-    """Seconds between requests to one host (robots.txt crawl-delay wins when larger)."""
-    timeout: float = 20.0
-    """Seconds for one request, connect to last body byte (a trickling server is cut)."""
-    connect_timeout: float = 10.0
-    read_timeout: float = 15.0
-    """Seconds without a byte from the server."""
-    max_bytes: int = 5_000_000
-    """Cap on a body after decompression; larger pages are ``skipped_too_large``."""
-    max_redirects: int = 5
-    retries: int = 3
-    """Retries of transient failures (429, 5xx, resets) within a run, with exponential backoff."""
-    backoff: float = 1.0
-    """First retry wait (seconds), doubled each retry; a Retry-After header wins."""
-    max_retry_after: float = 120.0
-    """A Retry-After longer than this ends the retries for that URL (it fails as transient)."""
-    max_crawl_delay: float = 60.0
-    """Robots.txt crawl-delays above this are capped."""
-    pages_per_domain: int = 5
-    """Owner pages (legal, about, contact) fetched per domain besides the home page."""
-    http2: bool = True
-    """Use HTTP/2 when the server offers it and the ``h2`` package is installed."""
+    client: FetchConfig = field(default_factory=FetchConfig)
+    """How each request behaves: user agent, concurrency, delays, timeouts, caps (``[fetch.client]``)."""
     allow_loopback: bool = False
     """Allow 127.0.0.0/8 and ::1 (tests, local servers); private/link-local stay refused."""
     allow: str = ""
     """Comma-separated exact ``ip:port`` pairs allowed despite the address guard (tests)."""
+    pages_per_domain: int = 5
+    """Owner pages (legal, about, contact) fetched per domain besides the home page."""
     batch_size: int = 100
     """Results per write: a killed run re-fetches at most this many."""
 
@@ -247,7 +218,7 @@ def load_settings(
 ) -> Settings:
     """Build the settings: defaults, then the TOML file, then ``ORGMAP_*`` variables, then ``overrides``.
 
-    ``overrides`` uses dotted keys (``{"resolve.min_confidence": 0.7}``); None values are ignored so CLI
+    ``overrides`` uses dotted keys (``{"resolve.linking.min_confidence": 0.7}``); None values are ignored so CLI
     flags left unset do not clobber the file.
     """
     settings = Settings()

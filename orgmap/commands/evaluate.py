@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
             from orgmap.evaluation import evaluate_links, load_truth, predictions_from_store
 
             settings = settings_from(config, db)
-            th = settings.resolve.min_confidence if threshold is None else threshold
+            th = settings.resolve.linking.min_confidence if threshold is None else threshold
             gold = load_truth(truth or Path("data/sample"))
             with Store(settings.db, read_only=True) as store:
                 pred = predictions_from_store(store)

@@ -88,11 +88,11 @@ def register(app: typer.Typer) -> None:
                 config,
                 db,
                 **{
-                    "fetch.concurrency": concurrency,
-                    "fetch.per_host": per_host,
-                    "fetch.delay": delay,
-                    "fetch.user_agent": user_agent,
-                    "fetch.timeout": timeout,
+                    "fetch.client.concurrency": concurrency,
+                    "fetch.client.per_host": per_host,
+                    "fetch.client.delay": delay,
+                    "fetch.client.user_agent": user_agent,
+                    "fetch.client.total_timeout": timeout,
                     "fetch.allow_loopback": True if allow_loopback else None,
                 },
             )

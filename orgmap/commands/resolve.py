@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
         @friendly
         def _go() -> None:
             overrides: dict[str, Any] = {
-                "resolve.min_confidence": min_confidence,
+                "resolve.linking.min_confidence": min_confidence,
                 "ner.model": model,
                 "resolve.orgs_file": str(orgs) if orgs else None,
             }

@@ -90,7 +90,7 @@ Resolve = Callable[[str, int], Awaitable[Sequence[str]]]
 
 @dataclass(frozen=True)
 class FetchConfig:
-    """How the fetcher behaves; built by the stage from ``FetchSettings`` (or directly, in library use)."""
+    """How the fetcher behaves (``settings.fetch.client``; the stage adds the address policy)."""
 
     user_agent: str = "orgmap/0.1 (+https://github.com/orgmap/orgmap; organization resolution)"
     """Sent with every request and matched (by its product token) against robots.txt groups."""
@@ -103,9 +103,9 @@ class FetchConfig:
     max_crawl_delay: float = 60.0
     """A robots.txt crawl-delay above this is capped (some sites ask for hours)."""
     connect_timeout: float = 10.0
-    read_timeout: float = 20.0
+    read_timeout: float = 15.0
     """Seconds without a byte from the server."""
-    total_timeout: float = 60.0
+    total_timeout: float = 20.0
     """Seconds for a whole redirect chain's requests, from connecting to the last body byte (a trickling
     server, or a chain of slow redirects, is cut); waits for politeness delays are not counted."""
     max_bytes: int = 5_000_000

@@ -22,6 +22,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -40,7 +41,7 @@ from orgmap.sources.records import RawRecord
 from orgmap.stages.ingest import RecordCounts, refresh_hosts_and_domains, store_records
 from orgmap.store.database import Store
 from resolver.domains import normalize_url, registered_domain
-from resolver.errors import InputError, InvalidURLError
+from resolver.errors import ConfigError, InputError, InvalidURLError
 from resolver.sql import load_queries, now
 
 __all__ = ["DOMAIN_SETS", "URL_ONLY", "FetchSummary", "QueueRow", "fetch", "fetch_config", "read_targets"]
@@ -108,32 +109,14 @@ class FetchSummary:
 
 
 def fetch_config(settings: Settings, *, allow_loopback: bool | None = None) -> FetchConfig:
-    """The fetcher's configuration from the ``fetch`` settings section."""
+    """The fetcher's configuration: ``settings.fetch.client`` with the address policy the settings ask for."""
     f = settings.fetch
     try:
         allow = parse_allow(a for a in f.allow.split(",") if a.strip())
     except ValueError as exc:
-        from resolver.errors import ConfigError
-
         raise ConfigError(f"fetch.allow: {exc}") from None
     loopback = f.allow_loopback if allow_loopback is None else allow_loopback
-    return FetchConfig(
-        user_agent=f.user_agent,
-        concurrency=f.concurrency,
-        per_host=f.per_host,
-        delay=f.delay,
-        max_crawl_delay=f.max_crawl_delay,
-        connect_timeout=f.connect_timeout,
-        read_timeout=f.read_timeout,
-        total_timeout=f.timeout,
-        max_bytes=f.max_bytes,
-        max_redirects=f.max_redirects,
-        retries=f.retries,
-        backoff=f.backoff,
-        max_retry_after=f.max_retry_after,
-        http2=f.http2,
-        policy=AddressPolicy(allow_loopback=loopback, allow=allow),
-    )
+    return dataclasses.replace(f.client, policy=AddressPolicy(allow_loopback=loopback, allow=allow))
 
 
 def default_home_urls(domain: str) -> list[str]:
@@ -507,7 +490,7 @@ class _Runner:
             self.run_id,
             records,
             "fetch",
-            max_page_bytes=self.settings.fetch.max_bytes,
+            max_page_bytes=self.settings.fetch.client.max_bytes,
             batch_size=max(len(records), 1),
             store_html=self.settings.ingest.store_html,
             counts=self.records,

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.build import BuildOptions, BuildSummary, build
+from graph.build import BuildSummary, build
 from graph.export import ExportFilter, ExportResult, select_subgraph, write_empty, write_kumu
 from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
@@ -46,22 +46,10 @@ class ExportSummary:
     warnings: list[str] = field(default_factory=list)
 
 
-def build_options(settings: Settings) -> BuildOptions:
-    """The build options ``settings.graph`` asks for."""
-    g = settings.graph
-    return BuildOptions(
-        include_hosts=g.include_hosts,
-        include_pages=g.include_pages,
-        louvain_seed=g.seed,
-        louvain_max_edges=g.louvain_max_edges,
-        community_fallback=g.community_fallback,
-    )
-
-
 def build_graph(store: Store, settings: Settings, run: Run, progress: Progress = SILENT) -> GraphSummary:
     """Derive the graph, compute its analytics and merge it into ``graph_nodes`` / ``graph_edges``."""
     t0 = time.perf_counter()
-    s: BuildSummary = build(store.con, build_options(settings), run_id=run.run_id)
+    s: BuildSummary = build(store.con, settings.graph.build, run_id=run.run_id)
     return GraphSummary(
         nodes=s.nodes,
         edges=s.edges,

@@ -21,7 +21,7 @@ from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store.database import Store
-from resolver.linking import DomainOwner, LinkingParams
+from resolver.linking import DomainOwner
 from resolver.orgs import build_orgs, cluster_owners, org_relations
 from resolver.owners import DomainFacts, apply_redirects, demote_persons, score_owners, why_status
 from resolver.records import OrgCandidate
@@ -141,9 +141,7 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         listed = read_reference(rs.orgs_file)
         refs, ref_skipped = refs_from_table(listed.table), sum(listed.skipped.values())
     cache = {d: (fp, o) for d, fp, o in store.con.execute(Q["owner_cache"]).fetchall()}
-    scored = score_owners(
-        load_candidates(store), load_facts(store), LinkingParams(min_confidence=rs.min_confidence), cache
-    )
+    scored = score_owners(load_candidates(store), load_facts(store), rs.linking, cache)
     task.advance()
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
     link_signals = store.con.execute(Q["hard_link_signals"]).fetchall()
@@ -188,7 +186,7 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         run.run_id,
         n_pages,
         urls,
-        lambda o: why_status(o, rs.min_confidence, o.registered_domain in person_named_orgs),
+        lambda o: why_status(o, rs.linking.min_confidence, o.registered_domain in person_named_orgs),
     )
     relations = org_relations(link_signals, domain_to_org, key_to_org)
     with store.transaction():

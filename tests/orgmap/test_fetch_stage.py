@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from orgmap.cli import app
 from orgmap.config import FetchSettings, Settings
+from orgmap.sources.fetch import FetchConfig
 from orgmap.sources.records import RawRecord
 from orgmap.stages.fetch import fetch
 from orgmap.stages.ingest import store_records
@@ -27,7 +28,9 @@ pytestmark = pytest.mark.integration
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 HOSTS = ["alpha-site.com", "www.alpha-site.com", "beta-site.com", "gamma-site.com"]
-SETTINGS = Settings(fetch=FetchSettings(delay=0.0, allow_loopback=True, backoff=0.01, retries=1, batch_size=3))
+SETTINGS = Settings(
+    fetch=FetchSettings(client=FetchConfig(delay=0.0, backoff=0.01, retries=1), allow_loopback=True, batch_size=3)
+)
 
 
 @pytest.fixture
@@ -194,7 +197,7 @@ def test_urls_file_is_fetched_as_given(tmp_path: Path, server: TestServer) -> No
 
 
 def test_unsafe_targets_are_skipped_not_fetched(tmp_path: Path, server: TestServer) -> None:
-    settings = Settings(fetch=FetchSettings(delay=0.0, allow_loopback=False, backoff=0.01))
+    settings = Settings(fetch=FetchSettings(client=FetchConfig(delay=0.0, backoff=0.01), allow_loopback=False))
     with Store(tmp_path / "o.duckdb") as store:
         summary = run(store, server, domains=domains_file(tmp_path, "alpha-site.com"), settings=settings)
         assert summary.by_status == {"skipped_unsafe": 1}
@@ -215,8 +218,10 @@ def test_killed_run_loses_nothing(tmp_path: Path) -> None:
             f"""
             from orgmap.store.database import Store
             from orgmap.config import FetchSettings, Settings
+            from orgmap.sources.fetch import FetchConfig
             from orgmap.stages.fetch import fetch
-            s = Settings(fetch=FetchSettings(delay=0.0, allow_loopback=True, per_host=1, concurrency=1, batch_size=2))
+            client = FetchConfig(delay=0.0, per_host=1, concurrency=1)
+            s = Settings(fetch=FetchSettings(client=client, allow_loopback=True, batch_size=2))
             with Store({str(db)!r}) as store:
                 fetch(store, urls={str(urls)!r}, settings=s, progress=False)
             """
@@ -243,7 +248,9 @@ def test_killed_run_loses_nothing(tmp_path: Path) -> None:
             summary = fetch(
                 store,
                 urls=urls,
-                settings=Settings(fetch=FetchSettings(delay=0.0, allow_loopback=True, concurrency=8, per_host=8)),
+                settings=Settings(
+                    fetch=FetchSettings(client=FetchConfig(delay=0.0, concurrency=8, per_host=8), allow_loopback=True)
+                ),
                 progress=False,
             )
             assert summary.fetched == n - done_before and summary.still_pending == 0
