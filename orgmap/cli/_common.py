@@ -1,4 +1,4 @@
-"""Options and helpers shared by the command modules."""
+"""What the command modules share: the --db/--config options, settings from flags, and the error decorator."""
 
 from __future__ import annotations
 
@@ -11,11 +11,6 @@ import typer
 
 from orgmap.config import Settings, load_settings
 from resolver.errors import OrgmapError
-
-EVAL_GROUP = typer.Typer(
-    help="Measure orgmap against ground truth.", invoke_without_command=True, no_args_is_help=False
-)
-"""``orgmap eval``: one group that area modules add subcommands to (``eval classify``), whatever their order."""
 
 DbOption = Annotated[str | None, typer.Option("--db", help="DuckDB file (default: orgmap.duckdb or settings).")]
 ConfigOption = Annotated[
@@ -34,7 +29,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def friendly(func: F) -> F:
-    """Turn an OrgmapError into ``orgmap: error: ...`` on stderr and exit code 2 (no traceback)."""
+    """Turn an OrgmapError into ``orgmap: error: ...`` on stderr and exit code 2 (no traceback).
+
+    Ctrl-C becomes exit code 130 and a line saying the next run resumes. Put it under the Typer decorator::
+
+        @app.command()
+        @friendly
+        def sql(...) -> None: ...
+    """
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
