@@ -1,11 +1,13 @@
-"""What the command modules share: the --db/--config options, settings from flags, and the error decorator."""
+"""What the command modules share: the --db/--config options, option sets, settings from flags, the error decorator."""
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_type_hints
 
 import typer
 
@@ -50,3 +52,52 @@ def friendly(func: F) -> F:
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def option_sets(func: F) -> F:
+    """Let a command take a set of options shared with other commands as one dataclass parameter.
+
+    Typer sees, in place of each parameter annotated with a dataclass, that dataclass's fields (each an
+    ``Annotated`` Typer option with its default); the command receives one instance built from them.
+    So an option set is defined once, as a dataclass, and every command that takes it names it once::
+
+        @dataclass(frozen=True)
+        class Paging:
+            limit: Annotated[int, typer.Option("--limit", help="Rows at most.")] = 100
+
+        @app.command()
+        @friendly
+        @option_sets
+        def rows(paging: Paging = Paging()) -> None: ...
+    """
+    signature = inspect.signature(func, eval_str=True)
+    sets: dict[str, type] = {}
+    params: list[inspect.Parameter] = []
+    for param in signature.parameters.values():
+        cls = param.annotation
+        if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
+            params.append(param.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+            continue
+        sets[param.name] = cls
+        hints = get_type_hints(cls, include_extras=True)
+        params += [
+            inspect.Parameter(
+                f.name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=hints[f.name],
+                default=inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default,
+            )
+            for f in dataclasses.fields(cls)
+        ]
+    names = [p.name for p in params]
+    if len(names) != len(set(names)):
+        raise TypeError(f"{func.__name__}: an option set repeats a parameter name ({names})")
+
+    @wraps(func)
+    def command(**kwargs: Any) -> Any:
+        for name, cls in sets.items():
+            kwargs[name] = cls(**{f.name: kwargs.pop(f.name) for f in dataclasses.fields(cls)})
+        return func(**kwargs)
+
+    command.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    return command  # type: ignore[return-value]

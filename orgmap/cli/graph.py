@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from orgmap.cli._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.cli._common import ConfigOption, DbOption, friendly, option_sets, settings_from
 from orgmap.store.database import Store
+
+if TYPE_CHECKING:
+    from graph.export import ExportFilter
 
 err = Console(stderr=True)
 
@@ -20,42 +24,44 @@ export_app = typer.Typer(
     help="Export the graph (or a neighbourhood of it) for Kumu, Gephi, spreadsheets.", no_args_is_help=True
 )
 
-OrgOption = Annotated[
-    str | None, typer.Option("--org", help="Only this org's neighbourhood: text in its name or an alias.")
-]
-DepthOption = Annotated[int, typer.Option("--depth", min=0, help="Hops from --org (its own domains are hop 0).")]
-ClassOption = Annotated[
-    list[str] | None, typer.Option("--class", help="Keep nodes of this class (repeatable).", show_default=False)
-]
-MinConfOption = Annotated[
-    float | None, typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop ownership/relation edges below this.")
-]
-TopOption = Annotated[int | None, typer.Option("--top", min=1, help="Keep the N nodes with the highest PageRank.")]
-KindOption = Annotated[
-    list[str] | None, typer.Option("--kind", help="Node kinds to include: domain, org, host, page (repeatable).")
-]
+
+@dataclass(frozen=True)
+class ExportFilterOptions:
+    """Which part of the graph an export writes: the options every ``orgmap export`` command takes."""
+
+    org: Annotated[
+        str | None, typer.Option("--org", help="Only this org's neighbourhood: text in its name or an alias.")
+    ] = None
+    depth: Annotated[int, typer.Option("--depth", min=0, help="Hops from --org (its own domains are hop 0).")] = 1
+    classes: Annotated[
+        list[str] | None, typer.Option("--class", help="Keep nodes of this class (repeatable).", show_default=False)
+    ] = None
+    min_confidence: Annotated[
+        float | None,
+        typer.Option("--min-confidence", min=0.0, max=1.0, help="Drop ownership/relation edges below this."),
+    ] = None
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Keep the N nodes with the highest PageRank.")] = None
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", help="Node kinds to include: domain, org, host, page (repeatable).")
+    ] = None
+
+    def to_filter(self, warn_elements: int) -> ExportFilter:
+        """The library's ``ExportFilter`` for these options (warn above WARN_ELEMENTS elements)."""
+        from graph.export import ExportFilter
+
+        return ExportFilter(
+            org=self.org,
+            depth=self.depth,
+            classes=tuple(self.classes or ()),
+            min_confidence=self.min_confidence or 0.0,
+            top=self.top,
+            kinds=tuple(self.kind) if self.kind else ExportFilter.kinds,
+            warn_elements=warn_elements,
+        )
 
 
-def _filter(
-    org: str | None,
-    depth: int,
-    classes: list[str] | None,
-    min_conf: float | None,
-    top: int | None,
-    kinds: list[str] | None,
-    warn: int,
-) -> Any:
-    from graph.export import ExportFilter
-
-    return ExportFilter(
-        org=org,
-        depth=depth,
-        classes=tuple(classes or ()),
-        min_confidence=min_conf or 0.0,
-        top=top,
-        kinds=tuple(kinds) if kinds else ExportFilter.kinds,
-        warn_elements=warn,
-    )
+WHOLE_GRAPH = ExportFilterOptions()
+"""No filter: the export commands' default."""
 
 
 def _report(result: Any) -> None:
@@ -121,48 +127,26 @@ def stats_cmd(
     _print_stats(stats)
 
 
-def _export(
-    fmt: str,
-    output: Path | None,
-    default_name: str,
-    db: str | None,
-    config: Path | None,
-    org: str | None,
-    depth: int,
-    classes: list[str] | None,
-    min_conf: float | None,
-    top: int | None,
-    kinds: list[str] | None,
-    sheet_format: str = "csv",
-) -> None:
+def _select(
+    filters: ExportFilterOptions, output: Path | None, default_name: str, db: str | None, config: Path | None
+) -> tuple[Any, Path]:
+    """The part of the graph FILTERS selects, and the file to write it to."""
     from graph import export
 
     settings = settings_from(config, db)
-    f = _filter(org, depth, classes, min_conf, top, kinds, settings.graph.kumu_max_elements)
+    f = filters.to_filter(settings.graph.kumu_max_elements)
     out = output or Path(settings.out_dir) / default_name
     with Store(settings.db) as store:
         sub = export.select_subgraph(store.con, f)
-    if fmt == "kumu":
-        result = export.write_kumu(sub, out)
-    elif fmt == "spreadsheet":
-        result = export.write_spreadsheet(sub, out, sheet_format)
-    elif fmt == "graphml":
-        result = export.write_graphml(sub, out)
-    else:
-        result = export.write_gexf(sub, out)
-    _report(result)
+    return sub, out
 
 
 @export_app.command("kumu")
 @friendly
+@option_sets
 def kumu_cmd(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="JSON file (default: out/kumu.json).")] = None,
-    org: OrgOption = None,
-    depth: DepthOption = 1,
-    classes: ClassOption = None,
-    min_confidence: MinConfOption = None,
-    top: TopOption = None,
-    kind: KindOption = None,
+    filters: ExportFilterOptions = WHOLE_GRAPH,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -170,22 +154,21 @@ def kumu_cmd(
 
     Example: orgmap export kumu --org "Acme" --depth 2 --min-confidence 0.8 -o acme.json
     """
-    _export("kumu", output, "kumu.json", db, config, org, depth, classes, min_confidence, top, kind)
+    from graph.export import write_kumu
+
+    sub, out = _select(filters, output, "kumu.json", db, config)
+    _report(write_kumu(sub, out))
 
 
 @export_app.command("spreadsheet")
 @friendly
+@option_sets
 def spreadsheet_cmd(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File stem or .xlsx file (default: out/kumu).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv (two files) or xlsx (one workbook).")] = "csv",
-    org: OrgOption = None,
-    depth: DepthOption = 1,
-    classes: ClassOption = None,
-    min_confidence: MinConfOption = None,
-    top: TopOption = None,
-    kind: KindOption = None,
+    filters: ExportFilterOptions = WHOLE_GRAPH,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -193,19 +176,18 @@ def spreadsheet_cmd(
 
     Example: orgmap export spreadsheet --format xlsx -o out/acme.xlsx --org Acme
     """
-    _export("spreadsheet", output, "kumu", db, config, org, depth, classes, min_confidence, top, kind, fmt)
+    from graph.export import write_spreadsheet
+
+    sub, out = _select(filters, output, "kumu", db, config)
+    _report(write_spreadsheet(sub, out, fmt))
 
 
 @export_app.command("graphml")
 @friendly
+@option_sets
 def graphml_cmd(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: out/graph.graphml).")] = None,
-    org: OrgOption = None,
-    depth: DepthOption = 1,
-    classes: ClassOption = None,
-    min_confidence: MinConfOption = None,
-    top: TopOption = None,
-    kind: KindOption = None,
+    filters: ExportFilterOptions = WHOLE_GRAPH,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -213,19 +195,18 @@ def graphml_cmd(
 
     Example: orgmap export graphml -o out/graph.graphml --top 5000
     """
-    _export("graphml", output, "graph.graphml", db, config, org, depth, classes, min_confidence, top, kind)
+    from graph.export import write_graphml
+
+    sub, out = _select(filters, output, "graph.graphml", db, config)
+    _report(write_graphml(sub, out))
 
 
 @export_app.command("gexf")
 @friendly
+@option_sets
 def gexf_cmd(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: out/graph.gexf).")] = None,
-    org: OrgOption = None,
-    depth: DepthOption = 1,
-    classes: ClassOption = None,
-    min_confidence: MinConfOption = None,
-    top: TopOption = None,
-    kind: KindOption = None,
+    filters: ExportFilterOptions = WHOLE_GRAPH,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -233,7 +214,10 @@ def gexf_cmd(
 
     Example: orgmap export gexf -o out/graph.gexf --class news
     """
-    _export("gexf", output, "graph.gexf", db, config, org, depth, classes, min_confidence, top, kind)
+    from graph.export import write_gexf
+
+    sub, out = _select(filters, output, "graph.gexf", db, config)
+    _report(write_gexf(sub, out))
 
 
 def _print_stats(stats: dict[str, Any]) -> None:
