@@ -16,7 +16,8 @@ __all__ = ["app", "friendly", "main"]
 
 app = typer.Typer(
     name="orgmap",
-    help="Which organization is behind each domain, and what kind of thing is each page, domain and org.",
+    help="Which organization is behind each domain, and what kind of thing is each page, domain and org.\n\n"
+    "Example: orgmap resolve data/sample --db orgmap.duckdb",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -18,8 +18,13 @@ console = Console()
 
 commands = typer.Typer()
 """``train`` (a top-level command)."""
-lf_app = typer.Typer(help="Labeling functions.", no_args_is_help=True)
-model_app = typer.Typer(help="The model registry.", no_args_is_help=True)
+lf_app = typer.Typer(
+    help="Labeling functions.\n\nExample: orgmap lf report --target domain --json", no_args_is_help=True
+)
+model_app = typer.Typer(
+    help="The model registry.\n\nExample: orgmap model list --target page",
+    no_args_is_help=True,
+)
 
 
 def _fmt(v: Any) -> str:

@@ -14,7 +14,13 @@ from rich.table import Table
 from orgmap.cli._common import ConfigOption, DbOption, friendly, settings_from
 from orgmap.store.database import Store
 
-eval_app = typer.Typer(help="Measure orgmap against ground truth.", invoke_without_command=True, no_args_is_help=False)
+eval_app = typer.Typer(
+    help="Measure orgmap against ground truth.\n\n"
+    "Alone, it scores domain→org links and org clusters; `eval classify` scores the class labels.\n\n"
+    "Example: orgmap eval --truth data/sample",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
 """``orgmap eval``: alone it evaluates resolution; area modules add subcommands (``eval classify``)."""
 
 

@@ -19,9 +19,14 @@ if TYPE_CHECKING:
 
 err = Console(stderr=True)
 
-graph_app = typer.Typer(help="Build and inspect the domain/org graph.", no_args_is_help=True)
+graph_app = typer.Typer(
+    help="Build and inspect the domain/org graph.\n\nExample: orgmap graph stats --top 20", no_args_is_help=True
+)
 export_app = typer.Typer(
-    help="Export the graph (or a neighbourhood of it) for Kumu, Gephi, spreadsheets.", no_args_is_help=True
+    help="Export the graph (or a neighbourhood of it) for Kumu, Gephi, spreadsheets.\n\n"
+    "Every export takes the same filter options (--org, --depth, --class, --min-confidence, --top, --kind).\n\n"
+    'Example: orgmap export kumu --org "Acme" --depth 2 -o acme.json',
+    no_args_is_help=True,
 )
 
 

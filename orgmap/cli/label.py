@@ -13,7 +13,11 @@ from orgmap.store.database import Store
 
 commands = typer.Typer()
 """``serve`` (a top-level command)."""
-label_app = typer.Typer(help="Human labels: Label Studio round trip, files, active learning.", no_args_is_help=True)
+label_app = typer.Typer(
+    help="Human labels: Label Studio round trip, files, active learning.\n\n"
+    "Example: orgmap label push --target domain --n 200",
+    no_args_is_help=True,
+)
 
 TargetOption = Annotated[str, typer.Option("--target", help="page, domain or org.")]
 UrlOption = Annotated[
