@@ -1,0 +1,170 @@
+"""``orgmap resolve`` (the main job) and ``orgmap explain`` (why a domain got its owner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orgmap.cli._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.progress import for_terminal, progress_context
+from orgmap.store.database import Store
+
+console = Console(stderr=True)
+commands = typer.Typer()
+"""``resolve`` and ``explain`` (top-level commands)."""
+
+
+def _summary_table(report: Any) -> Table:
+    table = Table(title=f"orgmap run {report.run_id}", show_header=True, header_style="bold")
+    table.add_column("stage")
+    table.add_column("result")
+    table.add_column("seconds", justify="right")
+    for name, value in report.stages.items():
+        if hasattr(value, "__dataclass_fields__"):
+            items = {k: getattr(value, k) for k in value.__dataclass_fields__ if k != "seconds"}
+        elif isinstance(value, dict):
+            items = value
+        else:
+            items = {"result": value}
+        text = ", ".join(f"{k}={_fmt(v)}" for k, v in items.items())
+        table.add_row(name, text, f"{report.seconds.get(name, 0):.1f}")
+    return table
+
+
+def _fmt(value: Any) -> str:
+    """Short form for the summary: lists become counts, nested values are cut."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_fmt(v)}" for k, v in list(value.items())[:12]) + "}"
+    if isinstance(value, list | tuple):
+        if all(isinstance(v, str) for v in value) and len(value) <= 4:
+            return "[" + ", ".join(value) + "]"
+        return f"{len(value)} items"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@commands.command()
+@friendly
+def resolve(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Input files or directories (optional).")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    orgs: Annotated[
+        Path | None,
+        typer.Option(
+            "--orgs",
+            help="Reference list of organizations to link to first: CSV, JSON Lines, or a ROR dump (.zip/.json).",
+        ),
+    ] = None,
+    skip: Annotated[
+        list[str] | None,
+        typer.Option("--skip", help="Stage to leave out (signals, resolve, classify, graph, export)."),
+    ] = None,
+    min_confidence: Annotated[float | None, typer.Option(help="Owner confidence threshold.")] = None,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline for NER.")] = None,
+    no_ner: Annotated[bool, typer.Option("--no-ner", help="Skip spaCy NER (faster, fewer candidates).")] = False,
+) -> None:
+    """Run the main job: ingest PATHS, extract signals, find every domain's owner, classify, build the graph.
+
+    Incremental: re-running the same input changes nothing; a new batch links to existing orgs.
+
+    Example: orgmap resolve data/sample --db orgmap.duckdb
+    """
+    from orgmap.pipeline import run
+
+    overrides: dict[str, Any] = {
+        "resolve.linking.min_confidence": min_confidence,
+        "ner.model": model,
+        "resolve.orgs_file": str(orgs) if orgs else None,
+    }
+    if no_ner:
+        overrides["ner.enabled"] = False
+    settings = settings_from(config, db, **overrides)
+    progress = for_terminal(every=settings.progress_seconds)
+    with progress_context(progress):
+        report = run(settings, [str(p) for p in (paths or [])], skip=skip or (), progress=progress)
+    Console().print(_summary_table(report))
+    typer.echo(f'database: {settings.db}  (try: duckdb {settings.db} -c "select * from domain_org limit 5")')
+
+
+@commands.command()
+@friendly
+def explain(
+    domain: Annotated[str, typer.Argument(help="A domain, host or URL.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the evidence as JSON.")] = False,
+) -> None:
+    """Print why DOMAIN was linked to its organization (or why it is unknown).
+
+    Example: orgmap explain acme-widgets.co.uk
+    """
+    from resolver.domains import registered_domain
+    from resolver.errors import InputError
+
+    settings = settings_from(config, db)
+    reg = registered_domain(domain)
+    if reg is None:
+        raise InputError(f"{domain!r} is not a valid domain or URL")
+    with Store(settings.db, read_only=True) as store:
+        row = store.con.execute(
+            "select registered_domain, org_id, org_name, confidence, status, evidence, runner_up, n_pages "
+            "from domain_org where registered_domain = ?",
+            [reg],
+        ).fetchone()
+        if row is None:
+            raise InputError(f"{reg} is not in {settings.db}; ingest and resolve it first (orgmap resolve PATH)")
+        org = None
+        if row[1]:
+            org = store.con.execute(
+                "select canonical_name, legal_form, country, aliases, domains from orgs where org_id = ?",
+                [row[1]],
+            ).fetchone()
+    evidence = json.loads(row[5]) if row[5] else {}
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "domain": reg,
+                    "org_id": row[1],
+                    "org_name": row[2],
+                    "confidence": row[3],
+                    "status": row[4],
+                    "evidence": evidence,
+                    "runner_up": row[6],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    out = Console()
+    out.print(f"[bold]{reg}[/] → [bold]{row[2]}[/] ({row[4]}, confidence {row[3]:.2f}, {row[7]} pages)")
+    if org:
+        out.print(f"  org {row[1]}: legal form {org[1] or '-'}, country {org[2] or '-'}")
+        out.print(f"  aliases: {', '.join(org[3] or []) or '-'}")
+        out.print(f"  domains: {', '.join(org[4] or [])}")
+    if evidence.get("why"):
+        out.print(f"  why: {evidence['why']}", markup=False)
+    if evidence.get("name"):
+        out.print(f"  best candidate name: {evidence['name']!r}, fits the domain: {evidence.get('fit', 0):.2f}")
+    table = Table("signal", "name", "weight", "pages", "first page", "context")
+    for item in evidence.get("items", []):
+        table.add_row(
+            item["signal"],
+            item["name"],
+            f"{item['weight']:.2f}",
+            str(item.get("n_pages", 1)),
+            item.get("url") or item["page_id"][:12],
+            (item.get("context") or "")[:60],
+        )
+    out.print(table)
+    if row[6]:
+        out.print(f"  runner-up: {row[6]!r}")
