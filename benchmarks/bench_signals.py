@@ -116,9 +116,9 @@ def _stage(rows: list[dict[str, Any]]) -> dict[str, Any]:
     from orgmap.config import Settings
     from orgmap.runs import Run
     from orgmap.sources.records import RawRecord
-    from orgmap.stages.ingest import store_records
     from orgmap.stages.signals import extract_signals
     from orgmap.store.database import Store
+    from orgmap.store.pages import store_records
 
     records = (RawRecord("trafilatura_pages.jsonl.gz", i, r["url"], r["html"]) for i, r in enumerate(rows))
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:

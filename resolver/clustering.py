@@ -22,8 +22,7 @@ The canonical name of a cluster is the most-supported original form (sum of ``we
 most-supported key (ties: the longer key); among forms of that key ties prefer one with a legal form
 ("ACME Widgets GmbH" over "Acme Widgets"), then the shorter, then the alphabetically first.
 Cluster ids are a hash of the cluster's smallest unit, so the same input gives the same ids whatever
-the row order; ids that must stay stable across *runs* come from the caller's key → org table (see
-:func:`assign_to_existing` and ``docs/matching.md``).
+the row order; ids that must stay stable across *runs* come from :mod:`resolver.orgs` (a key → org table).
 
 Example::
 
@@ -50,7 +49,7 @@ from resolver.blocking import BlockingParams, candidate_pairs, reduction_ratio
 from resolver.errors import InputError
 from resolver.scoring import KeyInfo, compatible, jurisdiction, score_candidates, score_keys
 
-__all__ = ["ClusterResult", "ClusterParams", "assign_to_existing", "cluster_names", "prepare_names", "resolve_clusters"]
+__all__ = ["ClusterResult", "ClusterParams", "cluster_names", "prepare_names", "resolve_clusters"]
 
 Juris = frozenset[str] | None
 
@@ -430,99 +429,3 @@ def cluster_names(
     strongest accepted edge that put this name's unit in its cluster, ``singleton`` when none).
     """
     return resolve_clusters(names, hard_links, threshold=threshold, params=params).assignments
-
-
-def assign_to_existing(
-    new_names: pa.Table,
-    existing: pa.Table,
-    *,
-    threshold: float = 90.0,
-    params: ClusterParams | None = None,
-) -> pa.Table:
-    """Put a new batch of names into existing clusters where they belong, else into new clusters.
-
-    ``existing``: ``cluster_id``, ``name`` (optional ``key``, ``legal_form``, ``acronym``, ``country``,
-    ``weight``), one row per known name of each cluster (e.g. canonical names and aliases of ``orgs``).
-    The new names are first clustered among themselves (:func:`resolve_clusters`); each new cluster then
-    joins the existing cluster its members match best (blocked, scored, jurisdiction-compatible, with the
-    same average-linkage guard against that cluster's names), or keeps a new id. Existing ids never
-    change: this is how a second batch links to the organizations of the first.
-
-    Returns ``name_id, cluster_id, is_new, canonical_name, score, reason``.
-    """
-    from resolver.reference import match_reference
-
-    p = params or ClusterParams(threshold=threshold)
-    fresh = resolve_clusters(new_names, None, params=p).assignments
-    if "cluster_id" not in existing.column_names or "name" not in existing.column_names:
-        raise InputError("existing clusters need columns cluster_id and name")
-    ref = pa.table(
-        {
-            "ref_id": existing.column("cluster_id").cast(pa.string()),
-            "name": existing.column("name").cast(pa.string()),
-            **{
-                c: existing.column(c) for c in ("key", "legal_form", "acronym", "country") if c in existing.column_names
-            },
-        }
-    )
-    links = match_reference(new_names, ref, threshold=p.threshold, blocking=p.blocking, workers=p.workers)
-    best = {
-        nid: (ref_id, s, why)
-        for nid, ref_id, s, why in zip(
-            *(links.column(c).to_pylist() for c in ("name_id", "ref_id", "score", "reason")), strict=True
-        )
-    }
-    # a new cluster goes where its best-matching member points (ties: the smaller existing id), if the
-    # average linkage between the new cluster's keys and the existing cluster's keys passes the guard
-    target: dict[str, tuple[float, str, str]] = {}
-    new_keys: dict[str, set[str]] = defaultdict(set)
-    for nid, cid, key in zip(*(fresh.column(c).to_pylist() for c in ("name_id", "cluster_id", "key")), strict=True):
-        if key:
-            new_keys[cid].add(key)
-        if nid in best:
-            ref_id, s, why = best[nid]
-            cur = target.get(cid)
-            if cur is None or (-s, ref_id) < (-cur[0], cur[1]):
-                target[cid] = (s, ref_id, why)
-    old_keys: dict[str, set[str]] = defaultdict(set)
-    ex = prepare_names(
-        pa.table(
-            {
-                "name_id": [str(i) for i in range(existing.num_rows)],
-                **{c: ref.column(c) for c in ref.column_names if c != "ref_id"},
-            }
-        )
-    )
-    for ref_id, key in zip(ref.column("ref_id").to_pylist(), ex["key"], strict=True):
-        if key:
-            old_keys[ref_id].add(key)
-    for cid, (_s, ref_id, _why) in list(target.items()):
-        ka = [KeyInfo.of(k) for k in sorted(new_keys[cid])[: p.linkage_sample]]
-        kb = [KeyInfo.of(k) for k in sorted(old_keys[ref_id])[: p.linkage_sample]]
-        if ka and kb:
-            avg = sum(score_keys(x, y).value for x in ka for y in kb) / (len(ka) * len(kb))
-            if avg < p.guard:
-                del target[cid]
-    out: dict[str, list[Any]] = defaultdict(list)
-    cols = ("name_id", "cluster_id", "canonical_name", "score", "reason")
-    for nid, cid, canon, s, why in zip(*(fresh.column(c).to_pylist() for c in cols), strict=True):
-        t = target.get(cid)
-        out["name_id"].append(nid)
-        out["cluster_id"].append(t[1] if t else cid)
-        out["is_new"].append(t is None)
-        out["canonical_name"].append(canon)
-        out["score"].append(float(t[0]) if t else float(s))
-        out["reason"].append(f"existing:{t[2]}" if t else why)
-    return pa.table(
-        out,
-        schema=pa.schema(
-            [
-                ("name_id", pa.string()),
-                ("cluster_id", pa.string()),
-                ("is_new", pa.bool_()),
-                ("canonical_name", pa.string()),
-                ("score", pa.float64()),
-                ("reason", pa.string()),
-            ]
-        ),
-    )

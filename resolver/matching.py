@@ -5,8 +5,8 @@ The pieces, one concept per module:
 - :mod:`resolver.blocking`: candidate pairs in DuckDB (rare words, acronyms, prefixes, sorted
   neighbourhood), never all pairs;
 - :mod:`resolver.scoring`: rapidfuzz similarity of two keys with the reason, and jurisdictions;
-- :mod:`resolver.clustering`: names → organizations with a chaining guard and hard evidence,
-  and incremental batches (:func:`assign_to_existing`);
+- :mod:`resolver.clustering`: names → organizations with a chaining guard and hard evidence;
+- :mod:`resolver.orgs`: clusters of owners → organizations whose ids stay stable across runs;
 - :mod:`resolver.reference`: a user's reference list of organizations and linking to it.
 
 Example::
@@ -21,7 +21,7 @@ Example::
 from __future__ import annotations
 
 from resolver.blocking import BlockingParams, candidate_pairs, reduction_ratio
-from resolver.clustering import ClusterParams, ClusterResult, assign_to_existing, cluster_names, resolve_clusters
+from resolver.clustering import ClusterParams, ClusterResult, cluster_names, resolve_clusters
 from resolver.reference import load_reference, match_reference
 from resolver.scoring import KeyInfo, Score, jurisdiction, score_keys
 
@@ -31,7 +31,6 @@ __all__ = [
     "ClusterResult",
     "KeyInfo",
     "Score",
-    "assign_to_existing",
     "candidate_pairs",
     "cluster_names",
     "jurisdiction",

@@ -38,8 +38,8 @@ from orgmap.sources.fetch import FetchConfig, Fetcher, FetchResult, Resolve
 from orgmap.sources.netguard import AddressPolicy, parse_allow
 from orgmap.sources.page_rows import decode_content
 from orgmap.sources.records import RawRecord
-from orgmap.stages.ingest import RecordCounts, refresh_hosts_and_domains, store_records
 from orgmap.store.database import Store
+from orgmap.store.pages import RecordCounts, refresh_hosts_and_domains, store_records
 from resolver.domains import normalize_url, registered_domain
 from resolver.errors import ConfigError, InputError, InvalidURLError
 from resolver.sql import load_queries, now

@@ -26,7 +26,7 @@ import html as html_lib
 import multiprocessing as mp
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -37,6 +37,7 @@ from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store.database import Store, decompress_html
+from orgmap.store.pages import batched
 from resolver.errors import ConfigError
 from resolver.signals import NAME_KINDS, PageSignals, extract_page, ownership_text
 from resolver.sql import load_queries
@@ -138,7 +139,7 @@ def extract_signals(
     n_pages = n_legal = n_about = n_err = n_unreadable = 0
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) if workers > 1 else None
     try:
-        for batch_ids in _chunks(ids, max(1, batch_size)):
+        for batch_ids in batched(ids, max(1, batch_size)):
             id_table = pa.table({"page_id": pa.array(batch_ids, pa.string())})
             store.con.register("_signal_ids", id_table)
             try:
@@ -212,11 +213,6 @@ def _extract_one(job: tuple[str, str, bytes | None, str | None, int, str]) -> tu
         page_html or "", url, registered_domain=domain, max_text_chars=max_text_chars, main_text=main_text
     )
     return ps, unreadable
-
-
-def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
-    for i in range(0, len(items), size):
-        yield list(items[i : i + size])
 
 
 def _text_as_html(text: str) -> str:

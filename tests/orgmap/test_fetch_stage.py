@@ -20,8 +20,8 @@ from orgmap.config import FetchSettings, Settings
 from orgmap.sources.fetch import FetchConfig
 from orgmap.sources.records import RawRecord
 from orgmap.stages.fetch import fetch
-from orgmap.stages.ingest import store_records
 from orgmap.store.database import Store
+from orgmap.store.pages import store_records
 from tests.support.http_server import Reply, TestServer, map_hosts
 
 pytestmark = pytest.mark.integration

@@ -19,8 +19,9 @@ from orgmap.cli import app
 from orgmap.config import IngestSettings, Settings
 from orgmap.runs import recorded
 from orgmap.sources.records import RawRecord
-from orgmap.stages.ingest import IngestSummary, RecordCounts, ingest, refresh_hosts_and_domains, store_records
+from orgmap.stages.ingest import IngestSummary, ingest
 from orgmap.store.database import Store
+from orgmap.store.pages import RecordCounts, refresh_hosts_and_domains, store_records
 
 REPO = Path(__file__).resolve().parents[2]
 

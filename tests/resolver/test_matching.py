@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from resolver.blocking import candidate_pairs, reduction_ratio, rule_names
-from resolver.clustering import ClusterParams, assign_to_existing, cluster_names, resolve_clusters
+from resolver.clustering import ClusterParams, cluster_names, resolve_clusters
 from resolver.errors import InputError
 from resolver.reference import load_reference, match_reference
 from resolver.scoring import KeyInfo, jurisdiction, score_keys
@@ -269,24 +269,6 @@ def test_match_reference_respects_country() -> None:
 
 
 # -- incremental ----------------------------------------------------------------------------------------
-def test_assign_to_existing_keeps_ids_and_creates_new_ones() -> None:
-    first = cluster_names(_names("ACME Widgets GmbH", "Acme Widgets", "Globex Corporation"))
-    existing = pa.table(
-        {
-            "cluster_id": first.column("cluster_id"),
-            "name": ["ACME Widgets GmbH", "Acme Widgets", "Globex Corporation"],
-        }
-    )
-    new = pa.table(
-        {"name_id": ["n1", "n2", "n3", "n4"], "name": ["Acme Widgetz", "Initech", "Initech LLC", "Acme Widgets"]}
-    )
-    out = {r["name_id"]: r for r in assign_to_existing(new, existing).to_pylist()}
-    acme = _cluster_of(first)["0"]
-    assert out["n1"]["cluster_id"] == acme and out["n4"]["cluster_id"] == acme and not out["n1"]["is_new"]
-    assert out["n2"]["is_new"] and out["n2"]["cluster_id"] == out["n3"]["cluster_id"]
-    assert out["n2"]["cluster_id"] not in set(existing.column("cluster_id").to_pylist())
-
-
 def test_reference_acronyms_link_one_way() -> None:
     ref = pa.table(
         {
