@@ -211,6 +211,10 @@ def _apply(obj: Any, data: dict[str, Any], where: str) -> Any:
     return replace(obj, **changes)
 
 
+NOT_SETTINGS = frozenset({"ORGMAP_CONFIG", "ORGMAP_SERVE_AUTH", "ORGMAP_SERVE_LOG", "ORGMAP_EVAL_DIR"})
+"""``ORGMAP_*`` environment variables that are read elsewhere, not settings (``orgmap serve``'s credentials...)."""
+
+
 def load_settings(
     config_file: str | Path | None = None,
     overrides: dict[str, Any] | None = None,
@@ -233,7 +237,7 @@ def load_settings(
         settings = _apply(settings, data, str(path))
     env = os.environ if environ is None else environ
     for name, value in env.items():
-        if name.startswith("ORGMAP_") and name != "ORGMAP_CONFIG":
+        if name.startswith("ORGMAP_") and name not in NOT_SETTINGS:
             keys = name[len("ORGMAP_") :].lower().split("__")
             settings = _apply(settings, _nest(keys, value), f"${name}")
     for dotted, value in (overrides or {}).items():

@@ -204,10 +204,15 @@ def serve_cmd(
     retrain_every: Annotated[
         int, typer.Option("--retrain-every", help="Retrain after this many new annotations (0: never).")
     ] = 20,
-    basic_auth: Annotated[
-        str | None,
-        typer.Option("--basic-auth", envvar="ORGMAP_SERVE_AUTH", help="user:password required from Label Studio."),
+    auth_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--auth-file", help="File whose first line is user:password, required from Label Studio (Basic auth)."
+        ),
     ] = None,
+    max_body_mb: Annotated[
+        float, typer.Option("--max-body-mb", help="Larger request bodies are refused (413).")
+    ] = 32.0,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -215,17 +220,26 @@ def serve_cmd(
 
     Predictions as labellers open tasks, retraining in the background after --retrain-every annotations.
 
-    Example: orgmap serve --target domain --port 9090 --retrain-every 20
+    Credentials (user:password) come from --auth-file or ORGMAP_SERVE_AUTH, never the command line.
+
+    Without them only a loopback --host (127.0.0.1, the default) is accepted.
+
+    Example: orgmap serve --target domain --host 0.0.0.0 --port 9090 --auth-file ~/.orgmap-serve-auth
     """
     import uvicorn
 
+    from orgmap.review.backend import AUTH_ENV, ServeLimits, credentials, is_loopback
     from orgmap.stages.label import serve_app
+    from resolver.errors import InputError
 
+    auth = credentials(auth_file)
+    if auth is None and not is_loopback(host):
+        raise InputError(
+            f"--host {host} would let anyone on the network retrain and promote models: set {AUTH_ENV} "
+            "or --auth-file (user:password), or listen on 127.0.0.1"
+        )
     settings = settings_from(config, db)
-    auth = None
-    if basic_auth:
-        user, _, pw = basic_auth.partition(":")
-        auth = (user, pw)
-    app_ = serve_app(settings, target, retrain_every=retrain_every, basic_auth=auth)
+    limits = ServeLimits(max_body_bytes=int(max_body_mb * 2**20))
+    app_ = serve_app(settings, target, retrain_every=retrain_every, basic_auth=auth, limits=limits)
     typer.echo(f"orgmap ML backend for {target} on http://{host}:{port} (model {app_.state.holder.version})")
     uvicorn.run(app_, host=host, port=port, log_level=os.environ.get("ORGMAP_SERVE_LOG", "warning"))

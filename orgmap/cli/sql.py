@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orgmap.cli._common import ConfigOption, DbOption, friendly, settings_from
-from orgmap.store.database import Store
+from orgmap.store.sandbox import open_sandboxed, run_query
 
 commands = typer.Typer()
 """``sql`` (a top-level command)."""
@@ -33,18 +33,9 @@ def sql(
 
     Example: orgmap sql "select registered_domain, org_name, confidence from domain_org limit 5"
     """
-    import duckdb
-
-    from resolver.errors import InputError
-
     settings = settings_from(config, db)
-    with Store(settings.db, read_only=True) as store:
-        try:
-            cur = store.con.execute(query)
-            cols = [d[0] for d in cur.description or []]
-            rows = cur.fetchall()
-        except duckdb.Error as exc:
-            raise InputError(f"SQL error: {exc}") from exc
+    with open_sandboxed(settings.db) as con:
+        cols, rows = run_query(con, query)
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(cols)

@@ -351,10 +351,11 @@ class _BoundedDecoder:
     """Content-Encoding decoding that never produces more than ``cap`` bytes in total (no bombs).
 
     Each ``zlib`` call is given ``max_length``, so a 10 kB gzip bomb yields at most ``cap + 1`` bytes
-    before :class:`_TooLarge` stops the read.
+    before :class:`_TooLarge` stops the read. With ``truncate`` the output stops at ``cap`` bytes instead
+    (``full`` turns true), for robots.txt, which is read up to the cap rather than refused.
     """
 
-    def __init__(self, content_encoding: str | None, cap: int) -> None:
+    def __init__(self, content_encoding: str | None, cap: int, *, truncate: bool = False) -> None:
         codings = [c.strip().lower() for c in (content_encoding or "").split(",") if c.strip()]
         codings = [c for c in codings if c != "identity"]
         for c in codings:
@@ -364,7 +365,9 @@ class _BoundedDecoder:
         self._zs = [self._new(c) for c in self._codings]
         self._fed = [False] * len(self._codings)
         self._cap = cap
+        self._truncate = truncate
         self.size = 0
+        self.full = False
 
     @staticmethod
     def _new(coding: str) -> Any:
@@ -373,9 +376,11 @@ class _BoundedDecoder:
     def feed(self, data: bytes) -> bytes:
         for i, coding in enumerate(self._codings):
             data = self._inflate(i, coding, data)
+        if self.size + len(data) > self._cap:
+            if not self._truncate:
+                raise _TooLarge
+            data, self.full = data[: self._cap - self.size], True
         self.size += len(data)
-        if self.size > self._cap:
-            raise _TooLarge
         return data
 
     def _inflate(self, i: int, coding: str, data: bytes) -> bytes:
@@ -393,6 +398,8 @@ class _BoundedDecoder:
             self._fed[i] = True
             out += chunk
             if self.size + len(out) > self._cap:
+                if self._truncate:
+                    break  # feed keeps the first cap bytes
                 raise _TooLarge
             if z.eof:
                 data = z.unused_data  # a further gzip member
@@ -549,13 +556,16 @@ class Fetcher:
                     continue
             break
         if r.status == "done" and r.http_status is not None and r.http_status < 300:
-            text = (r.content or b"")[:MAX_ROBOTS_BYTES].decode("utf-8", "replace")
-            rules = parse_robots(text, self.config.user_agent)
+            body = r.content or b""
+            if len(body) >= MAX_ROBOTS_BYTES:  # read up to the cap: parse whole lines only
+                body = body[: max(body.rfind(b"\n"), body.rfind(b"\r")) + 1]
+            # parsing half a megabyte is CPU work: off the event loop, which serves every other fetch
+            rules = await asyncio.to_thread(parse_robots, body.decode("utf-8", "replace"), self.config.user_agent)
         elif r.http_status is not None and 400 <= r.http_status < 500 and r.http_status != 429:
             rules = ALLOW_ALL
         elif r.redirects and (r.status == "skipped_unsafe" or r.reason in _REDIRECT_FAILURES):
             rules = ALLOW_ALL  # robots.txt redirected somewhere unusable: "unavailable" (RFC 9309 §2.3.1.2)
-        elif r.http_status is not None or r.status == "skipped_too_large":
+        elif r.http_status is not None:
             rules = DISALLOW_ALL  # 5xx / 429: the site is struggling; ask again in a later run
             r = None
         else:
@@ -589,7 +599,7 @@ class Fetcher:
                     return _Outcome(_replace(verdict, url=url, final_url=current, redirects=tuple(hops)))
                 if rules.disallow_all:
                     return fail("failed", "robots_unreachable", "robots.txt answered 5xx/429: try again later")
-                if not rules.allowed(target.raw_path.decode("ascii", "replace")):
+                if not await asyncio.to_thread(rules.allowed, target.raw_path.decode("ascii", "replace")):
                     return fail("skipped_robots", "robots", f"disallowed by {target.host}/robots.txt")
             gate = self._gate(target.host)
             budget = c.total_timeout - spent
@@ -658,7 +668,7 @@ class Fetcher:
             if mime and mime not in TEXT_TYPES and not robots_txt:
                 return fail("skipped_content_type", "content_type", mime, **meta), None
             length = headers.get("content-length", "")
-            if length.isdigit() and int(length) > cap:
+            if length.isdigit() and int(length) > cap and not robots_txt:  # robots.txt is read up to the cap
                 return fail("skipped_too_large", "too_large", f"Content-Length {int(length):,} > {cap:,}", **meta), None
             try:
                 body = await self._read(response, cap, truncate=robots_txt)
@@ -687,19 +697,19 @@ class Fetcher:
             await response.aclose()
 
     async def _read(self, response: httpx.Response, cap: int, *, truncate: bool = False) -> bytes:
-        """The decoded body, streamed; past ``cap`` bytes (wire or decoded) raise, or stop when ``truncate``."""
-        decoder = _BoundedDecoder(response.headers.get("content-encoding"), cap)
+        """The decoded body, streamed: past ``cap`` bytes (wire or decoded) raise, or with ``truncate`` end there."""
+        decoder = _BoundedDecoder(response.headers.get("content-encoding"), cap, truncate=truncate)
         parts: list[bytes] = []
         wire = 0
-        try:
-            async for chunk in response.aiter_raw():
-                wire += len(chunk)
-                if wire > cap:
+        async for chunk in response.aiter_raw():
+            wire += len(chunk)
+            if wire > cap:
+                if not truncate:
                     raise _TooLarge
-                parts.append(decoder.feed(chunk))
-        except _TooLarge:
-            if not truncate:
-                raise
+                chunk = chunk[: len(chunk) - (wire - cap)]
+            parts.append(decoder.feed(chunk))
+            if decoder.full or (truncate and wire >= cap):
+                break
         return b"".join(parts)
 
 

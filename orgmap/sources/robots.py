@@ -5,6 +5,9 @@ ignores ``*``/``$`` wildcards, so ``Disallow: /`` + ``Allow: /impressum`` (a com
 file) blocks the Impressum, and ``Disallow: /*.pdf$`` blocks nothing. This module is pure (text in,
 rules out); the fetcher downloads and caches one :class:`RobotsRules` per origin.
 
+Rules are matched in linear time without regular expressions: a site's ``Disallow: /*a*a*a*a*a*a*a*a*b$``
+would make a backtracking regex run for hours on one URL.
+
 How a fetch status maps to rules (RFC 9309 §2.3.1): 2xx → parse; 4xx → no restrictions ("unavailable");
 5xx or an unreachable host → everything disallowed for now ("unreachable").
 
@@ -34,7 +37,8 @@ class RobotsRules:
     rules: tuple[tuple[bool, str], ...] = ()
     """(allow, path pattern) pairs of the group that applies to us, in file order."""
     crawl_delay: float | None = None
-    """Seconds between requests the site asks for (non-standard but widely used), or None."""
+    """Seconds between requests the site asks for (non-standard but widely used), or None; as written, however
+    large: the fetcher caps it (``FetchConfig.max_crawl_delay``)."""
     disallow_all: bool = False
     """True when robots.txt was unreachable (5xx, network error): nothing may be fetched for now."""
     source: str = "parsed"
@@ -98,7 +102,7 @@ def parse_robots(text: str, user_agent: str) -> RobotsRules:
                 delay = float(value)
             except ValueError:
                 continue
-            if 0 <= delay < 86_400:
+            if delay >= 0:  # not NaN, not negative; a huge value is capped by the fetcher, not ignored
                 delays.append(delay)
     if agents:
         groups.append((agents, rules, delays))
@@ -120,22 +124,25 @@ def _normalize_path(path: str) -> str:
 
 
 def _matches(pattern: str, path: str) -> bool:
-    """RFC 9309 matching: prefix match, ``*`` any run of characters, a trailing ``$`` anchors the end."""
-    if "*" not in pattern and not pattern.endswith("$"):
-        return path.startswith(pattern)
-    return _compile(pattern).match(path) is not None
+    """RFC 9309 matching: prefix match, ``*`` any run of characters, a trailing ``$`` anchors the end.
 
-
-_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    compiled = _PATTERNS.get(pattern)
-    if compiled is None:
-        anchored = pattern.endswith("$")
-        body = pattern[:-1] if anchored else pattern
-        regex = ".*".join(re.escape(part) for part in body.split("*"))
-        compiled = re.compile(regex + ("$" if anchored else ""), re.DOTALL)
-        if len(_PATTERNS) < 10_000:
-            _PATTERNS[pattern] = compiled
-    return compiled
+    Linear in ``len(path)``: the parts between stars are found left to right, each at its first occurrence
+    after the previous one (the earliest place never loses a match when the only wildcard is ``*``), so there
+    is nothing to backtrack into.
+    """
+    anchored = pattern.endswith("$")
+    parts = (pattern[:-1] if anchored else pattern).split("*")
+    first, middle, last = parts[0], parts[1:-1], parts[-1]
+    if len(parts) == 1:
+        return path == first if anchored else path.startswith(first)
+    if not path.startswith(first):
+        return False
+    pos = len(first)
+    for part in middle:
+        found = path.find(part, pos)
+        if found < 0:
+            return False
+        pos = found + len(part)
+    if anchored:
+        return len(path) - len(last) >= pos and path.endswith(last)
+    return path.find(last, pos) >= 0

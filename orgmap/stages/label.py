@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,9 @@ from orgmap.review.labelstudio import (
 from orgmap.stages.classify import load_frame, taxonomy_for
 from orgmap.store.database import Store, now
 from resolver.errors import InputError
+
+if TYPE_CHECKING:
+    from orgmap.review.backend import ServeLimits
 
 TEXT_CHARS = 2000
 """Characters of page/domain text sent in a task (the labeller reads; the backend predicts from it)."""
@@ -328,7 +331,12 @@ def pull(
 
 
 def serve_app(
-    settings: Settings, target: str, *, retrain_every: int = 20, basic_auth: tuple[str, str] | None = None
+    settings: Settings,
+    target: str,
+    *,
+    retrain_every: int = 20,
+    basic_auth: tuple[str, str] | None = None,
+    limits: ServeLimits | None = None,
 ) -> Any:
     """The ML backend app for ``target``, serving its promoted model.
 
@@ -365,5 +373,5 @@ def serve_app(
 
     return create_app(
         ModelHolder(model, version), retrain=retrain if retrain_every > 0 else None,
-        retrain_every=max(retrain_every, 1), basic_auth=basic_auth, target=target,
+        retrain_every=max(retrain_every, 1), basic_auth=basic_auth, target=target, limits=limits,
     )  # fmt: skip

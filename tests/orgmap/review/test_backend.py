@@ -116,8 +116,9 @@ def test_failed_retrain_keeps_the_old_model():
     with serving(create_app(holder, retrain=boom, retrain_every=1)) as client:
         client.post("/webhook", json=_event(1, "news"))
         assert _wait(lambda: not holder.training and holder.last_error)
-        health = client.get("/health").json()
-        assert health["model_version"] == "domain-v1" and "no two classes" in health["last_error"]
+        health = client.get("/health")
+        assert health.json()["model_version"] == "domain-v1" and health.json()["last_retrain"] == "failed"
+        assert "no two classes" in holder.last_error and "no two classes" not in health.text  # no internals
         assert client.post("/predict", json={"tasks": [{"data": {}}]}).status_code == 200
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from orgmap.sources.fetch import FetchConfig, Fetcher, FetchResult, Resolve
 from orgmap.sources.netguard import AddressPolicy, parse_allow
+from orgmap.sources.robots import MAX_ROBOTS_BYTES
 from tests.support.http_server import Reply, TestServer, gzip_bomb, map_hosts
 
 pytestmark = pytest.mark.integration
@@ -108,6 +109,45 @@ def test_robots_group_for_our_agent_and_crawl_delay(server: TestServer) -> None:
     home, shop, delay = asyncio.run(go())
     assert home.status == "done" and shop.status == "skipped_robots"
     assert delay == 0.05  # the crawl-delay raised the host delay, capped by max_crawl_delay
+
+
+def test_a_huge_crawl_delay_is_capped_not_ignored(server: TestServer) -> None:
+    server.routes["/robots.txt"] = Reply(body=b"User-agent: *\nCrawl-delay: 86400000\n", headers=TEXT)
+    server.routes["/"] = Reply(body=b"<p>home</p>", headers=HTML)
+
+    async def go() -> tuple[FetchResult, float]:
+        async with Fetcher(config(delay=0.0, max_crawl_delay=0.05)) as f:
+            return await f.fetch(server.url("/")), f.host_delay("127.0.0.1")
+
+    home, delay = asyncio.run(go())
+    assert home.status == "done" and delay == 0.05
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip"])
+def test_robots_over_the_size_cap_is_parsed_up_to_the_cap(server: TestServer, encoding: str) -> None:
+    head = b"User-agent: *\nDisallow: /private\n"
+    # a long comment, then a rule the cap cuts after "Disallow: /b": half a line must not become a rule
+    text = head + b"#" * (MAX_ROBOTS_BYTES - len(head) - 13) + b"\nDisallow: /beyond-the-cap\n"
+    assert text[:MAX_ROBOTS_BYTES].endswith(b"\nDisallow: /b")
+    headers = dict(TEXT) if encoding == "identity" else {**TEXT, "Content-Encoding": "gzip"}
+    server.routes["/robots.txt"] = Reply(body=text if encoding == "identity" else gzip.compress(text), headers=headers)
+    server.routes["*"] = Reply(body=b"<p>page</p>", headers=HTML)
+
+    async def go() -> list[FetchResult]:
+        async with Fetcher(config()) as f:
+            return [await f.fetch(server.url(p)) for p in ("/private/x", "/beyond-the-cap", "/ok")]
+
+    private, beyond, ok = asyncio.run(go())
+    assert (private.status, private.reason) == ("skipped_robots", "robots")
+    assert beyond.status == "done" and ok.status == "done"  # rules past the cap are not read; the file still counts
+
+
+@pytest.mark.timeout(60)  # a guard against the hang, not a timing assertion
+def test_a_backtracking_robots_rule_does_not_stall_the_fetch(server: TestServer) -> None:
+    server.routes["/robots.txt"] = Reply(body=b"User-agent: *\nDisallow: /*a*a*a*a*a*a*a*a*a*a*a*a*b$\n", headers=TEXT)
+    server.routes["*"] = Reply(body=b"<p>page</p>", headers=HTML)
+    assert fetch(server.url("/" + "a" * 3_000)).status == "done"
+    assert fetch(server.url("/" + "a" * 3_000 + "b")).status == "skipped_robots"
 
 
 def test_robots_server_error_means_try_later(server: TestServer) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orgmap.sources.discovery import owner_page_links
-from orgmap.sources.robots import ALLOW_ALL, DISALLOW_ALL, parse_robots, product_token
+from orgmap.sources.robots import ALLOW_ALL, DISALLOW_ALL, _normalize_path, parse_robots, product_token
 
 UA = "orgmap/0.1 (+https://github.com/orgmap/orgmap)"
 
@@ -135,3 +139,40 @@ def test_combined_contact_legal_link_is_legal_and_headlines_are_not() -> None:
     ]
     headline = '<a href="/news/legal-cannabis-ruling">Legal marijuana use still costs people jobs in California</a>'
     assert owner_page_links(headline, "https://acme.com/", fallbacks=False) == []
+
+
+# -- hostile robots.txt (issue 16) -------------------------------------------------------------------
+
+BACKTRACKING = "/*a*a*a*a*a*a*a*a*a*a*a*a*b$"
+"""Compiled to a backtracking regex (``.*a.*a…b$``), this pattern takes hours on a path of a few hundred ``a``."""
+
+
+@pytest.mark.timeout(60)  # a guard against the hang, not a timing assertion: the fixed matcher takes microseconds
+def test_a_backtracking_pattern_cannot_hang() -> None:
+    rules = parse_robots(f"User-agent: *\nDisallow: {BACKTRACKING}", UA)
+    assert rules.allowed("/" + "a" * 5_000)
+    assert not rules.allowed("/" + "a" * 5_000 + "b")
+    assert rules.allowed("/" + "a" * 5_000 + "b/")
+
+
+def _regex_match(pattern: str, path: str) -> bool:
+    """The RFC's meaning spelled as a regular expression: the reference the linear matcher must agree with."""
+    anchored = pattern.endswith("$")
+    body = pattern[:-1] if anchored else pattern
+    regex = ".*".join(re.escape(part) for part in body.split("*")) + ("$" if anchored else "")
+    return re.match(regex, path, re.DOTALL) is not None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("ab/*$", max_size=8), st.text("ab/$", max_size=10))
+def test_linear_matcher_agrees_with_the_regex_meaning(pattern: str, path: str) -> None:
+    pattern = "/" + pattern
+    rules = parse_robots(f"User-agent: *\nDisallow: {pattern}", UA)
+    assert rules.allowed("/" + path) is not _regex_match(_normalize_path(pattern), _normalize_path("/" + path))
+
+
+def test_a_large_crawl_delay_is_kept_for_the_fetcher_to_cap() -> None:
+    assert parse_robots("User-agent: *\nCrawl-delay: 100000", UA).crawl_delay == 100_000.0
+    assert parse_robots("User-agent: *\nCrawl-delay: 1e400", UA).crawl_delay == float("inf")
+    for junk in ("nan", "-1", "soon"):
+        assert parse_robots(f"User-agent: *\nCrawl-delay: {junk}", UA).crawl_delay is None

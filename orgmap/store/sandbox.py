@@ -1,0 +1,117 @@
+"""A sandbox for SQL a user writes: it may read the database, and do nothing else.
+
+``orgmap sql`` runs its query here, and so should any other SQL a user supplies (reference labels, taxonomy
+rules, views). Two layers, each enough on its own against the known attacks:
+
+1. the connection (:func:`open_sandboxed`): read-only, no file or URL outside the database
+   (``enable_external_access = false``: no ``read_text('/etc/passwd')``, ``COPY … TO``, ``ATTACH``), no
+   extension autoinstall or autoload, and the configuration locked so no ``SET`` undoes it; all of it is
+   set when the connection opens, before any user SQL runs;
+2. the statements (:func:`check_sql`): split and typed by DuckDB's own parser (comments, case, several
+   statements in one string and CTEs are its job, not a regex's); anything but a query is refused, among
+   them ATTACH, DETACH, USE, COPY, EXPORT, IMPORT, INSTALL, LOAD, SET and PRAGMA.
+
+Example::
+
+    >>> con = open_sandboxed()  # in memory; pass the database path to read an orgmap store
+    >>> run_query(con, "with t as (select 42 as answer) from t")
+    (['answer'], [(42,)])
+    >>> run_query(con, "select 1; copy (select 1) to 'x.csv'")
+    Traceback (most recent call last):
+    ...
+    resolver.errors.InputError: refused: COPY (user SQL may only query: SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from resolver.errors import InputError, StoreError
+
+__all__ = ["SANDBOX_CONFIG", "check_sql", "open_sandboxed", "run_query"]
+
+SANDBOX_CONFIG: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_unsigned_extensions": False,
+    "lock_configuration": True,  # last: nothing after it, and no user SET, can change the settings above
+}
+"""DuckDB settings of a sandboxed connection, given to ``duckdb.connect`` so they hold from the first statement."""
+
+ALLOWED = frozenset({duckdb.StatementType.SELECT})
+"""Statement types user SQL may run. DuckDB types WITH, FROM-first, VALUES, SHOW, DESCRIBE and SUMMARIZE as SELECT."""
+
+_HINT = "user SQL may only query: SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE"
+
+
+def open_sandboxed(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection to the database at ``path`` (read-only), or to an empty one in memory, for user SQL.
+
+    Raises :class:`StoreError` when the file is missing or another process holds it for writing.
+    """
+    if path is None:
+        return duckdb.connect(":memory:", config=dict(SANDBOX_CONFIG))
+    try:
+        return duckdb.connect(str(path), read_only=True, config=dict(SANDBOX_CONFIG))
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"cannot open {path} read-only: {_first_line(exc)}. Check the path (--db), or wait for the run using it."
+        ) from exc
+
+
+def check_sql(sql: str, allowed: frozenset[duckdb.StatementType] = ALLOWED) -> list[duckdb.Statement]:
+    """The statements of ``sql``, parsed by DuckDB; :class:`InputError` (one line) if any is not ``allowed``.
+
+    A syntax error is reported as such; an empty string (or only comments) is refused.
+    """
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise InputError(f"SQL error: {_first_line(exc)}") from exc
+    if not statements:
+        raise InputError(f"no SQL statement given ({_HINT})")
+    for statement in statements:
+        if statement.type not in allowed:
+            raise InputError(f"refused: {_keyword(statement.query)} ({_HINT})")
+    return statements
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Check ``sql`` with :func:`check_sql`, run it on ``con`` and return the last statement's columns and rows.
+
+    A DuckDB error becomes a one-line :class:`InputError`: "refused: ..." when the sandbox stopped a file or
+    network access, "SQL error: ..." otherwise.
+    """
+    check_sql(sql)
+    try:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        return columns, cursor.fetchall()
+    except duckdb.PermissionException as exc:
+        raise InputError(f"refused: {_first_line(exc)}") from exc
+    except duckdb.Error as exc:
+        raise InputError(f"SQL error: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    """DuckDB's message without the query excerpt it appends (``LINE 1: ...`` and a caret line)."""
+    return next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+
+
+def _keyword(statement: str) -> str:
+    """The statement's first keyword as written (``USE``; ``FORCE INSTALL``), comments skipped, for messages."""
+    tokens = duckdb.tokenize(statement)[:4]
+    ends = [pos for pos, _ in tokens[1:]] + [len(statement)]
+    words = [
+        statement[pos:end].split()[0].upper()
+        for (pos, kind), end in zip(tokens, ends, strict=True)
+        if kind == duckdb.token_type.keyword
+    ]
+    if not words:
+        return "this statement"
+    return " ".join(words[:2]) if words[0] == "FORCE" else words[0]
