@@ -66,5 +66,8 @@ def resolve_pages(
             rows.append(row)
     settings = settings_for(db)
     t0 = time.perf_counter()
-    run(settings, [str(src)], skip=skip)
+    try:
+        run(settings, [str(src)], skip=skip)
+    finally:
+        src.unlink()
     return settings, time.perf_counter() - t0, rows
