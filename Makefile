@@ -67,6 +67,7 @@ retrain: $(STAMP)
 
 # Figures on the real public data in ../shared/eval (each script skips with a message where it is absent).
 eval: $(STAMP)
+	$(BIN)/python -m benchmarks.eval_owners --json out/eval_owners.json
 	$(BIN)/python -m benchmarks.eval_resolve
 	$(BIN)/python -m benchmarks.eval_ror
 	$(BIN)/python -m benchmarks.eval_er

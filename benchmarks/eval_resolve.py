@@ -3,10 +3,7 @@
     python -m benchmarks.eval_resolve [webstruct] [trafilatura] [dotgov] [universities] [local_news] [--limit N]
 
 - webstruct: real business pages; for each host, does orgmap's owner match the hand-annotated top ORG?
-  Matching rules: strict = the names normalize to the same key (legal form, case, punctuation aside);
-  entity = strict, or the keys are equal without spaces and a web suffix ("cvwriting.net" = "CV Writing"),
-  or one is the initials of the other ("L&T" = "Larsen & Toubro"); lenient = entity, or rapidfuzz
-  token_set_ratio ≥ 90 between the keys ("Abacus" = "Abacus Solutions").
+  Matching rules strict, entity and lenient: ``benchmarks.name_rules``.
 - trafilatura: 953 real pages (news, blogs, associations; mostly German). The 16 with a gold
   ``expected_sitename``: does the owner match it (entity rule; a personal site's owner is a person, so
   "gregoryszorc" cannot match)? And the org clusters over all 893 domains: the largest, and every org
@@ -22,94 +19,32 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gzip
 import json
-import os
 import sys
 import tempfile
 import time
 import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any
 
-from rapidfuzz import fuzz
-
-from orgmap.config import load_settings
+from benchmarks.name_rules import RULES, keys_match, name_key, same_entity
+from benchmarks.real_pages import eval_dir, resolve_pages, settings_for
 from orgmap.pipeline import run
 from orgmap.store.database import Store
 from resolver.domain_match import align, domain_label, name_tokens
 from resolver.domains import registered_domain
-from resolver.names import normalize_name
-
-
-def eval_dir() -> Path | None:
-    """``$ORGMAP_EVAL_DIR`` or ``../shared/eval`` next to the repository, if present."""
-    env = os.environ.get("ORGMAP_EVAL_DIR")
-    candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "eval")
-    return next((c for c in candidates if c.is_dir()), None)
-
-
-def _settings(db: Path, **overrides: object):
-    flat = {"db": str(db), "out_dir": str(db.parent / "out"), "graph.kumu_path": str(db.parent / "out" / "kumu.json")}
-    flat.update(overrides)
-    return load_settings(None, flat, environ={})
-
-
-def _key(name: str) -> str:
-    return normalize_name(name).key if name else ""
-
-
-_WEB_SUFFIX = (" com", " net", " org", " us", " co uk", " info")
-_NOT_INITIALS = {"the", "and", "of", "for"}
-
-
-def _compact(key: str) -> str:
-    for suffix in _WEB_SUFFIX:
-        key = key.removesuffix(suffix)
-    return key.replace(" ", "")
-
-
-def same_entity(gold_key: str, pred_key: str) -> bool:
-    """The *entity* rule: equal keys, equal compact forms, or one the initials of the other."""
-    if not gold_key or not pred_key:
-        return False
-    if gold_key == pred_key or _compact(gold_key) == _compact(pred_key):
-        return True
-    for short, long in ((gold_key, pred_key), (pred_key, gold_key)):
-        initials = "".join(w[0] for w in long.split() if w not in _NOT_INITIALS)
-        if len(initials) >= 2 and short.replace(" ", "") == initials:
-            return True
-    return False
-
-
-def _resolve_pages(pages: Path, tmp: Path, name: str) -> tuple[Any, float, list[dict[str, Any]]]:
-    """Resolve a gzipped JSON Lines file of real pages (url and html only; no classify, graph or export).
-
-    Returns the run's settings, its seconds, and each page's other fields (gold annotations), html left out.
-    """
-    src = tmp / f"{name}.jsonl"
-    rows = []
-    with gzip.open(pages, "rt", encoding="utf-8") as fh, src.open("w", encoding="utf-8") as out:
-        for line in fh:
-            row = json.loads(line)
-            out.write(json.dumps({"url": row["url"], "html": row.pop("html")}) + "\n")
-            rows.append(row)
-    settings = _settings(tmp / f"{name}.duckdb")
-    t0 = time.perf_counter()
-    run(settings, [str(src)], skip=("classify", "graph", "export"))
-    return settings, time.perf_counter() - t0, rows
 
 
 def webstruct(root: Path, tmp: Path) -> dict[str, object]:
     """Owner per host on webstruct pages vs the hand-annotated top ORG."""
     tsv = (root / "pages" / "webstruct_host_orgs.tsv").open(encoding="utf-8")
     gold_rows = list(csv.DictReader(tsv, delimiter="\t"))
-    settings, seconds, _ = _resolve_pages(root / "pages" / "webstruct_business_pages.jsonl.gz", tmp, "webstruct")
+    pages = root / "pages" / "webstruct_business_pages.jsonl.gz"
+    settings, seconds, _ = resolve_pages([pages], tmp / "webstruct.duckdb")
     with Store(settings.db, read_only=True) as store:
         owners = dict(store.con.execute("select registered_domain, org_name from domain_org").fetchall())
-    strict = entity = lenient = n = 0
+    right: dict[str, int] = dict.fromkeys(RULES, 0)
+    n = 0
     misses = []
     for row in gold_rows:
         gold = (row.get("top_org") or "").strip()
@@ -117,20 +52,14 @@ def webstruct(root: Path, tmp: Path) -> dict[str, object]:
             continue
         n += 1
         pred = owners.get(registered_domain(row["host"]) or "", "unknown")
-        gk, pk = _key(gold), _key(pred) if pred != "unknown" else ""
-        if gk and gk == pk:
-            strict += 1
-        same = same_entity(gk, pk)
-        entity += same
-        if same or (gk and pk and fuzz.token_set_ratio(gk, pk) >= 90):
-            lenient += 1
-        else:
+        gk, pk = name_key(gold), name_key(pred) if pred != "unknown" else ""
+        for rule in RULES:
+            right[rule] += keys_match(gk, pk, rule)
+        if not keys_match(gk, pk, "lenient"):
             misses.append((row["host"], gold, pred))
     return {
         "hosts": n,
-        "strict_accuracy": round(strict / n, 3) if n else 0.0,
-        "entity_accuracy": round(entity / n, 3) if n else 0.0,
-        "lenient_accuracy": round(lenient / n, 3) if n else 0.0,
+        **{f"{rule}_accuracy": round(right[rule] / n, 3) if n else 0.0 for rule in RULES},
         "seconds": round(seconds, 1),
         "misses": misses[:15],
     }
@@ -138,7 +67,8 @@ def webstruct(root: Path, tmp: Path) -> dict[str, object]:
 
 def trafilatura(root: Path, tmp: Path) -> dict[str, object]:
     """Owners of real news/blog pages vs their gold site names, and the multi-domain org clusters."""
-    settings, seconds, rows = _resolve_pages(root / "pages" / "trafilatura_pages.jsonl.gz", tmp, "trafilatura")
+    pages = root / "pages" / "trafilatura_pages.jsonl.gz"
+    settings, seconds, rows = resolve_pages([pages], tmp / "trafilatura.duckdb")
     gold = {registered_domain(r["url"]) or "": r["expected_sitename"] for r in rows if r.get("expected_sitename")}
     with Store(settings.db, read_only=True) as store:
         found = store.con.execute("select registered_domain, org_name, status from domain_org").fetchall()
@@ -152,7 +82,7 @@ def trafilatura(root: Path, tmp: Path) -> dict[str, object]:
     matched, misses = 0, []
     for dom, name in sorted(gold.items()):
         pred, status = owners.get(dom, ("unknown", "unknown"))
-        ok = status == "linked" and same_entity(_key(name), _key(pred))
+        ok = status == "linked" and same_entity(name_key(name), name_key(pred))
         matched += ok
         if not ok:
             misses.append((dom, name, pred if status == "linked" else status))
@@ -191,7 +121,7 @@ def _reference_run(
                 w.writerow([ref_id, org, "", "", region, ""])
     urls = tmp / f"{name}_domains.txt"
     urls.write_text("\n".join(r[0] for r in rows) + "\n", encoding="utf-8")
-    settings = _settings(
+    settings = settings_for(
         tmp / f"{name}.duckdb", **{"resolve.orgs_file": str(ref_csv), "resolve.reference_min_score": 0.0}
     )
     t0 = time.perf_counter()
@@ -212,7 +142,7 @@ def _reference_run(
     misses = []
     for dom, org, _ref, region, kind in rows:
         pred, conf, pred_ref = owners.get(registered_domain(dom) or "", ("unknown", 0.0, None))
-        ok = pred != "unknown" and _key(pred) == _key(org)
+        ok = pred != "unknown" and name_key(pred) == name_key(org)
         same = ok or (pred != "unknown" and region_of.get(pred_ref or "") == region and _words(pred) == _words(org))
         half = split_of(dom)
         scored[half].append((conf if pred != "unknown" else None, ok))
@@ -264,7 +194,7 @@ def _label_reads_as(domain: str, name: str) -> bool:
 
 
 def _words(name: str) -> tuple[str, ...]:
-    return tuple(sorted(w for w in _key(name).split() if w not in _FILLER))
+    return tuple(sorted(w for w in name_key(name).split() if w not in _FILLER))
 
 
 def split_of(domain: str) -> str:

@@ -37,7 +37,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.eval_resolve import _curve, _key, _settings, eval_dir
+from benchmarks.eval_resolve import _curve
+from benchmarks.name_rules import name_key
+from benchmarks.real_pages import eval_dir, settings_for
 from orgmap.pipeline import run
 from orgmap.store.database import Store
 from resolver.domains import registered_domain
@@ -87,7 +89,7 @@ def _linked_with_evidence(db: str) -> dict[str, tuple[str, str | None, float, bo
 def _resolve(tmp: Path, name: str, orgs_file: Path, domains: Iterable[str]) -> tuple[dict, float]:
     urls = tmp / f"{name}_domains.txt"
     urls.write_text("\n".join(domains) + "\n", encoding="utf-8")
-    settings = _settings(
+    settings = settings_for(
         tmp / f"{name}.duckdb", **{"resolve.orgs_file": str(orgs_file), "resolve.reference_min_score": 0.0}
     )
     t0 = time.perf_counter()
@@ -106,13 +108,13 @@ def join_hipo_to_ror(unis: list[dict[str, Any]], ror: list[dict[str, Any]]) -> t
     for j, rec in enumerate(ror):
         country = (rec.get("country") or "").upper()
         forms = _forms(rec, acronyms=False)
-        by_name[(_key(forms[0]), country)].append(j)
+        by_name[(name_key(forms[0]), country)].append(j)
         for f in forms[1:]:
-            by_alias[(_key(f), country)].append(j)
+            by_alias[(name_key(f), country)].append(j)
     joined: dict[int, dict] = {}
     how: Counter[str] = Counter()
     for i, u in enumerate(unis):
-        k = (_key(u["name"]), (u.get("alpha_two_code") or "").upper())
+        k = (name_key(u["name"]), (u.get("alpha_two_code") or "").upper())
         if not k[0]:
             how["not_found"] += 1
             continue
@@ -144,7 +146,8 @@ def universities_enriched(root: Path, tmp: Path, limit: int | None) -> dict[str,
     joined, how = join_hipo_to_ror([unis[i] for i in used], _ror_records(root))
     joined = {used[k]: rec for k, rec in joined.items()}
     aliases = {
-        i: [f for f in _forms(rec) if _key(f) != _key(unis[i]["name"]) and "|" not in f] for i, rec in joined.items()
+        i: [f for f in _forms(rec) if name_key(f) != name_key(unis[i]["name"]) and "|" not in f]
+        for i, rec in joined.items()
     }
     out: dict[str, object] = {
         "domains": len(rows),
@@ -167,7 +170,7 @@ def universities_enriched(root: Path, tmp: Path, limit: int | None) -> dict[str,
         for dom, i in rows:
             gold = unis[i]["name"].strip()
             pred, _ref, conf = linked.get(registered_domain(dom) or "", ("unknown", None, None))
-            ok = conf is not None and _key(pred) == _key(gold)
+            ok = conf is not None and name_key(pred) == name_key(gold)
             scored.append((conf, ok))
             (on_joined if i in joined else not_joined).append((conf, ok))
             if not ok:
@@ -195,7 +198,7 @@ def universities_ror_domains(root: Path, tmp: Path, limit: int | None) -> dict[s
 def _vs_ror(root: Path, tmp: Path, limit: int | None, *, keep_domains: bool) -> dict[str, object]:
     unis, rows = _hipo(root, limit)
     edu = [r for r in _ror_records(root) if "education" in (r.get("types") or [])]
-    keys = {r["id"]: {_key(f) for f in _forms(r)} - {""} for r in edu}
+    keys = {r["id"]: {name_key(f) for f in _forms(r)} - {""} for r in edu}
     all_keys = set().union(*keys.values())
     name = "ror_domains" if keep_domains else "vs_ror"
     orgs = tmp / f"{name}.jsonl.gz"
@@ -208,9 +211,9 @@ def _vs_ror(root: Path, tmp: Path, limit: int | None, *, keep_domains: bool) -> 
     linked = _linked_with_evidence(str(tmp / f"{name}.duckdb"))
     scored, in_ror, misses, by_domain = [], [], [], []
     for dom, i in rows:
-        gold = _key(unis[i]["name"])
+        gold = name_key(unis[i]["name"])
         pred, ref, conf, via_domain = linked.get(registered_domain(dom) or "", ("unknown", None, None, False))
-        ok = conf is not None and (gold in keys.get(ref or "", ()) or gold == _key(pred))
+        ok = conf is not None and (gold in keys.get(ref or "", ()) or gold == name_key(pred))
         scored.append((conf, ok))
         if via_domain:
             by_domain.append((ok, gold in all_keys))

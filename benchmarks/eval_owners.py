@@ -1,0 +1,634 @@
+"""Owners and classes on the real gold (``benchmarks/gold/owners.csv``), orgmap beside trafilatura's sitename.
+
+    python -m benchmarks.eval_owners [--split dev|test|both] [--json FILE] [--misses] [--plot [PNG]]
+                                     [--reuse DB] [--owners-only]
+
+orgmap runs once over every real page of the gold domains (``../shared/eval/pages``, url and html only).
+
+- Owners: a gold ``org`` is found when orgmap links the domain and its org's name or one of its aliases
+  matches the site name, legal name or another accepted name (rules strict / entity / lenient:
+  ``benchmarks.name_rules``); a ``person`` when orgmap says person or names the person; ``platform`` and
+  ``unknown`` when orgmap says platform or unknown (or person, for a platform user site of a person).
+- Baseline: trafilatura's ``extract_metadata(html).sitename``, the most common over the domain's pages,
+  else the domain (trafilatura's own fallback), scored by the same rules as a linked name.
+- Confidence (entity rule): precision and coverage of ``domain_org.confidence`` ≥ t, and the expected
+  calibration error (10 equal-width bins). An ``unknown`` row is scored by its best candidate
+  (``evidence.name``, the confidence it scored), so thresholds below ``min_confidence`` show what a lower
+  threshold would give; a row with no candidate at all is no answer.
+- Classes: orgmap's domain and org labels mapped to the gold ``site_category`` and ``org_type`` by
+  :data:`CLASS_MAP`; per-class P/R/F1, macro-F1 (over the classes present in the split's gold), confusion
+  matrix, precision at confidence and ECE.
+
+Figures for both splits side by side; per-domain misses (``--misses``) for dev only: the test split is
+never read row by row. ``--reuse DB`` keeps the database and reuses it while code, gold and pages are
+unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.name_rules import RULES, any_names_match
+from benchmarks.real_pages import AFTER_RESOLVE, eval_dir, read_pages, resolve_pages
+from orgmap.store.database import Store
+from resolver.domains import registered_domain
+from resolver.evaluate import threshold_curve
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "benchmarks" / "gold" / "owners.csv"
+PLOT = REPO / "docs" / "owners_reliability.png"
+SPLITS = ("dev", "test")
+MAIN_RULE = "entity"
+"""The rule of the confidence figures and of ``--misses``."""
+
+PAGE_FILES = {
+    "article_benchmark": "article_benchmark_pages.jsonl.gz",
+    "postlight": "postlight_fixture_pages.jsonl.gz",
+    "trafilatura": "trafilatura_pages.jsonl.gz",
+    "webstruct": "webstruct_business_pages.jsonl.gz",
+}
+"""Gold ``source`` → pages file in ``../shared/eval/pages``."""
+
+CODE = ("orgmap", "resolver", "classifiers", "graph", "pyproject.toml")
+"""What a reused database must have been built by (with the gold and the pages)."""
+
+SYSTEMS = ("orgmap", "trafilatura")
+
+CLASS_MAP: dict[str, dict[str, str]] = {
+    "site_category": {
+        "news": "news_media",
+        "shop": "shop",
+        "government": "government",
+        "education": "education_research",
+        "finance": "finance",
+        "health": "health",
+        "nonprofit": "nonprofit",
+        "company": "company",
+        "tech": "company",
+        "blog": "blog_personal",
+        "adult": "adult",
+        "gambling": "gambling",
+    },
+    "org_type": {
+        "company": "company",
+        "government": "government",
+        "education": "education_research",
+        "research": "education_research",
+        "nonprofit": "nonprofit",
+        "media": "media",
+    },
+}
+"""orgmap's class (``classifiers/taxonomy.toml``: domain target → site_category, org target → org_type) → the
+gold vocabulary; a class missing here maps to ``other``. Replace this dict when the taxonomy changes."""
+
+NO_LABEL = "(none)"
+"""A domain or org orgmap left without a class."""
+
+
+@dataclass(frozen=True)
+class GoldOwner:
+    """One row of the gold."""
+
+    domain: str
+    """Registered domain as orgmap spells it (punycode)."""
+    split: str
+    sources: tuple[str, ...]
+    """Pages files the domain's pages come from (keys of :data:`PAGE_FILES`)."""
+    status: str
+    """org | person | platform | unknown."""
+    names: tuple[str, ...]
+    """Site name, legal name and other accepted names."""
+    site_category: str
+    org_type: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one system says owns a domain."""
+
+    status: str
+    """linked | person | platform | unknown."""
+    names: tuple[str, ...] = ()
+    """The owner's names (an org's canonical name and aliases; a person's name)."""
+    confidence: float | None = None
+    """``domain_org.confidence`` (None: no confidence or no candidate)."""
+    candidate: str = ""
+    """For an ``unknown`` answer, the best candidate that scored below the threshold."""
+    why: str = ""
+
+
+def read_gold(path: Path = GOLD) -> list[GoldOwner]:
+    """The gold rows, domains in orgmap's spelling."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [
+            GoldOwner(
+                domain=registered_domain(r["registered_domain"]) or r["registered_domain"],
+                split=r["split"],
+                sources=tuple(r["source"].split("|")),
+                status=r["status"],
+                names=tuple(n for n in (r["site_name"], r["legal_name"], *r["other_names"].split("|")) if n.strip()),
+                site_category=r["site_category"],
+                org_type=r["org_type"],
+            )
+            for r in csv.DictReader(fh)
+        ]
+
+
+def is_right(gold: GoldOwner, answer: Answer, rule: str) -> bool:
+    """Whether ``answer`` gives the gold owner under the name rule ``rule``."""
+    named = answer.status in ("linked", "person") and any_names_match(gold.names, answer.names, rule)
+    if gold.status == "org":
+        return answer.status == "linked" and named
+    if gold.status == "person":
+        return answer.status == "person" or named
+    if gold.status == "platform" and gold.org_type == "person" and answer.status == "person":
+        return True
+    return answer.status in ("platform", "unknown")
+
+
+def _share(flags: Sequence[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 3) if flags else None
+
+
+def owner_accuracy(gold: Sequence[GoldOwner], answers: Mapping[str, Mapping[str, Answer]]) -> dict[str, Any]:
+    """Accuracy per split, system and rule: overall, per page source and per gold status.
+
+    ``answers`` maps a system's name to its answer per domain (a domain it does not answer is ``unknown``).
+    """
+    out: dict[str, Any] = {}
+    for split in SPLITS:
+        rows = [g for g in gold if g.split == split]
+        part: dict[str, Any] = {
+            "n": len(rows),
+            "n_by_source": dict(Counter(s for g in rows for s in g.sources)),
+            "n_by_status": dict(Counter(g.status for g in rows)),
+        }
+        for system, by_domain in answers.items():
+            part[system] = {}
+            for rule in RULES:
+                right = {g.domain: is_right(g, by_domain.get(g.domain, Answer("unknown")), rule) for g in rows}
+                part[system][rule] = {
+                    "all": _share(list(right.values())),
+                    "by_source": {
+                        s: _share([right[g.domain] for g in rows if s in g.sources]) for s in part["n_by_source"]
+                    },
+                    "by_status": {
+                        s: _share([right[g.domain] for g in rows if g.status == s]) for s in part["n_by_status"]
+                    },
+                }
+        out[split] = part
+    return out
+
+
+def scored_answer(answer: Answer) -> Answer:
+    """The answer the confidence speaks for: an ``unknown`` row's best candidate, as if it had been linked."""
+    if answer.status == "unknown" and answer.candidate:
+        return Answer("linked", (answer.candidate,), answer.confidence)
+    return answer
+
+
+def reliability(scored: Iterable[tuple[float | None, bool]], n_bins: int = 10) -> list[dict[str, float]]:
+    """Equal-width confidence bins: items, mean confidence and accuracy of each non-empty bin."""
+    bins: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for conf, ok in scored:
+        if conf is not None:
+            bins[min(int(conf * n_bins), n_bins - 1)].append((conf, ok))
+    return [
+        {
+            "low": b / n_bins,
+            "n": len(items),
+            "confidence": sum(c for c, _ in items) / len(items),
+            "accuracy": sum(ok for _, ok in items) / len(items),
+        }
+        for b, items in sorted(bins.items())
+    ]
+
+
+def expected_calibration_error(bins: Sequence[Mapping[str, float]]) -> float | None:
+    """Mean |accuracy − confidence| over the bins of :func:`reliability`, weighted by their items."""
+    n = sum(b["n"] for b in bins)
+    return round(sum(b["n"] * abs(b["accuracy"] - b["confidence"]) for b in bins) / n, 4) if n else None
+
+
+def confidence_figures(scored: Sequence[tuple[float | None, bool]]) -> dict[str, Any]:
+    """Precision/coverage at thresholds 0, 0.1, …, 1, the reliability bins and the ECE of (confidence, right)."""
+    points = threshold_curve([c for c, _ in scored], [ok for _, ok in scored], [t / 10 for t in range(11)])
+    bins = reliability(scored)
+    return {
+        "n": len(scored),
+        "answers": sum(c is not None for c, _ in scored),
+        "curve": [
+            {
+                "threshold": p.threshold,
+                "precision": round(p.precision, 3) if p.kept else None,
+                "coverage": round(p.coverage, 3),
+            }
+            for p in points
+        ],
+        "ece": expected_calibration_error(bins),
+        "reliability": [{k: round(v, 3) if isinstance(v, float) else v for k, v in b.items()} for b in bins],
+    }
+
+
+def owner_confidence(gold: Sequence[GoldOwner], answers: Mapping[str, Answer]) -> dict[str, Any]:
+    """:func:`confidence_figures` of orgmap's owners per split (rule :data:`MAIN_RULE`)."""
+    out = {}
+    for split in SPLITS:
+        scored = []
+        for g in gold:
+            if g.split == split:
+                a = scored_answer(answers.get(g.domain, Answer("unknown")))
+                scored.append((a.confidence, is_right(g, a, MAIN_RULE)))
+        out[split] = confidence_figures(scored)
+    return out
+
+
+TARGETS = ("site_category", "org_type")
+
+
+@dataclass(frozen=True)
+class ClassAnswer:
+    """orgmap's class of a domain (site_category) or of its owner (org_type), in the gold vocabulary."""
+
+    label: str
+    confidence: float | None
+    """The label's probability (None where the class follows from the owner's status)."""
+
+
+def map_class(target: str, label: str | None) -> str:
+    """The gold class of target ``target`` (site_category | org_type) for orgmap's ``label``."""
+    return NO_LABEL if label is None else CLASS_MAP[target].get(label, "other")
+
+
+def class_figures(gold: Sequence[str], pred: Sequence[str], conf: Sequence[float | None]) -> dict[str, Any]:
+    """Per-class P/R/F1, macro-F1 over the gold's classes, confusion matrix, and the confidence figures.
+
+    P/R/F1 and the confusion matrix are scikit-learn's; the rest is :func:`confidence_figures`.
+    """
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+
+    if not gold:
+        return {"n": 0}
+    support = Counter(gold)
+    labels = sorted(support, key=lambda c: (-support[c], c))
+    labels += sorted(set(pred) - set(labels))
+    p, r, f, n = precision_recall_fscore_support(gold, pred, labels=labels, zero_division=0)
+    in_gold = [i for i, c in enumerate(labels) if c in support]
+    right = [g == q for g, q in zip(gold, pred, strict=True)]
+    return {
+        "n": len(gold),
+        "accuracy": _share(right),
+        "macro_f1": round(float(f[in_gold].mean()), 3),
+        "per_class": {
+            c: {
+                "precision": round(float(p[i]), 3),
+                "recall": round(float(r[i]), 3),
+                "f1": round(float(f[i]), 3),
+                "support": int(n[i]),
+            }
+            for i, c in enumerate(labels)
+        },
+        "labels": labels,
+        "confusion": confusion_matrix(gold, pred, labels=labels).tolist(),
+        **{k: v for k, v in confidence_figures(list(zip(conf, right, strict=True))).items() if k != "n"},
+    }
+
+
+def class_accuracy(gold: Sequence[GoldOwner], classes: Mapping[str, Mapping[str, ClassAnswer]]) -> dict[str, Any]:
+    """:func:`class_figures` per split for each of :data:`TARGETS`."""
+    none = ClassAnswer(NO_LABEL, None)
+    out: dict[str, Any] = {}
+    for split in SPLITS:
+        rows = [g for g in gold if g.split == split]
+        out[split] = {}
+        for target in TARGETS:
+            pred = [classes.get(g.domain, {}).get(target, none) for g in rows]
+            out[split][target] = class_figures(
+                [getattr(g, target) for g in rows], [c.label for c in pred], [c.confidence for c in pred]
+            )
+    return out
+
+
+def orgmap_answers(store: Store) -> dict[str, Answer]:
+    """The owner orgmap gives every domain (``domain_org`` with the org's aliases)."""
+    rows = store.con.execute(
+        """
+        select d.registered_domain, d.status, d.org_name, d.confidence, d.evidence->>'name', d.evidence->>'why',
+               coalesce(o.aliases, [])
+        from domain_org d left join orgs o using (org_id)
+        """
+    ).fetchall()
+    out = {}
+    for domain, status, org_name, conf, candidate, why, aliases in rows:
+        if status == "linked":
+            out[domain] = Answer(status, (org_name, *aliases), conf, why=why or "")
+        elif status == "person":
+            out[domain] = Answer(status, (candidate or "",), conf, why=why or "")
+        else:
+            out[domain] = Answer(status, (), conf if candidate else None, candidate or "", why or "")
+    return out
+
+
+def orgmap_classes(store: Store) -> dict[str, dict[str, ClassAnswer]]:
+    """The classes orgmap gives every domain and its owner; a person owner is org type ``person``, none ``unknown``."""
+    rows = store.con.execute(
+        """
+        select d.registered_domain, d.status, dc.label, dc.confidence, oc.label, oc.confidence
+        from domain_org d
+        left join domain_classes dc using (registered_domain)
+        left join org_classes oc on oc.org_id = d.org_id
+        """
+    ).fetchall()
+    out = {}
+    for domain, status, site, site_conf, org, org_conf in rows:
+        if status == "linked":
+            org_type = ClassAnswer(map_class("org_type", org), org_conf)
+        else:
+            org_type = ClassAnswer("person" if status == "person" else "unknown", None)
+        out[domain] = {"site_category": ClassAnswer(map_class("site_category", site), site_conf), "org_type": org_type}
+    return out
+
+
+def sitename_baseline(pages: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The baseline: trafilatura's sitename per registered domain, the most common over its pages, else the domain."""
+    from trafilatura import extract_metadata
+
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for page in pages:
+        domain = registered_domain(page["url"]) or ""
+        meta = extract_metadata(page["html"], extensive=False)  # extensive widens only the date search
+        names[domain].update([meta.sitename] if meta is not None and meta.sitename else [])
+    return {d: c.most_common(1)[0][0] if c else d for d, c in names.items()}
+
+
+def fingerprint(gold_path: Path, page_files: Iterable[Path]) -> str:
+    """A hash of the code, the gold and the pages files: a database built under another one is stale."""
+    h = hashlib.sha256()
+    for entry in CODE:
+        path = REPO / entry
+        for f in sorted(path.rglob("*") if path.is_dir() else [path]):
+            if f.is_file() and "__pycache__" not in f.parts:
+                h.update(str(f.relative_to(REPO)).encode())
+                h.update(f.read_bytes())
+    h.update(gold_path.read_bytes())
+    for f in page_files:
+        st = f.stat()
+        h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def build(db: Path, gold: Sequence[GoldOwner], page_files: Sequence[Path], *, classes: bool) -> dict[str, Any]:
+    """Run orgmap and the baseline on the gold domains' pages; returns the baseline and the seconds."""
+    domains = {g.domain for g in gold}
+
+    def keep(page: Mapping[str, Any]) -> bool:
+        return registered_domain(page["url"]) in domains
+
+    _, seconds, rows = resolve_pages(page_files, db, keep=keep, skip=AFTER_RESOLVE[1:] if classes else AFTER_RESOLVE)
+    t0 = time.perf_counter()
+    baseline = sitename_baseline(read_pages(page_files, keep))
+    return {
+        "pages": len(rows),
+        "baseline": baseline,
+        "seconds": {"orgmap": round(seconds, 1), "baseline": round(time.perf_counter() - t0, 1)},
+    }
+
+
+def _stage_seconds(store: Store) -> dict[str, float]:
+    row = store.con.execute("select counts from runs where status = 'ok' order by run_id desc limit 1").fetchone()
+    return json.loads(row[0]).get("seconds", {}) if row and row[0] else {}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What orgmap and the baseline said about the gold domains, read back from one run."""
+
+    answers: dict[str, Answer]
+    baseline: dict[str, Answer]
+    classes: dict[str, dict[str, ClassAnswer]]
+    """Empty when the classify stage was skipped."""
+    pages: int
+    seconds: dict[str, Any]
+    reused: bool
+
+
+def outcome(db: Path, gold: Sequence[GoldOwner], page_files: Sequence[Path], *, classes: bool, reuse: bool) -> Outcome:
+    """Build the database at ``db`` and read it back.
+
+    With ``reuse``, a database left by an earlier call is kept while the code, gold and pages are unchanged
+    (and it was classified, if ``classes`` asks for it); the stamp beside it records what built it.
+    """
+    stamp = Path(f"{db}.eval.json")
+    key = fingerprint(GOLD, page_files)
+    cached = json.loads(stamp.read_text(encoding="utf-8")) if reuse and stamp.exists() and db.exists() else {}
+    reused = cached.get("fingerprint") == key and (cached.get("classes") or not classes)
+    if reused:
+        built, classes = cached["built"], cached["classes"] and classes
+    else:
+        for stale in (db, Path(f"{db}.wal"), stamp):
+            stale.unlink(missing_ok=True)
+        built = build(db, gold, page_files, classes=classes)
+        stamp.write_text(json.dumps({"fingerprint": key, "classes": classes, "built": built}), encoding="utf-8")
+    with Store(db, read_only=True) as store:
+        return Outcome(
+            answers=orgmap_answers(store),
+            baseline={d: Answer("linked", (name,)) for d, name in built["baseline"].items()},
+            classes=orgmap_classes(store) if classes else {},
+            pages=built["pages"],
+            seconds={**built["seconds"], "stages": _stage_seconds(store)},
+            reused=reused,
+        )
+
+
+def figures_of(gold: Sequence[GoldOwner], out: Outcome) -> dict[str, Any]:
+    """Every aggregate figure, per split (no per-domain row)."""
+    figures: dict[str, Any] = {
+        "domains": len(gold),
+        "pages": out.pages,
+        "reused_db": out.reused,
+        "seconds": dict(out.seconds),
+        "owners": owner_accuracy(gold, {"orgmap": out.answers, "trafilatura": out.baseline}),
+        "confidence": owner_confidence(gold, out.answers),
+    }
+    if out.classes:
+        figures["classes"] = class_accuracy(gold, out.classes)
+        figures["class_map"] = CLASS_MAP
+    return figures
+
+
+def _fmt(x: float | None) -> str:
+    return "   -  " if x is None else f"{x:6.3f}"
+
+
+def print_owners(figures: Mapping[str, Any], splits: Sequence[str]) -> None:
+    """Owner accuracy tables: one per rule, rows all / per source / per status, splits side by side."""
+    owners = figures["owners"]
+    head = "".join(f"   {s:>4}: n  orgmap  trafil" for s in splits)
+    for rule in RULES:
+        print(f"\nowner accuracy, {rule} rule{head}")
+        groups = [("all", None, None)]
+        groups += [(f"  {s}", "by_source", s) for s in PAGE_FILES]
+        groups += [(f"  {s}", "by_status", s) for s in ("org", "person", "platform", "unknown")]
+        for label, kind, key in groups:
+            line = f"{label:<26}"
+            for split in splits:
+                part = owners[split]
+                n = part["n"] if kind is None else part[f"n_{kind}"].get(key, 0)
+                vals = [part[s][rule]["all"] if kind is None else part[s][rule][kind].get(key) for s in SYSTEMS]
+                line += f"   {n:>7}" + "".join(f"  {_fmt(v)}" for v in vals)
+            print(line)
+
+
+def print_confidence(figures: Mapping[str, Any], splits: Sequence[str]) -> None:
+    """Precision / coverage of orgmap's owner confidence and the ECE, splits side by side."""
+    conf = figures["confidence"]
+    print(f"\norgmap owner confidence ({MAIN_RULE} rule)" + "".join(f"   {s:>4}: prec   cov" for s in splits))
+    for i in range(11):
+        line = f"  confidence >= {i / 10:.1f}           "
+        for split in splits:
+            p = conf[split]["curve"][i]
+            line += f"         {_fmt(p['precision'])} {_fmt(p['coverage'])}"
+        print(line)
+    print("  ECE (10 bins)" + " " * 12 + "".join(f"         {_fmt(conf[s]['ece'])}       " for s in splits))
+
+
+def print_classes(figures: Mapping[str, Any], splits: Sequence[str]) -> None:
+    """Per split and target: macro-F1, accuracy, ECE, per-class P/R/F1 and the confusion matrix."""
+    for split in splits:
+        for target, rep in figures["classes"][split].items():
+            if not rep["n"]:
+                continue
+            print(
+                f"\n{target}, {split} (n {rep['n']}): macro-F1 {rep['macro_f1']:.3f}, accuracy {rep['accuracy']:.3f},"
+                f" ECE {_fmt(rep['ece']).strip()}"
+            )
+            print(f"  {'class':<20}{'prec':>7}{'recall':>8}{'f1':>7}{'n':>6}")
+            for c, m in rep["per_class"].items():
+                print(f"  {c:<20}{m['precision']:>7.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>6}")
+            print("  confusion (rows gold, columns orgmap):")
+            print(" " * 22 + "".join(f"{c[:6]:>7}" for c in rep["labels"]))
+            for c, row in zip(rep["labels"], rep["confusion"], strict=True):
+                print(f"  {c:<20}" + "".join(f"{v:>7}" for v in row))
+
+
+def dev_misses(gold: Sequence[GoldOwner], out: Outcome) -> list[str]:
+    """One entry per dev domain orgmap gets wrong (owner under :data:`MAIN_RULE`, or a class); never a test row."""
+    entries = []
+    for g in gold:
+        if g.split != "dev":
+            continue
+        a = out.answers.get(g.domain, Answer("unknown"))
+        wrong = [] if is_right(g, a, MAIN_RULE) else ["owner"]
+        classes = out.classes.get(g.domain, {})
+        wrong += [t for t in TARGETS if t in classes and classes[t].label != getattr(g, t)]
+        if not wrong:
+            continue
+        lines = [f"{g.domain} [{'|'.join(g.sources)}]"]
+        if "owner" in wrong:
+            b = out.baseline.get(g.domain, Answer("unknown"))
+            said = repr(a.names[0]) if a.status == "linked" else a.status
+            said += f" (candidate {a.candidate!r})" if a.candidate else ""
+            conf = "-" if a.confidence is None else f"{a.confidence:.2f}"
+            base = f"{b.names[0]!r} ({'right' if is_right(g, b, MAIN_RULE) else 'wrong'})" if b.names else "-"
+            gold_said = " | ".join(g.names) if g.status == "org" else f"{g.status} {' | '.join(g.names)}".strip()
+            lines.append(f"  owner: gold {gold_said}; orgmap {said} @ {conf}; trafilatura {base}")
+            lines.append(f"  why: {a.why}")
+        lines += [f"  {t}: gold {getattr(g, t)}, orgmap {classes[t].label}" for t in TARGETS if t in wrong]
+        entries.append("\n".join(lines))
+    return entries
+
+
+def plot_reliability(figures: Mapping[str, Any], splits: Sequence[str], path: Path) -> None:
+    """Reliability diagram and precision/coverage curve of orgmap's owner confidence, per split."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.5))
+    left.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+    for split in splits:
+        conf = figures["confidence"][split]
+        bins = conf["reliability"]
+        left.plot(
+            [b["confidence"] for b in bins],
+            [b["accuracy"] for b in bins],
+            marker="o",
+            label=f"{split} (ECE {conf['ece']:.3f}, n {conf['answers']})",
+        )
+        curve = [p for p in conf["curve"] if p["precision"] is not None]
+        right.plot([p["coverage"] for p in curve], [p["precision"] for p in curve], marker="o", label=split)
+    left.set(xlabel="confidence (bin mean)", ylabel=f"owner right ({MAIN_RULE} rule)", xlim=(0, 1), ylim=(0, 1))
+    left.set_title("orgmap owner reliability")
+    left.legend(loc="upper left")
+    right.set(xlabel="coverage (share of domains at ≥ t)", ylabel="precision", xlim=(0, 1), ylim=(0, 1))
+    right.set_title("precision / coverage, t = 0 … 1")
+    right.legend(loc="lower left")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Evaluate, print the tables, and write the JSON and the plot when asked."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--json", type=Path, help="write every figure (aggregates only) to this file")
+    parser.add_argument("--misses", action="store_true", help="print each dev domain orgmap gets wrong")
+    parser.add_argument("--plot", type=Path, nargs="?", const=PLOT, help=f"reliability plot (default {PLOT})")
+    parser.add_argument("--reuse", type=Path, metavar="DB", help="keep the database here; reuse it if unchanged")
+    parser.add_argument("--owners-only", action="store_true", help="skip the classify stage and class figures")
+    args = parser.parse_args(argv)
+    if args.misses and args.split == "test":
+        parser.error("--misses prints dev rows only: the test split is never read row by row")
+    root = eval_dir()
+    if root is None:
+        print("skipped: ../shared/eval not found (set ORGMAP_EVAL_DIR to evaluate on real data)")
+        return 0
+    splits = SPLITS if args.split == "both" else (args.split,)
+    gold = read_gold()
+    page_files = [root / "pages" / name for name in PAGE_FILES.values()]
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as td:
+        db = args.reuse.resolve() if args.reuse else Path(td) / "owners.duckdb"
+        out = outcome(db, gold, page_files, classes=not args.owners_only, reuse=args.reuse is not None)
+    figures = figures_of(gold, out)
+    figures["seconds"]["total"] = round(time.perf_counter() - t0, 1)
+    reused = " (database reused; seconds of the run that built it)" if out.reused else ""
+    print(
+        f"{figures['domains']} gold domains, {figures['pages']} pages{reused}; seconds {json.dumps(figures['seconds'])}"
+    )
+    print_owners(figures, splits)
+    print_confidence(figures, splits)
+    if "classes" in figures:
+        print_classes(figures, splits)
+    if args.misses:
+        print("\ndev misses:")
+        print("\n".join(dev_misses(gold, out)))
+    if args.json:
+        keep = {k: v for k, v in figures.items() if k not in ("owners", "confidence", "classes")}
+        keep.update(
+            {k: {s: figures[k][s] for s in splits} for k in ("owners", "confidence", "classes") if k in figures}
+        )
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(keep, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.plot:
+        plot_reliability(figures, splits, args.plot)
+        print(f"\nreliability plot: {args.plot}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
