@@ -72,8 +72,16 @@ class NerSettings:
 class ResolveSettings:
     """Owner-of-domain scoring and entity resolution."""
 
+    scorer: str = "model"
+    """``model``: the learned, calibrated owner model (``resolver.owner_model``); ``noisy_or``: the hand-set
+    baseline, thresholded at ``linking.min_confidence``."""
+    min_precision: float = 0.9
+    """The model scorer's precision target: the confidence threshold is the lowest at which the owners of the
+    model's calibration gold reach this precision (``--min-precision``; docs/owners.md)."""
+    owner_model: str = ""
+    """A model artifact (JSON) to use instead of the one shipped in the package."""
     linking: LinkingParams = field(default_factory=LinkingParams)
-    """Owner scoring (``[resolve.linking]``; ``min_confidence``: below it a domain's owner is unknown)."""
+    """Owner grouping and the noisy-OR scorer (``[resolve.linking]``; ``min_confidence``: the noisy-OR threshold)."""
     match_threshold: float = 90.0
     """rapidfuzz score (0-100) above which two normalized names are the same organization."""
     orgs_file: str = ""

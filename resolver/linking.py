@@ -98,7 +98,8 @@ class DomainOwner:
 
     registered_domain: str
     status: str
-    """``linked``, ``unknown`` (no candidate strong enough) or ``platform`` (only platform names)."""
+    """``linked``, ``unknown`` (no candidate strong enough), ``platform`` (a user site on a hosting platform, or
+    only the platform is named) or ``person`` (``resolver.owners.demote_persons``)."""
     name: str | None
     """The best surface form of the owner's name (legal name preferred), None when unknown."""
     key: str | None
@@ -112,12 +113,23 @@ class DomainOwner:
     runner_up: str | None = None
     runner_up_score: float = 0.0
     signal_kinds: tuple[str, ...] = field(default_factory=tuple)
+    site_name: str | None = None
+    """The domain's own brand or site name (og:site_name, title brand, ...), beside the owner's canonical name."""
+    platform: str | None = None
+    """For a user site on a hosting platform (``alice.github.io``): the platform's domain, which owns the
+    registered domain while the site is the publication's (``site_name``)."""
+    contributions: tuple[tuple[str, float], ...] = ()
+    """The learned scorer's largest feature contributions to the chosen group's score (``orgmap explain``)."""
 
 
 @dataclass
-class _Group:
+class CandidateGroup:
+    """Candidate names of one domain that name the same organization (:func:`group_candidates`)."""
+
     keys: set[str]
+    """The name keys of the group."""
     names: list[NameKey]
+    """Each candidate's normalized name, in the order of ``cands``."""
     cands: list[OrgCandidate]
 
 
@@ -238,20 +250,20 @@ def group_candidates(
     normalize: Callable[[str], NameKey],
     params: LinkingParams,
     is_acronym: Callable[[NameKey, NameKey], bool] | None = None,
-) -> list[_Group]:
+) -> list[CandidateGroup]:
     """Group one domain's candidates by the organization they name (key, acronym, near-identical key)."""
-    by_key: dict[str, _Group] = {}
+    by_key: dict[str, CandidateGroup] = {}
     for c in candidates:
         nk = normalize(c.name)
         if not nk.key:
             continue
         g = by_key.get(nk.key)
         if g is None:
-            g = by_key[nk.key] = _Group({nk.key}, [], [])
+            g = by_key[nk.key] = CandidateGroup({nk.key}, [], [])
         g.names.append(nk)
         g.cands.append(c)
     groups = sorted(by_key.values(), key=lambda g: -len(g.cands))
-    merged: list[_Group] = []
+    merged: list[CandidateGroup] = []
     for g in groups:
         gkey = next(iter(g.keys))
         gacr = g.names[0].acronym
@@ -286,7 +298,7 @@ SAME_NODE_KINDS = ("jsonld_legal_name", "jsonld_name", "jsonld_alternate_name")
 """JSON-LD properties of one Organization node: a page with exactly one value of each names one entity."""
 
 
-def _merge_same_node(groups: list[_Group]) -> list[_Group]:
+def _merge_same_node(groups: list[CandidateGroup]) -> list[CandidateGroup]:
     """Merge groups that one JSON-LD node names together (brand ``name`` + ``legalName``).
 
     Only pages whose JSON-LD carries a single value per property are trusted: a page describing two
@@ -313,11 +325,11 @@ def _merge_same_node(groups: list[_Group]) -> list[_Group]:
             parent[find(other)] = find(ids[0])
     if all(parent[i] == i for i in range(len(groups))):
         return groups
-    out: dict[int, _Group] = {}
+    out: dict[int, CandidateGroup] = {}
     for gi, g in enumerate(groups):
         root = find(gi)
         if root not in out:
-            out[root] = _Group(set(g.keys), list(g.names), list(g.cands))
+            out[root] = CandidateGroup(set(g.keys), list(g.names), list(g.cands))
         else:
             out[root].keys |= g.keys
             out[root].names.extend(g.names)
@@ -355,7 +367,32 @@ def name_candidates(registered_domain: str, candidates: Sequence[OrgCandidate]) 
     return out
 
 
-def score_domain(
+@dataclass(frozen=True, slots=True)
+class ScoredGroup:
+    """One candidate group of a domain with its noisy-OR score (the baseline scorer's view of it)."""
+
+    score: float
+    """Noisy-OR over the group's signal kinds, scaled by fit, discounted as a decoy (in [0, 1])."""
+    fit: float
+    """How well the group's best name fits the domain, in [0, 1]."""
+    group: CandidateGroup
+    spread: int
+    """On how many domains the group's most widespread key is a candidate (bucketed: :func:`spread_bucket`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DomainGroups:
+    """A domain's candidate groups, best noisy-OR score first."""
+
+    registered_domain: str
+    groups: tuple[ScoredGroup, ...]
+    platform_only: bool = False
+    """Every group named the hosting platform (those groups are left out)."""
+    site_name: str | None = None
+    """The domain's own brand/site name (:func:`site_name_of`), whatever group owns the domain."""
+
+
+def score_groups(
     registered_domain: str,
     candidates: Sequence[OrgCandidate],
     *,
@@ -366,8 +403,8 @@ def score_domain(
     platform: str | None = None,
     params: LinkingParams | None = None,
     is_acronym: Callable[[NameKey, NameKey], bool] | None = None,
-) -> DomainOwner:
-    """Choose the owner of ``registered_domain`` from its pages' candidate names.
+) -> DomainGroups:
+    """Group ``registered_domain``'s candidate names and score each group by noisy-OR (see the module doc).
 
     ``n_pages``: pages with content on the domain (for coverage). ``name_domain_freq``: for each name key,
     on how many registered domains it is a candidate (decoy detection). ``platform``: for private-suffix
@@ -377,10 +414,9 @@ def score_domain(
     freq = name_domain_freq or {}
     cands = name_candidates(registered_domain, candidates)
     groups = group_candidates(cands, normalize, params, is_acronym)
-    scored: list[tuple[float, float, _Group]] = []
+    scored: list[ScoredGroup] = []
     platform_only = False
     for g in groups:
-        rep = max(g.names, key=lambda nk: (nk.legal_form is not None, len(nk.key)))
         fit = max(fits(nk, registered_domain) for nk in g.names[:20])
         if platform and max(fits(nk, platform) for nk in g.names[:20]) >= 0.8 and fit < 0.8:
             platform_only = True
@@ -396,11 +432,7 @@ def score_domain(
             repeat = 1.0 - 0.5 ** len(pages)  # 1 page: .5, 2: .75, 3: .875
             strength = per_kind_weight[kind] * (0.55 + 0.25 * repeat + 0.2 * coverage)
             contributions.append(strength * _fit_factor(kind, fit))
-        self_named = all(
-            nk.original.strip().lower().removeprefix("www.") == registered_domain and not _camel_cased(nk.original)
-            for nk in g.names
-        )
-        if fit >= params.fit_evidence_min and not self_named:
+        if fit >= params.fit_evidence_min and not is_self_named(g, registered_domain):
             # A name spelling the domain is evidence, unless the "name" is the domain itself as a parking page
             # prints it; written as a brand ("MinorityJobs.net") it is the site's name.
             contributions.append(params.fit_evidence * fit)
@@ -409,14 +441,60 @@ def score_domain(
         strong = any(k in LEGAL_KINDS for k in per_kind_pages)
         if n_domains >= params.decoy_min_domains and fit < 0.5 and not strong:
             score /= 1.0 + math.log(n_domains / (params.decoy_min_domains - 1))
-        del rep
-        scored.append((score, fit, g))
-    if not scored:
-        return DomainOwner(registered_domain, "platform" if platform_only else "unknown", None, None, None, 0.0, 0.0)
-    scored.sort(key=lambda t: (-t[0], -len(t[2].cands), min(t[2].keys)))
-    best_score, best_fit, best = scored[0]
-    runner_score, runner = (scored[1][0], scored[1][2]) if len(scored) > 1 else (0.0, None)
-    confidence = best_score * math.sqrt(best_score / (best_score + runner_score)) if best_score > 0 else 0.0
+        scored.append(ScoredGroup(score, fit, g, n_domains))
+    scored.sort(key=lambda t: (-t.score, -len(t.group.cands), min(t.group.keys)))
+    return DomainGroups(registered_domain, tuple(scored), platform_only, site_name_of(cands))
+
+
+def is_self_named(group: CandidateGroup, registered_domain: str) -> bool:
+    """True when every name of the group is the domain itself, written as an address ("acme.com", not "AcMe.com")."""
+    return all(
+        nk.original.strip().lower().removeprefix("www.") == registered_domain and not _camel_cased(nk.original)
+        for nk in group.names
+    )
+
+
+SITE_NAME_KINDS = ("og_site_name", "application_name", "jsonld_name", "title_brand")
+"""Signals that give a site's own name, in the order a reader trusts them (as trafilatura's sitename does)."""
+
+
+def site_name_of(candidates: Sequence[OrgCandidate]) -> str | None:
+    """The domain's own brand or site name: the most common value of the first :data:`SITE_NAME_KINDS` present.
+
+    It may differ from the owner's canonical name (a newspaper's brand and its publisher's legal name);
+    ``domain_org.site_name`` records it beside the owner. Candidates must be cleaned (:func:`name_candidates`).
+    """
+    for kind in SITE_NAME_KINDS:
+        pages: dict[str, set[str]] = defaultdict(set)
+        for c in candidates:
+            if c.signal == kind:
+                pages[c.name.strip()].add(c.page_id)
+        if pages:
+            return max(sorted(pages), key=lambda n: len(pages[n]))
+    return None
+
+
+def describe_owner(
+    found: DomainGroups,
+    chosen: ScoredGroup | None,
+    runner: ScoredGroup | None,
+    *,
+    confidence: float,
+    linked: bool,
+    normalize: Callable[[str], NameKey],
+    params: LinkingParams,
+    runner_score: float | None = None,
+) -> DomainOwner:
+    """The :class:`DomainOwner` of a domain whose owner is the group ``chosen`` (None: no candidate).
+
+    The name, aliases, legal form and evidence come from the group; ``confidence`` and ``linked`` from the
+    scorer that chose it (noisy-OR here, ``resolver.owner_model`` for the learned model).
+    """
+    dom = found.registered_domain
+    if chosen is None:
+        status = "platform" if found.platform_only else "unknown"
+        return DomainOwner(dom, status, None, None, None, 0.0, 0.0, site_name=found.site_name)
+    best = chosen.group
     name = _best_surface(best.names, best.cands)
     nk = normalize(name)
     legal_forms = [n.legal_form for n in best.names if n.legal_form]
@@ -433,18 +511,69 @@ def score_domain(
         key=lambda e: (-e.weight, -e.n_pages, e.signal, e.name),
     )[: params.max_evidence]
     aliases = tuple(sorted({n.original.strip() for n in best.names} - {name}))
-    status = "linked" if confidence >= params.min_confidence else "unknown"
     return DomainOwner(
-        registered_domain=registered_domain,
-        status=status,
+        registered_domain=dom,
+        status="linked" if linked else "unknown",
         name=name,
         key=nk.key,
         legal_form=legal_form,
         confidence=round(confidence, 4),
-        fit=round(best_fit, 4),
+        fit=round(chosen.fit, 4),
         aliases=aliases,
         evidence=tuple(evidence),
-        runner_up=_best_surface(runner.names, runner.cands) if runner else None,
-        runner_up_score=round(runner_score, 4),
+        runner_up=_best_surface(runner.group.names, runner.group.cands) if runner else None,
+        runner_up_score=round(runner.score if runner_score is None else runner_score, 4) if runner else 0.0,
         signal_kinds=tuple(sorted({c.signal for c in best.cands})),
+        site_name=found.site_name or name,
+    )
+
+
+def score_domain(
+    registered_domain: str,
+    candidates: Sequence[OrgCandidate],
+    *,
+    n_pages: int,
+    normalize: Callable[[str], NameKey],
+    fits: Callable[[NameKey, str], float],
+    name_domain_freq: Mapping[str, int] | None = None,
+    platform: str | None = None,
+    params: LinkingParams | None = None,
+    is_acronym: Callable[[NameKey, NameKey], bool] | None = None,
+) -> DomainOwner:
+    """Choose the owner of ``registered_domain`` by noisy-OR (the baseline scorer; arguments: :func:`score_groups`).
+
+    The best group wins; its confidence is its score shrunk by a close runner-up; below
+    ``params.min_confidence`` the owner is ``unknown``.
+    """
+    params = params or LinkingParams()
+    found = score_groups(
+        registered_domain,
+        candidates,
+        n_pages=n_pages,
+        normalize=normalize,
+        fits=fits,
+        name_domain_freq=name_domain_freq,
+        platform=platform,
+        params=params,
+        is_acronym=is_acronym,
+    )
+    return noisy_or_owner(found, normalize, params)
+
+
+def noisy_or_owner(found: DomainGroups, normalize: Callable[[str], NameKey], params: LinkingParams) -> DomainOwner:
+    """The owner the noisy-OR scorer gives the scored groups ``found`` (see :func:`score_domain`)."""
+    if not found.groups:
+        return describe_owner(found, None, None, confidence=0.0, linked=False, normalize=normalize, params=params)
+    best = found.groups[0]
+    runner = found.groups[1] if len(found.groups) > 1 else None
+    runner_score = runner.score if runner else 0.0
+    confidence = best.score * math.sqrt(best.score / (best.score + runner_score)) if best.score > 0 else 0.0
+    return describe_owner(
+        found,
+        best,
+        runner,
+        confidence=confidence,
+        linked=confidence >= params.min_confidence,
+        normalize=normalize,
+        params=params,
     )

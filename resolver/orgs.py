@@ -17,7 +17,7 @@ import pyarrow as pa
 from resolver.clustering import cluster_names
 from resolver.domains import country_of, registered_domain
 from resolver.linking import DomainOwner
-from resolver.owners import normalize
+from resolver.owners import normalize, site_alias
 from resolver.reference_linking import RefOrg
 
 
@@ -108,7 +108,7 @@ def build_orgs(
         for o in group:
             surfaces[o.name] += o.confidence + (0.5 if o.legal_form else 0.0)
         canonical = ref.name if ref else sorted(surfaces.items(), key=lambda t: (-t[1], t[0]))[0][0]
-        aliases = sorted({a for o in group for a in (o.name or "", *o.aliases)} - {canonical, ""})
+        aliases = sorted({a for o in group for a in (o.name or "", *o.aliases, site_alias(o) or "")} - {canonical, ""})
         forms = Counter(o.legal_form for o in group if o.legal_form)
         doms = sorted(o.registered_domain for o in group)
         firsts = [seen[d][0] for d in doms if d in seen and seen[d][0] is not None]

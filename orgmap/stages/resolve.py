@@ -21,9 +21,11 @@ from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store.database import Store
+from resolver.errors import ConfigError
 from resolver.linking import DomainOwner
 from resolver.orgs import build_orgs, cluster_owners, org_relations
-from resolver.owners import DomainFacts, apply_redirects, demote_persons, score_owners, why_status
+from resolver.owner_model import PageInfo, load_model, page_info
+from resolver.owners import DomainFacts, Scorer, apply_redirects, demote_persons, score_owners, why_status
 from resolver.records import OrgCandidate
 from resolver.reference import read_reference
 from resolver.reference_linking import LabelMatcher, link_to_reference, reference_fingerprint, refs_from_table
@@ -56,6 +58,10 @@ class ResolveSummary:
     owners_reused: int = 0
     labels_matched: int = 0
     """Domain labels matched against ``--orgs`` in this run (the rest reuse ``_label_cache``)."""
+    scorer: str = ""
+    """``model`` or ``noisy_or`` (``settings.resolve.scorer``)."""
+    threshold: float = 0.0
+    """The confidence below which an owner is unknown (the model's: from ``min_precision``)."""
 
 
 def load_candidates(store: Store) -> dict[str, list[OrgCandidate]]:
@@ -76,6 +82,25 @@ def load_facts(store: Store) -> dict[str, DomainFacts]:
     }
 
 
+def load_pages(store: Store) -> dict[str, PageInfo]:
+    """Page kinds and titles of the pages that carry candidates (the owner model's features read them)."""
+    return {
+        page_id: page_info(url, title, is_legal=legal, is_about=about, og_type=og_type, jsonld_types=types)
+        for page_id, url, title, legal, about, og_type, types in store.con.execute(Q["page_info"]).fetchall()
+    }
+
+
+def scorer_of(settings: Settings) -> Scorer:
+    """The owner scorer the settings ask for; the model's threshold comes from ``min_precision``."""
+    rs = settings.resolve
+    if rs.scorer == "noisy_or":
+        return Scorer("noisy_or", threshold=rs.linking.min_confidence)
+    if rs.scorer != "model":
+        raise ConfigError(f"resolve.scorer: unknown scorer {rs.scorer!r}; use model or noisy_or")
+    model = load_model(rs.owner_model or None)
+    return Scorer("model", model, model.threshold_for(rs.min_precision))
+
+
 def _store_cache(store: Store, table: str, rows: Mapping[str, Mapping[str, str]]) -> None:
     """Replace the cache rows of these registered domains (``_owner_cache``, ``_label_cache``)."""
     if not rows:
@@ -93,6 +118,7 @@ def _domain_org_table(
     n_pages: Mapping[str, int],
     urls: Mapping[str, str],
     why: Callable[[DomainOwner], str],
+    scorer: str,
 ) -> pa.Table:
     rows: dict[str, list[Any]] = defaultdict(list)
     for o in owners:
@@ -108,6 +134,8 @@ def _domain_org_table(
                     "name": o.name,
                     "fit": o.fit,
                     "why": why(o),
+                    "scorer": scorer,
+                    "contributions": dict(o.contributions),
                     "signals": list(o.signal_kinds),
                     "items": [
                         {
@@ -128,6 +156,8 @@ def _domain_org_table(
         rows["runner_up"].append(o.runner_up)
         rows["n_pages"].append(int(n_pages.get(o.registered_domain, 0)))
         rows["updated_run"].append(run_id)
+        rows["site_name"].append(o.site_name)
+        rows["platform"].append(o.platform)
     return pa.table(rows)
 
 
@@ -141,7 +171,9 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         listed = read_reference(rs.orgs_file)
         refs, ref_skipped = refs_from_table(listed.table), sum(listed.skipped.values())
     cache = {d: (fp, o) for d, fp, o in store.con.execute(Q["owner_cache"]).fetchall()}
-    scored = score_owners(load_candidates(store), load_facts(store), rs.linking, cache)
+    scorer = scorer_of(settings)
+    pages = load_pages(store) if scorer.kind == "model" else {}
+    scored = score_owners(load_candidates(store), load_facts(store), rs.linking, cache, scorer=scorer, pages=pages)
     task.advance()
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
     link_signals = store.con.execute(Q["hard_link_signals"]).fetchall()
@@ -186,7 +218,8 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         run.run_id,
         n_pages,
         urls,
-        lambda o: why_status(o, rs.linking.min_confidence, o.registered_domain in person_named_orgs),
+        lambda o: why_status(o, scorer.threshold, o.registered_domain in person_named_orgs),
+        scorer.kind,
     )
     relations = org_relations(link_signals, domain_to_org, key_to_org)
     with store.transaction():
@@ -219,4 +252,6 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         labels_matched=len(matcher.fresh) if matcher is not None else 0,
         owners_scored=len(scored.fresh),
         owners_reused=scored.reused,
+        scorer=scorer.kind,
+        threshold=scorer.threshold,
     )

@@ -1,0 +1,458 @@
+"""The learned owner model: which of a domain's candidate groups owns it, and how sure that is.
+
+``resolver.linking.score_groups`` groups a domain's candidate names (one group per organization named) and
+scores each by a hand-set noisy-OR. This module describes every group by a feature vector
+(:data:`FEATURES`: which signals carry it and on how many pages, on what kinds of page, where in the title,
+how it fits the domain, legal form, person name, spread over other domains, the noisy-OR score itself, ...),
+ranks the groups with a logistic regression, and maps the best group's score to a calibrated probability
+that it is the right owner (isotonic or Platt, fitted out of fold on real gold). The user's precision target
+picks the threshold from the calibration data the model ships with (:meth:`OwnerModel.threshold_for`).
+
+The model is a JSON artifact in the package (``owner_model.json``, written by
+``python -m benchmarks.train_owner_model``) with a sha256 over its content, verified on load; never a pickle.
+Every feature's contribution to a group's score is ``coef * (x - mean) / scale``: ``orgmap explain`` shows them.
+Design and figures: docs/owners.md.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from resolver.domain_match import domain_label
+from resolver.domains import is_home_url
+from resolver.errors import InputError
+from resolver.linking import (
+    LEGAL_KINDS,
+    DomainGroups,
+    DomainOwner,
+    LinkingParams,
+    describe_owner,
+    is_self_named,
+)
+from resolver.names import looks_like_org_name, name_acronyms
+from resolver.persons import is_person_name
+from resolver.records import NameKey
+
+ARTIFACT = Path(__file__).with_name("owner_model.json")
+"""The model shipped with the package."""
+FORMAT = 1
+"""Version of the artifact's layout; a reader refuses others."""
+
+KINDS = (
+    "jsonld_legal_name",
+    "legal_entity",
+    "jsonld_name",
+    "jsonld_alternate_name",
+    "copyright",
+    "og_site_name",
+    "application_name",
+    "title_brand",
+    "title",
+    "ner_org",
+    "phrase_match",
+)
+"""Candidate kinds with features of their own; any other kind counts in ``other_kinds``."""
+STRUCTURED_KINDS = frozenset({"jsonld_legal_name", "jsonld_name", "jsonld_alternate_name", "og_site_name"})
+"""Kinds a site states about itself in markup."""
+TEXT_KINDS = frozenset({"legal_entity", "copyright", "ner_org", "phrase_match", "title", "title_brand"})
+"""Kinds read from the page's visible text."""
+NER_KINDS = frozenset({"ner_org", "phrase_match"})
+ARTICLE_TYPES = frozenset(
+    {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle"}
+)
+"""``og:type`` / JSON-LD types of an article page (lower-case)."""
+
+FEATURES: tuple[str, ...] = (
+    *(f"has:{k}" for k in KINDS),
+    *(f"coverage:{k}" for k in KINDS),
+    "other_kinds",
+    "n_kinds",
+    "log_mentions",
+    "coverage",
+    "max_weight",
+    "on_home",
+    "on_legal",
+    "on_about",
+    "on_article",
+    "only_articles",
+    "legal_on_legal_page",
+    "title_first",
+    "title_last",
+    "fit",
+    "fit_exact",
+    "fit_acronym",
+    "fit_none",
+    "label_similarity",
+    "legal_form",
+    "person_name",
+    "log_spread",
+    "decoy",
+    "ner_only",
+    "structured_and_text",
+    "noisy_or",
+    "noisy_or_top",
+    "noisy_or_gap",
+    "others_best",
+    "log_groups",
+    "share_of_mentions",
+    "words",
+    "long_name",
+    "org_shape",
+    "self_named",
+    "has_digits",
+    "platform_fit",
+    "site_name",
+)
+"""The features of one candidate group, in the order of the model's coefficients (docs/owners.md)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What the features need to know of one page besides its candidates."""
+
+    home: bool = False
+    legal: bool = False
+    """An Impressum, legal notice or privacy page (``page_features.is_legal_page``)."""
+    about: bool = False
+    """An about or contact page."""
+    article: bool = False
+    """An article (``og:type`` or JSON-LD type)."""
+    title: str = ""
+
+
+def page_info(
+    url: str,
+    title: str | None = None,
+    *,
+    is_legal: bool | None = False,
+    is_about: bool | None = False,
+    og_type: str | None = None,
+    jsonld_types: Sequence[str] | None = None,
+) -> PageInfo:
+    """The :class:`PageInfo` of a ``page_features`` row."""
+    types = {(og_type or "").lower(), *(t.lower() for t in jsonld_types or ())}
+    return PageInfo(is_home_url(url), bool(is_legal), bool(is_about), bool(types & ARTICLE_TYPES), title or "")
+
+
+_TITLE_SEP = (" | ", " - ", " – ", " — ", " · ", " :: ", " » ", ": ")
+
+
+@lru_cache(maxsize=200_000)
+def _title_ends(title: str) -> tuple[str, str]:
+    """The first and last segment of a title ("Story – Brand | Section": "Story", "Section"), "" if unsplit."""
+    parts = [title]
+    for sep in _TITLE_SEP:
+        parts = [p for part in parts for p in part.split(sep)]
+    parts = [p.strip() for p in parts if p.strip()]
+    return (parts[0], parts[-1]) if len(parts) >= 2 else ("", "")
+
+
+def _share(flags: Sequence[bool]) -> float:
+    return sum(flags) / len(flags) if flags else 0.0
+
+
+def group_features(
+    found: DomainGroups,
+    *,
+    n_pages: int,
+    pages: Mapping[str, PageInfo],
+    normalize: Callable[[str], NameKey],
+    fits: Callable[[NameKey, str], float],
+    platform: str | None = None,
+) -> list[list[float]]:
+    """One feature vector (:data:`FEATURES` order) per group of ``found``, in its order.
+
+    ``pages``: page id → :class:`PageInfo` for the domain's pages (a missing page counts as a plain page).
+    """
+    dom = found.registered_domain
+    label = domain_label(dom)
+    groups = found.groups
+    n_pages = max(1, n_pages)
+    all_cands = sum(len(g.group.cands) for g in groups) or 1
+    top = groups[0].score if groups else 0.0
+    site_key = normalize(found.site_name).key if found.site_name else ""
+    title_keys = {}
+    for pid in {c.page_id for g in groups for c in g.group.cands}:
+        first, last = _title_ends(pages.get(pid, PageInfo()).title)
+        title_keys[pid] = (normalize(first).key if first else "", normalize(last).key if last else "")
+    out = []
+    for i, sg in enumerate(groups):
+        g = sg.group
+        kind_pages: dict[str, set[str]] = defaultdict(set)
+        for c in g.cands:
+            kind_pages[c.signal].add(c.page_id)
+        carrying = set().union(*kind_pages.values())
+        infos = [pages.get(p, PageInfo()) for p in sorted(carrying)]
+        surface = max(g.names, key=lambda nk: (nk.legal_form is not None, len(nk.original))).original
+        kinds = set(kind_pages)
+        acronyms = {a for nk in g.names[:10] for a in name_acronyms(nk.original) if len(a) >= 2}
+        compact = max((nk.key.replace(" ", "") for nk in g.names), key=len)
+        others = [o.score for j, o in enumerate(groups) if j != i]
+        title_pages = [p for p in carrying if p in title_keys]
+        f: dict[str, float] = {}
+        for k in KINDS:
+            f[f"has:{k}"] = float(k in kinds)
+            f[f"coverage:{k}"] = min(1.0, len(kind_pages.get(k, ())) / n_pages)
+        f["other_kinds"] = float(len(kinds - set(KINDS)))
+        f["n_kinds"] = float(len(kinds))
+        f["log_mentions"] = math.log1p(len(g.cands))
+        f["coverage"] = min(1.0, len(carrying) / n_pages)
+        f["max_weight"] = max(c.weight for c in g.cands)
+        f["on_home"] = float(any(p.home for p in infos))
+        f["on_legal"] = float(any(p.legal for p in infos))
+        f["on_about"] = float(any(p.about for p in infos))
+        f["on_article"] = float(any(p.article for p in infos))
+        f["only_articles"] = float(bool(infos) and all(p.article for p in infos))
+        f["legal_on_legal_page"] = float(
+            any(pages.get(c.page_id, PageInfo()).legal for c in g.cands if c.signal in ("legal_entity", "copyright"))
+        )
+        f["title_first"] = _share([title_keys[p][0] in g.keys for p in title_pages]) if title_pages else 0.0
+        f["title_last"] = _share([title_keys[p][1] in g.keys for p in title_pages]) if title_pages else 0.0
+        f["fit"] = sg.fit
+        f["fit_exact"] = float(sg.fit >= 0.999)
+        f["fit_acronym"] = float(
+            bool(label) and (label in acronyms or any(k.replace(" ", "") == label for k in g.keys))
+        )
+        f["fit_none"] = float(sg.fit < 0.3)
+        f["label_similarity"] = fuzz.ratio(label, compact) / 100.0 if label and compact else 0.0
+        f["legal_form"] = float(any(nk.legal_form for nk in g.names))
+        f["person_name"] = float(not f["legal_form"] and is_person_name(surface))
+        f["log_spread"] = math.log2(max(1, sg.spread))
+        f["decoy"] = float(sg.spread >= 4 and sg.fit < 0.5 and not kinds & LEGAL_KINDS)
+        f["ner_only"] = float(kinds <= NER_KINDS)
+        f["structured_and_text"] = float(bool(kinds & STRUCTURED_KINDS) and bool(kinds & TEXT_KINDS))
+        f["noisy_or"] = sg.score
+        f["noisy_or_top"] = float(i == 0)
+        f["noisy_or_gap"] = top - sg.score
+        f["others_best"] = max(others, default=0.0)
+        f["log_groups"] = math.log1p(len(groups))
+        f["share_of_mentions"] = len(g.cands) / all_cands
+        n_words = len(surface.split())
+        f["words"] = min(n_words, 8) / 8
+        f["long_name"] = float(n_words >= 6)
+        f["org_shape"] = float(looks_like_org_name(surface))
+        f["self_named"] = float(is_self_named(g, dom))
+        f["has_digits"] = float(any(ch.isdigit() for ch in surface))
+        f["platform_fit"] = max(fits(nk, platform) for nk in g.names[:20]) if platform else 0.0
+        f["site_name"] = float(bool(site_key) and site_key in g.keys)
+        out.append([f[name] for name in FEATURES])
+    return out
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Raw model score (logit) → probability that the owner is right: isotonic knots or a Platt sigmoid."""
+
+    method: str
+    """``isotonic`` (piecewise linear through ``x``/``y``, flat outside) or ``platt`` (``1/(1+exp(-(a*s+b)))``)."""
+    x: tuple[float, ...] = ()
+    y: tuple[float, ...] = ()
+    a: float = 1.0
+    b: float = 0.0
+
+    def __call__(self, raw: float) -> float:
+        """The calibrated probability of ``raw``."""
+        if self.method == "platt":
+            return _sigmoid(self.a * raw + self.b)
+        if not self.x:
+            return _sigmoid(raw)
+        if raw <= self.x[0]:
+            return self.y[0]
+        if raw >= self.x[-1]:
+            return self.y[-1]
+        i = bisect.bisect_right(self.x, raw)
+        x0, x1, y0, y1 = self.x[i - 1], self.x[i], self.y[i - 1], self.y[i]
+        return y0 if x1 == x0 else y0 + (y1 - y0) * (raw - x0) / (x1 - x0)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """What linking every domain whose calibrated confidence is at least ``threshold`` gave on the gold."""
+
+    threshold: float
+    precision: float
+    """Share of the linked domains whose owner is right."""
+    coverage: float
+    """Share of the domains linked."""
+    accuracy: float
+    """Share of all domains answered right (a domain below the threshold is right when its gold is no org)."""
+
+
+@dataclass(frozen=True)
+class OwnerModel:
+    """A logistic regression over :data:`FEATURES` and its calibration, as stored in ``owner_model.json``."""
+
+    features: tuple[str, ...]
+    coef: tuple[float, ...]
+    """Per standardized feature."""
+    intercept: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    calibration: Calibration
+    points: tuple[tuple[float, bool, bool], ...]
+    """Per gold domain (out of fold): (calibrated confidence, the best group is right, unknown is right)."""
+    training: Mapping[str, Any] = field(default_factory=dict)
+    """What it was trained on (sizes per source, silver-label accuracy, cross-validated figures)."""
+    code_version: str = ""
+    """The git commit and feature-code hash it was trained with."""
+
+    def logit(self, x: Sequence[float]) -> float:
+        """The raw score of one feature vector."""
+        return self.intercept + sum(
+            c * (v - m) / s for c, v, m, s in zip(self.coef, x, self.mean, self.scale, strict=True)
+        )
+
+    def contributions(self, x: Sequence[float], top: int = 8) -> tuple[tuple[str, float], ...]:
+        """The ``top`` features that moved this vector's score most from the average group's, largest first."""
+        parts = [
+            (name, round(c * (v - m) / s, 4))
+            for name, c, v, m, s in zip(self.features, self.coef, x, self.mean, self.scale, strict=True)
+        ]
+        return tuple(sorted((p for p in parts if p[1]), key=lambda p: (-abs(p[1]), p[0]))[:top])
+
+    def operating_points(self) -> list[OperatingPoint]:
+        """Precision, coverage and accuracy at each distinct confidence of the calibration data, ascending."""
+        pts = sorted(self.points)
+        n = len(pts)
+        out = []
+        for i, (t, _, _) in enumerate(pts):
+            if i and pts[i - 1][0] == t:
+                continue
+            kept = pts[i:]
+            right = sum(r for _, r, _ in kept)
+            unknown_right = sum(u for _, _, u in pts[:i])
+            out.append(OperatingPoint(t, right / len(kept), len(kept) / n, (right + unknown_right) / n))
+        return out
+
+    def threshold_for(self, min_precision: float) -> float:
+        """The lowest confidence threshold at which the calibration data's precision reaches ``min_precision``.
+
+        Precision is measured on the real gold the model was calibrated on (out of fold). A target no
+        threshold reaches links nothing (threshold just above the highest confidence).
+        """
+        for p in self.operating_points():
+            if p.precision >= min_precision:
+                return round(p.threshold, 4)
+        return round(min(1.0, max((t for t, _, _ in self.points), default=1.0) + 1e-4), 4)
+
+    def to_json(self) -> str:
+        """The artifact text: the fields and a sha256 over them."""
+        body = self._body()
+        return json.dumps({**body, "sha256": _checksum(body)}, ensure_ascii=False, indent=1) + "\n"
+
+    def _body(self) -> dict[str, Any]:
+        c = self.calibration
+        return {
+            "format": FORMAT,
+            "features": list(self.features),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "calibration": {"method": c.method, "x": list(c.x), "y": list(c.y), "a": c.a, "b": c.b},
+            "points": [list(p) for p in self.points],
+            "training": dict(self.training),
+            "code_version": self.code_version,
+        }
+
+    @property
+    def sha256(self) -> str:
+        """The checksum the artifact carries."""
+        return _checksum(self._body())
+
+    @classmethod
+    def from_json(cls, text: str, *, where: str = "owner model") -> OwnerModel:
+        """Read an artifact written by :meth:`to_json`; its checksum and feature list are verified."""
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{where} is not JSON ({exc}); run `python -m benchmarks.train_owner_model`") from exc
+        stored = doc.pop("sha256", None)
+        if stored != _checksum(doc):
+            raise InputError(f"{where}: checksum mismatch, the artifact is corrupt or edited; train it again")
+        if doc.get("format") != FORMAT:
+            raise InputError(f"{where}: format {doc.get('format')!r}, this orgmap reads {FORMAT}")
+        if tuple(doc["features"]) != FEATURES:
+            raise InputError(f"{where} was trained on other features than this code computes; train it again")
+        c = doc["calibration"]
+        return cls(
+            features=tuple(doc["features"]),
+            coef=tuple(doc["coef"]),
+            intercept=doc["intercept"],
+            mean=tuple(doc["mean"]),
+            scale=tuple(doc["scale"]),
+            calibration=Calibration(c["method"], tuple(c["x"]), tuple(c["y"]), c["a"], c["b"]),
+            points=tuple((float(p), bool(r), bool(u)) for p, r, u in doc["points"]),
+            training=doc.get("training", {}),
+            code_version=doc.get("code_version", ""),
+        )
+
+
+def _checksum(body: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> OwnerModel:
+    """The owner model at ``path`` (default: the one shipped in the package), checksum verified."""
+    p = Path(path) if path else ARTIFACT
+    if not p.exists():
+        raise InputError(
+            f"no owner model at {p}: run `python -m benchmarks.train_owner_model`, or set scorer = 'noisy_or'"
+        )
+    return OwnerModel.from_json(p.read_text(encoding="utf-8"), where=str(p))
+
+
+def model_owner(
+    found: DomainGroups,
+    model: OwnerModel,
+    *,
+    threshold: float,
+    n_pages: int,
+    pages: Mapping[str, PageInfo],
+    normalize: Callable[[str], NameKey],
+    fits: Callable[[NameKey, str], float],
+    params: LinkingParams,
+    platform: str | None = None,
+) -> DomainOwner:
+    """The owner the model gives ``found``: the group with the highest score.
+
+    Its confidence is the calibrated probability that it is the right owner; it is linked when that
+    reaches ``threshold``.
+    """
+    if not found.groups:
+        return describe_owner(found, None, None, confidence=0.0, linked=False, normalize=normalize, params=params)
+    vectors = group_features(found, n_pages=n_pages, pages=pages, normalize=normalize, fits=fits, platform=platform)
+    ranked = sorted(
+        zip((model.logit(x) for x in vectors), range(len(vectors)), strict=True),
+        key=lambda t: (-t[0], t[1]),
+    )
+    raw, best = ranked[0]
+    runner = ranked[1] if len(ranked) > 1 else None
+    confidence = model.calibration(raw)
+    owner = describe_owner(
+        found,
+        found.groups[best],
+        found.groups[runner[1]] if runner else None,
+        confidence=confidence,
+        linked=confidence >= threshold,
+        normalize=normalize,
+        params=params,
+        runner_score=model.calibration(runner[0]) if runner else None,
+    )
+    return replace(owner, contributions=model.contributions(vectors[best]))
