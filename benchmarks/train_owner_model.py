@@ -44,9 +44,9 @@ from benchmarks.eval_owners import GOLD, PAGE_FILES, GoldOwner, read_gold
 from benchmarks.name_rules import any_names_match
 from benchmarks.real_pages import eval_dir, read_pages, settings_for
 from resolver.domains import registered_domain
-from resolver.linking import DomainGroups, LinkingParams
+from resolver.linking import DOMAIN_NAME, DomainGroups, LinkingParams
 from resolver.owner_model import ARTIFACT, FEATURES, Calibration, OwnerModel, group_features
-from resolver.owners import DomainFacts, fits, group_domain, name_spread, normalize
+from resolver.owners import DomainFacts, fits, group_domain, name_spread
 
 REPO = Path(__file__).resolve().parents[1]
 RULE = "entity"
@@ -56,7 +56,17 @@ UNTIL_RESOLVE = ("resolve", "classify", "graph", "export")
 """Training needs the signals and NER rows, not the owners."""
 SIGNAL_CODE = ("orgmap", "resolver", "pyproject.toml")
 SCORING_CODE = frozenset(
-    {"resolver/owner_model.py", "resolver/owner_model.json", "resolver/owners.py", "resolver/linking.py"}
+    {
+        "resolver/owner_model.py",
+        "resolver/owner_model.json",
+        "resolver/owners.py",
+        "resolver/linking.py",
+        "resolver/orgs.py",
+        "orgmap/config.py",
+        "orgmap/stages/resolve.py",
+        "orgmap/store/queries/resolve.sql",
+        "orgmap/cli/resolve.py",
+    }
 )
 """Changes here do not change the signals a database holds: it is reused."""
 STRONG_SOURCES = {
@@ -77,15 +87,21 @@ class Rows:
 
     x: list[list[float]] = field(default_factory=list)
     y: list[int] = field(default_factory=list)
+    """The training label (:func:`fallback_labels`)."""
+    right: list[bool] = field(default_factory=list)
+    """Whether the group's names are the gold owner's (what the calibration measures)."""
     source: list[str] = field(default_factory=list)
     """synth | dev | silver."""
     domain: list[str] = field(default_factory=list)
     names: list[tuple[str, ...]] = field(default_factory=list)
 
-    def add(self, x: Sequence[float], y: int, source: str, domain: str, names: tuple[str, ...]) -> None:
-        """Append one row."""
+    def add(
+        self, x: Sequence[float], y: int, source: str, domain: str, names: tuple[str, ...], right: bool | None = None
+    ) -> None:
+        """Append one row (``right``: the gold's verdict, where it differs from the label ``y``)."""
         self.x.append(list(x))
         self.y.append(y)
+        self.right.append(bool(y) if right is None else right)
         self.source.append(source)
         self.domain.append(domain)
         self.names.append(names)
@@ -96,7 +112,8 @@ class Crawl:
     """One database's domains, grouped and described as the resolve stage would."""
 
     groups: dict[str, DomainGroups]
-    vectors: dict[str, list[list[float]]]
+    vectors: dict[str, dict[int, list[float]]]
+    """Domain → group index → features (the groups the model ranks)."""
 
 
 # -- databases ----------------------------------------------------------------------------------------
@@ -175,19 +192,20 @@ def read_crawl(db: Path, params: LinkingParams) -> Crawl:
         candidates, facts, pages = load_candidates(store), load_facts(store), load_pages(store)
     freq = name_spread(candidates)
     groups, vectors = {}, {}
-    for dom in sorted(candidates):
+    for dom in sorted(set(candidates) | set(facts)):
         fact = facts.get(dom, DomainFacts())
-        found = group_domain(dom, candidates[dom], fact, freq, params)
+        found = group_domain(dom, candidates.get(dom, []), fact, freq, params, domain_name=True)
         if not found.groups:
             continue
         groups[dom] = found
-        vectors[dom] = group_features(
-            found,
-            n_pages=fact.n_pages,
-            pages=pages,
-            normalize=normalize,
-            fits=fits,
-            platform=fact.suffix if fact.is_private else None,
+        vectors[dom] = dict(
+            group_features(
+                found,
+                n_pages=fact.n_pages,
+                pages=pages,
+                fits=fits,
+                platform=fact.suffix if fact.is_private else None,
+            )
         )
     return Crawl(groups, vectors)
 
@@ -213,19 +231,33 @@ def gold_right(gold: GoldOwner, names: Iterable[str]) -> bool:
     return gold.status != "unknown" and any_names_match(gold.names, names, RULE)
 
 
+def fallback_labels(found: DomainGroups, right: Mapping[int, bool]) -> dict[int, int]:
+    """Group index → label: right groups are 1, except the domain's bare address where a page names the owner.
+
+    The domain itself ("pocketpc.ch") is a fallback: it matches many gold site names, and a model trained on
+    that alone would prefer it to the name the pages give ("École Supérieure de Commerce de Rochefleur" on
+    univ-rochefleur.fr). So it is right only when no group a page names is.
+    """
+    bare = {i for i in right if all(c.signal == DOMAIN_NAME for c in found.groups[i].group.cands)}
+    named_right = any(r for i, r in right.items() if i not in bare)
+    return {i: int(r and not (i in bare and named_right)) for i, r in right.items()}
+
+
 def silver_labels(found: DomainGroups) -> dict[int, int]:
     """Group index → silver label where independent strong signals agree; groups left out abstain.
 
     A group that at least two independent sources name (JSON-LD, the legal entity of an Impressum,
     og:site_name, a copyright line, application-name) is the owner, unless another group is too (the
     sources disagree: the domain abstains). Beside it, a group no strong source names is not the owner;
-    groups with one strong source abstain (a publisher's legal name beside the brand is often the owner too).
+    groups with one strong source abstain (a publisher's legal name beside the brand is often the owner too),
+    and so do groups holding the domain's own name (a site known by its address is often the same owner).
     """
     sources = [{STRONG_SOURCES[c.signal] for c in g.group.cands if c.signal in STRONG_SOURCES} for g in found.groups]
     agreed = [i for i, s in enumerate(sources) if len(s) >= 2]
     if len(agreed) != 1:
         return {}
-    return {i: int(i == agreed[0]) for i, s in enumerate(sources) if i == agreed[0] or not s}
+    named = [g.holds_domain for g in found.groups]
+    return {i: int(i == agreed[0]) for i, s in enumerate(sources) if i == agreed[0] or not (s or named[i])}
 
 
 def silver_accuracy(crawl: Crawl, gold: Mapping[str, GoldOwner]) -> dict[str, Any]:
@@ -264,25 +296,24 @@ def collect(work: Path, seeds: Sequence[int], n_pages: int, params: LinkingParam
         n = 0
         for dom, found in crawl.groups.items():
             names = truth.get(dom, ())
-            for i, x in enumerate(crawl.vectors[dom]):
-                s = surfaces(found, i)
-                rows.add(x, int(bool(names) and any_names_match(names, s, RULE)), "synth", f"{seed}:{dom}", s)
+            right = {i: bool(names) and any_names_match(names, surfaces(found, i), RULE) for i in crawl.vectors[dom]}
+            for i, y in fallback_labels(found, right).items():
+                rows.add(crawl.vectors[dom][i], y, "synth", f"{seed}:{dom}", surfaces(found, i), right[i])
                 n += 1
         summary["synth"][str(seed)] = {"domains": len(crawl.groups), "groups": n}
     crawl = read_crawl(real_db(work, list(gold.values()), code), params)
-    n_silver = 0
     for dom, found in crawl.groups.items():
         g = gold.get(dom)
         if g is not None and g.split == "test":  # never built; a guard all the same
             raise AssertionError(f"a test domain reached training: {dom}")
         if g is not None:
-            for i, x in enumerate(crawl.vectors[dom]):
-                s = surfaces(found, i)
-                rows.add(x, int(gold_right(g, s)), "dev", dom, s)
+            right = {i: gold_right(g, surfaces(found, i)) for i in crawl.vectors[dom]}
+            for i, y in fallback_labels(found, right).items():
+                rows.add(crawl.vectors[dom][i], y, "dev", dom, surfaces(found, i), right[i])
             continue
         for i, y in silver_labels(found).items():
-            rows.add(crawl.vectors[dom][i], y, "silver", dom, surfaces(found, i))
-            n_silver += 1
+            if i in crawl.vectors[dom]:  # the model ranks the first MAX_GROUPS groups (and the domain's) only
+                rows.add(crawl.vectors[dom][i], y, "silver", dom, surfaces(found, i))
     by_source = Counter(rows.source)
     pos = Counter(s for s, y in zip(rows.source, rows.y, strict=True) if y)
     summary["groups"] = {s: {"rows": by_source[s], "positive": pos[s]} for s in sorted(by_source)}
@@ -296,7 +327,7 @@ def collect(work: Path, seeds: Sequence[int], n_pages: int, params: LinkingParam
 class Weights:
     """Sample weight of each source, relative to one dev row."""
 
-    synth: float = 0.2
+    synth: float = 1.0
     silver: float = 0.5
     dev: float = 1.0
 
@@ -351,7 +382,7 @@ def out_of_fold(rows: Rows, weights: Weights, c: float, k: int) -> dict[str, tup
         model = fit(x[keep], y[keep], w[keep], c)
         scores = logits(x, model)
         for dom, i in best_per_domain(rows.domain, scores, held).items():
-            out[dom] = (float(scores[i]), bool(y[i]))
+            out[dom] = (float(scores[i]), rows.right[i])
     return out
 
 
@@ -464,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", default=",".join(map(str, SEEDS)), help="generated crawls' seeds")
     parser.add_argument("--pages", type=int, default=3000, help="records per generated crawl")
     parser.add_argument("--out", type=Path, default=ARTIFACT, help="the artifact to write")
-    parser.add_argument("--c", type=float, default=0.3, help="inverse L2 strength of the logistic regression")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic regression")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--calibration", choices=("auto", "isotonic", "platt"), default="auto")
     parser.add_argument("--synth-weight", type=float, default=Weights.synth)

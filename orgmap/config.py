@@ -75,7 +75,7 @@ class ResolveSettings:
     scorer: str = "model"
     """``model``: the learned, calibrated owner model (``resolver.owner_model``); ``noisy_or``: the hand-set
     baseline, thresholded at ``linking.min_confidence``."""
-    min_precision: float = 0.9
+    min_precision: float = 0.93
     """The model scorer's precision target: the confidence threshold is the lowest at which the owners of the
     model's calibration gold reach this precision (``--min-precision``; docs/owners.md)."""
     owner_model: str = ""

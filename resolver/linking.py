@@ -234,7 +234,7 @@ def _fit_factor(kind: str, fit: float) -> float:
     return 0.5 + 0.5 * fit
 
 
-def _best_surface(names: Sequence[NameKey], cands: Sequence[OrgCandidate]) -> str:
+def best_surface(names: Sequence[NameKey], cands: Sequence[OrgCandidate]) -> str:
     """The name to show: a legal name (legal signal or legal form) first, then the best-supported form."""
     score: dict[str, float] = defaultdict(float)
     legal: dict[str, int] = defaultdict(int)
@@ -378,6 +378,8 @@ class ScoredGroup:
     group: CandidateGroup
     spread: int
     """On how many domains the group's most widespread key is a candidate (bucketed: :func:`spread_bucket`)."""
+    holds_domain: bool = False
+    """The domain's own name belongs to the group: a name of it spells the domain, or it is that name alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,12 +405,17 @@ def score_groups(
     platform: str | None = None,
     params: LinkingParams | None = None,
     is_acronym: Callable[[NameKey, NameKey], bool] | None = None,
+    domain_name: bool = False,
 ) -> DomainGroups:
     """Group ``registered_domain``'s candidate names and score each group by noisy-OR (see the module doc).
 
     ``n_pages``: pages with content on the domain (for coverage). ``name_domain_freq``: for each name key,
     on how many registered domains it is a candidate (decoy detection). ``platform``: for private-suffix
     sites, the platform's domain (``github.io``): names fitting it are not the site's owner.
+    ``domain_name``: where the pages name anything at all but no group spells the domain, add the domain
+    itself as a group of its own (:func:`domain_name_candidate`, score 0), for a scorer that learned when a
+    site is known by its address. A domain without pages (one that only redirects) gets none: it inherits
+    its target's owner (``resolver.owners.apply_redirects``).
     """
     params = params or LinkingParams()
     freq = name_domain_freq or {}
@@ -441,16 +448,41 @@ def score_groups(
         strong = any(k in LEGAL_KINDS for k in per_kind_pages)
         if n_domains >= params.decoy_min_domains and fit < 0.5 and not strong:
             score /= 1.0 + math.log(n_domains / (params.decoy_min_domains - 1))
-        scored.append(ScoredGroup(score, fit, g, n_domains))
+        scored.append(ScoredGroup(score, fit, g, n_domains, holds_domain=fit >= 0.999))
+    if domain_name and scored and not any(sg.holds_domain for sg in scored):
+        own = domain_name_candidate(registered_domain)
+        label = domain_label(registered_domain)  # as normalize keys "pocketpc.ch", without its cost
+        group = CandidateGroup({label}, [NameKey(own.name, label, None, None, (label,))], [own])
+        scored.append(ScoredGroup(0.0, 1.0, group, 1, holds_domain=True))
     scored.sort(key=lambda t: (-t.score, -len(t.group.cands), min(t.group.keys)))
     return DomainGroups(registered_domain, tuple(scored), platform_only, site_name_of(cands))
+
+
+DOMAIN_NAME = "domain_name"
+"""The kind of :func:`domain_name_candidate`: no page signal, the domain itself."""
+
+
+def domain_name_candidate(registered_domain: str) -> OrgCandidate:
+    """The domain as a name of its own ("pocketpc.ch"): many sites are known by their address.
+
+    The group of a page name that spells it ("PocketPC.ch", "Pocket PC") holds it already; else it stands
+    alone, the owner when nothing better names the site (as trafilatura's sitename falls back to the domain).
+    """
+    name = registered_domain
+    if "xn--" in name:
+        try:
+            name = name.encode("ascii").decode("idna")
+        except UnicodeError:
+            pass
+    return OrgCandidate(registered_domain, "", name, DOMAIN_NAME, 0.0, "the domain's own name")
 
 
 def is_self_named(group: CandidateGroup, registered_domain: str) -> bool:
     """True when every name of the group is the domain itself, written as an address ("acme.com", not "AcMe.com")."""
     return all(
-        nk.original.strip().lower().removeprefix("www.") == registered_domain and not _camel_cased(nk.original)
-        for nk in group.names
+        c.signal == DOMAIN_NAME
+        or (nk.original.strip().lower().removeprefix("www.") == registered_domain and not _camel_cased(nk.original))
+        for nk, c in zip(group.names, group.cands, strict=True)
     )
 
 
@@ -484,6 +516,7 @@ def describe_owner(
     normalize: Callable[[str], NameKey],
     params: LinkingParams,
     runner_score: float | None = None,
+    contributions: tuple[tuple[str, float], ...] = (),
 ) -> DomainOwner:
     """The :class:`DomainOwner` of a domain whose owner is the group ``chosen`` (None: no candidate).
 
@@ -495,7 +528,7 @@ def describe_owner(
         status = "platform" if found.platform_only else "unknown"
         return DomainOwner(dom, status, None, None, None, 0.0, 0.0, site_name=found.site_name)
     best = chosen.group
-    name = _best_surface(best.names, best.cands)
+    name = best_surface(best.names, best.cands)
     nk = normalize(name)
     legal_forms = [n.legal_form for n in best.names if n.legal_form]
     legal_form = max(set(legal_forms), key=legal_forms.count) if legal_forms else None
@@ -521,10 +554,11 @@ def describe_owner(
         fit=round(chosen.fit, 4),
         aliases=aliases,
         evidence=tuple(evidence),
-        runner_up=_best_surface(runner.group.names, runner.group.cands) if runner else None,
+        runner_up=best_surface(runner.group.names, runner.group.cands) if runner else None,
         runner_up_score=round(runner.score if runner_score is None else runner_score, 4) if runner else 0.0,
         signal_kinds=tuple(sorted({c.signal for c in best.cands})),
         site_name=found.site_name or name,
+        contributions=contributions,
     )
 
 

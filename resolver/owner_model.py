@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import json
 import math
+import operator
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,15 +36,16 @@ from resolver.domain_match import domain_label
 from resolver.domains import is_home_url
 from resolver.errors import InputError
 from resolver.linking import (
+    DOMAIN_NAME,
     LEGAL_KINDS,
     DomainGroups,
     DomainOwner,
     LinkingParams,
+    best_surface,
     describe_owner,
     is_self_named,
 )
-from resolver.names import looks_like_org_name, name_acronyms
-from resolver.persons import is_person_name
+from resolver.persons import is_known_given_name, is_person_name
 from resolver.records import NameKey
 
 ARTIFACT = Path(__file__).with_name("owner_model.json")
@@ -68,6 +72,9 @@ STRUCTURED_KINDS = frozenset({"jsonld_legal_name", "jsonld_name", "jsonld_altern
 TEXT_KINDS = frozenset({"legal_entity", "copyright", "ner_org", "phrase_match", "title", "title_brand"})
 """Kinds read from the page's visible text."""
 NER_KINDS = frozenset({"ner_org", "phrase_match"})
+ORG_EVIDENCE_KINDS = frozenset({*LEGAL_KINDS, "jsonld_name", "jsonld_alternate_name"})
+"""Kinds that say organization whatever the name looks like: a group with one is never a person's
+(``resolver.owners.demote_persons`` spares it too)."""
 ARTICLE_TYPES = frozenset(
     {"article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle"}
 )
@@ -108,18 +115,25 @@ FEATURES: tuple[str, ...] = (
     "share_of_mentions",
     "words",
     "long_name",
-    "org_shape",
     "self_named",
     "has_digits",
     "platform_fit",
     "site_name",
+    "is_domain",
+    "domain_only",
+    "decoy_beside",
 )
 """The features of one candidate group, in the order of the model's coefficients (docs/owners.md)."""
 
 
+MAX_GROUPS = 3
+"""Groups the model ranks per domain: the best by noisy-OR (and the domain's own name). On the dev gold the
+right group, where one exists, is among the noisy-OR's first three (docs/owners.md); more only cost time."""
+
+
 @dataclass(frozen=True, slots=True)
 class PageInfo:
-    """What the features need to know of one page besides its candidates."""
+    """What kind of page one page is, for the features (which pages carry a name)."""
 
     home: bool = False
     legal: bool = False
@@ -128,12 +142,10 @@ class PageInfo:
     """An about or contact page."""
     article: bool = False
     """An article (``og:type`` or JSON-LD type)."""
-    title: str = ""
 
 
 def page_info(
     url: str,
-    title: str | None = None,
     *,
     is_legal: bool | None = False,
     is_about: bool | None = False,
@@ -142,24 +154,27 @@ def page_info(
 ) -> PageInfo:
     """The :class:`PageInfo` of a ``page_features`` row."""
     types = {(og_type or "").lower(), *(t.lower() for t in jsonld_types or ())}
-    return PageInfo(is_home_url(url), bool(is_legal), bool(is_about), bool(types & ARTICLE_TYPES), title or "")
+    return PageInfo(is_home_url(url), bool(is_legal), bool(is_about), bool(types & ARTICLE_TYPES))
 
 
-_TITLE_SEP = (" | ", " - ", " – ", " — ", " · ", " :: ", " » ", ": ")
+PLAIN_PAGE = PageInfo()
+TITLE_KINDS = frozenset({"title_brand", "title"})
+"""Candidates whose context is the page's whole title."""
 
 
-@lru_cache(maxsize=200_000)
-def _title_ends(title: str) -> tuple[str, str]:
-    """The first and last segment of a title ("Story – Brand | Section": "Story", "Section"), "" if unsplit."""
-    parts = [title]
-    for sep in _TITLE_SEP:
-        parts = [p for part in parts for p in part.split(sep)]
-    parts = [p.strip() for p in parts if p.strip()]
-    return (parts[0], parts[-1]) if len(parts) >= 2 else ("", "")
+def _title_position(name: str, title: str) -> tuple[bool, bool]:
+    """Whether ``name`` opens or closes ``title`` (and is not all of it)."""
+    title = title.strip()
+    if not name or len(name) >= len(title):
+        return False, False
+    at = title.find(name)
+    return at == 0, at >= 0 and at + len(name) == len(title)
 
 
-def _share(flags: Sequence[bool]) -> float:
-    return sum(flags) / len(flags) if flags else 0.0
+def _person(surface: str) -> bool:
+    """Reads as a person's name, its first word a given name (the cheap test first: the tagger is slow)."""
+    words = surface.split()
+    return bool(words) and is_known_given_name(words[0]) and is_person_name(surface)
 
 
 def group_features(
@@ -167,12 +182,12 @@ def group_features(
     *,
     n_pages: int,
     pages: Mapping[str, PageInfo],
-    normalize: Callable[[str], NameKey],
     fits: Callable[[NameKey, str], float],
     platform: str | None = None,
-) -> list[list[float]]:
-    """One feature vector (:data:`FEATURES` order) per group of ``found``, in its order.
+) -> list[tuple[int, list[float]]]:
+    """(group index, feature vector in :data:`FEATURES` order) for each group of ``found`` the model ranks.
 
+    Those are the first :data:`MAX_GROUPS` by noisy-OR and the group holding the domain's own name.
     ``pages``: page id → :class:`PageInfo` for the domain's pages (a missing page counts as a plain page).
     """
     dom = found.registered_domain
@@ -181,73 +196,95 @@ def group_features(
     n_pages = max(1, n_pages)
     all_cands = sum(len(g.group.cands) for g in groups) or 1
     top = groups[0].score if groups else 0.0
-    site_key = normalize(found.site_name).key if found.site_name else ""
-    title_keys = {}
-    for pid in {c.page_id for g in groups for c in g.group.cands}:
-        first, last = _title_ends(pages.get(pid, PageInfo()).title)
-        title_keys[pid] = (normalize(first).key if first else "", normalize(last).key if last else "")
+    site = found.site_name
+    decoys = [sg.spread >= DECOY_SPREAD and sg.fit < 0.5 for sg in groups]
+    n_decoys = sum(decoys)
     out = []
     for i, sg in enumerate(groups):
         g = sg.group
+        if i >= MAX_GROUPS and not sg.holds_domain:
+            continue
         kind_pages: dict[str, set[str]] = defaultdict(set)
+        max_weight, firsts, lasts, n_titles, legal_page, site_named = 0.0, 0, 0, 0, False, False
         for c in g.cands:
+            if c.signal == DOMAIN_NAME:
+                continue
             kind_pages[c.signal].add(c.page_id)
+            max_weight = max(max_weight, c.weight)
+            if c.signal in TITLE_KINDS:
+                first, last = _title_position(c.name, c.context)
+                firsts, lasts, n_titles = firsts + first, lasts + last, n_titles + 1
+            elif c.signal in LEGAL_TEXT_KINDS and not legal_page:
+                legal_page = pages.get(c.page_id, PLAIN_PAGE).legal
+            if site is not None and not site_named:
+                site_named = c.name.strip() == site
         carrying = set().union(*kind_pages.values())
-        infos = [pages.get(p, PageInfo()) for p in sorted(carrying)]
-        surface = max(g.names, key=lambda nk: (nk.legal_form is not None, len(nk.original))).original
-        kinds = set(kind_pages)
-        acronyms = {a for nk in g.names[:10] for a in name_acronyms(nk.original) if len(a) >= 2}
-        compact = max((nk.key.replace(" ", "") for nk in g.names), key=len)
-        others = [o.score for j, o in enumerate(groups) if j != i]
-        title_pages = [p for p in carrying if p in title_keys]
+        home = legal = about = article = False
+        only_articles = bool(carrying)
+        for p in carrying:
+            info = pages.get(p, PLAIN_PAGE)
+            home, legal, about = home or info.home, legal or info.legal, about or info.about
+            article, only_articles = article or info.article, only_articles and info.article
+        surface = best_surface(g.names, g.cands)
+        kinds = kind_pages.keys()
+        legal_form = any(nk.legal_form for nk in g.names)
+        compact = max((k.replace(" ", "") for k in g.keys), key=len)
+        n_words = len(surface.split())
         f: dict[str, float] = {}
-        for k in KINDS:
-            f[f"has:{k}"] = float(k in kinds)
-            f[f"coverage:{k}"] = min(1.0, len(kind_pages.get(k, ())) / n_pages)
-        f["other_kinds"] = float(len(kinds - set(KINDS)))
+        for k, has, cov in _KIND_KEYS:
+            pages_k = kind_pages.get(k)
+            f[has] = 1.0 if pages_k else 0.0
+            f[cov] = min(1.0, len(pages_k) / n_pages) if pages_k else 0.0
+        f["other_kinds"] = float(len(kinds - _KIND_SET))
         f["n_kinds"] = float(len(kinds))
         f["log_mentions"] = math.log1p(len(g.cands))
         f["coverage"] = min(1.0, len(carrying) / n_pages)
-        f["max_weight"] = max(c.weight for c in g.cands)
-        f["on_home"] = float(any(p.home for p in infos))
-        f["on_legal"] = float(any(p.legal for p in infos))
-        f["on_about"] = float(any(p.about for p in infos))
-        f["on_article"] = float(any(p.article for p in infos))
-        f["only_articles"] = float(bool(infos) and all(p.article for p in infos))
-        f["legal_on_legal_page"] = float(
-            any(pages.get(c.page_id, PageInfo()).legal for c in g.cands if c.signal in ("legal_entity", "copyright"))
-        )
-        f["title_first"] = _share([title_keys[p][0] in g.keys for p in title_pages]) if title_pages else 0.0
-        f["title_last"] = _share([title_keys[p][1] in g.keys for p in title_pages]) if title_pages else 0.0
+        f["max_weight"] = max_weight
+        f["on_home"] = float(home)
+        f["on_legal"] = float(legal)
+        f["on_about"] = float(about)
+        f["on_article"] = float(article)
+        f["only_articles"] = float(only_articles)
+        f["legal_on_legal_page"] = float(legal_page)
+        f["title_first"] = firsts / n_titles if n_titles else 0.0
+        f["title_last"] = lasts / n_titles if n_titles else 0.0
         f["fit"] = sg.fit
         f["fit_exact"] = float(sg.fit >= 0.999)
-        f["fit_acronym"] = float(
-            bool(label) and (label in acronyms or any(k.replace(" ", "") == label for k in g.keys))
-        )
+        f["fit_acronym"] = float(bool(label) and any(nk.acronym == label for nk in g.names))
         f["fit_none"] = float(sg.fit < 0.3)
         f["label_similarity"] = fuzz.ratio(label, compact) / 100.0 if label and compact else 0.0
-        f["legal_form"] = float(any(nk.legal_form for nk in g.names))
-        f["person_name"] = float(not f["legal_form"] and is_person_name(surface))
+        f["legal_form"] = float(legal_form)
+        f["person_name"] = float(not legal_form and not kinds & ORG_EVIDENCE_KINDS and _person(surface))
         f["log_spread"] = math.log2(max(1, sg.spread))
-        f["decoy"] = float(sg.spread >= 4 and sg.fit < 0.5 and not kinds & LEGAL_KINDS)
-        f["ner_only"] = float(kinds <= NER_KINDS)
+        f["decoy"] = float(decoys[i] and not kinds & LEGAL_KINDS)
+        f["ner_only"] = float(bool(kinds) and kinds <= NER_KINDS)
         f["structured_and_text"] = float(bool(kinds & STRUCTURED_KINDS) and bool(kinds & TEXT_KINDS))
         f["noisy_or"] = sg.score
         f["noisy_or_top"] = float(i == 0)
         f["noisy_or_gap"] = top - sg.score
-        f["others_best"] = max(others, default=0.0)
+        f["others_best"] = groups[1].score if i == 0 and len(groups) > 1 else (top if i else 0.0)
         f["log_groups"] = math.log1p(len(groups))
         f["share_of_mentions"] = len(g.cands) / all_cands
-        n_words = len(surface.split())
         f["words"] = min(n_words, 8) / 8
         f["long_name"] = float(n_words >= 6)
-        f["org_shape"] = float(looks_like_org_name(surface))
-        f["self_named"] = float(is_self_named(g, dom))
-        f["has_digits"] = float(any(ch.isdigit() for ch in surface))
+        f["self_named"] = float(sg.holds_domain and is_self_named(g, dom))  # only a name spelling the domain is
+        f["has_digits"] = float(_DIGIT.search(surface) is not None)
         f["platform_fit"] = max(fits(nk, platform) for nk in g.names[:20]) if platform else 0.0
-        f["site_name"] = float(bool(site_key) and site_key in g.keys)
-        out.append([f[name] for name in FEATURES])
+        f["site_name"] = float(site_named)
+        f["is_domain"] = float(sg.holds_domain)
+        f["domain_only"] = float(sg.holds_domain and not kinds)
+        f["decoy_beside"] = float(n_decoys - decoys[i] > 0)
+        out.append((i, [f[name] for name in FEATURES]))
     return out
+
+
+_DIGIT = re.compile(r"\d")
+DECOY_SPREAD = 4
+"""A name on at least this many domains, none of which it fits, is a decoy (a platform, a parking service)."""
+_KIND_KEYS = tuple((k, f"has:{k}", f"coverage:{k}") for k in KINDS)
+_KIND_SET = frozenset(KINDS)
+LEGAL_TEXT_KINDS = frozenset({"legal_entity", "copyright"})
+"""Kinds read from legal text: on a legal page they are the site's own statement."""
 
 
 @dataclass(frozen=True)
@@ -313,30 +350,35 @@ class OwnerModel:
 
     def logit(self, x: Sequence[float]) -> float:
         """The raw score of one feature vector."""
-        return self.intercept + sum(
-            c * (v - m) / s for c, v, m, s in zip(self.coef, x, self.mean, self.scale, strict=True)
-        )
+        bias, weights = self._linear
+        return bias + sum(map(operator.mul, weights, x))
+
+    @cached_property
+    def _linear(self) -> tuple[float, tuple[float, ...]]:
+        """Bias and per-feature weights on raw features (standardization folded in): one dot product a group."""
+        weights = tuple(c / s for c, s in zip(self.coef, self.scale, strict=True))
+        return self.intercept - sum(w * m for w, m in zip(weights, self.mean, strict=True)), weights
 
     def contributions(self, x: Sequence[float], top: int = 8) -> tuple[tuple[str, float], ...]:
         """The ``top`` features that moved this vector's score most from the average group's, largest first."""
-        parts = [
-            (name, round(c * (v - m) / s, 4))
-            for name, c, v, m, s in zip(self.features, self.coef, x, self.mean, self.scale, strict=True)
-        ]
-        return tuple(sorted((p for p in parts if p[1]), key=lambda p: (-abs(p[1]), p[0]))[:top])
+        _, weights = self._linear
+        parts = [w * (v - m) for w, v, m in zip(weights, x, self.mean, strict=True)]
+        sizes = zip(map(abs, parts), range(len(parts)), strict=True)
+        largest = sorted(sizes, key=operator.itemgetter(0), reverse=True)[:top]
+        return tuple((self.features[i], round(parts[i], 4)) for size, i in largest if round(size, 4))
 
     def operating_points(self) -> list[OperatingPoint]:
         """Precision, coverage and accuracy at each distinct confidence of the calibration data, ascending."""
         pts = sorted(self.points)
         n = len(pts)
+        right_above = list(itertools.accumulate((r for _, r, _ in reversed(pts)), initial=0))[::-1]
+        unknown_below = list(itertools.accumulate((u for _, _, u in pts), initial=0))
         out = []
         for i, (t, _, _) in enumerate(pts):
             if i and pts[i - 1][0] == t:
                 continue
-            kept = pts[i:]
-            right = sum(r for _, r, _ in kept)
-            unknown_right = sum(u for _, _, u in pts[:i])
-            out.append(OperatingPoint(t, right / len(kept), len(kept) / n, (right + unknown_right) / n))
+            kept = n - i
+            out.append(OperatingPoint(t, right_above[i] / kept, kept / n, (right_above[i] + unknown_below[i]) / n))
         return out
 
     def threshold_for(self, min_precision: float) -> float:
@@ -370,7 +412,7 @@ class OwnerModel:
             "code_version": self.code_version,
         }
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         """The checksum the artifact carries."""
         return _checksum(self._body())
@@ -390,7 +432,7 @@ class OwnerModel:
         if tuple(doc["features"]) != FEATURES:
             raise InputError(f"{where} was trained on other features than this code computes; train it again")
         c = doc["calibration"]
-        return cls(
+        model = cls(
             features=tuple(doc["features"]),
             coef=tuple(doc["coef"]),
             intercept=doc["intercept"],
@@ -401,6 +443,8 @@ class OwnerModel:
             training=doc.get("training", {}),
             code_version=doc.get("code_version", ""),
         )
+        model.__dict__["sha256"] = stored  # verified above: the cached checksum need not be computed again
+        return model
 
 
 def _checksum(body: Mapping[str, Any]) -> str:
@@ -437,15 +481,12 @@ def model_owner(
     """
     if not found.groups:
         return describe_owner(found, None, None, confidence=0.0, linked=False, normalize=normalize, params=params)
-    vectors = group_features(found, n_pages=n_pages, pages=pages, normalize=normalize, fits=fits, platform=platform)
-    ranked = sorted(
-        zip((model.logit(x) for x in vectors), range(len(vectors)), strict=True),
-        key=lambda t: (-t[0], t[1]),
-    )
+    vectors = dict(group_features(found, n_pages=n_pages, pages=pages, fits=fits, platform=platform))
+    ranked = sorted(((model.logit(x), i) for i, x in vectors.items()), key=lambda t: (-t[0], t[1]))
     raw, best = ranked[0]
     runner = ranked[1] if len(ranked) > 1 else None
     confidence = model.calibration(raw)
-    owner = describe_owner(
+    return describe_owner(
         found,
         found.groups[best],
         found.groups[runner[1]] if runner else None,
@@ -454,5 +495,5 @@ def model_owner(
         normalize=normalize,
         params=params,
         runner_score=model.calibration(runner[0]) if runner else None,
+        contributions=model.contributions(vectors[best]),
     )
-    return replace(owner, contributions=model.contributions(vectors[best]))

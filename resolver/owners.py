@@ -143,9 +143,18 @@ def name_spread(candidates: Mapping[str, Sequence[OrgCandidate]]) -> Counter[str
 
 
 def group_domain(
-    dom: str, cands: Sequence[OrgCandidate], fact: DomainFacts, freq: Mapping[str, int], params: LinkingParams
+    dom: str,
+    cands: Sequence[OrgCandidate],
+    fact: DomainFacts,
+    freq: Mapping[str, int],
+    params: LinkingParams,
+    *,
+    domain_name: bool = False,
 ) -> linking.DomainGroups:
-    """The candidate groups of one domain with their noisy-OR scores (:func:`resolver.linking.score_groups`)."""
+    """The candidate groups of one domain with their noisy-OR scores (:func:`resolver.linking.score_groups`).
+
+    ``domain_name``: the domain itself is a candidate too (the model scorer's groups).
+    """
     return linking.score_groups(
         dom,
         cands,
@@ -156,6 +165,7 @@ def group_domain(
         platform=fact.suffix if fact.is_private else None,
         params=params,
         is_acronym=is_acronym,
+        domain_name=domain_name,
     )
 
 
@@ -170,7 +180,7 @@ def score_domain(
 ) -> DomainOwner:
     """The owner of one domain by ``scorer`` (``freq``: on how many domains each name key is a candidate)."""
     platform = fact.suffix if fact.is_private else None
-    found = group_domain(dom, cands, fact, freq, params)
+    found = group_domain(dom, cands, fact, freq, params, domain_name=scorer.kind == "model")
     if scorer.kind == "noisy_or" or scorer.model is None:
         return linking.noisy_or_owner(found, normalize, dataclasses.replace(params, min_confidence=scorer.threshold))
     return model_owner(
@@ -255,7 +265,7 @@ def fingerprint(
 ) -> str:
     """A hash of everything scoring reads for ``dom``: equal fingerprints, equal owners."""
     keys = sorted({normalize(c.name).key for c in linking.name_candidates(dom, cands)} - {""})
-    who = scorer.identity() if scorer else ""
+    who = scorer.identity() if scorer else ""  # the model's checksum is computed once (cached_property)
     h = hashlib.sha1(repr((code_version(), params, n_pages, platform, who)).encode())
     for c in cands:
         h.update(repr((c.page_id, c.name, c.signal, c.weight, c.context)).encode())
@@ -268,7 +278,9 @@ def fingerprint(
 
 def owner_to_json(owner: DomainOwner) -> str:
     """A :class:`DomainOwner` as JSON (exact: floats round-trip), for the owner cache."""
-    return json.dumps(dataclasses.asdict(owner), ensure_ascii=False)
+    d = {f.name: getattr(owner, f.name) for f in dataclasses.fields(owner)}
+    d["evidence"] = [{f.name: getattr(e, f.name) for f in dataclasses.fields(e)} for e in owner.evidence]
+    return json.dumps(d, ensure_ascii=False)
 
 
 def owner_from_json(text: str) -> DomainOwner:

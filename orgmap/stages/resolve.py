@@ -83,10 +83,10 @@ def load_facts(store: Store) -> dict[str, DomainFacts]:
 
 
 def load_pages(store: Store) -> dict[str, PageInfo]:
-    """Page kinds and titles of the pages that carry candidates (the owner model's features read them)."""
+    """The kind of each page that carries candidates (the owner model's features read them)."""
     return {
-        page_id: page_info(url, title, is_legal=legal, is_about=about, og_type=og_type, jsonld_types=types)
-        for page_id, url, title, legal, about, og_type, types in store.con.execute(Q["page_info"]).fetchall()
+        page_id: page_info(url, is_legal=legal, is_about=about, og_type=og_type, jsonld_types=types)
+        for page_id, url, legal, about, og_type, types in store.con.execute(Q["page_info"]).fetchall()
     }
 
 

@@ -92,7 +92,7 @@ DELETE FROM org_relations;
 
 -- name: page_info
 -- What the owner model's features read of each page that carries a candidate: its URL (home page?),
--- title, legal/about flags and types (article?).
-SELECT page_id, url_norm, coalesce(title, ''), is_legal_page, is_about_page, og_type, jsonld_types
+-- legal/about flags and types (article?).
+SELECT page_id, url_norm, is_legal_page, is_about_page, og_type, jsonld_types
 FROM page_features
 WHERE page_id IN (SELECT DISTINCT page_id FROM page_signals);
