@@ -389,7 +389,7 @@ class OwnerModel:
         """
         for p in self.operating_points():
             if p.precision >= min_precision:
-                return round(p.threshold, 4)
+                return math.floor(p.threshold * 10_000) / 10_000  # rounded down: the point itself stays linked
         return round(min(1.0, max((t for t, _, _ in self.points), default=1.0) + 1e-4), 4)
 
     def to_json(self) -> str:

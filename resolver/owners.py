@@ -317,7 +317,7 @@ def apply_redirects(
             runner_up=here.name if here else None,
             runner_up_score=here.confidence if here else 0.0,
             signal_kinds=("redirect",),
-            site_name=here.site_name if here else None,
+            site_name=(here.site_name if here else None) or there.site_name,  # its site is the target's
         )
         changed += 1
     return [by_dom[d] for d in sorted(by_dom)], changed
