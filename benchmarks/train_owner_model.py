@@ -46,7 +46,7 @@ from benchmarks.real_pages import eval_dir, read_pages, settings_for
 from resolver.domains import registered_domain
 from resolver.linking import DOMAIN_NAME, DomainGroups, LinkingParams
 from resolver.owner_model import ARTIFACT, FEATURES, Calibration, OwnerModel, group_features
-from resolver.owners import DomainFacts, fits, group_domain, name_spread
+from resolver.owners import DomainFacts, fits, group_domain, name_spread, normalize
 
 REPO = Path(__file__).resolve().parents[1]
 RULE = "entity"
@@ -203,6 +203,7 @@ def read_crawl(db: Path, params: LinkingParams) -> Crawl:
                 found,
                 n_pages=fact.n_pages,
                 pages=pages,
+                normalize=normalize,
                 fits=fits,
                 platform=fact.suffix if fact.is_private else None,
             )

@@ -131,6 +131,14 @@ class CandidateGroup:
     names: list[NameKey]
     """Each candidate's normalized name, in the order of ``cands``."""
     cands: list[OrgCandidate]
+    _surface: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def surface(self) -> str:
+        """The name to show (:func:`best_surface`), computed once: scorers and features all ask for it."""
+        if self._surface is None:
+            self._surface = best_surface(self.names, self.cands)
+        return self._surface
 
 
 _LEADING_JUNK = re.compile(r"^(?:copyright|\(c\)|\d{4}(?:\s*[-–]\s*\d{2,4})?|[^\w])+\s*", re.IGNORECASE | re.UNICODE)
@@ -380,6 +388,10 @@ class ScoredGroup:
     """On how many domains the group's most widespread key is a candidate (bucketed: :func:`spread_bucket`)."""
     holds_domain: bool = False
     """The domain's own name belongs to the group: a name of it spells the domain, or it is that name alone."""
+    kind_pages: Mapping[str, set[str]] = field(default_factory=dict)
+    """Signal kind → the pages on which it names the group."""
+    kind_weight: Mapping[str, float] = field(default_factory=dict)
+    """Signal kind → its highest weight in the group."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +460,7 @@ def score_groups(
         strong = any(k in LEGAL_KINDS for k in per_kind_pages)
         if n_domains >= params.decoy_min_domains and fit < 0.5 and not strong:
             score /= 1.0 + math.log(n_domains / (params.decoy_min_domains - 1))
-        scored.append(ScoredGroup(score, fit, g, n_domains, holds_domain=fit >= 0.999))
+        scored.append(ScoredGroup(score, fit, g, n_domains, fit >= 0.999, per_kind_pages, per_kind_weight))
     if domain_name and scored and not any(sg.holds_domain for sg in scored):
         own = domain_name_candidate(registered_domain)
         label = domain_label(registered_domain)  # as normalize keys "pocketpc.ch", without its cost
@@ -528,7 +540,7 @@ def describe_owner(
         status = "platform" if found.platform_only else "unknown"
         return DomainOwner(dom, status, None, None, None, 0.0, 0.0, site_name=found.site_name)
     best = chosen.group
-    name = best_surface(best.names, best.cands)
+    name = best.surface
     nk = normalize(name)
     legal_forms = [n.legal_form for n in best.names if n.legal_form]
     legal_form = max(set(legal_forms), key=legal_forms.count) if legal_forms else None
@@ -554,7 +566,7 @@ def describe_owner(
         fit=round(chosen.fit, 4),
         aliases=aliases,
         evidence=tuple(evidence),
-        runner_up=best_surface(runner.group.names, runner.group.cands) if runner else None,
+        runner_up=runner.group.surface if runner else None,
         runner_up_score=round(runner.score if runner_score is None else runner_score, 4) if runner else 0.0,
         signal_kinds=tuple(sorted({c.signal for c in best.cands})),
         site_name=found.site_name or name,

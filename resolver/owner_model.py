@@ -23,7 +23,6 @@ import json
 import math
 import operator
 import re
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -36,12 +35,10 @@ from resolver.domain_match import domain_label
 from resolver.domains import is_home_url
 from resolver.errors import InputError
 from resolver.linking import (
-    DOMAIN_NAME,
     LEGAL_KINDS,
     DomainGroups,
     DomainOwner,
     LinkingParams,
-    best_surface,
     describe_owner,
     is_self_named,
 )
@@ -143,6 +140,10 @@ class PageInfo:
     article: bool = False
     """An article (``og:type`` or JSON-LD type)."""
 
+    def code(self) -> int:
+        """The four flags as one small number (for fingerprints)."""
+        return self.home | self.legal << 1 | self.about << 2 | self.article << 3
+
 
 def page_info(
     url: str,
@@ -182,6 +183,7 @@ def group_features(
     *,
     n_pages: int,
     pages: Mapping[str, PageInfo],
+    normalize: Callable[[str], NameKey],
     fits: Callable[[NameKey, str], float],
     platform: str | None = None,
 ) -> list[tuple[int, list[float]]]:
@@ -196,7 +198,7 @@ def group_features(
     n_pages = max(1, n_pages)
     all_cands = sum(len(g.group.cands) for g in groups) or 1
     top = groups[0].score if groups else 0.0
-    site = found.site_name
+    site_key = normalize(found.site_name).key if found.site_name else None
     decoys = [sg.spread >= DECOY_SPREAD and sg.fit < 0.5 for sg in groups]
     n_decoys = sum(decoys)
     out = []
@@ -204,42 +206,35 @@ def group_features(
         g = sg.group
         if i >= MAX_GROUPS and not sg.holds_domain:
             continue
-        kind_pages: dict[str, set[str]] = defaultdict(set)
-        max_weight, firsts, lasts, n_titles, legal_page, site_named = 0.0, 0, 0, 0, False, False
-        for c in g.cands:
-            if c.signal == DOMAIN_NAME:
-                continue
-            kind_pages[c.signal].add(c.page_id)
-            max_weight = max(max_weight, c.weight)
+        kind_pages = sg.kind_pages
+        carrying = set().union(*kind_pages.values())
+        firsts = lasts = n_titles = 0
+        for c in g.cands if kind_pages.keys() & TITLE_KINDS else ():
             if c.signal in TITLE_KINDS:
                 first, last = _title_position(c.name, c.context)
                 firsts, lasts, n_titles = firsts + first, lasts + last, n_titles + 1
-            elif c.signal in LEGAL_TEXT_KINDS and not legal_page:
-                legal_page = pages.get(c.page_id, PLAIN_PAGE).legal
-            if site is not None and not site_named:
-                site_named = c.name.strip() == site
-        carrying = set().union(*kind_pages.values())
+        legal_page = any(pages.get(p, PLAIN_PAGE).legal for k in LEGAL_TEXT_KINDS for p in kind_pages.get(k, ()))
         home = legal = about = article = False
         only_articles = bool(carrying)
         for p in carrying:
             info = pages.get(p, PLAIN_PAGE)
             home, legal, about = home or info.home, legal or info.legal, about or info.about
             article, only_articles = article or info.article, only_articles and info.article
-        surface = best_surface(g.names, g.cands)
+        surface = g.surface
         kinds = kind_pages.keys()
         legal_form = any(nk.legal_form for nk in g.names)
         compact = max((k.replace(" ", "") for k in g.keys), key=len)
         n_words = len(surface.split())
         f: dict[str, float] = {}
-        for k, has, cov in _KIND_KEYS:
-            pages_k = kind_pages.get(k)
-            f[has] = 1.0 if pages_k else 0.0
-            f[cov] = min(1.0, len(pages_k) / n_pages) if pages_k else 0.0
+        for k, has in _HAS_KEYS:
+            f[has] = 1.0 if k in kind_pages else 0.0
+        for k, cov in _COVERAGE_KEYS:
+            f[cov] = min(1.0, len(kind_pages[k]) / n_pages) if k in kind_pages else 0.0
         f["other_kinds"] = float(len(kinds - _KIND_SET))
         f["n_kinds"] = float(len(kinds))
         f["log_mentions"] = math.log1p(len(g.cands))
         f["coverage"] = min(1.0, len(carrying) / n_pages)
-        f["max_weight"] = max_weight
+        f["max_weight"] = max(sg.kind_weight.values(), default=0.0)
         f["on_home"] = float(home)
         f["on_legal"] = float(legal)
         f["on_about"] = float(about)
@@ -270,18 +265,20 @@ def group_features(
         f["self_named"] = float(sg.holds_domain and is_self_named(g, dom))  # only a name spelling the domain is
         f["has_digits"] = float(_DIGIT.search(surface) is not None)
         f["platform_fit"] = max(fits(nk, platform) for nk in g.names[:20]) if platform else 0.0
-        f["site_name"] = float(site_named)
+        f["site_name"] = float(site_key in g.keys)
         f["is_domain"] = float(sg.holds_domain)
         f["domain_only"] = float(sg.holds_domain and not kinds)
         f["decoy_beside"] = float(n_decoys - decoys[i] > 0)
-        out.append((i, [f[name] for name in FEATURES]))
+        assert tuple(f) == FEATURES, "features are inserted in FEATURES order"
+        out.append((i, list(f.values())))
     return out
 
 
 _DIGIT = re.compile(r"\d")
 DECOY_SPREAD = 4
 """A name on at least this many domains, none of which it fits, is a decoy (a platform, a parking service)."""
-_KIND_KEYS = tuple((k, f"has:{k}", f"coverage:{k}") for k in KINDS)
+_HAS_KEYS = tuple((k, f"has:{k}") for k in KINDS)
+_COVERAGE_KEYS = tuple((k, f"coverage:{k}") for k in KINDS)
 _KIND_SET = frozenset(KINDS)
 LEGAL_TEXT_KINDS = frozenset({"legal_entity", "copyright"})
 """Kinds read from legal text: on a legal page they are the site's own statement."""
@@ -481,7 +478,9 @@ def model_owner(
     """
     if not found.groups:
         return describe_owner(found, None, None, confidence=0.0, linked=False, normalize=normalize, params=params)
-    vectors = dict(group_features(found, n_pages=n_pages, pages=pages, fits=fits, platform=platform))
+    vectors = dict(
+        group_features(found, n_pages=n_pages, pages=pages, normalize=normalize, fits=fits, platform=platform)
+    )
     ranked = sorted(((model.logit(x), i) for i, x in vectors.items()), key=lambda t: (-t[0], t[1]))
     raw, best = ranked[0]
     runner = ranked[1] if len(ranked) > 1 else None

@@ -271,7 +271,8 @@ def fingerprint(
         h.update(repr((c.page_id, c.name, c.signal, c.weight, c.context)).encode())
     if scorer is not None and scorer.kind == "model":
         for page_id in sorted({c.page_id for c in cands}):
-            h.update(repr((page_id, (pages or {}).get(page_id))).encode())
+            info = (pages or {}).get(page_id)
+            h.update(f"{page_id}:{info.code() if info else '-'}".encode())
     h.update(repr([(k, linking.spread_bucket(freq.get(k, 1))) for k in keys]).encode())
     return h.hexdigest()
 

@@ -24,7 +24,7 @@ from orgmap.store.database import Store
 from resolver.errors import ConfigError
 from resolver.linking import DomainOwner
 from resolver.orgs import build_orgs, cluster_owners, org_relations
-from resolver.owner_model import PageInfo, load_model, page_info
+from resolver.owner_model import ARTICLE_TYPES, PageInfo, load_model
 from resolver.owners import DomainFacts, Scorer, apply_redirects, demote_persons, score_owners, why_status
 from resolver.records import OrgCandidate
 from resolver.reference import read_reference
@@ -84,10 +84,8 @@ def load_facts(store: Store) -> dict[str, DomainFacts]:
 
 def load_pages(store: Store) -> dict[str, PageInfo]:
     """The kind of each page that carries candidates (the owner model's features read them)."""
-    return {
-        page_id: page_info(url, is_legal=legal, is_about=about, og_type=og_type, jsonld_types=types)
-        for page_id, url, legal, about, og_type, types in store.con.execute(Q["page_info"]).fetchall()
-    }
+    rows = store.con.execute(Q["page_info"], [sorted(ARTICLE_TYPES)]).fetchall()
+    return {page_id: PageInfo(home, legal, about, article) for page_id, home, legal, about, article in rows}
 
 
 def scorer_of(settings: Settings) -> Scorer:

@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from orgmap.cli import app
 from orgmap.config import load_settings
-from orgmap.stages.resolve import scorer_of
+from orgmap.stages.resolve import load_pages, scorer_of
 from orgmap.store.database import Store
 from resolver.errors import ConfigError
-from resolver.owner_model import load_model
+from resolver.owner_model import load_model, page_info
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 runner = CliRunner()
@@ -64,6 +64,21 @@ def test_the_noisy_or_baseline_stays_selectable(tmp_path: Path) -> None:
     summary, rows = _resolve(tmp_path, "baseline.duckdb", "--config", str(_config(tmp_path)))
     assert summary["scorer"] == "noisy_or" and summary["threshold"] == 0.4
     assert {scorer for _, _, scorer, _, _ in rows} == {"noisy_or"}
+
+
+@pytest.mark.slow
+def test_page_kinds_read_in_sql_agree_with_page_info(tmp_path: Path) -> None:
+    _resolve(tmp_path, "kinds.duckdb")
+    with Store(tmp_path / "kinds.duckdb", read_only=True) as store:
+        loaded = load_pages(store)
+        rows = store.con.execute(
+            "select page_id, url_norm, is_legal_page, is_about_page, og_type, jsonld_types from page_features"
+            " where page_id in (select page_id from page_signals)"
+        ).fetchall()
+    assert rows and len(loaded) == len(rows)
+    for page_id, url, legal, about, og_type, types in rows:
+        assert loaded[page_id] == page_info(url, is_legal=legal, is_about=about, og_type=og_type, jsonld_types=types)
+    assert any(p.home for p in loaded.values()) and not all(p.home for p in loaded.values())
 
 
 def _config(tmp_path: Path) -> Path:

@@ -25,6 +25,7 @@ from resolver.owners import (
     Scorer,
     fits,
     group_domain,
+    normalize,
     owner_from_json,
     owner_to_json,
     score_owners,
@@ -43,7 +44,7 @@ def features_of(domain: str, cands: list[OrgCandidate], pages: dict[str, PageInf
     """Group name → feature dict, as the resolve stage computes them."""
     fact = DomainFacts(n_pages=len(pages) or 1, **facts)  # type: ignore[arg-type]
     found = group_domain(domain, cands, fact, {}, PARAMS, domain_name=True)
-    vectors = group_features(found, n_pages=fact.n_pages, pages=pages, fits=fits)
+    vectors = group_features(found, n_pages=fact.n_pages, pages=pages, normalize=normalize, fits=fits)
     out = {}
     for i, x in vectors:
         names = sorted({nk.original for nk in found.groups[i].group.names})
@@ -94,7 +95,7 @@ def test_person_names_and_decoys_are_features() -> None:
     group = group_domain("anna-horn.de", cands, DomainFacts(), {"wordpress": 9}, PARAMS, domain_name=True)
     f = {
         found_names: dict(zip(FEATURES, x, strict=True))
-        for i, x in group_features(group, n_pages=1, pages={}, fits=fits)
+        for i, x in group_features(group, n_pages=1, pages={}, normalize=normalize, fits=fits)
         for found_names in [group.groups[i].group.names[0].original]
     }
     assert f["Anna Horn"]["person_name"] == 1.0

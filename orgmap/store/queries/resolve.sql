@@ -91,8 +91,16 @@ SELECT page_id, url FROM pages WHERE page_id IN (SELECT unnest(?::varchar[]));
 DELETE FROM org_relations;
 
 -- name: page_info
--- What the owner model's features read of each page that carries a candidate: its URL (home page?),
--- legal/about flags and types (article?).
-SELECT page_id, url_norm, is_legal_page, is_about_page, og_type, jsonld_types
+-- What the owner model's features read of each page that carries a candidate, as resolver.owner_model.PageInfo
+-- flags: a home page (the rule of resolver.domains.is_home_url, as in cross_domain_redirects), a legal page,
+-- an about page, an article (og:type or a JSON-LD type in the list bound as the parameter).
+SELECT page_id,
+       regexp_matches(lower(url_norm),
+           '^[a-z][a-z0-9+.-]*://[^/?#]+/?((index|default|home|start)(\.[a-z0-9]{2,5})?|[a-z]{2}([-_][a-z]{2})?/?)?([?#].*)?$')
+           AS home,
+       coalesce(is_legal_page, false) AS legal,
+       coalesce(is_about_page, false) AS about,
+       list_has_any(list_transform(coalesce(jsonld_types, []) || [coalesce(og_type, '')], lambda t: lower(t)), ?::varchar[])
+           AS article
 FROM page_features
 WHERE page_id IN (SELECT DISTINCT page_id FROM page_signals);
