@@ -10,8 +10,8 @@ Example ``orgmap.toml``::
     db = "crawl.duckdb"
     [ner]
     model = "en_core_web_sm"
-    [resolve.linking]
-    min_confidence = 0.6
+    [resolve]
+    min_precision = 0.95
 """
 
 from __future__ import annotations

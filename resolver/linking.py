@@ -14,8 +14,10 @@ registered domain we
 3. discount names that appear on many unrelated domains without fitting them (platforms, payment
    providers, "Powered by WordPress"), and on private-suffix sites (``alice.github.io``) drop names that
    fit the platform itself;
-4. take the best group; its confidence is its score shrunk by a close runner-up; below the threshold
-   the owner is ``unknown``. Every contributing signal is kept as evidence.
+4. choose the owner: the noisy-OR baseline (:func:`noisy_or_owner`) takes the best group, its confidence
+   its score shrunk by a close runner-up; the learned model (``resolver.owner_model``) ranks the groups
+   (:func:`score_groups` keeps everything it reads) and calibrates the winner's score. Below the threshold
+   the owner is ``unknown``. Every contributing signal is kept as evidence (:func:`describe_owner`).
 
 Pure functions over plain records: the stage in ``orgmap.stages.resolve`` feeds them from DuckDB.
 """
