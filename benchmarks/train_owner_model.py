@@ -430,7 +430,8 @@ def code_version() -> str:
     """The git commit (with ``+dirty`` when the tree differs) and a hash of the feature code."""
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "resolver"], cwd=REPO, capture_output=True, text=True)
+        tree = ["git", "status", "--porcelain", "--", "resolver", ":!resolver/owner_model.json"]
+        dirty = subprocess.run(tree, cwd=REPO, capture_output=True, text=True)
         commit = head.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
     except OSError:
         commit = "unknown"
