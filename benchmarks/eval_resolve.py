@@ -190,7 +190,7 @@ def _label_reads_as(domain: str, name: str) -> bool:
     A diagnostic: "grants.gov" cannot be read as "Department of Health and Human Services", whatever the
     linker does, so accuracy is reported apart where the label reads as the gold name and where it does not.
     """
-    return align(domain_label(registered_domain(domain) or domain), name_tokens(name)) >= READABLE
+    return align(domain_label(registered_domain(domain) or domain).replace("-", ""), name_tokens(name)) >= READABLE
 
 
 def _words(name: str) -> tuple[str, ...]:
