@@ -669,7 +669,7 @@ def _load_index(root: Path) -> dict[str, str]:
         if not path.exists():
             continue
         rows: Iterable[Mapping[str, Any]]
-        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        with open_text(path, errors="replace") as fh:
             if name.endswith(".csv"):
                 rows = list(csv.DictReader(fh))
             else:
