@@ -2,7 +2,7 @@
 
 A version keeps its config, LF set, training data window, metrics and artifact (compressed JSON in the
 database, with a sha256 verified on load). One version per target is ``promoted``: the one classify uses.
-:func:`promote_if_better` is the gate a user runs in CI before deploying a retrained model.
+:mod:`classifiers.promotion` decides whether a new version may replace the promoted one.
 """
 
 from __future__ import annotations
@@ -123,19 +123,6 @@ def metrics_of(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, Any]:
     """The stored metrics of ``version``."""
     row = con.execute("select metrics from models where version = ?", [version]).fetchone()
     return json.loads(row[0]) if row and row[0] else {}
-
-
-def is_not_worse(candidate: Mapping[str, Any], current: Mapping[str, Any], tolerance: float = 0.0) -> tuple[bool, str]:
-    """Compare gold macro-F1 of two metric dicts: the promotion gate, with its reason."""
-    new = (candidate.get("gold") or {}).get("macro_f1")
-    old = (current.get("gold") or {}).get("macro_f1")
-    if new is None:
-        return False, "no gold labels to evaluate the candidate on"
-    if old is None:
-        return True, f"current model has no gold metrics; candidate macro-F1 {new:.3f}"
-    if new + tolerance >= old:
-        return True, f"macro-F1 {new:.3f} >= current {old:.3f} - {tolerance}"
-    return False, f"macro-F1 {new:.3f} < current {old:.3f} - {tolerance}"
 
 
 def _json_default(o: Any) -> Any:

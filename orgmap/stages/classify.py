@@ -25,6 +25,8 @@ from classifiers import registry
 from classifiers.evaluate import EvalReport, evaluate
 from classifiers.frames import prepare
 from classifiers.lf import load_lf_modules
+from classifiers.model.end_model import EndModel
+from classifiers.promotion import Gate, validate
 from classifiers.taxonomy import TARGETS, Taxonomy, load_taxonomy
 from classifiers.train import WeakLabels, gold_indices, gold_metrics, predict, train_end_model, weak_labels
 from orgmap.config import Settings
@@ -285,7 +287,7 @@ def _train_and_register(
         if promote == "always":
             ok, reason = True, "promoted: first model of this target" if current is None else "promoted on request"
         elif promote == "if_better":
-            ok, reason = _gate(store, settings, weak, frame, gold, metrics, current)
+            ok, reason = _gate(store, settings, fit.model, frame, gold, current)
         else:
             ok, reason = False, "candidate: not promoted (use --promote or --promote-if-better)"
         if ok:
@@ -298,25 +300,24 @@ def _train_and_register(
 def _gate(
     store: Store,
     settings: Settings,
-    weak: WeakLabels,
+    model: EndModel,
     frame: pd.DataFrame,
     gold: np.ndarray,
-    metrics: dict[str, Any],
     current: str | None,
 ) -> tuple[bool, str]:
-    """Promote when the candidate's gold macro-F1 is not worse than the current model's on *today's* gold."""
+    """Promote when the candidate passes the promotion gate against the current model on *today's* gold."""
     if current is None:
         return True, "promoted: no current model"
     try:
         cur_model = registry.load(store.con, current)
     except InputError as exc:
         return True, f"promoted: current model unreadable ({exc})"
-    if tuple(cur_model.classes) != tuple(weak.classes):
-        return True, "promoted: the taxonomy changed since the current model"
-    cur_pred = predict(frame, weak, cur_model)
-    cur_metrics = {"gold": gold_metrics(cur_pred["label"], frame, gold, weak.classes)}
-    ok, why = registry.is_not_worse(metrics, cur_metrics, settings.classify.promote_tolerance)
-    return ok, ("promoted: " if ok else "kept current: ") + why + f" (vs {current})"
+    d = settings.drift
+    gate = Gate(d.tolerance, d.per_class_tolerance, d.calibration_tolerance, d.min_class_support)
+    rows = gold != -1
+    decision = validate(model, cur_model, frame[rows].reset_index(drop=True), gold[rows], gate)
+    why = "; ".join(decision.reasons)
+    return decision.promote, ("promoted: " if decision.promote else "kept current: ") + why + f" (vs {current})"
 
 
 def evaluate_labels(store: Store, target: str) -> EvalReport | None:

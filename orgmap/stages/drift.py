@@ -6,7 +6,7 @@ window definitions, computes every measure of :mod:`classifiers.drift` and write
 compares data, not two models.
 
 ``retrain`` trains a candidate per target on the retrain window plus all gold labels except a stable
-held-out share, compares candidate and current model on that held-out gold (:mod:`classifiers.retrain`),
+held-out share, compares candidate and current model on that held-out gold (:mod:`classifiers.promotion`),
 promotes only what passes, records every decision in ``retrain_decisions`` and ``models.note``, and
 re-labels everything with the promoted models. It does nothing when no pages or gold labels arrived
 since the last retrain (scheduled mode).
@@ -28,7 +28,8 @@ from classifiers import registry
 from classifiers.apply import apply_lfs
 from classifiers.drift import DriftReport, Thresholds, WindowData, compare, per_batch
 from classifiers.lf import build_lfs
-from classifiers.retrain import Gate, data_state, decide, evaluate_probs, has_new_data, holdout_ids
+from classifiers.promotion import Gate, validate
+from classifiers.retrain import data_state, has_new_data, holdout_ids
 from orgmap.config import Settings
 from orgmap.runs import Run
 from orgmap.stages.classify import classify, gold_for, load_frame, taxonomy_for, train
@@ -297,15 +298,9 @@ def _retrain_target(
         keep = frame["item_id"].map(gold).map(index).notna().to_numpy()
         frame = frame[keep].reset_index(drop=True)
         y = frame["item_id"].map(gold).map(index).to_numpy(dtype=np.int64)
-        cand_eval = evaluate_probs(cand_model.predict_proba(frame), y, classes) if len(y) else {"n": 0}
-        cur_eval = None
-        if current is not None:
-            cur_model = registry.load(con, current)
-            if tuple(cur_model.classes) == classes and len(y):
-                cur_eval = evaluate_probs(cur_model.predict_proba(frame), y, classes)
-        ok, reasons = decide(cand_eval, cur_eval, gate)
-        if current is not None and cur_eval is None and ok:
-            reasons.append("the current model's classes differ from the taxonomy: no comparison possible")
+        cur_model = registry.load(con, current) if current is not None else None
+        verdict = validate(cand_model, cur_model, frame, y, gate)
+        ok, reasons, cand_eval, cur_eval = verdict.promote, verdict.reasons, verdict.candidate, verdict.current
         note = ("promoted by retrain: " if ok else "kept current: ") + "; ".join(reasons)
         with store.transaction():
             if ok:
