@@ -24,6 +24,9 @@ from orgmap.store.database import Store
 from resolver.errors import InputError
 from resolver.evaluate import bcubed_prf, pairwise_prf, threshold_curve
 from resolver.names import normalize_name
+from resolver.sql import load_queries
+
+Q = load_queries("orgmap.store.queries", "results.sql")
 
 
 @dataclass(frozen=True)
@@ -107,10 +110,7 @@ def load_truth(path: str | Path) -> Truth:
 
 def predictions_from_store(store: Store) -> dict[str, Prediction]:
     """The owner orgmap found for every domain, with the org's canonical name and aliases."""
-    rows = store.con.execute(
-        "select d.registered_domain, d.org_id, d.confidence, o.canonical_name, o.aliases "
-        "from domain_org d left join orgs o using (org_id)"
-    ).fetchall()
+    rows = store.con.execute(Q["predicted_owners"]).fetchall()
     return {
         dom: Prediction(org_id, tuple([canon, *(aliases or [])]) if canon else (), float(conf or 0.0))
         for dom, org_id, conf, canon, aliases in rows

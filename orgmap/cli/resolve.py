@@ -108,25 +108,21 @@ def explain(
     """
     from resolver.domains import registered_domain
     from resolver.errors import InputError
+    from resolver.sql import load_queries
+
+    q = load_queries("orgmap.store.queries", "results.sql")
 
     settings = settings_from(config, db)
     reg = registered_domain(domain)
     if reg is None:
         raise InputError(f"{domain!r} is not a valid domain or URL")
     with Store(settings.db, read_only=True) as store:
-        row = store.con.execute(
-            "select registered_domain, org_id, org_name, confidence, status, evidence, runner_up, n_pages "
-            "from domain_org where registered_domain = ?",
-            [reg],
-        ).fetchone()
+        row = store.con.execute(q["domain_owner"], [reg]).fetchone()
         if row is None:
             raise InputError(f"{reg} is not in {settings.db}; ingest and resolve it first (orgmap resolve PATH)")
         org = None
         if row[1]:
-            org = store.con.execute(
-                "select canonical_name, legal_form, country, aliases, domains from orgs where org_id = ?",
-                [row[1]],
-            ).fetchone()
+            org = store.con.execute(q["org_facts"], [row[1]]).fetchone()
     evidence = json.loads(row[5]) if row[5] else {}
     if as_json:
         typer.echo(

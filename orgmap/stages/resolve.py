@@ -20,6 +20,7 @@ import pyarrow as pa
 from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
+from orgmap.store import schemas
 from orgmap.store.database import Store
 from resolver.linking import DomainOwner
 from resolver.orgs import build_orgs, cluster_owners, org_relations
@@ -76,13 +77,17 @@ def load_facts(store: Store) -> dict[str, DomainFacts]:
     }
 
 
+_CACHE_DELETE = {"_owner_cache": Q["delete_owner_cache_of"], "_label_cache": Q["delete_label_cache_of"]}
+"""The query removing a cache's rows of some registered domains, by cache table."""
+
+
 def _store_cache(store: Store, table: str, rows: Mapping[str, Mapping[str, str]]) -> None:
     """Replace the cache rows of these registered domains (``_owner_cache``, ``_label_cache``)."""
     if not rows:
         return
     doms = sorted(rows)
     columns = {"registered_domain": doms, **{c: [rows[d][c] for d in doms] for c in rows[doms[0]]}}
-    store.replace_where(table, pa.table(columns), "registered_domain in (select unnest(?::varchar[]))", [doms])
+    store.replace(table, schemas.rows(table, columns), _CACHE_DELETE[table], [doms])
 
 
 def _domain_org_table(
@@ -128,7 +133,7 @@ def _domain_org_table(
         rows["runner_up"].append(o.runner_up)
         rows["n_pages"].append(int(n_pages.get(o.registered_domain, 0)))
         rows["updated_run"].append(run_id)
-    return pa.table(rows)
+    return schemas.rows("domain_org", rows)
 
 
 def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SILENT) -> ResolveSummary:
@@ -190,16 +195,16 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
     )
     relations = org_relations(link_signals, domain_to_org, key_to_org)
     with store.transaction():
-        store.replace_where("orgs", orgs, "true")
-        store.insert_new("_org_keys", new_keys, ["name_key", "country"])
-        store.replace_where("domain_org", domain_org, "true")
+        store.replace("orgs", schemas.rows("orgs", orgs), Q["delete_orgs"])
+        store.insert_new("_org_keys", schemas.rows("_org_keys", new_keys), ["name_key", "country"])
+        store.replace("domain_org", domain_org, Q["delete_domain_org"])
         _store_cache(store, "_owner_cache", {d: {"fingerprint": fp, "owner": o} for d, (fp, o) in scored.fresh.items()})
         if matcher is not None and matcher.fresh:
             store.con.execute(Q["label_cache_other_lists"], [ref_fp]).fetchall()  # a new list replaces the cache
             fresh = {d: {"reference": ref_fp, "match": m} for d, m in matcher.fresh.items()}
             _store_cache(store, "_label_cache", fresh)
         store.con.execute(Q["delete_relations"]).fetchall()
-        store.append("org_relations", relations)
+        store.append("org_relations", schemas.rows("org_relations", relations))
     task.advance()
     task.close()
     statuses = Counter(domain_org.column("status").to_pylist())

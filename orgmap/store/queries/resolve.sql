@@ -88,4 +88,21 @@ SELECT registered_domain, n_pages FROM domains;
 SELECT page_id, url FROM pages WHERE page_id IN (SELECT unnest(?::varchar[]));
 
 -- name: delete_relations
+-- Relations between orgs are recomputed as a whole.
 DELETE FROM org_relations;
+
+-- name: delete_orgs
+-- Orgs are rebuilt as a whole every run (their ids stay stable through _org_keys).
+DELETE FROM orgs;
+
+-- name: delete_domain_org
+-- Every domain's owner is decided again every run (unchanged ones from _owner_cache).
+DELETE FROM domain_org;
+
+-- name: delete_owner_cache_of
+-- The cached owners of the registered domains $1, about to be replaced.
+DELETE FROM _owner_cache WHERE registered_domain IN (SELECT unnest(?::varchar[]));
+
+-- name: delete_label_cache_of
+-- The cached label matches of the registered domains $1, about to be replaced.
+DELETE FROM _label_cache WHERE registered_domain IN (SELECT unnest(?::varchar[]));
