@@ -128,6 +128,7 @@ def explain(
     if domain is not None and reg is None:
         raise InputError(f"{domain!r} is not a valid domain or URL")
     with Store(settings.db, read_only=True) as store:
+        _require_current_schema(store, settings.db)
         if org is not None or reg is None:
             _explain_org(store, org or "", settings.db, as_json)
             return
@@ -190,6 +191,25 @@ def explain(
 
 
 EXPLAIN = load_queries("orgmap.store.queries", "explain.sql")
+
+
+def _require_current_schema(store: Store, db: str) -> None:
+    """A read-only store is not migrated: one an older orgmap wrote lacks the merge edges."""
+    import duckdb
+
+    from orgmap.store.database import migrations
+    from resolver.errors import InputError
+
+    try:
+        have = store.con.execute("select max(version) from schema_version").fetchone()[0]  # type: ignore[index]
+    except duckdb.CatalogException:
+        have = None
+    newest = max(v for v, _, _ in migrations())
+    if have is None or have < newest:
+        raise InputError(
+            f"{db} was written by an older orgmap (schema {have}, this one needs {newest}) or by none; "
+            f"run `orgmap resolve --db {db}` (it updates the database and re-resolves), then explain again"
+        )
 
 
 def _edges(store: Store, org_id: str) -> list[MergeEdge]:

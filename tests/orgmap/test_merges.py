@@ -237,3 +237,12 @@ def test_weak_merges_are_listed_for_review_with_the_precision_target(tmp_path: P
         [("apex-solutions.com", "apexsolutionsgroup.com")] if confidence < 0.9 else []
     )
     assert all(c < target == 0.9 for *_, c, target in review)  # the default target: the run set none
+
+
+def test_explain_on_a_database_an_older_orgmap_wrote_says_how_to_update_it(tmp_path: Path) -> None:
+    db = str(tmp_path / "old.duckdb")
+    with Store(db) as store:
+        store.con.execute("delete from schema_version where version >= 11").fetchall()
+    result = runner.invoke(app, ["explain", "acme.com", "--db", db])
+    assert result.exit_code == 2
+    assert "older orgmap" in result.output and f"orgmap resolve --db {db}" in result.output
