@@ -22,6 +22,7 @@ from resolver.orgs import (
     spanning_tree,
 )
 from resolver.owners import normalize
+from resolver.reference_linking import LabelMatcher, RefOrg, link_to_reference
 from resolver.same_site import hard_links, join_names, own_keys
 
 
@@ -94,6 +95,14 @@ def test_a_profile_pages_jsonld_url_naming_another_company_is_no_hard_link() -> 
     ]
     assert hard_links([], signals, own_keys(owners)) == [("gigboard.io", "gigboard.de", "jsonld_same_as")]
     assert len(hard_links([], signals)) == 2  # without owners every node counts
+
+
+def test_a_mention_links_no_domain_to_a_reference_org_by_name() -> None:
+    refs = [RefOrg("r1", "Acme Widgets", domains=("acme-widgets.com",))]
+    parts_shop = owner("acmewidgets-parts.net", "Acme Widgets", ("ner_org", 2), ("title", 1))
+    company = owner("acme-widgets-shop.com", "Acme Widgets", ("og_site_name", 1))
+    _, links = link_to_reference([parts_shop, company], refs, match_label=LabelMatcher(refs))
+    assert links == {"acme-widgets-shop.com": "r1"}
 
 
 # -- countries and languages -------------------------------------------------------------------------------
