@@ -20,12 +20,10 @@ only when the name does not start with a given name: "Davis Law" is a firm, "Jud
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from resolver.names import fold, strip_accents
+from resolver.names import fold, lexicon, strip_accents
 
 ORG_WORDS = frozenset(
     """
@@ -71,7 +69,7 @@ def _words_of(text: str) -> set[str]:
 @lru_cache(maxsize=1)
 def name_words() -> NameWords:
     """The lexicon shipped as ``resolver/name_words.toml`` (read once)."""
-    data = tomllib.loads(resources.files("resolver").joinpath("name_words.toml").read_text("utf-8"))
+    data = lexicon()
     business: set[str] = set()
     for table in ("trade", "profession", "media", "topic"):
         for text in data[table].values():

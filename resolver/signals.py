@@ -52,7 +52,14 @@ from resolver.legal import (
     page_kind,
     split_parent,
 )
-from resolver.names import looks_like_org_name, name_fits_domain, normalize_name
+from resolver.names import (
+    is_page_number,
+    is_page_type,
+    looks_like_org_name,
+    name_fits_domain,
+    normalize_name,
+    strip_greeting,
+)
 
 __all__ = ["NAME_KINDS", "SIGNAL_WEIGHTS", "PageSignals", "Signal", "extract_page", "ownership_text"]
 
@@ -270,17 +277,18 @@ def _signals(ps: PageSignals) -> list[Signal]:
         add("copyright", ln.name, min(w["copyright"], ln.weight), ln.context)
     add("og_site_name", _name_or_none(ps.og_site_name, ps.registered_domain), context="og:site_name")
     add("application_name", _name_or_none(ps.application_name, ps.registered_domain), context="application-name")
+    one_piece = strip_greeting(ps.title) if ps.title else ""
     if ps.title_brand:
         add("title_brand", ps.title_brand, context=ps.title or "")
     elif (
-        ps.title
-        and len(ps.title.split()) <= 6
-        and len(_TITLE_SPLIT.split(ps.title)) == 1
-        and (is_home_url(ps.url) or _quick_fit(normalize_name(ps.title).key, ps.registered_domain) >= 0.5)
-        and _name_or_none(ps.title, ps.registered_domain)
+        one_piece
+        and len(one_piece.split()) <= 6
+        and len(_TITLE_SPLIT.split(one_piece)) == 1
+        and (is_home_url(ps.url) or _quick_fit(normalize_name(one_piece).key, ps.registered_domain) >= 0.5)
+        and _name_or_none(one_piece, ps.registered_domain)
     ):
         # A one-piece title names the site on its home page; elsewhere it names the page ("Latest News").
-        add("title", ps.title, context=ps.title)
+        add("title", one_piece, context=ps.title or "")
     for org in ps.orgs:
         if org.url:
             add("jsonld_url", org.url, context=org.name or "")
@@ -320,7 +328,7 @@ def _own_org(org: JsonLdOrg, domain: str, n_self: int) -> bool:
 def _name_or_none(name: str | None, registered_domain: str) -> str | None:
     if not name:
         return None
-    name = _WS.sub(" ", name).strip()
+    name = strip_greeting(_WS.sub(" ", name).strip())
     if not looks_like_org_name(name) or is_decoy(name, registered_domain):
         return None
     return name
@@ -710,11 +718,15 @@ def _title_brand(title: str | None, site_name: str | None, domain: str) -> str |
     """
     if not title:
         return None
-    parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p and p.strip()]
+    parts = [strip_greeting(p.strip()) for p in _TITLE_SPLIT.split(title) if p and p.strip()]
     if len(parts) < 2:
-        parts = [p.strip() for p in title.split(",") if p.strip()]  # SEO keyword lists
+        parts = [strip_greeting(p.strip()) for p in title.split(",") if p.strip()]  # SEO keyword lists
         if len(parts) < 2:
             return None
+    # Page-type parts ("Home", "About us", "Versand & Zahlung") name the page, never the site: the part
+    # beside one is the site's name. A page number ("Seite 34") says nothing of where the name is.
+    last_is_name = not is_page_number(parts[-1])
+    parts = [p for p in parts if not is_page_type(p)] or parts
     site_key = normalize_name(site_name).key if site_name else None
     best, best_score = None, 0.0
     for i, part in enumerate(parts):
@@ -734,7 +746,13 @@ def _title_brand(title: str | None, site_name: str | None, domain: str) -> str |
         return best
     last = parts[-1]
     strong = _STRONG_TITLE_SEP.search(title)
-    if strong and best == last and len(last.split()) <= 4 and any(w[:1].isupper() for w in last.split()):
+    if (
+        strong
+        and last_is_name
+        and best == last
+        and len(last.split()) <= 4
+        and any(w[:1].isupper() for w in last.split())
+    ):
         return last
     return None
 
