@@ -53,6 +53,7 @@ from resolver.legal import (
     split_parent,
 )
 from resolver.names import (
+    fold,
     is_page_number,
     is_page_type,
     looks_like_org_name,
@@ -142,6 +143,8 @@ class Signal:
     """Prior reliability of this signal, in [0, 1]."""
     context: str = ""
     """Where it came from (the copyright line, the Impressum lines); for ``link_domain`` the link count."""
+    scope: str = ""
+    """For a candidate name, what it names (:data:`SCOPES`); empty for links and types."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +187,10 @@ class PageSignals:
     """Impressum, legal notice, mentions légales (from the URL path or the headings)."""
     is_about_page: bool = False
     """About / contact / company page (and not a legal page)."""
+    copyright_in_footer: bool = False
+    """Whether the copyright lines come from a footer (site-wide) rather than the end of the body."""
+    breadcrumbs: tuple[str, ...] = ()
+    """The page's breadcrumb trail (``nav``/``[class*=breadcrumb]`` items), first (usually "Home") first."""
     email_domains: tuple[str, ...] = ()
     """Registered domains of e-mail addresses (``mailto:`` links and text, ``(at)`` obfuscation read)."""
     link_domains: tuple[tuple[str, int], ...] = ()
@@ -238,19 +245,38 @@ NAME_KINDS = frozenset(
 )
 """The ``page_signals`` kinds this module writes that are candidate owner names (the rest are links/types)."""
 
+SCOPES: dict[str, str] = {
+    "site": "the whole registered domain: a legal entity, a footer's copyright, a name on the home page, "
+    "the site name (og:site_name, JSON-LD publisher) of a page on the main host",
+    "host": "a sub-site: a name on a page of another host than the main one (``wiki.example.com``) that does "
+    "not spell the registered domain",
+    "section": "one section or sub-brand: a name that spells a folder of the page's path (``/magazin/``, "
+    "``/twoforfashion/``) or an item of its breadcrumb trail",
+    "page": "seen on one deep page only (a title part, a copyright line in the body, an organization the "
+    "page describes): site-wide or not, this page cannot tell",
+}
+"""What a candidate name speaks for, recorded as ``page_signals.scope``. Where a registered domain carries
+several brands (a retailer's fashion label, a newspaper's section, a network's sites on sub-hosts) only
+"site" names speak for its owner. The prior weight is left as it is: on a domain seen through one page the
+section's name is all there is (and readers accept it), so owner scoring weighs the scope against the
+other names of the domain rather than each page discounting it."""
+
 
 def _signals(ps: PageSignals) -> list[Signal]:
     w = SIGNAL_WEIGHTS
     out: list[Signal] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(kind: str, value: str | None, weight: float | None = None, context: str = "") -> None:
+    where = _Where.of(ps)
+
+    def add(kind: str, value: str | None, weight: float | None = None, context: str = "", site: bool = False) -> None:
         if not value:
             return
         value = value.strip()
         if value and (kind, value) not in seen:
             seen.add((kind, value))
-            out.append(Signal(kind, value, round(w[kind] if weight is None else weight, 4), context[:300]))
+            scope = where.scope(kind, value, site) if kind in NAME_KINDS else ""
+            out.append(Signal(kind, value, round(w[kind] if weight is None else weight, 4), context[:300], scope))
 
     n_self = sum(1 for o in ps.orgs if o.role == "self")
     parents: list[tuple[str, str]] = []
@@ -258,10 +284,11 @@ def _signals(ps: PageSignals) -> list[Signal]:
         ctx = f"{org.source} {'/'.join(org.types)} ({org.role})"
         # A page may describe other organizations (the subject of an article, a partner): only a publisher,
         # the page's single organization, or one on the page's own domain keeps the full weight.
-        f = 1.0 if _own_org(org, ps.registered_domain, n_self) else 0.5
+        own = _own_org(org, ps.registered_domain, n_self)
+        f = 1.0 if own else 0.5
         for kind, raw in (("jsonld_legal_name", org.legal_name), ("jsonld_name", org.name)):
             name, parent = split_parent(raw) if raw else (raw, None)
-            add(kind, _name_or_none(name, ps.registered_domain), w[kind] * f, ctx)
+            add(kind, _name_or_none(name, ps.registered_domain), w[kind] * f, ctx, site=own)
             if parent:
                 parents.append((parent, name or ""))
         for alt in org.alternate_names:
@@ -270,13 +297,19 @@ def _signals(ps: PageSignals) -> list[Signal]:
                 _name_or_none(alt, ps.registered_domain),
                 w["jsonld_alternate_name"] * f,
                 ctx,
+                site=own,
             )
     for ln in ps.legal_entities:
-        add("legal_entity", ln.name, min(w["legal_entity"], ln.weight), ln.context)
+        add("legal_entity", ln.name, min(w["legal_entity"], ln.weight), ln.context, site=True)
     for ln in ps.copyright:
-        add("copyright", ln.name, min(w["copyright"], ln.weight), ln.context)
-    add("og_site_name", _name_or_none(ps.og_site_name, ps.registered_domain), context="og:site_name")
-    add("application_name", _name_or_none(ps.application_name, ps.registered_domain), context="application-name")
+        add("copyright", ln.name, min(w["copyright"], ln.weight), ln.context, site=ps.copyright_in_footer)
+    add("og_site_name", _name_or_none(ps.og_site_name, ps.registered_domain), context="og:site_name", site=True)
+    add(
+        "application_name",
+        _name_or_none(ps.application_name, ps.registered_domain),
+        context="application-name",
+        site=True,
+    )
     one_piece = strip_greeting(ps.title) if ps.title else ""
     if ps.title_brand:
         add("title_brand", ps.title_brand, context=ps.title or "")
@@ -312,6 +345,66 @@ def _signals(ps: PageSignals) -> list[Signal]:
     for d, n in ps.link_domains:
         add("link_domain", d, context=str(n))
     return out
+
+
+_LANG_SEGMENT = re.compile(r"^[a-z]{2}(?:[-_][a-z]{2})?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Where on its site a page sits: what :data:`SCOPES` its names get."""
+
+    domain: str
+    main_host: bool
+    """The page is on the registered domain itself or its ``www`` host."""
+    home: bool
+    folders: frozenset[str]
+    """Compact folded folders of the page's path, the page's own last segment and language codes left out."""
+    crumbs: frozenset[str]
+    """Compact folded breadcrumb items after the first."""
+
+    @classmethod
+    def of(cls, ps: PageSignals) -> _Where:
+        try:
+            parts = urlsplit(ps.url if "//" in ps.url else "//" + ps.url)
+            host, path = (parts.hostname or "").lower().rstrip("."), parts.path or ""
+        except ValueError:  # an unparsable URL: a page somewhere on the site
+            host, path = "", ""
+        main = host in ("", ps.registered_domain, "www." + ps.registered_domain)
+        segments = [seg for seg in path.split("/") if seg]
+        folders = frozenset(
+            c for seg in segments[:-1][:3] if not _LANG_SEGMENT.match(seg) and len(c := _compact(seg)) >= 3
+        )
+        crumbs = frozenset(c for item in ps.breadcrumbs[1:] if len(c := _compact(item)) >= 3)
+        return cls(ps.registered_domain, main, is_home_url(ps.url), folders, crumbs)
+
+    def scope(self, kind: str, name: str, site: bool) -> str:
+        """The scope of a candidate name of kind ``kind``; ``site``: the signal speaks for the site when sitewide."""
+        if kind in ("legal_entity", "jsonld_legal_name", "copyright") and site:
+            return "site"  # the legal owner, and a footer's copyright, speak for the domain on any host or path
+        if self._names_section(name):
+            return "section"
+        if not self.main_host and name_fits_domain(normalize_name(name), self.domain) < 0.5:
+            return "host"
+        return "site" if site or self.home else "page"
+
+    def _names_section(self, name: str) -> bool:
+        """The name, less the words that spell the domain, is a folder of the path or a breadcrumb item.
+
+        "Two For Fashion" on ``/twoforfashion/strohtasche/``; "sheego Magazin" on ``/magazin/tipps/``.
+        """
+        if not (self.folders or self.crumbs):
+            return False
+        whole = _compact(name)
+        if whole in self.folders or whole in self.crumbs:
+            return True
+        label = _compact(self.domain.split(".", 1)[0])
+        rest = "".join(w for w in normalize_name(name).tokens if w != label and not label.startswith(w))
+        return len(rest) >= 3 and rest != whole and rest in self.folders
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(text))
 
 
 def _own_org(org: JsonLdOrg, domain: str, n_self: int) -> bool:
@@ -398,6 +491,12 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
     except Exception as exc:  # noqa: BLE001
         errors.append(_err("links", exc))
 
+    crumbs: tuple[str, ...] = ()
+    try:
+        crumbs = _breadcrumbs(tree)
+    except Exception as exc:  # noqa: BLE001
+        errors.append(_err("breadcrumbs", exc))
+
     # Remove what is never page content; cookie banners name their vendor, not the site.
     tree.strip_tags(_NOISE_TAGS)
     for node in tree.css(_COOKIE_SELECTOR):
@@ -434,6 +533,7 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
     except Exception as exc:  # noqa: BLE001
         errors.append(_err("lines", exc))
     copyright_ = copyright_names(footer_lines, domain)
+    copyright_in_footer = bool(copyright_)
     if not copyright_:
         # Outside a footer, "© Name" is often a photo credit: only full copyright lines count, weighted lower.
         copyright_ = copyright_names(body_lines[-60:], domain, weight=0.65, strict=True)
@@ -497,6 +597,8 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
         legal_entities=out["legal_entities"],  # type: ignore[arg-type]
         is_legal_page=is_legal,
         is_about_page=is_about,
+        copyright_in_footer=copyright_in_footer,
+        breadcrumbs=crumbs,
         email_domains=out["email_domains"],  # type: ignore[arg-type]
         link_domains=out.get("link_domains", ()),  # type: ignore[arg-type]
         n_links_internal=int(out.get("n_links_internal", 0)),  # type: ignore[call-overload]
@@ -625,6 +727,19 @@ def _links(tree: LexborHTMLParser, url: str, domain: str, max_links: int) -> dic
         "link_domains": tuple(sorted(domains.items(), key=lambda t: (-t[1], t[0]))[:500]),
         "email_domains": tuple(emails),
     }
+
+
+_BREADCRUMB_SELECTOR = '[aria-label*="breadcrumb" i], [class*="breadcrumb" i], [id*="breadcrumb" i]'
+
+
+def _breadcrumbs(tree: LexborHTMLParser) -> tuple[str, ...]:
+    """The items of the page's first breadcrumb trail (list items, else links), at most 10."""
+    for node in _outermost(tree.css(_BREADCRUMB_SELECTOR)):
+        items = node.css("li") or node.css("a")
+        texts = [t for n in items if (t := _WS.sub(" ", n.text(deep=True) or "").strip()) and len(t) <= 80]
+        if len(texts) >= 2:
+            return tuple(dict.fromkeys(texts))[:10]
+    return ()
 
 
 def _text_email_domains(text: str) -> list[str]:

@@ -309,6 +309,13 @@ def test_stage_writes_signals_features_links_idempotently(tmp_path: Path) -> Non
             "select value from page_signals where registered_domain = 'acme-widgets.de' and kind = 'legal_entity'"
         ).fetchall()
         assert owner == [("Acme Widgets GmbH",)]
+        scopes = dict(
+            con.execute(
+                "select kind, scope from page_signals where registered_domain = 'acme-widgets.co.uk' "
+                "and kind in ('copyright', 'og_site_name', 'link_domain')"
+            ).fetchall()
+        )
+        assert scopes == {"copyright": "site", "og_site_name": "site", "link_domain": None}
         feat = con.execute(
             "select is_legal_page, legal_forms, n_ent_org, owner_text like '%Acme Widgets GmbH%' "
             "from page_features where registered_domain = 'acme-widgets.de'"
