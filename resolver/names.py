@@ -60,6 +60,7 @@ __all__ = [
     "is_acronym_of",
     "is_page_number",
     "is_page_type",
+    "is_tagline",
     "lexicon",
     "looks_like_org_name",
     "name_acronyms",
@@ -772,6 +773,36 @@ def strip_greeting(text: str) -> str:
         if len(tokens) > len(suffix) and tuple(folded[-len(suffix) :]) == suffix:
             return " ".join(tokens[: -len(suffix)]).rstrip(":,!-–— ") or t
     return t
+
+
+_TAGLINE_LINKS = frozenset(
+    "für fur for mit with in im auf pour avec para con per zum zur from aus bei by über uber about rund around".split()
+)
+"""Lower-case prepositions that join a descriptor to its object ("Datenbank für Multiplayergames")."""
+
+
+@lru_cache(maxsize=1)
+def _institution_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in lexicon()["institution"]["words"].split())
+
+
+def is_tagline(text: str) -> bool:
+    """Whether ``text`` describes what a site offers rather than naming who runs it.
+
+    A phrase of three words or more with a lower-case preposition inside ("Datenbank für Multiplayergames",
+    "Ferienvilla in Florida", "Expert how-to for English Riders") and neither a legal form nor an
+    institution word ("Institut für Demoskopie", "Center for American Progress" are names). Callers
+    check it only for names that do not spell the domain ("Brot für die Welt" on its own domain).
+
+    >>> is_tagline("Datenbank für Multiplayergames"), is_tagline("Gesellschaft für Informatik e.V.")
+    (True, False)
+    """
+    words = " ".join(text.split()).split()
+    if len(words) < 3 or not any(w in _TAGLINE_LINKS for w in words[1:-1]):
+        return False
+    if normalize_name(text).legal_form:
+        return False
+    return not any(fold(part) in _institution_words() for w in words for part in re.split(r"[-/]", w.strip(".,")))
 
 
 def looks_like_org_name(text: str) -> bool:

@@ -25,17 +25,7 @@ from functools import lru_cache
 
 from resolver.names import fold, lexicon, strip_accents
 
-ORG_WORDS = frozenset(
-    """
-    hospital hospitalier klinik klinikum clinic clinique club centre center zentrum university universite
-    universität universidad universita college school schule ecole école bank banque museum musee verein
-    association stiftung fondation foundation fundacion institute institut instituto group gruppe groupe
-    church kirche council city stadt ville mairie gemeinde county department ministry ministerium ministere
-    agency amt office society gesellschaft company compagnie partners studio studios media news press radio
-    tv shop store blog blogs magazine magazin journal review network lab labs daily weekly tribune gazette
-    herald zeitung verlag times online culture kultur cultura
-    """.split()
-)
+ORG_WORDS = frozenset(w.casefold() for key in ("words", "media") for w in lexicon()["institution"][key].split())
 """Words that make a name an organization's, whatever a tagger says ("Centre Hospitalier de Grandville")."""
 
 TITLES = frozenset("dr prof med rer nat phil jur ing dipl mag sir dame mr mrs ms mme mlle sr sra".split())

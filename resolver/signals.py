@@ -56,6 +56,7 @@ from resolver.names import (
     fold,
     is_page_number,
     is_page_type,
+    is_tagline,
     looks_like_org_name,
     name_fits_domain,
     normalize_name,
@@ -279,6 +280,7 @@ def _signals(ps: PageSignals) -> list[Signal]:
             out.append(Signal(kind, value, round(w[kind] if weight is None else weight, 4), context[:300], scope))
 
     n_self = sum(1 for o in ps.orgs if o.role == "self")
+    site_text = _compact(" ".join([ps.header_text, ps.footer_text]))
     parents: list[tuple[str, str]] = []
     for org in ps.orgs:
         ctx = f"{org.source} {'/'.join(org.types)} ({org.role})"
@@ -288,7 +290,10 @@ def _signals(ps: PageSignals) -> list[Signal]:
         f = 1.0 if own else 0.5
         for kind, raw in (("jsonld_legal_name", org.legal_name), ("jsonld_name", org.name)):
             name, parent = split_parent(raw) if raw else (raw, None)
-            add(kind, _name_or_none(name, ps.registered_domain), w[kind] * f, ctx, site=own)
+            name = _name_or_none(name, ps.registered_domain)
+            if kind == "jsonld_name":
+                name = _site_name(name, ps.registered_domain, site_text)
+            add(kind, name, w[kind] * f, ctx, site=own)
             if parent:
                 parents.append((parent, name or ""))
         for alt in org.alternate_names:
@@ -303,13 +308,16 @@ def _signals(ps: PageSignals) -> list[Signal]:
         add("legal_entity", ln.name, min(w["legal_entity"], ln.weight), ln.context, site=True)
     for ln in ps.copyright:
         add("copyright", ln.name, min(w["copyright"], ln.weight), ln.context, site=ps.copyright_in_footer)
-    add("og_site_name", _name_or_none(ps.og_site_name, ps.registered_domain), context="og:site_name", site=True)
-    add(
-        "application_name",
-        _name_or_none(ps.application_name, ps.registered_domain),
-        context="application-name",
-        site=True,
-    )
+    for kind, raw, ctx in (
+        ("og_site_name", ps.og_site_name, "og:site_name"),
+        ("application_name", ps.application_name, "application-name"),
+    ):
+        add(
+            kind,
+            _site_name(_name_or_none(raw, ps.registered_domain), ps.registered_domain, site_text),
+            context=ctx,
+            site=True,
+        )
     one_piece = strip_greeting(ps.title) if ps.title else ""
     if ps.title_brand:
         add("title_brand", ps.title_brand, context=ps.title or "")
@@ -319,6 +327,7 @@ def _signals(ps: PageSignals) -> list[Signal]:
         and len(_TITLE_SPLIT.split(one_piece)) == 1
         and (is_home_url(ps.url) or _quick_fit(normalize_name(one_piece).key, ps.registered_domain) >= 0.5)
         and _name_or_none(one_piece, ps.registered_domain)
+        and not (is_tagline(one_piece) and _quick_fit(normalize_name(one_piece).key, ps.registered_domain) < 0.5)
     ):
         # A one-piece title names the site on its home page; elsewhere it names the page ("Latest News").
         add("title", one_piece, context=ps.title or "")
@@ -416,6 +425,38 @@ def _own_org(org: JsonLdOrg, domain: str, n_self: int) -> bool:
             return True
     name = org.legal_name or org.name
     return bool(name) and name_fits_domain(normalize_name(name), domain) >= 0.5
+
+
+_SITE_NAME_SPLIT = re.compile(r"\s+[|–—·•~-]\s+|\s*[|·•]\s*")
+
+
+def _site_name(name: str | None, domain: str, site_text: str) -> str | None:
+    """The name in a site name that carries a tagline or a page kind ("Shop Blog mit Rabatten • Dealfuchs").
+
+    The part that spells the domain, else the only part that is neither a tagline nor a page kind. A single
+    lower-case word that neither spells the domain nor appears in the header or footer ("things") is a
+    topic, not a name.
+    """
+    if not name:
+        return None
+    parts = [p.strip() for p in _SITE_NAME_SPLIT.split(name) if p.strip()]
+    if len(parts) >= 2:
+        rest = [p for p in parts if not is_page_type(p) and not is_tagline(p)]
+        names = [p for p in rest if looks_like_org_name(p.rstrip("!?"))]  # "TACH!", "Yahoo!"
+        fitting = [p for p in names if _quick_fit(normalize_name(p).key, domain) >= 0.5]
+        if fitting:
+            return fitting[0]
+        if len(rest) == 1 and names:
+            return names[0]
+        return name
+    if (
+        name.isalpha()
+        and name.islower()
+        and _quick_fit(normalize_name(name).key, domain) < 0.5
+        and _compact(name) not in site_text
+    ):
+        return None
+    return name
 
 
 def _name_or_none(name: str | None, registered_domain: str) -> str | None:
@@ -577,7 +618,12 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
             errors.append(_err("text", exc))
 
     title = out.get("title")
-    brand = _title_brand(title, out.get("og_site_name"), domain) if isinstance(title, str) else None  # type: ignore[arg-type]
+    site_name = out.get("og_site_name")
+    page = _PageText(
+        topic=frozenset(_compact(w) for w in re.split(r"[\s/_.-]+", path) + " ".join(headings[:1]).split() if w),
+        site=_compact(" ".join([header_text, *footer_lines[:40], str(site_name or "")])),
+    )
+    brand = _title_brand(title, site_name, domain, page) if isinstance(title, str) else None  # type: ignore[arg-type]
     return PageSignals(
         url=url,
         registered_domain=domain,
@@ -823,13 +869,40 @@ def _main_text(tree: LexborHTMLParser, html: str, url: str, mode: str) -> tuple[
     return text, len(text.split()), used
 
 
-def _title_brand(title: str | None, site_name: str | None, domain: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _PageText:
+    """What a page says besides its title, to tell a name in the title from the page's topic."""
+
+    topic: frozenset[str]
+    """Compact folded words of the URL path and the first heading: what the page is about."""
+    site: str
+    """Compact folded header, footer and og:site_name: where a site repeats its name."""
+
+    def name_like(self, part: str) -> bool:
+        """A title part that does not spell the domain is a name unless it is a tagline or the page's topic.
+
+        "Datenbank für Multiplayergames" is a tagline, "Hummeln" on ``/insekten/hummeln/`` the topic;
+        either counts as a name when the header, footer or site name repeat it.
+        """
+        compact = _compact(part)
+        if len(compact) >= 3 and compact in self.site:
+            return True
+        if is_tagline(part):
+            return False
+        return not (len(part.split()) == 1 and compact in self.topic)
+
+
+_NO_PAGE_TEXT = _PageText(frozenset(), "")
+
+
+def _title_brand(title: str | None, site_name: str | None, domain: str, page: _PageText = _NO_PAGE_TEXT) -> str | None:
     """The segment of a split title that names the site.
 
     Segments ("News | Acme", "Acme – Home", "Acme, custom builders, Wisconsin") are ranked by fit to the
     domain, equality with og:site_name and position; failing a fit, the last segment after a strong
     separator (``|``, ``–``, ``-``, ``·``) is taken when it is short and looks like a name ("Dentist in
-    Goodyear AZ | A SoftCare Dental"), since that is where sites put their name.
+    Goodyear AZ | A SoftCare Dental"), since that is where sites put their name, and is neither a tagline
+    nor the page's topic (:meth:`_PageText.name_like`).
     """
     if not title:
         return None
@@ -845,7 +918,7 @@ def _title_brand(title: str | None, site_name: str | None, domain: str) -> str |
     site_key = normalize_name(site_name).key if site_name else None
     best, best_score = None, 0.0
     for i, part in enumerate(parts):
-        if len(part.split()) > 6 or not looks_like_org_name(part):
+        if len(part.split()) > 6 or not looks_like_org_name(part.rstrip("!?")):
             continue
         nk = normalize_name(part)
         score = _quick_fit(nk.key, domain)
@@ -867,6 +940,7 @@ def _title_brand(title: str | None, site_name: str | None, domain: str) -> str |
         and best == last
         and len(last.split()) <= 4
         and any(w[:1].isupper() for w in last.split())
+        and page.name_like(last)
     ):
         return last
     return None
