@@ -797,10 +797,11 @@ def is_tagline(text: str) -> bool:
     >>> is_tagline("Datenbank für Multiplayergames"), is_tagline("Gesellschaft für Informatik e.V.")
     (True, False)
     """
-    words = " ".join(text.split()).split()
+    return not normalize_name(text).legal_form and _is_tagline_words(" ".join(text.split()).split())
+
+
+def _is_tagline_words(words: list[str]) -> bool:
     if len(words) < 3 or not any(w in _TAGLINE_LINKS for w in words[1:-1]):
-        return False
-    if normalize_name(text).legal_form:
         return False
     return not any(fold(part) in _institution_words() for w in words for part in re.split(r"[-/]", w.strip(".,")))
 
@@ -830,7 +831,8 @@ def looks_like_org_name(text: str) -> bool:
         return False
     nk = normalize_name(t)
     if nk.legal_form and nk.key and len(words) <= 10:
-        return not _is_sentence(words)
+        # "Die besten Tipps für Garten & Co.": a headline ending in a legal-looking idiom is no company.
+        return not _is_sentence(words) and not _is_tagline_words(words[:-1])
     if len(words) >= 3 and _is_sentence(words):
         return False
     if words[0].islower() and fold(words[0]) in _LEADING_PREPOSITIONS:

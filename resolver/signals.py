@@ -278,6 +278,8 @@ def _signals(ps: PageSignals) -> list[Signal]:
             seen.add((kind, value))
             scope = where.scope(kind, value, site) if kind in NAME_KINDS else ""
             out.append(Signal(kind, value, round(w[kind] if weight is None else weight, 4), context[:300], scope))
+            if scope == "section" and (brand := where.brand_of(value)):
+                add(kind, brand, weight, context, site)  # "sheego" of "sheego ♥ Magazin" on /magazin/
 
     n_self = sum(1 for o in ps.orgs if o.role == "self")
     site_text = _compact(" ".join([ps.header_text, ps.footer_text]))
@@ -407,9 +409,17 @@ class _Where:
         whole = _compact(name)
         if whole in self.folders or whole in self.crumbs:
             return True
-        label = _compact(self.domain.split(".", 1)[0])
-        rest = "".join(w for w in normalize_name(name).tokens if w != label and not label.startswith(w))
+        rest = "".join(w for w in normalize_name(name).tokens if not self._is_label_word(w))
         return len(rest) >= 3 and rest != whole and rest in self.folders
+
+    def brand_of(self, name: str) -> str | None:
+        """The words of a section's name that spell the domain: "sheego" of "sheego ♥ Magazin" on sheego.de."""
+        words = [w for w in name.split() if (c := _compact(w)) and self._is_label_word(c)]
+        return " ".join(words) if words and len(words) < len(name.split()) else None
+
+    def _is_label_word(self, compact: str) -> bool:
+        label = _compact(self.domain.split(".", 1)[0])
+        return len(compact) >= 2 and (compact == label or label.startswith(compact))
 
 
 def _compact(text: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolver.names import is_tagline
+from resolver.names import is_tagline, looks_like_org_name
 from resolver.signals import PageSignals, extract_page
 
 
@@ -86,3 +86,10 @@ def test_names_with_prepositions_stay_names() -> None:
         assert not is_tagline(name), name
     ps = _page("https://www.umfragen-xy.de/studien/2024", "umfragen-xy.de", "Studie 2024 | Institut für Demoskopie")
     assert _names(ps) == {"title_brand": ["Institut für Demoskopie"]}
+
+
+def test_a_headline_ending_in_a_legal_looking_idiom_is_no_company() -> None:
+    """German "& Co." also means "and the like": "Die besten Tipps für Garten & Co." names nobody."""
+    assert not looks_like_org_name("Die besten Tipps für Balkon, Garten & Co.")
+    for name in ("Müller & Co.", "Gesellschaft für angewandte Forschung mbH", "Verlag für Kunst GmbH"):
+        assert looks_like_org_name(name), name

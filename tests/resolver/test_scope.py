@@ -61,3 +61,11 @@ def test_home_page_names_are_site_wide_and_deep_title_parts_are_page_level() -> 
     assert [(s.kind, s.scope) for s in deep.signals() if s.kind == "title_brand"] == [("title_brand", "page")]
     assert all(s.scope == "" for s in deep.signals() if s.kind not in ("title_brand",))  # links, types
     assert set(SCOPES) == {"site", "host", "section", "page"}
+
+
+def test_a_brands_section_name_also_gives_the_brand() -> None:
+    """A section name on `/magazin/` of harlow.de is recorded, and the brand "Harlow" beside it."""
+    html = "<html><head><title>Zehn Tipps für den Frühling | Harlow ♥ Magazin</title></head><body></body></html>"
+    ps = extract_page(html, "https://www.harlow.de/magazin/tipps/fruehling/", registered_domain="harlow.de")
+    brands = [(s.value, s.scope) for s in ps.signals() if s.kind == "title_brand"]
+    assert brands == [("Harlow ♥ Magazin", "section"), ("Harlow", "page")]
