@@ -306,7 +306,7 @@ def _clean_name(text: str) -> str | None:
     text = _TRAIL.sub("", _LEAD.sub("", text)).strip(" \"'“”„‚‘’«»()[]")
     if not text or len(text) > 100 or not any(ch.isalpha() for ch in text) or _CREDIT_AFTER.match(text):
         return None
-    text = _cut_after_legal_form(text)
+    text = _cut_after_legal_form(_latin_head(text))
     if "," in text:
         # "Acme Ltd, Brighton, UK": a place after a complete legal name is not part of it.
         first = text.split(",", 1)[0].strip()
@@ -323,6 +323,25 @@ def _quoted_brand(line: str, name: str) -> str | None:
     at = line.find(name)
     m = _QUOTED.match(line, at + len(name)) if at >= 0 else None
     return " ".join(m.group(1).split()) if m else None
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _latin_head(text: str) -> str:
+    """A Latin-script name without the CJK words after it: "Acme 使用前必读" (a link) → "Acme".
+
+    A CJK legal form ("Acme 株式会社") stays, and so does a name written in CJK from its start.
+    """
+    words = text.split()
+    if len(words) < 2 or _CJK.search(words[0]) or not re.search(r"[A-Za-z]", words[0]):
+        return text
+    for i, word in enumerate(words[1:], 1):
+        if _CJK.search(word):
+            if normalize_name(" ".join(words[: i + 1])).legal_form and i == len(words) - 1:
+                return text
+            return " ".join(words[:i])
+    return text
 
 
 def _cut_after_legal_form(text: str) -> str:

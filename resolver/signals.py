@@ -940,7 +940,10 @@ def _title_brand(title: str | None, site_name: str | None, domain: str, page: _P
             score += 0.1
         if score > best_score:
             best, best_score = part, score
-    if best_score >= 0.3:
+    if best_score >= 0.3 and best is not None:
+        if is_tagline(best) and _quick_fit(normalize_name(best).key, domain) < 0.9:
+            # "Take C.A.R.E. - acme auf der Messe 2018": a headline naming the brand, not the brand's name.
+            return " ".join(w for w in best.split() if _quick_fit(_compact(w), domain) >= 0.9) or None
         return best
     last = parts[-1]
     strong = _STRONG_TITLE_SEP.search(title)

@@ -93,3 +93,8 @@ def test_a_headline_ending_in_a_legal_looking_idiom_is_no_company() -> None:
     assert not looks_like_org_name("Die besten Tipps für Balkon, Garten & Co.")
     for name in ("Müller & Co.", "Gesellschaft für angewandte Forschung mbH", "Verlag für Kunst GmbH"):
         assert looks_like_org_name(name), name
+
+
+def test_a_headline_that_names_the_brand_gives_the_brand() -> None:
+    ps = _page("https://blog.wrapwerk.com/messe-2018", "wrapwerk.com", "Take C.A.R.E. - wrapwerk auf der Messe 2018")
+    assert _names(ps) == {"title_brand": ["wrapwerk"]}

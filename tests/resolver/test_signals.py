@@ -180,6 +180,8 @@ def test_weights_are_probabilities_and_ordered() -> None:
         ("© Hafenblick Verlag AG «Hafenbote» | Hafenblick Verlag AG | Seestrasse 4", "Hafenblick Verlag AG"),
         ("Copyright © 2023 Quayside Media, Inc. PO Box 4410, Portland, OR 97208", "Quayside Media, Inc."),
         ("© 2024 Acme GmbH & Co. KG", "Acme GmbH & Co. KG"),
+        # a link in another script after a Latin name is no part of it
+        ("©2024 Acme 使用前必读 | 隐私政策", "Acme"),
         # a link to a page about copyright names nobody
         ("Copyright Information", None),
         ("Copyright, Trademark and Patent Information", None),
