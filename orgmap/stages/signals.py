@@ -4,8 +4,8 @@ Reads ``pages`` in batches (the compressed HTML is decompressed here, never kept
 :func:`resolver.signals.extract_page` on each page, and writes per batch, in one transaction:
 
 - ``page_signals``: candidate owner names (kind, prior weight from ``resolver.signals.SIGNAL_WEIGHTS``,
-  context snippet), e-mail and link domains, JSON-LD url / sameAs / parentOrganization, types, canonical
-  and hreflang links;
+  context snippet, scope: site / host / section / page), e-mail and link domains, JSON-LD url / sameAs /
+  parentOrganization, types, canonical and hreflang links;
 - ``page_features``: one compact row per page (title, description, capped text, ownership text for NER,
   flags, counts, legal forms); the NER counts stay NULL until the resolve stage fills them.
 
@@ -199,6 +199,7 @@ def _signal_rows(
         cols["value"].append(s.value)
         cols["weight"].append(float(s.weight))
         cols["context"].append(s.context or None)
+        cols["scope"].append(s.scope or None)
         cols["run_id"].append(run_id)
         by_kind[s.kind] += 1
 
