@@ -33,6 +33,7 @@ from orgmap.pipeline import run
 from orgmap.store.database import Store
 from resolver.domain_match import align, domain_label, name_tokens
 from resolver.domains import registered_domain
+from resolver.evaluate import threshold_curve
 
 
 def webstruct(root: Path, tmp: Path) -> dict[str, object]:
@@ -190,7 +191,7 @@ def _label_reads_as(domain: str, name: str) -> bool:
     A diagnostic: "grants.gov" cannot be read as "Department of Health and Human Services", whatever the
     linker does, so accuracy is reported apart where the label reads as the gold name and where it does not.
     """
-    return align(domain_label(registered_domain(domain) or domain), name_tokens(name)) >= READABLE
+    return align(domain_label(registered_domain(domain) or domain).replace("-", ""), name_tokens(name)) >= READABLE
 
 
 def _words(name: str) -> tuple[str, ...]:
@@ -204,19 +205,16 @@ def split_of(domain: str) -> str:
 
 def _curve(scored: list[tuple[float | None, bool]]) -> list[dict[str, float]]:
     """Accuracy (correct / all), precision (correct / linked) and coverage at confidence thresholds."""
-    n = len(scored)
-    curve = []
-    for th in (0.0, 0.5, 0.6, 0.7, 0.8, 0.9):
-        kept = [ok for conf, ok in scored if conf is not None and conf >= th]
-        curve.append(
-            {
-                "threshold": th,
-                "accuracy": round(sum(kept) / n, 3) if n else 0.0,
-                "precision": round(sum(kept) / len(kept), 3) if kept else 0.0,
-                "coverage": round(len(kept) / n, 3) if n else 0.0,
-            }
-        )
-    return curve
+    points = threshold_curve([conf for conf, _ in scored], [ok for _, ok in scored], (0.0, 0.5, 0.6, 0.7, 0.8, 0.9))
+    return [
+        {
+            "threshold": p.threshold,
+            "accuracy": round(p.recall, 3),
+            "precision": round(p.precision, 3),
+            "coverage": round(p.coverage, 3),
+        }
+        for p in points
+    ]
 
 
 def dotgov(root: Path, tmp: Path, limit: int | None) -> dict[str, object]:

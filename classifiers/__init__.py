@@ -9,7 +9,8 @@ Modules, by concept (like Snorkel's layout; the label matrix is the contract bet
 - :mod:`classifiers.model` — label model (Snorkel ``LabelModel``) and end model (hashed TF-IDF + logistic regression)
 - :mod:`classifiers.train` — one target end to end over a frame
 - :mod:`classifiers.analysis`, :mod:`classifiers.evaluate` — LF report, class balance; P/R/F1 and confusion
-- :mod:`classifiers.registry` — model versions in DuckDB, checksummed artifacts, promotion gate
+- :mod:`classifiers.registry` — model versions in DuckDB, checksummed artifacts
+- :mod:`classifiers.promotion` — the promotion gate: may a candidate replace the current model
 
 Example::
 

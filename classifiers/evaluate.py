@@ -1,11 +1,16 @@
-"""Per-class and macro precision / recall / F1 and the confusion matrix against gold labels."""
+"""Per-class and macro precision / recall / F1 and the confusion matrix against gold labels.
+
+The scores come from scikit-learn; what it does not compute (pairwise and B-cubed clustering scores,
+threshold curves of a linker) is in :mod:`resolver.evaluate`.
+"""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
+from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
 
 
 @dataclass
@@ -64,35 +69,37 @@ class EvalReport:
 
 
 def evaluate(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] | None = None) -> EvalReport:
-    """Compare ``predicted`` with ``gold`` (class ids). Macro averages run over classes present in gold."""
-    g = np.asarray(list(gold), dtype=object)
-    p = np.asarray(list(predicted), dtype=object)
-    if labels is None:
-        labels = sorted(set(g) | set(p))
-    labels = list(labels)
-    extra = sorted((set(g) | set(p)) - set(labels))
-    labels += extra
-    idx = {lab: i for i, lab in enumerate(labels)}
-    cm = np.zeros((len(labels), len(labels)), dtype=int)
-    for a, b in zip(g, p, strict=True):
-        cm[idx[a], idx[b]] += 1
-    per: dict[str, ClassMetrics] = {}
-    for lab, i in idx.items():
-        tp, fp, fn = cm[i, i], cm[:, i].sum() - cm[i, i], cm[i, :].sum() - cm[i, i]
-        support = int(cm[i, :].sum())
-        if support == 0:
-            continue
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        per[lab] = ClassMetrics(float(prec), float(rec), float(f1), support)
-    n = int(cm.sum())
+    """Compare ``predicted`` with ``gold`` (class ids). Macro averages run over classes present in gold.
+
+    Per-class scores and the confusion matrix are scikit-learn's; a score with a zero denominator is 0.0.
+
+    >>> rep = evaluate(["a", "a", "b"], ["a", "b", "b"])
+    >>> rep.per_class["a"].recall, rep.per_class["b"].precision, rep.confusion
+    (0.5, 0.5, [[1, 1], [0, 1]])
+    """
+    g, p = list(gold), list(predicted)
+    if len(g) != len(p):
+        raise ValueError(f"gold has {len(g)} labels, predicted {len(p)}")
+    seen = set(g) | set(p)
+    labels = sorted(seen) if labels is None else list(labels)
+    labels += sorted(seen - set(labels))
+    if not g:
+        return EvalReport(0, 0.0, 0.0, 0.0, 0.0, labels=labels, confusion=[[0] * len(labels) for _ in labels])
+    with warnings.catch_warnings():  # every label is passed: a 1×1 matrix is the right shape for one class
+        warnings.filterwarnings("ignore", "A single label was found", UserWarning)
+        cm = confusion_matrix(g, p, labels=labels)
+    present = [lab for lab, row in zip(labels, cm, strict=True) if row.sum()]
+    prec, rec, f1, support = precision_recall_fscore_support(g, p, labels=present, zero_division=0.0)
+    per = {
+        lab: ClassMetrics(float(a), float(b), float(c), int(n))
+        for lab, a, b, c, n in zip(present, prec, rec, f1, support, strict=True)
+    }
     return EvalReport(
-        n=n,
-        accuracy=float(np.trace(cm) / n) if n else 0.0,
-        macro_precision=float(np.mean([m.precision for m in per.values()])) if per else 0.0,
-        macro_recall=float(np.mean([m.recall for m in per.values()])) if per else 0.0,
-        macro_f1=float(np.mean([m.f1 for m in per.values()])) if per else 0.0,
+        n=len(g),
+        accuracy=float(accuracy_score(g, p)),
+        macro_precision=float(prec.mean()),
+        macro_recall=float(rec.mean()),
+        macro_f1=float(f1.mean()),
         per_class=per,
         labels=labels,
         confusion=cm.tolist(),

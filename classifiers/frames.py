@@ -8,6 +8,7 @@ NaN in a string column (pandas 3 turns missing strings into NaN, which ``in``/re
 List-valued inputs are joined into strings so that vectorized rules can use plain string operations:
 ``jsonld`` is ``"|newsarticle|organization|"`` (lower case, bars around every type), ``link_domains``
 and ``legal_forms`` are space-separated, ``suffix`` may hold several suffixes (orgs) separated by spaces.
+``domain_label`` defaults to :func:`resolver.domain_match.domain_label` of each registered domain.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+
+from resolver.domain_match import domain_label
 
 STRING_COLUMNS = (
     "item_id",
@@ -81,25 +84,9 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     missing = out["domain_label"] == ""
     if missing.any():
         out.loc[missing, "domain_label"] = [
-            domain_label(d, s)
-            for d, s in zip(out.loc[missing, "registered_domain"], out.loc[missing, "suffix"], strict=True)
+            " ".join(domain_label(d) for d in domains.split()) for domains in out.loc[missing, "registered_domain"]
         ]
     return out.reset_index(drop=True)
-
-
-def domain_label(registered_domains: str, suffixes: str) -> str:
-    """``"shop-now.co.uk"``, ``"co.uk"`` → ``"shop-now"``: the part a site owner chose (several: space-separated)."""
-    sfx = sorted(suffixes.lower().split(), key=len, reverse=True)
-    out = []
-    for dom in registered_domains.lower().split():
-        for s in sfx:
-            if dom.endswith("." + s):
-                dom = dom[: -len(s) - 1]
-                break
-        else:
-            dom = dom.split(".", 1)[0] if "." in dom else dom
-        out.append(dom)
-    return " ".join(out)
 
 
 def _as_str(value: object) -> str:

@@ -40,48 +40,15 @@ import pyarrow as pa
 from graph import analytics
 from graph.options import BuildOptions
 from resolver.errors import InputError, StoreError
-from resolver.sql import append, load_queries, now, transaction
+from resolver.sql import append, load_queries, now, quote, table_schema, transaction
 
 Q = load_queries("graph", "build.sql")
 
 NODE_KINDS = ("domain", "org", "host", "page")
 EDGE_KINDS = ("owned_by", "links_to", "redirects_to", "parent_of", "subsidiary_of", "same_as", "part_of")
 
-NODE_COLUMNS: dict[str, pa.DataType] = {
-    "node_id": pa.string(),
-    "kind": pa.string(),
-    "item_id": pa.string(),
-    "label": pa.string(),
-    "class": pa.string(),
-    "class_confidence": pa.float64(),
-    "confidence": pa.float64(),
-    "owner_id": pa.string(),
-    "country": pa.string(),
-    "n_domains": pa.int32(),
-    "n_pages": pa.int64(),
-    "links_in": pa.int64(),
-    "links_out": pa.int64(),
-    "degree": pa.int32(),
-    "in_degree": pa.int32(),
-    "out_degree": pa.int32(),
-    "pagerank": pa.float64(),
-    "component": pa.int32(),
-    "community": pa.int32(),
-    "first_seen": pa.timestamp("us"),
-    "last_seen": pa.timestamp("us"),
-}
-"""Typed columns of ``graph_nodes`` (besides ``attrs`` JSON and the run bookkeeping)."""
-
-EDGE_COLUMNS: dict[str, pa.DataType] = {
-    "src": pa.string(),
-    "dst": pa.string(),
-    "kind": pa.string(),
-    "weight": pa.float64(),
-    "confidence": pa.float64(),
-    "n_links": pa.int64(),
-    "n_pages": pa.int64(),
-}
-"""Typed columns of ``graph_edges`` (besides ``attrs`` JSON and the run bookkeeping)."""
+_BOOKKEEPING = ("created_run", "updated_run")
+"""Columns of ``graph_nodes`` / ``graph_edges`` that say which run wrote a row, not what the graph holds."""
 
 _REQUIRED_NODE_ATTRS = ("kind", "item_id", "label")
 
@@ -162,8 +129,8 @@ def build(
         _exec(con, Q["delete_removed_nodes"])
         _exec(con, Q["upsert_nodes"], {"run": run_id})
         _exec(con, Q["upsert_edges"], {"run": run_id})
-        nodes = dict(con.execute("select kind, count(*) from graph_nodes group by 1 order by 1").fetchall())
-        edges = dict(con.execute("select kind, count(*) from graph_edges group by 1 order by 1").fetchall())
+        nodes = dict(con.execute(Q["nodes_by_kind"]).fetchall())
+        edges = dict(con.execute(Q["edges_by_kind"]).fetchall())
         seconds["write"] = round(time.perf_counter() - t2, 2)
         summary = BuildSummary(
             nodes=nodes,
@@ -181,7 +148,7 @@ def build(
         )
         _exec(
             con,
-            "insert into graph_builds values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            Q["record_build"],
             [
                 run_id,
                 now(),
@@ -207,7 +174,7 @@ class _AnalyticsResult:
 
 def _analytics(con: duckdb.DuckDBPyConnection, opts: BuildOptions) -> _AnalyticsResult:
     """PageRank over links_to between domains; components and communities over every edge."""
-    kinds = con.sql("select kind from _g_index order by ix").to_arrow_table().column(0)
+    kinds = con.sql(Q["index_kinds"]).to_arrow_table().column(0)
     n = len(kinds)
     e = con.sql(Q["edge_index"]).to_arrow_table()
     src = e.column("src").to_numpy()
@@ -264,8 +231,7 @@ def _analytics(con: duckdb.DuckDBPyConnection, opts: BuildOptions) -> _Analytics
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    sql = "select count(*) from information_schema.tables where table_schema = 'main' and table_name = ?"
-    return bool(_one(con, sql, [name])[0])
+    return bool(_one(con, Q["has_table"], [name])[0])
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...]:
@@ -288,11 +254,20 @@ def load_networkx(
     Node and edge attributes are the typed columns plus the ``attrs`` JSON, with NULLs left out and the run
     bookkeeping (``created_run``, ``updated_run``) dropped: exactly what :func:`store_networkx` was given.
     """
-    node_cols = ", ".join(_q(c) for c in [*NODE_COLUMNS, "attrs"])
-    edge_cols = ", ".join(_q(c) for c in [*EDGE_COLUMNS, "attrs"])
-    n = con.sql(f"select {node_cols} from {_q(nodes)} order by node_id").to_arrow_table()
-    e = con.sql(f"select {edge_cols} from {_q(edges)} order by src, dst, kind").to_arrow_table()
+    node_cols = ", ".join(quote(f.name) for f in graph_schema(con, "graph_nodes"))
+    edge_cols = ", ".join(quote(f.name) for f in graph_schema(con, "graph_edges"))
+    # Not named queries: the relations to read are the caller's (graph_nodes / graph_edges by default).
+    n = con.sql(f"select {node_cols} from {quote(nodes)} order by node_id").to_arrow_table()
+    e = con.sql(f"select {edge_cols} from {quote(edges)} order by src, dst, kind").to_arrow_table()
     return graph_from_arrow(n, e)
+
+
+def graph_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    """The columns a graph carries in ``table`` (``graph_nodes`` or ``graph_edges``), typed as stored.
+
+    The run bookkeeping is left out; ``attrs`` holds every attribute that has no column of its own, as JSON.
+    """
+    return pa.schema([f for f in table_schema(con, table) if f.name not in _BOOKKEEPING])
 
 
 def graph_from_arrow(nodes: pa.Table, edges: pa.Table) -> nx.MultiDiGraph:
@@ -324,30 +299,40 @@ def store_networkx(con: duckdb.DuckDBPyConnection, g: nx.Graph, run_id: int | No
     (``MultiDiGraph``) or its ``kind`` attribute. Attributes that fit a typed
     column go there, the rest (JSON-able values) into ``attrs``.
     """
-    nodes, edges = graph_to_arrow(g)
-    nodes = nodes.append_column("created_run", pa.array([run_id] * nodes.num_rows, pa.int64()))
-    nodes = nodes.append_column("updated_run", pa.array([run_id] * nodes.num_rows, pa.int64()))
-    edges = edges.append_column("created_run", pa.array([run_id] * edges.num_rows, pa.int64()))
-    edges = edges.append_column("updated_run", pa.array([run_id] * edges.num_rows, pa.int64()))
+    nodes, edges = graph_to_arrow(g, graph_schema(con, "graph_nodes"), graph_schema(con, "graph_edges"))
+    nodes = _with_run(nodes, table_schema(con, "graph_nodes"), run_id)
+    edges = _with_run(edges, table_schema(con, "graph_edges"), run_id)
     with transaction(con):
-        con.execute("delete from graph_edges").fetchall()
-        con.execute("delete from graph_nodes").fetchall()
+        _exec(con, Q["clear_graph"])
         append(con, "graph_nodes", nodes)
         append(con, "graph_edges", edges)
     return nodes.num_rows, edges.num_rows
 
 
-def graph_to_arrow(g: nx.Graph) -> tuple[pa.Table, pa.Table]:
-    """Node and edge rows of ``g`` as Arrow tables with the stored schema (``attrs`` as JSON text)."""
-    node_cols: dict[str, list[Any]] = {c: [] for c in [*NODE_COLUMNS, "attrs"]}
+def _with_run(rows: pa.Table, stored: pa.Schema, run_id: int | None) -> pa.Table:
+    """``rows`` with the run bookkeeping columns set to ``run_id``."""
+    for col in _BOOKKEEPING:
+        field_ = stored.field(col)
+        rows = rows.append_column(field_, pa.array([run_id] * rows.num_rows, field_.type))
+    return rows
+
+
+def graph_to_arrow(g: nx.Graph, nodes: pa.Schema, edges: pa.Schema) -> tuple[pa.Table, pa.Table]:
+    """Node and edge rows of ``g`` as Arrow tables of the schemas ``nodes`` and ``edges`` (see :func:`graph_schema`).
+
+    Attributes that fit a typed column go there; the rest go to ``attrs`` as JSON text.
+    """
+    node_types = {f.name: f.type for f in nodes if f.name != "attrs"}
+    edge_types = {f.name: f.type for f in edges if f.name != "attrs"}
+    node_cols: dict[str, list[Any]] = {f.name: [] for f in nodes}
     for node, data in g.nodes(data=True):
         if not isinstance(node, str):
             raise InputError(f"node ids must be strings, got {node!r}; use '<kind>:<id>' ids")
         missing = [a for a in _REQUIRED_NODE_ATTRS if not isinstance(data.get(a), str)]
         if missing:
             raise InputError(f"node {node!r} lacks string attribute(s) {', '.join(missing)}")
-        _split(dict(data, node_id=node), NODE_COLUMNS, node_cols)
-    edge_cols: dict[str, list[Any]] = {c: [] for c in [*EDGE_COLUMNS, "attrs"]}
+        _split(dict(data, node_id=node), node_types, node_cols)
+    edge_cols: dict[str, list[Any]] = {f.name: [] for f in edges}
     multi = g.is_multigraph()
     items = g.edges(keys=True, data=True) if multi else ((u, v, None, d) for u, v, d in g.edges(data=True))
     for u, v, key, data in items:
@@ -356,10 +341,8 @@ def graph_to_arrow(g: nx.Graph) -> tuple[pa.Table, pa.Table]:
             raise InputError(f"edge {u!r}→{v!r} has no kind (give it as the multigraph key or a 'kind' attribute)")
         row = {k: val for k, val in data.items() if not (k == "kind" and multi and isinstance(key, str))}
         row.update(src=u, dst=v, kind=kind)
-        _split(row, EDGE_COLUMNS, edge_cols)
-    schema_n = pa.schema([(c, t) for c, t in NODE_COLUMNS.items()] + [("attrs", pa.string())])
-    schema_e = pa.schema([(c, t) for c, t in EDGE_COLUMNS.items()] + [("attrs", pa.string())])
-    return pa.table(node_cols, schema=schema_n), pa.table(edge_cols, schema=schema_e)
+        _split(row, edge_types, edge_cols)
+    return pa.table(node_cols, schema=nodes), pa.table(edge_cols, schema=edges)
 
 
 def _fits(value: Any, typ: pa.DataType) -> bool:
@@ -393,7 +376,3 @@ def _split(data: Mapping[str, Any], typed: Mapping[str, pa.DataType], out: dict[
         out["attrs"].append(json.dumps(extra, ensure_ascii=False, allow_nan=False) if extra else None)
     except (TypeError, ValueError) as exc:
         raise InputError(f"attributes of {data.get('node_id') or data.get('src')!r} are not JSON-able: {exc}") from exc
-
-
-def _q(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'

@@ -1,7 +1,12 @@
 -- Named queries of graph/build.py: the graph is derived in DuckDB, set at a time.
 -- Temporary tables start with _g_ and live only for the connection.
 
+-- name: has_table
+-- Whether table $1 exists (the labels table appears with the classification stage).
+SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND table_name = ?;
+
 -- name: labels_from_table
+-- The classification's labels, as the graph reads them.
 CREATE OR REPLACE TEMP VIEW _g_labels AS
 SELECT target, item_id, label, confidence, probs::JSON AS probs, model_version FROM labels;
 
@@ -35,11 +40,13 @@ SELECT 'org:' || org_id, 'org:' || other_id, kind, confidence, confidence, NULL,
 FROM org_relations WHERE org_id <> other_id;
 
 -- name: edges_hosts
+-- part_of edges from each host to its registered domain (--hosts).
 INSERT INTO _g_edges
 SELECT 'host:' || host, 'domain:' || registered_domain, 'part_of', 1.0, NULL, NULL, n_pages, NULL::JSON
 FROM hosts;
 
 -- name: edges_pages
+-- part_of edges from each page with content to its host (--pages).
 INSERT INTO _g_edges
 SELECT DISTINCT ON (page_id) 'page:' || page_id, 'host:' || host, 'part_of', 1.0, NULL, NULL, NULL, NULL::JSON
 FROM pages WHERE has_content;
@@ -100,12 +107,14 @@ LEFT JOIN owned ow ON ow.org_id = ids.o
 LEFT JOIN _g_labels lb ON lb.target = 'org' AND lb.item_id = ids.o;
 
 -- name: host_nodes
+-- One node per host (--hosts).
 INSERT INTO _g_nodes
 SELECT 'host:' || host, 'host', host, host, NULL, NULL, NULL, NULL, NULL, NULL, n_pages,
        first_seen, last_seen, json_object('registered_domain', registered_domain)
 FROM hosts;
 
 -- name: page_nodes
+-- One node per page with content (--pages), titled by its <title> or URL.
 INSERT INTO _g_nodes
 SELECT 'page:' || p.page_id, 'page', p.page_id, coalesce(nullif(p.title, ''), p.url_norm),
        lb.label, lb.confidence, NULL, NULL, NULL, NULL, 1, p.fetched_at, p.fetched_at,
@@ -120,6 +129,7 @@ CREATE OR REPLACE TEMP TABLE _g_index AS
 SELECT node_id, kind, (row_number() OVER (ORDER BY node_id) - 1)::BIGINT AS ix FROM _g_nodes;
 
 -- name: edge_index
+-- Edges as dense node indexes, for the array analytics.
 SELECT s.ix AS src, d.ix AS dst, e.kind, e.weight
 FROM _g_edges e JOIN _g_index s ON s.node_id = e.src JOIN _g_index d ON d.node_id = e.dst
 ORDER BY s.ix, d.ix, e.kind;
@@ -177,6 +187,7 @@ LEFT JOIN dom_links dl USING (node_id)
 LEFT JOIN org_links ol USING (node_id);
 
 -- name: diff_nodes
+-- Nodes the build adds, changes and removes, compared with the stored graph.
 SELECT
     count(*) FILTER (WHERE g.node_id IS NULL) AS added,
     count(*) FILTER (WHERE g.node_id IS NOT NULL AND (
@@ -193,6 +204,7 @@ SELECT
 FROM _g_final_nodes n LEFT JOIN graph_nodes g USING (node_id);
 
 -- name: diff_edges
+-- Edges the build adds, changes and removes, compared with the stored graph.
 SELECT
     count(*) FILTER (WHERE g.src IS NULL) AS added,
     count(*) FILTER (WHERE g.src IS NOT NULL AND (
@@ -203,10 +215,12 @@ SELECT
 FROM _g_edges n LEFT JOIN graph_edges g USING (src, dst, kind);
 
 -- name: delete_removed_edges
+-- Stored edges the sources no longer give (a domain whose owner changed loses its old owned_by).
 DELETE FROM graph_edges x WHERE NOT EXISTS (
     SELECT 1 FROM _g_edges y WHERE y.src = x.src AND y.dst = x.dst AND y.kind = x.kind);
 
 -- name: delete_removed_nodes
+-- Stored nodes the sources no longer give.
 DELETE FROM graph_nodes x WHERE NOT EXISTS (SELECT 1 FROM _g_final_nodes y WHERE y.node_id = x.node_id);
 
 -- name: upsert_nodes
@@ -237,6 +251,7 @@ WHERE (
 );
 
 -- name: upsert_edges
+-- New edges inserted, changed ones updated with the run id; unchanged rows are left alone.
 INSERT INTO graph_edges BY NAME
 SELECT src, dst, kind, weight, confidence, n_links, n_pages, attrs, $run AS created_run, $run AS updated_run
 FROM _g_edges
@@ -248,6 +263,27 @@ WHERE (graph_edges.weight, graph_edges.confidence, graph_edges.n_links, graph_ed
     IS DISTINCT FROM (excluded.weight, excluded.confidence, excluded.n_links, excluded.n_pages,
        excluded.attrs::VARCHAR);
 
+-- name: nodes_by_kind
+-- Stored node count per kind, for the build summary.
+SELECT kind, count(*) FROM graph_nodes GROUP BY 1 ORDER BY 1;
+
+-- name: edges_by_kind
+-- Stored edge count per kind, for the build summary.
+SELECT kind, count(*) FROM graph_edges GROUP BY 1 ORDER BY 1;
+
+-- name: record_build
+-- One graph_builds row: run, time, totals, nodes and edges added/changed/removed, options, seconds.
+INSERT INTO graph_builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: index_kinds
+-- The kind of every node, in index order (for the analytics).
+SELECT kind FROM _g_index ORDER BY ix;
+
+-- name: clear_graph
+-- Empty the stored graph before writing a whole NetworkX graph (store_networkx).
+DELETE FROM graph_edges; DELETE FROM graph_nodes;
+
 -- name: drop_temp
+-- The build's temp tables and views.
 DROP TABLE IF EXISTS _g_edges; DROP TABLE IF EXISTS _g_nodes; DROP TABLE IF EXISTS _g_index;
 DROP TABLE IF EXISTS _g_final_nodes; DROP VIEW IF EXISTS _g_labels;

@@ -34,6 +34,7 @@ import pyarrow as pa
 
 from graph.build import graph_from_arrow
 from graph.kumu import blueprint, connection_id, validate_blueprint
+from graph.stats import count_nodes
 from resolver.errors import InputError, StoreError
 from resolver.sql import load_queries
 
@@ -107,7 +108,7 @@ def select_subgraph(con: duckdb.DuckDBPyConnection, f: ExportFilter | None = Non
     f = f or ExportFilter()
     if f.depth < 0:
         raise InputError("--depth must be 0 or more")
-    total = con.execute("select count(*) from graph_nodes").fetchall()[0][0]
+    total = count_nodes(con)
     if total == 0:
         raise StoreError("the graph is empty: run `orgmap resolve` (or `orgmap graph build`) first")
     min_conf = float(f.min_confidence or 0.0)
@@ -131,7 +132,7 @@ def select_subgraph(con: duckdb.DuckDBPyConnection, f: ExportFilter | None = Non
             con.execute(Q["seed_frontier"]).fetchall()
             for _ in range(f.depth):
                 con.execute(Q["expand"], {"min_conf": min_conf}).fetchall()
-                if not con.execute("select count(*) from _x_next").fetchall()[0][0]:
+                if not con.execute(Q["count_next"]).fetchall()[0][0]:
                     break
                 con.execute(Q["expand_commit"]).fetchall()
         else:
@@ -146,7 +147,7 @@ def select_subgraph(con: duckdb.DuckDBPyConnection, f: ExportFilter | None = Non
                 "min_conf": min_conf,
             },
         ).fetchall()
-        n_selected = con.execute("select count(*) from _x_nodes").fetchall()[0][0]
+        n_selected = con.execute(Q["count_selected"]).fetchall()[0][0]
         top = f.top
         if f.max_elements and n_selected > f.max_elements and (top is None or top > f.max_elements):
             top = f.max_elements

@@ -30,7 +30,16 @@ SELECT DISTINCT node_id FROM (
       AND (e.confidence IS NULL OR e.confidence >= $min_conf)
 );
 
+-- name: count_next
+-- Nodes the last hop reached (0: the neighbourhood is complete).
+SELECT count(*) FROM _x_next;
+
+-- name: count_selected
+-- Nodes selected so far.
+SELECT count(*) FROM _x_nodes;
+
 -- name: seed_frontier
+-- The first frontier: the seeds themselves.
 CREATE OR REPLACE TEMP TABLE _x_frontier AS SELECT node_id FROM _x_nodes;
 
 -- name: expand
@@ -52,10 +61,12 @@ WHERE e.kind = 'owned_by' AND (e.confidence IS NULL OR e.confidence >= $min_conf
   AND e.dst NOT IN (SELECT node_id FROM _x_nodes);
 
 -- name: expand_commit
+-- The nodes of the last hop join the selection.
 INSERT INTO _x_nodes SELECT node_id FROM _x_next;
 CREATE OR REPLACE TEMP TABLE _x_frontier AS SELECT node_id FROM _x_next;
 
 -- name: all_nodes
+-- No --org: every node is selected (the filters below still apply).
 CREATE OR REPLACE TEMP TABLE _x_nodes AS SELECT node_id FROM graph_nodes;
 
 -- name: filter_nodes
@@ -86,14 +97,17 @@ SELECT node_id FROM (
 ) WHERE is_seed OR r <= $top;
 
 -- name: selected_nodes
+-- The selected nodes without the run bookkeeping, orgs first, then by PageRank.
 SELECT n.* EXCLUDE (created_run, updated_run) FROM graph_nodes n JOIN _x_nodes x USING (node_id)
 ORDER BY n.kind DESC, n.pagerank DESC NULLS LAST, n.node_id;
 
 -- name: selected_edges
+-- Edges between selected nodes at or above the confidence floor.
 SELECT e.* EXCLUDE (created_run, updated_run) FROM graph_edges e
 JOIN _x_nodes s ON s.node_id = e.src JOIN _x_nodes d ON d.node_id = e.dst
 WHERE e.confidence IS NULL OR e.confidence >= $min_conf
 ORDER BY e.kind, e.src, e.dst;
 
 -- name: drop_temp
+-- The selection's temp tables, dropped whatever happened.
 DROP TABLE IF EXISTS _x_nodes; DROP TABLE IF EXISTS _x_frontier; DROP TABLE IF EXISTS _x_next;

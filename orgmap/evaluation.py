@@ -22,8 +22,11 @@ from pathlib import Path
 
 from orgmap.store.database import Store
 from resolver.errors import InputError
-from resolver.evaluate import bcubed_prf, pairwise_prf, prf
+from resolver.evaluate import bcubed_prf, pairwise_prf, threshold_curve
 from resolver.names import normalize_name
+from resolver.sql import load_queries
+
+Q = load_queries("orgmap.store.queries", "results.sql")
 
 
 @dataclass(frozen=True)
@@ -107,10 +110,7 @@ def load_truth(path: str | Path) -> Truth:
 
 def predictions_from_store(store: Store) -> dict[str, Prediction]:
     """The owner orgmap found for every domain, with the org's canonical name and aliases."""
-    rows = store.con.execute(
-        "select d.registered_domain, d.org_id, d.confidence, o.canonical_name, o.aliases "
-        "from domain_org d left join orgs o using (org_id)"
-    ).fetchall()
+    rows = store.con.execute(Q["predicted_owners"]).fetchall()
     return {
         dom: Prediction(org_id, tuple([canon, *(aliases or [])]) if canon else (), float(conf or 0.0))
         for dom, org_id, conf, canon, aliases in rows
@@ -130,22 +130,19 @@ def evaluate_links(truth: Truth, pred: Mapping[str, Prediction], threshold: floa
         return bool(gold and gold in gold_keys and _keys(p.names) & gold_keys[gold])
 
     # Each linked domain's confidence and correctness, judged once (names normalize once, not per threshold).
-    judged = [(pred[d].confidence, correct(d, pred[d])) for d in truth.domain_org if d in pred and pred[d].org_id]
+    linked = [d for d in truth.domain_org if d in pred and pred[d].org_id]
     n_gold = sum(1 for g in truth.domain_org.values() if g)
-
-    def at(th: float) -> tuple[int, int]:
-        kept = [ok for conf, ok in judged if conf >= th]
-        return sum(kept), len(kept)
-
-    ok, n_linked = at(threshold)
-    overall = prf(ok, n_linked - ok, n_gold - ok)
-    curve = []
-    for th in [x / 20 for x in range(0, 20)]:
-        cok, cl = at(th)
-        point = prf(cok, cl - cok, n_gold - cok)
-        curve.append(
-            {"threshold": th, "precision": point.precision, "recall": point.recall, "f1": point.f1, "linked": cl}
-        )
+    overall, *points = threshold_curve(
+        [pred[d].confidence for d in linked],
+        [correct(d, pred[d]) for d in linked],
+        [threshold, *(x / 20 for x in range(0, 20))],
+        total=n_gold,
+    )
+    ok, n_linked = overall.correct, overall.kept
+    curve = [
+        {"threshold": p.threshold, "precision": p.precision, "recall": p.recall, "f1": p.f1, "linked": p.kept}
+        for p in points
+    ]
     gold_clusters = {d: g for d, g in truth.domain_org.items() if g}
     pred_clusters = {
         d: (pred[d].org_id if d in pred and pred[d].org_id and pred[d].confidence >= threshold else f"single:{d}")

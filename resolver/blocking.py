@@ -29,15 +29,16 @@ Example::
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 import duckdb
 import pyarrow as pa
 
+from resolver.sql import load_queries
+
 __all__ = ["BlockingParams", "RULES", "candidate_pairs", "reduction_ratio", "rule_names"]
+
+Q = load_queries("resolver", "blocking.sql")
 
 RULES: dict[int, str] = {32: "key", 1: "token", 2: "acronym", 4: "prefix", 8: "sorted", 16: "sorted_reversed"}
 """Bit → rule name, as in the ``rules`` column of :func:`candidate_pairs`."""
@@ -53,13 +54,6 @@ class BlockingParams:
     """Characters of the space-free key compared by the prefix rule."""
     window: int = 4
     """Sorted-neighbourhood window: each key is paired with the next ``window - 1`` keys."""
-
-
-@cache
-def _queries() -> dict[str, str]:
-    text = resources.files("resolver").joinpath("blocking.sql").read_text("utf-8")
-    parts = re.split(r"^--\s*name:\s*(\w+)\s*$", text, flags=re.MULTILINE)
-    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
 
 
 def candidate_pairs(
@@ -89,18 +83,16 @@ def candidate_pairs(
             "acronym": keys.column("acronym").cast(pa.string()),
         }
     )
-    q = _queries()
     try:
         con.register("_bk_keys", rel)
-        con.execute(q["tokens"]).fetchall()
+        con.execute(Q["tokens"]).fetchall()
         con.execute(
-            q["pairs"],
+            Q["pairs"],
             {"token_cap": p.token_cap, "prefix_len": p.prefix_len, "window": max(p.window, 1), "bipartite": bipartite},
         ).fetchall()
-        return con.sql("select * from _bk_pairs order by kid_a, kid_b").to_arrow_table()
+        return con.sql(Q["sorted_pairs"]).to_arrow_table()
     finally:
-        con.execute("drop table if exists _bk_pairs").fetchall()
-        con.execute("drop table if exists _bk_tokens").fetchall()
+        con.execute(Q["drop_temp"]).fetchall()
         con.unregister("_bk_keys")
         if own:
             con.close()

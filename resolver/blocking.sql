@@ -11,6 +11,7 @@ from (select kid, side, unnest(string_split(key, ' ')) as tok from _bk_keys)
 where length(tok) >= 2;
 
 -- name: pairs
+-- Candidate pairs (kid_a, kid_b, rules bitmask) from every blocking rule, oriented and deduplicated.
 create or replace temp table _bk_pairs as
 with
 -- Rule 0 (bit 32): equal keys. With one set the keys are already distinct; across two sets this is
@@ -85,3 +86,11 @@ select
 from raw
 where x <> y and (not $bipartite or sx <> sy)
 group by all;
+
+-- name: sorted_pairs
+-- The candidate pairs, in a stable order.
+select * from _bk_pairs order by kid_a, kid_b;
+
+-- name: drop_temp
+-- The blocking's temp tables, dropped whatever happened.
+drop table if exists _bk_pairs; drop table if exists _bk_tokens;

@@ -2,21 +2,30 @@
 
 How (each step scales to millions of names; nothing is all-pairs):
 
-1. **Units.** Names are reduced to keys (``resolver.names``). Names with the same key and overlapping
-   jurisdiction (:func:`resolver.scoring.jurisdiction`: country, else what the legal form implies) are one
-   *unit*; "Apex Solutions Ltd" (GB) and "Apex Solutions Inc" (US) are two units of one key.
+1. **Units.** Names are reduced to keys (``resolver.names``). Names with the same key, overlapping
+   jurisdiction (:func:`resolver.scoring.jurisdiction`: country, else what the legal form implies) and the
+   same language (when given) are one *unit*; "Apex Solutions Ltd" (GB) and "Apex Solutions Inc" (US) are
+   two units of one key, and so are a Spanish and a Portuguese "Folha". A name that is not ``joinable``
+   (the caller saw it only in weak evidence: an NER mention, a link text) is a unit of its own that no
+   similarity ever merges.
 2. **Blocking** over the distinct keys in DuckDB (:mod:`resolver.blocking`), then **scoring** of the
    candidate pairs (:func:`resolver.scoring.score_candidates`). Pairs at ``threshold`` or above are edges.
 3. **Clustering with a chaining guard.** Edges are taken strongest first (ties broken by the keys, so
    row order never matters). An edge merges its two clusters only if
-   (a) their jurisdictions overlap, and (b) the **average linkage** between them, the mean score over
+   (a) their jurisdictions overlap and their languages agree, and (b) the **average linkage** between
+   them, the mean score over
    all pairs of their keys (up to the ``linkage_sample`` heaviest keys of each side), is at least
    ``link_threshold`` (default ``threshold - 5``). So "IBM" ~ "International Business Machines" (acronym)
    and "International Business Machines" ~ "International Business Machine Shop" cannot chain "IBM" to
-   the shop: single-linkage connected components would. Rejected merges are kept in the edge table with the reason.
+   the shop: single-linkage connected components would. Rejected merges are kept in the edge table with
+   the reason (``guard``, ``jurisdiction``, ``language``).
 4. **Hard evidence** (the same JSON-LD url/sameAs, the same legal name, a redirect between the domains,
    the same Impressum entity: pairs the caller gives) then merges clusters unconditionally, dissimilar
    names and jurisdictions included: it is evidence, not resemblance.
+5. **Links.** Every accepted edge (it merged two clusters, or its ends were already one) is reported
+   between two *names* (``ClusterResult.links``): between units, their heaviest names; inside a unit, each
+   name to the unit's heaviest (``same_key``). So a caller can show the chain of edges that joins any
+   two names of a cluster.
 
 The canonical name of a cluster is the most-supported original form (sum of ``weight``) of its
 most-supported key (ties: the longer key); among forms of that key ties prefer one with a legal form
@@ -52,6 +61,7 @@ from resolver.scoring import KeyInfo, compatible, jurisdiction, score_candidates
 __all__ = ["ClusterResult", "ClusterParams", "cluster_names", "prepare_names", "resolve_clusters"]
 
 Juris = frozenset[str] | None
+"""A set of countries or of languages; None: any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +95,22 @@ class ClusterResult:
     ``accepted`` and ``why`` (merged / same cluster / guard / jurisdiction)."""
     stats: dict[str, Any]
     """Counts and timings: names, keys, candidate pairs, reduction ratio, edges, clusters, seconds."""
+    links: pa.Table = field(default_factory=lambda: LINK_SCHEMA.empty_table())
+    """Every accepted edge between two names: ``name_id_a, name_id_b, score, reason, kind`` (``name``: by
+    similarity, ``hard``: the caller's evidence), ``merged`` (it joined two clusters; else its ends were
+    already one). Names of one unit are linked to the unit's heaviest name (``same_key``, 100)."""
+
+
+LINK_SCHEMA = pa.schema(
+    [
+        ("name_id_a", pa.string()),
+        ("name_id_b", pa.string()),
+        ("score", pa.float64()),
+        ("reason", pa.string()),
+        ("kind", pa.string()),
+        ("merged", pa.bool_()),
+    ]
+)
 
 
 # -- input --------------------------------------------------------------------------------------------
@@ -92,7 +118,8 @@ def prepare_names(names: pa.Table) -> dict[str, list[Any]]:
     """Columns of ``names`` as lists, with key/legal_form/acronym filled from ``normalize_name`` when absent.
 
     Required: ``name_id`` and ``name``; optional: ``key``, ``legal_form``, ``acronym``, ``country``,
-    ``weight`` (default 1.0), ``domain``. A missing required column is an :class:`InputError`.
+    ``countries`` (a list, used when ``country`` is empty), ``lang``, ``weight`` (default 1.0), ``joinable``
+    (default true), ``domain``. A missing required column is an :class:`InputError`.
     """
     missing = [c for c in ("name_id", "name") if c not in names.column_names]
     if missing:
@@ -102,7 +129,19 @@ def prepare_names(names: pa.Table) -> dict[str, list[Any]]:
         )
     n = names.num_rows
     cols: dict[str, list[Any]] = {}
-    for c in ("name_id", "name", "key", "legal_form", "acronym", "country", "weight", "domain"):
+    for c in (
+        "name_id",
+        "name",
+        "key",
+        "legal_form",
+        "acronym",
+        "country",
+        "countries",
+        "lang",
+        "weight",
+        "joinable",
+        "domain",
+    ):
         cols[c] = names.column(c).to_pylist() if c in names.column_names else [None] * n
     cols["name_id"] = [str(x) for x in cols["name_id"]]
     cols["name"] = ["" if x is None else str(x) for x in cols["name"]]
@@ -118,6 +157,8 @@ def prepare_names(names: pa.Table) -> dict[str, list[Any]]:
             if cols["acronym"][i] is None:
                 cols["acronym"][i] = nk.acronym
     cols["weight"] = [1.0 if w is None else float(w) for w in cols["weight"]]
+    cols["joinable"] = [j is None or bool(j) for j in cols["joinable"]]
+    cols["lang"] = [str(x).strip().lower() or None if x is not None else None for x in cols["lang"]]
     return cols
 
 
@@ -125,12 +166,25 @@ def _juris_text(j: Juris) -> str:
     return ",".join(sorted(j)) if j else ""
 
 
+def _meet(a: Juris, b: Juris) -> Juris:
+    """The scope of a merged cluster: what both allow, or (after a hard merge of disjoint ones) either."""
+    return b if a is None else a if b is None else (a & b) or (a | b)
+
+
 # -- union-find with cluster state ----------------------------------------------------------------------
 class _Clusters:
-    def __init__(self, unit_keys: list[int], unit_juris: list[Juris], unit_weight: list[float], sample: int):
+    def __init__(
+        self,
+        unit_keys: list[int],
+        unit_juris: list[Juris],
+        unit_langs: list[Juris],
+        unit_weight: list[float],
+        sample: int,
+    ):
         n = len(unit_keys)
         self.parent = list(range(n))
         self.juris: list[Juris] = list(unit_juris)
+        self.langs: list[Juris] = list(unit_langs)
         self.size = [1] * n
         # the heaviest distinct keys of each cluster, (-weight, key id), for the linkage guard
         self.top: list[list[tuple[float, int]]] = [[(-unit_weight[u], unit_keys[u])] for u in range(n)]
@@ -149,8 +203,8 @@ class _Clusters:
             a, b = b, a
         self.parent[b] = a
         self.size[a] += self.size[b]
-        ja, jb = self.juris[a], self.juris[b]
-        self.juris[a] = jb if ja is None else ja if jb is None else (ja & jb) or (ja | jb)
+        self.juris[a] = _meet(self.juris[a], self.juris[b])
+        self.langs[a] = _meet(self.langs[a], self.langs[b])
         best: dict[int, float] = {}
         for w, k in self.top[a] + self.top[b]:
             best[k] = min(best.get(k, 0.0), w)
@@ -192,8 +246,9 @@ def resolve_clusters(
     """Cluster organization names into organizations (the rules are in the module docstring).
 
     ``names``: ``name_id`` (unique), ``name``; optional ``key``, ``legal_form``, ``acronym``, ``country``,
-    ``weight``. ``hard_links``: ``name_id_a``, ``name_id_b``, ``reason``; pairs naming unknown ids are
-    ignored (counted in ``stats['hard_links_unknown']``).
+    ``countries``, ``lang``, ``weight``, ``joinable`` (see :func:`prepare_names`). ``hard_links``:
+    ``name_id_a``, ``name_id_b``, ``reason``; pairs naming unknown ids are ignored (counted in
+    ``stats['hard_links_unknown']``).
     """
     p = params or ClusterParams(threshold=threshold)
     t0 = time.perf_counter()
@@ -203,33 +258,44 @@ def resolve_clusters(
         raise InputError("names table: name_id values must be unique (the same id appears twice)")
     stats: dict[str, Any] = {"names": n}
 
-    # 1. distinct keys (sorted: ids independent of row order) and units (key, jurisdiction)
-    key_list = sorted({k for k in cols["key"] if k})
+    # 1. distinct keys (sorted: ids independent of row order) and units (key, jurisdiction, language)
+    joins = [bool(k) and j for k, j in zip(cols["key"], cols["joinable"], strict=True)]
+    key_list = sorted({k for k, j in zip(cols["key"], joins, strict=True) if j})
     kid_of = {k: i for i, k in enumerate(key_list)}
     acr_of: dict[str, str | None] = {}
-    for k, a in zip(cols["key"], cols["acronym"], strict=True):
-        if k and a and len(a) >= 2:
+    for k, a, j in zip(cols["key"], cols["acronym"], joins, strict=True):
+        if j and a and len(a) >= 2:
             acr_of[k] = min(a, acr_of.get(k) or a)
     infos = [KeyInfo.of(k, acr_of.get(k)) for k in key_list]
-    name_juris = [jurisdiction(c, f) for c, f in zip(cols["country"], cols["legal_form"], strict=True)]
-    unit_of_name: list[int] = []
-    unit_index: dict[tuple[str, str], int] = {}
+    name_juris = [
+        jurisdiction(c, f) if c or not cs else frozenset(x.strip().upper() for x in cs)
+        for c, cs, f in zip(cols["country"], cols["countries"], cols["legal_form"], strict=True)
+    ]
+    name_lang: list[Juris] = [frozenset({lang}) if lang else None for lang in cols["lang"]]
+    unit_index: dict[tuple[str, ...], int] = {}
     unit_keys: list[int] = []
     unit_juris: list[Juris] = []
+    unit_langs: list[Juris] = []
     unit_weight: list[float] = []
     unit_text: list[str] = []
-    order = sorted(range(n), key=lambda i: (cols["key"][i] or "", _juris_text(name_juris[i]), cols["name_id"][i]))
+    unit_head: list[int] = []  # the unit's heaviest name: where its edges attach
+    scope = [_juris_text(name_juris[i]) + (f"@{cols['lang'][i]}" if cols["lang"][i] else "") for i in range(n)]
+    order = sorted(range(n), key=lambda i: (cols["key"][i] or "", scope[i], cols["name_id"][i]))
     unit_of_name = [0] * n
     for i in order:
         k = cols["key"][i]
-        ident = (k, _juris_text(name_juris[i])) if k else ("", "\x00" + cols["name_id"][i])
+        ident = (k, scope[i]) if joins[i] else (k or "", "\x00" + cols["name_id"][i])
         u = unit_index.get(ident)
         if u is None:
             u = unit_index[ident] = len(unit_keys)
-            unit_keys.append(kid_of[k] if k else -1)
+            unit_keys.append(kid_of[k] if joins[i] else -1)
             unit_juris.append(name_juris[i])
+            unit_langs.append(name_lang[i])
             unit_weight.append(0.0)
             unit_text.append(f"{ident[0]}|{ident[1]}")
+            unit_head.append(i)
+        elif (-cols["weight"][i], cols["name_id"][i]) < (-cols["weight"][unit_head[u]], cols["name_id"][unit_head[u]]):
+            unit_head[u] = i
         unit_weight[u] += cols["weight"][i]
         unit_of_name[i] = u
     unit_weight = [round(w, 9) for w in unit_weight]
@@ -278,10 +344,15 @@ def resolve_clusters(
                 edges.append((100.0, unit_text[us[x]], unit_text[us[y]], us[x], us[y], "same_key"))
     edges.sort(key=lambda e: (-e[0], e[1], e[2]))
 
-    cl = _Clusters(unit_keys, unit_juris, unit_weight, p.linkage_sample)
+    cl = _Clusters(unit_keys, unit_juris, unit_langs, unit_weight, p.linkage_sample)
     attach: dict[int, tuple[float, str]] = {}
     log: dict[str, list[Any]] = defaultdict(list)
-    counts = {"merged": 0, "same cluster": 0, "guard": 0, "jurisdiction": 0}
+    links: dict[str, list[Any]] = defaultdict(list)
+    for i in order:  # names of one unit hang on its heaviest name
+        head = unit_head[unit_of_name[i]]
+        if head != i:
+            _link(links, cols["name_id"][head], cols["name_id"][i], 100.0, "same_key", "name", True)
+    counts = {"merged": 0, "same cluster": 0, "guard": 0, "jurisdiction": 0, "language": 0}
     for s, ta, tb, ua, ub, why in edges:
         ra, rb = cl.find(ua), cl.find(ub)
         verdict = "merged"
@@ -289,6 +360,8 @@ def resolve_clusters(
             verdict = "same cluster"
         elif not compatible(cl.juris[ra], cl.juris[rb]):
             verdict = "jurisdiction"
+        elif not compatible(cl.langs[ra], cl.langs[rb]):
+            verdict = "language"
         else:
             ka = [k for _, k in cl.top[ra]]
             kb = [k for _, k in cl.top[rb]]
@@ -301,6 +374,8 @@ def resolve_clusters(
             for u, other in ((ua, tb), (ub, ta)):
                 if u not in attach or attach[u][0] < s:
                     attach[u] = (s, f"{why} ~ {other.split('|', 1)[0]!r}")
+            ha, hb = cols["name_id"][unit_head[ua]], cols["name_id"][unit_head[ub]]
+            _link(links, ha, hb, s, why, "name", verdict == "merged")
         _log(log, ta, tb, s, why, "fuzzy", verdict)
 
     # 4. hard evidence merges unconditionally
@@ -330,12 +405,15 @@ def resolve_clusters(
             for u, other in ((ua, b), (ub, a)):
                 if u not in attach or attach[u][0] < 100.0:
                     attach[u] = (100.0, f"hard:{why} ~ {other}")
+            if ia != ib:
+                _link(links, str(a), str(b), 100.0, str(why), "hard", verdict == "merged")
             _log(log, unit_text[ua], unit_text[ub], 100.0, str(why), "hard", verdict)
     stats.update(
         edges=len(edges),
         merges=counts["merged"],
         rejected_guard=counts["guard"],
         rejected_jurisdiction=counts["jurisdiction"],
+        rejected_language=counts["language"],
         hard_links_unknown=unknown,
     )
 
@@ -401,17 +479,24 @@ def resolve_clusters(
         assignments=pa.table(out, schema=schema) if n else schema.empty_table(),
         edges=pa.table(log, schema=edge_schema) if log else edge_schema.empty_table(),
         stats=stats,
+        links=pa.table(links, schema=LINK_SCHEMA) if links else LINK_SCHEMA.empty_table(),
     )
 
 
 def _log(log: dict[str, list[Any]], a: str, b: str, s: float, why: str, kind: str, verdict: str) -> None:
-    log["name_a"].append(a)
-    log["name_b"].append(b)
-    log["score"].append(float(s))
-    log["reason"].append(why)
-    log["kind"].append(kind)
-    log["accepted"].append(verdict in ("merged", "same cluster"))
-    log["why"].append(verdict)
+    """One considered edge between two units (``ClusterResult.edges``)."""
+    accepted = verdict in ("merged", "same cluster")
+    for col, value in zip(EDGE_COLUMNS, (a, b, float(s), why, kind, accepted, verdict), strict=True):
+        log[col].append(value)
+
+
+def _link(links: dict[str, list[Any]], a: str, b: str, s: float, why: str, kind: str, merged: bool) -> None:
+    """One accepted edge between two names (``ClusterResult.links``)."""
+    for col, value in zip(LINK_SCHEMA.names, (a, b, float(s), why, kind, merged), strict=True):
+        links[col].append(value)
+
+
+EDGE_COLUMNS = ("name_a", "name_b", "score", "reason", "kind", "accepted", "why")
 
 
 def cluster_names(

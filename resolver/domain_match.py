@@ -217,15 +217,25 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+_NOT_LABEL = re.compile(r"[^0-9a-z-]")
+
+
 def domain_label(domain: str) -> str:
-    """The part of a registered domain a name can explain: ``wilmington-il.gov`` → ``wilmingtonil``."""
+    """The label of a registered domain, the part its owner chose: IDN decoded, folded to ``[0-9a-z-]``.
+
+    Hyphens stay: keyword rules and the end model read them as word breaks (``shop-now``); a name is
+    aligned with the label without them (``domain_label(d).replace("-", "")``).
+
+    >>> domain_label("wilmington-il.gov"), domain_label("xn--mller-bckerei-hfb76a.de")
+    ('wilmington-il', 'muller-backerei')
+    """
     first = domain.lower().strip(".").split(".")[0]
     if first.startswith("xn--"):
         try:
             first = first.encode("ascii").decode("idna")
         except UnicodeError:
             pass
-    return re.sub(r"[^0-9a-z]", "", fold(first))
+    return _NOT_LABEL.sub("", fold(first))
 
 
 MARKED_TYPES = {"county": 0.3, "township": 0.3, "parish": 0.3, "borough": 0.2, "village": 0.15, "town": 0.1}
@@ -647,7 +657,7 @@ class ReferenceIndex:
 
     def match(self, domain: str, *, min_score: float = 0.0) -> DomainMatch | None:
         """The reference org whose name best spells the domain's label (None when nothing fits)."""
-        label = domain_label(domain)
+        label = domain_label(domain).replace("-", "")
         if not label:
             return None
         country = country_of(domain)

@@ -1,4 +1,6 @@
-"""Metrics for organization resolution: P/R/F1, pairwise and B-cubed clustering scores, threshold curves.
+"""Metrics scikit-learn does not compute: P/R/F1 from counts, pairwise and B-cubed clustering scores, threshold curves.
+
+Per-class scores and confusion matrices of a classifier come from scikit-learn (:mod:`classifiers.evaluate`).
 
 Clusterings are mappings item → cluster label (``{"acme.de": "org-1", ...}``); labels are compared only
 for equality, so predicted and gold labels need not share a vocabulary.

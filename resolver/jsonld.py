@@ -9,9 +9,14 @@ when the page has ``itemscope`` (extruct re-parses the HTML with lxml, which we 
 What counts as an organization: a node whose ``@type`` is ``Organization`` or one of its schema.org
 subtypes (Corporation, NewsMediaOrganization, GovernmentOrganization, EducationalOrganization, NGO,
 LocalBusiness and its many subtypes, MedicalOrganization, ...), found at the top level, in ``@graph``, or
-as the ``publisher`` / ``provider`` / ``sourceOrganization`` of a WebSite, WebPage or Article. ``@id``
-references (Yoast's ``"publisher": {"@id": "#organization"}``) are resolved. A node reached through
-``author``, ``brand``, ``sponsor`` or ``funder`` is not the site's organization and is ignored.
+as the ``publisher`` / ``provider`` / ``sourceOrganization`` of a page-like node (WebSite, WebPage,
+Article, BlogPosting, ClaimReview, Recipe, ...) wherever the page's structure nests it: ``WebPage →
+mainEntity → NewsArticle → publisher``, ``Article → isPartOf → Blog → isPartOf → WebSite → publisher``,
+``@graph`` members joined by ``@id`` references (Yoast's ``"publisher": {"@id": "#organization"}``),
+also across scripts. Only the page's structure is followed (``mainEntity``, ``mainEntityOfPage``,
+``isPartOf``, ``hasPart``): a node reached through ``author``, ``about``, ``mentions``, ``brand``,
+``sponsor``, ``itemReviewed`` ... is another organization the page talks about, and the publisher of a
+Book or Product the page describes is that thing's publisher, not the site's.
 
 Example::
 
@@ -27,7 +32,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["JsonLdOrg", "is_org_type", "organizations_from_jsonld", "organizations_from_microdata", "parse_jsonld"]
+__all__ = [
+    "JsonLdOrg",
+    "is_container_type",
+    "is_org_type",
+    "organizations_from_jsonld",
+    "organizations_from_microdata",
+    "parse_jsonld",
+]
 
 ORG_TYPES = frozenset(
     """
@@ -56,7 +68,19 @@ CONTAINER_TYPES = frozenset(
     """WebSite WebPage Article NewsArticle BlogPosting Blog ReportageNewsArticle AboutPage ContactPage
     CollectionPage ItemPage SearchResultsPage ScholarlyArticle TechArticle Report Periodical""".split()
 )
-"""Types whose ``publisher``/``provider``/... names the site's organization."""
+"""Types whose ``publisher``/``provider``/... names the site's organization (more by suffix: is_container_type)."""
+
+_CONTAINER_SUFFIXES = ("Page", "Article", "Posting", "Review", "WebSite")
+_MORE_CONTAINERS = frozenset(
+    """Recipe HowTo PublicationIssue PublicationVolume ImageGallery VideoGallery LiveBlogPosting
+    RadioEpisode PodcastEpisode RadioSeries PodcastSeries""".split()
+)
+
+_STRUCTURE = ("mainEntity", "mainEntityOfPage", "isPartOf", "hasPart")
+"""Properties that join the nodes of one page (the page, its main thing, the site); followed to find publishers."""
+
+_ABOUT_SELF_TYPES = frozenset({"AboutPage", "ContactPage", "WebSite"})
+"""Page types whose ``mainEntity`` organization is the site's own (elsewhere it is the page's subject)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +110,15 @@ class JsonLdOrg:
 def is_org_type(t: str) -> bool:
     """Whether a schema.org type names an organization (``LocalBusiness``, ``NGO``; not ``Person``/``Place``)."""
     return t in ORG_TYPES or (t.endswith(_ORG_SUFFIXES) and t[:1].isupper())
+
+
+def is_container_type(t: str) -> bool:
+    """Whether a node of this type is the page, the site or the page's content, whose publisher is the site's.
+
+    >>> [is_container_type(t) for t in ("MedicalWebPage", "ClaimReview", "Recipe", "Book", "Product")]
+    [True, True, True, False, False]
+    """
+    return t in CONTAINER_TYPES or t in _MORE_CONTAINERS or (t.endswith(_CONTAINER_SUFFIXES) and t[:1].isupper())
 
 
 # -- parsing ----------------------------------------------------------------------------------------
@@ -261,16 +294,53 @@ def organizations_from_jsonld(scripts: Iterable[str]) -> tuple[list[JsonLdOrg], 
                 if "@type" in d or "type" in d:
                     tops.append(d)
     for node in tops:
-        types = _types(node)
-        if any(is_org_type(t) for t in types):
+        if any(is_org_type(t) for t in _types(node)):
             add(_org(node, "self", "json-ld", by_id))
-        if any(t in CONTAINER_TYPES for t in types) or not types:
+    for node, top in _page_structure(tops, by_id):
+        types = _types(node)
+        if any(is_container_type(t) for t in types) or (top and not types):
             for role in _SELF_ROLES:
                 value = node.get(role)
                 for v in value if isinstance(value, list) else [value]:
                     if isinstance(v, dict):
                         add(_org(v, role, "json-ld", by_id))
+        if not top and any(is_org_type(t) for t in types):
+            continue
+        if any(t in _ABOUT_SELF_TYPES for t in types):
+            value = node.get("mainEntity")
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, dict):
+                    add(_org(v, "self", "json-ld", by_id))
     return orgs, all_types, notes
+
+
+def _page_structure(
+    tops: list[dict[str, Any]], by_id: dict[str, dict[str, Any]]
+) -> Iterator[tuple[dict[str, Any], bool]]:
+    """The top-level nodes, then every node their page structure reaches (``mainEntity``, ``isPartOf``, ...).
+
+    Yields ``(node, is_top)``; each node once (reference cycles end), only through page-like nodes: the
+    ``isPartOf`` of a Book is its series, not the site.
+    """
+    seen: set[int] = set()
+    queue: list[tuple[dict[str, Any], bool]] = [(n, True) for n in tops]
+    while queue:
+        node, top = queue.pop(0)
+        node = _resolve(node, by_id)
+        if id(node) in seen or len(seen) > 500:
+            continue
+        seen.add(id(node))
+        yield node, top
+        types = _types(node)
+        if types and not any(is_container_type(t) for t in types):
+            continue
+        for prop in _STRUCTURE:
+            value = node.get(prop)
+            for v in value if isinstance(value, list) else [value]:
+                if isinstance(v, dict):
+                    target = _resolve(v, by_id)
+                    if any(is_container_type(t) or is_org_type(t) for t in _types(target)):
+                        queue.append((target, False))
 
 
 def organizations_from_microdata(html: str, url: str) -> tuple[list[JsonLdOrg], list[str]]:

@@ -153,6 +153,18 @@ _CREDIT_WORDS = (
 )
 _CREDIT_BEFORE = re.compile(_CREDIT_WORDS + r"\s*[:/]?\s*$", re.IGNORECASE)
 """A photo credit: the copyright mark follows "Foto:", "Bild", "Image credit" (the agency is no owner)."""
+_COPYRIGHT_LINK = re.compile(
+    r"\s*(?:[,&/]|and\b|und\b|et\b|information|info\b|infos\b|polic|notice|hinweis|infringement|statement|"
+    r"disclaimer|trademark|complaint|agent|issue|request|guideline|terms|dispute|law\b|act\b|protection|schutz|"
+    r"vermerk|richtlinie|avis|politique)",
+    re.IGNORECASE,
+)
+"""What follows the word "copyright" in a link or heading ("Copyright Information", "Copyright Policy",
+"Copyright, Trademark and Patent Information"): a page about copyright, not a statement of who holds it."""
+_AFTER_LEGAL_NAME = re.compile(
+    r"\s*(?:[«»„“\"(\[]|\d|P\.?\s?O\.?\s*Box\b|Postfach\b|Case postale\b|BP\s*\d)", re.IGNORECASE
+)
+"""What starts after a complete legal name and is no part of it: a quoted brand, an address, a number."""
 _CREDIT_AFTER = re.compile(r"^\s*(?:(?:19|20)\d\d)?\s*" + _CREDIT_WORDS + r"\s*:", re.IGNORECASE)
 _STOP = re.compile(
     r"\s*(?:all rights reserved|alle rechte vorbehalten|tous droits r[ée]serv[ée]s|todos los derechos|"
@@ -201,6 +213,8 @@ def copyright_names(
             before = line[: m.start()]
             if _CREDIT_BEFORE.search(before[-30:]):
                 continue
+            if m.group(0)[:1].lower() == "c" and "©" not in line and _COPYRIGHT_LINK.match(line, m.end()):
+                continue  # "Copyright Information", "Copyright Policy": a link to a page about copyright
             name = _copyright_entity(line[m.end() :])
             if not name and m.start() > 0:
                 # "Acme GmbH © 2024": the name stands before the mark.
@@ -209,10 +223,11 @@ def copyright_names(
                 continue
             if " " not in name and name.islower() and name_fits_domain(normalize_name(name), registered_domain) < 0.5:
                 continue  # "© siehe Impressum", "(c) see below": a lower-case word, not a name
-            key = normalize_name(name).key
-            if key and key not in seen:
-                seen.add(key)
-                out.append(LegalName(name, weight, line.strip()[:200], "copyright"))
+            for found in (name, _quoted_brand(line, name)):
+                key = normalize_name(found).key if found else ""
+                if found and key and key not in seen and looks_like_org_name(found):
+                    seen.add(key)
+                    out.append(LegalName(found, weight, line.strip()[:200], "copyright"))
             break
     return out
 
@@ -291,11 +306,55 @@ def _clean_name(text: str) -> str | None:
     text = _TRAIL.sub("", _LEAD.sub("", text)).strip(" \"'“”„‚‘’«»()[]")
     if not text or len(text) > 100 or not any(ch.isalpha() for ch in text) or _CREDIT_AFTER.match(text):
         return None
+    text = _cut_after_legal_form(_latin_head(text))
     if "," in text:
         # "Acme Ltd, Brighton, UK": a place after a complete legal name is not part of it.
         first = text.split(",", 1)[0].strip()
         if normalize_name(first).legal_form and len(normalize_name(first).tokens) >= 1:
             text = first
+    return text
+
+
+_QUOTED = re.compile(r"\s*[«„“\"‹]([^«»„“”\"‹›]{2,60})[»“”\"›]")
+
+
+def _quoted_brand(line: str, name: str) -> str | None:
+    """The brand quoted right after a legal name: "Volksbote" of "© Hafen Verlag AG «Volksbote»"."""
+    at = line.find(name)
+    m = _QUOTED.match(line, at + len(name)) if at >= 0 else None
+    return " ".join(m.group(1).split()) if m else None
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _latin_head(text: str) -> str:
+    """A Latin-script name without the CJK words after it: "Acme 使用前必读" (a link) → "Acme".
+
+    A CJK legal form ("Acme 株式会社") stays, and so does a name written in CJK from its start.
+    """
+    words = text.split()
+    if len(words) < 2 or _CJK.search(words[0]) or not re.search(r"[A-Za-z]", words[0]):
+        return text
+    for i, word in enumerate(words[1:], 1):
+        if _CJK.search(word):
+            if normalize_name(" ".join(words[: i + 1])).legal_form and i == len(words) - 1:
+                return text
+            return " ".join(words[:i])
+    return text
+
+
+def _cut_after_legal_form(text: str) -> str:
+    """The legal name without what follows its legal form when that is a quoted brand or an address.
+
+    "Schaub Medien AG «Volksstimme»" → "Schaub Medien AG"; "Raw Media, Inc. PO Box 21050, Washington" →
+    "Raw Media, Inc.". A legal form inside the name ("Acme GmbH & Co. KG") is not an end.
+    """
+    for m in LEGAL_FORM_HINT.finditer(text):
+        end = m.end() + (1 if text[m.end() : m.end() + 1] == "." else 0)
+        tail = text[end:]
+        if tail.strip() and _AFTER_LEGAL_NAME.match(tail) and normalize_name(text[:end]).legal_form:
+            return text[:end].strip()
     return text
 
 

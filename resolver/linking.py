@@ -204,7 +204,7 @@ def trim_tagline(name: str, registered_domain: str) -> str:
     head = _TAGLINE_SEP.split(name, maxsplit=1)[0].strip()
     if head != name.strip() and len(head) >= 3:
         spelled = _NOT_ALNUM.sub("", fold(head).lower().removeprefix("www."))
-        if spelled in (domain_label(registered_domain), _NOT_ALNUM.sub("", registered_domain)):
+        if spelled in (domain_label(registered_domain).replace("-", ""), _NOT_ALNUM.sub("", registered_domain)):
             return head
     return name
 

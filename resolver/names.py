@@ -42,9 +42,12 @@ Example::
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import resources
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -55,10 +58,15 @@ __all__ = [
     "LEGAL_FORM_HINT",
     "fold",
     "is_acronym_of",
+    "is_page_number",
+    "is_page_type",
+    "is_tagline",
+    "lexicon",
     "looks_like_org_name",
     "name_acronyms",
     "name_fits_domain",
     "normalize_name",
+    "strip_greeting",
 ]
 
 # -- legal forms ------------------------------------------------------------------------------------
@@ -700,8 +708,106 @@ _SENTENCE_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """The word lists shipped as ``resolver/name_words.toml`` (trades, professions, places, page types, ...)."""
+    return tomllib.loads(resources.files("resolver").joinpath("name_words.toml").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _page_words() -> tuple[frozenset[str], tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    table = lexicon()["page_type"]
+    words = frozenset(w for text in table["words"].split() for w in _words(text))
+    greetings = sorted((tuple(_words(g)) for g in table["greetings"]), key=len, reverse=True)
+    suffixes = sorted((tuple(_words(g)) for g in table["home_suffixes"]), key=len, reverse=True)
+    return words, tuple(greetings), tuple(suffixes)
+
+
+_PAGINATION = re.compile(
+    r"^(?:page|pages|seite|seiten|teil|part|pagina|página|p\.?|s\.)\s*\d+(?:\s*(?:/|of|von|de|di|sur)\s*\d+)?$",
+    re.IGNORECASE,
+)
+
+
+def is_page_number(text: str) -> bool:
+    """Whether ``text`` is a page number of a paginated page ("Seite 34", "Page 2 of 9", "p. 3").
+
+    >>> is_page_number("Seite 34"), is_page_number("Page Six")
+    (True, False)
+    """
+    return bool(_PAGINATION.match(" ".join(text.split())))
+
+
+def is_page_type(text: str) -> bool:
+    """Whether ``text`` names a kind of page ("About us", "Shipping information", "Seite 34"), not a site.
+
+    A text made only of page-type words (``name_words.toml``, English, German, French, Spanish, Italian,
+    Dutch) and stopwords, or a page number.
+
+    >>> [is_page_type(t) for t in ("Versand & Zahlung", "Page 2 of 9", "Our Team", "Harlow Garden Supplies")]
+    [True, True, True, False]
+    """
+    t = " ".join(text.split())
+    if is_page_number(t):
+        return True
+    words = [w for w in _words(t) if w not in ("&", "+")]
+    page_words = _page_words()[0]
+    return bool(words) and any(w in page_words for w in words) and all(w in page_words or w in STOPWORDS for w in words)
+
+
+def strip_greeting(text: str) -> str:
+    """The name in "Welcome to X", "Herzlich willkommen bei X", "X Homepage": X (else the text as it is).
+
+    >>> strip_greeting("Welcome to Harlow Garden Supplies"), strip_greeting("Acme Widgets – Offizielle Website")
+    ('Harlow Garden Supplies', 'Acme Widgets')
+    """
+    t = " ".join(text.split())
+    _, greetings, suffixes = _page_words()
+    tokens = t.split()
+    folded = [" ".join(_words(tok)) for tok in tokens]
+    for g in greetings:
+        if len(tokens) > len(g) and tuple(folded[: len(g)]) == g:
+            rest = " ".join(tokens[len(g) :]).strip(":,!-–— ")
+            return rest if rest else t
+    for suffix in suffixes:
+        if len(tokens) > len(suffix) and tuple(folded[-len(suffix) :]) == suffix:
+            return " ".join(tokens[: -len(suffix)]).rstrip(":,!-–— ") or t
+    return t
+
+
+_TAGLINE_LINKS = frozenset(
+    "für fur for mit with in im auf pour avec para con per zum zur from aus bei by über uber about rund around".split()
+)
+"""Lower-case prepositions that join a descriptor to its object ("Datenbank für Multiplayergames")."""
+
+
+@lru_cache(maxsize=1)
+def _institution_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in lexicon()["institution"]["words"].split())
+
+
+def is_tagline(text: str) -> bool:
+    """Whether ``text`` describes what a site offers rather than naming who runs it.
+
+    A phrase of three words or more with a lower-case preposition inside ("Datenbank für Multiplayergames",
+    "Ferienvilla in Florida", "Expert how-to for English Riders") and neither a legal form nor an
+    institution word ("Institut für Demoskopie", "Center for American Progress" are names). Callers
+    check it only for names that do not spell the domain ("Brot für die Welt" on its own domain).
+
+    >>> is_tagline("Datenbank für Multiplayergames"), is_tagline("Gesellschaft für Informatik e.V.")
+    (True, False)
+    """
+    return not normalize_name(text).legal_form and _is_tagline_words(" ".join(text.split()).split())
+
+
+def _is_tagline_words(words: list[str]) -> bool:
+    if len(words) < 3 or not any(w in _TAGLINE_LINKS for w in words[1:-1]):
+        return False
+    return not any(fold(part) in _institution_words() for w in words for part in re.split(r"[-/]", w.strip(".,")))
+
+
 def looks_like_org_name(text: str) -> bool:
-    """Whether ``text`` could be an organization's name: rejects UI words, dates, URLs and sentences.
+    """Whether ``text`` could be an organization's name: rejects UI words, page types, dates, URLs, sentences.
 
     >>> [looks_like_org_name(t) for t in ("Acme Widgets GmbH", "Cookie settings", "12.03.2024", "Home")]
     [True, False, False, False]
@@ -718,12 +824,15 @@ def looks_like_org_name(text: str) -> bool:
     folded = " ".join(_words(t))
     if not folded or folded in _NOT_NAME_PHRASES:
         return False
+    if is_page_type(t):
+        return False
     words = t.split()
     if len(words) > 12 or (len(words) >= 2 and folded.split()[0] in _GREETINGS):
         return False
     nk = normalize_name(t)
     if nk.legal_form and nk.key and len(words) <= 10:
-        return not _is_sentence(words)
+        # "Die besten Tipps für Garten & Co.": a headline ending in a legal-looking idiom is no company.
+        return not _is_sentence(words) and not _is_tagline_words(words[:-1])
     if len(words) >= 3 and _is_sentence(words):
         return False
     if words[0].islower() and fold(words[0]) in _LEADING_PREPOSITIONS:

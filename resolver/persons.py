@@ -10,32 +10,103 @@ many European ones among them). "Barcode", "Fundraising" and "Electric" are nobo
 "Benoit" are. A rare given name ("Katrin", "Uwe") fails the check and the site keeps an organization as
 owner, the lesser error: a company called a person loses its owner outright. Callers use the check only
 where the evidence leaves room.
+
+Business names look like "Surname + word" to the tagger: "Smith Roofing", "Miller Physiotherapy", "Jones
+Bakery", "Praxis Dr. Weber", "Boulangerie Martin". A trade, profession, practice, publication, topic or
+place word (``name_words.toml``: English, German, French, Spanish, Italian, Dutch) makes a name an
+organization's. A word that is also a common surname or given name ("Law", "Post", "Holland") does so
+only when the name does not start with a given name: "Davis Law" is a firm, "Jude Law" a person.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
-from resolver.names import fold, strip_accents
+from resolver.names import fold, lexicon, strip_accents
 
-ORG_WORDS = frozenset(
-    """
-    hospital hospitalier klinik klinikum clinic clinique club centre center zentrum university universite
-    universität universidad universita college school schule ecole école bank banque museum musee verein
-    association stiftung fondation foundation fundacion institute institut instituto group gruppe groupe
-    church kirche council city stadt ville mairie gemeinde county department ministry ministerium ministere
-    agency amt office society gesellschaft company compagnie partners studio studios media news press radio
-    tv shop store blog blogs magazine magazin journal review network lab labs daily weekly tribune gazette
-    herald zeitung verlag times online culture kultur cultura
-    """.split()
-)
+ORG_WORDS = frozenset(w.casefold() for key in ("words", "media") for w in lexicon()["institution"][key].split())
 """Words that make a name an organization's, whatever a tagger says ("Centre Hospitalier de Grandville")."""
+
+TITLES = frozenset("dr prof med rer nat phil jur ing dipl mag sir dame mr mrs ms mme mlle sr sra".split())
+"""Titles inside a person's name ("Prof. Dr. Anna Weber")."""
 
 NAME_PARTICLES = frozenset("von van de da di du del della der den le la bin ibn al el y zu ten ter dos das".split())
 """Lower-case words people's names carry ("Ludwig van Beethoven", "Anna de la Cruz")."""
 
 ARTICLES = frozenset("the la le les el los las il lo der die das het".split())
 """A name starting with one is a title ("La Stampa", "Der Tagesspiegel"), not a person's name."""
+
+
+@dataclass(frozen=True)
+class NameWords:
+    """The word lists of ``name_words.toml``, folded (``fold``: lower case, accents off)."""
+
+    business: frozenset[str]
+    """Trade, profession, practice, publication and topic words, place adjectives: not in a person's name."""
+    ambiguous: frozenset[str]
+    """Business and place words that people also carry as names: they count without a leading given name."""
+    determiners: frozenset[str]
+    """Possessives and articles: a name starting with one is a title ("Mein Haustier")."""
+    compound_heads: tuple[str, ...]
+    """Ends of German/Dutch compounds that name a business ("Zahnarztpraxis", "Dachdeckerei")."""
+
+
+def _words_of(text: str) -> set[str]:
+    return {fold(w) for w in text.split()}
+
+
+@lru_cache(maxsize=1)
+def name_words() -> NameWords:
+    """The lexicon shipped as ``resolver/name_words.toml`` (read once)."""
+    data = lexicon()
+    business: set[str] = set()
+    for table in ("trade", "profession", "media", "topic"):
+        for text in data[table].values():
+            business |= _words_of(text)
+    business |= _words_of(data["place"]["adjectives"])
+    census = _given_names()
+    places = {w for w in _words_of(data["place"]["names"])}
+    ambiguous = _words_of(data["ambiguous"]["words"]) | {w for w in places if w in census}
+    return NameWords(
+        business=frozenset(business | places),
+        ambiguous=frozenset(ambiguous),
+        determiners=frozenset(_words_of(data["determiner"]["words"])),
+        compound_heads=tuple(sorted(_words_of(data["compound_head"]["words"]))),
+    )
+
+
+def business_words(name: str) -> tuple[list[str], list[str]]:
+    """The words of ``name`` that name a business, a publication or a place: (unambiguous, ambiguous).
+
+    >>> business_words("Davis Law"), business_words("Zahnarztpraxis Dr. Weber")
+    (([], ['law']), (['zahnarztpraxis'], []))
+    """
+    lex = name_words()
+    hard: list[str] = []
+    soft: list[str] = []
+    for word in name.replace("-", " ").replace("/", " ").split():
+        w = fold(word.strip(".,;:'’()&"))
+        if not w:
+            continue
+        forms = (w, w[:-1], w[:-2]) if w.endswith("es") else (w, w[:-1]) if w.endswith("s") else (w,)
+        if any(f in lex.business for f in forms):
+            (soft if any(f in lex.ambiguous for f in forms) else hard).append(w)
+        elif len(w) >= 7 and any(w.endswith(h) and len(w) > len(h) + 2 for h in lex.compound_heads):
+            hard.append(w)
+    return hard, soft
+
+
+def _starts_with_given_name(words: list[str]) -> bool:
+    """The first word is mostly a given name in the census lists ("Jude", "Emily"; not "Davis", "Raw")."""
+    from probablepeople.gender import gender_names
+    from probablepeople.ratios import ratios
+
+    first = strip_accents(words[0].strip(".,'’")).upper()
+    if len(first.rstrip(".")) == 1:
+        return True  # an initial: "J. Law"
+    ratio = ratios.get(first)
+    return ratio >= 0.4 if ratio is not None else first.lower() in gender_names
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +143,11 @@ def is_person_name(name: str) -> bool:
     parts = {p.strip(".,'’").casefold() for w in words for p in w.split("-")}
     if parts & ORG_WORDS:
         return False
+    if fold(words[0]) in name_words().determiners:
+        return False  # "Mein Haustier", "My Kitchen": a title
+    hard, soft = business_words(name)
+    if hard or (soft and not _starts_with_given_name(words)):
+        return False  # "Smith Roofing", "Praxis Dr. Weber", "Florida Today"; "Davis Law" (not "Jude Law")
     if any(w[0].islower() and w.casefold() not in NAME_PARTICLES for w in words):
         return False  # "La Vie des idées": a lower-case word that is no particle is a phrase, not a name
     first = words[0].casefold()
@@ -86,6 +162,16 @@ def is_person_name(name: str) -> bool:
         return False
     if kind != "Person":
         return False
+    names = _given_names()
+    for middle in words[1:-1]:
+        m = middle.strip(".,'’").casefold()
+        if (
+            len(m) > 1
+            and m not in NAME_PARTICLES
+            and m not in TITLES
+            and not all(fold(part) in names for part in m.split("-"))
+        ):
+            return False  # "Res Publica Nowa": a middle word nobody carries as a name
     given = parsed.get("GivenName") or parsed.get("FirstInitial") or words[0]
     # "Anna-Lena", "Mary-Kate": each part of a hyphenated given name is a name people carry
     return len(given.strip(".")) == 1 or all(is_known_given_name(w) for w in given.replace("-", " ").split())

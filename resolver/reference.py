@@ -71,7 +71,6 @@ Example::
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import itertools
 import json
@@ -88,6 +87,7 @@ import pyarrow as pa
 
 from resolver.blocking import BlockingParams, candidate_pairs
 from resolver.errors import InputError
+from resolver.files import JSONArrayError, json_array, open_text, text_stream
 from resolver.scoring import GENERIC_TOKENS, compatible, jurisdiction, score_candidates
 
 __all__ = ["REFERENCE_SCHEMA", "ReferenceList", "load_reference", "match_reference", "read_reference"]
@@ -179,7 +179,6 @@ _ROR_KEYS = frozenset({"names", "acronyms", "labels", "website_hosts", "websites
 _SKIP_STATUS = frozenset({"withdrawn", "inactive"})
 _JSON_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json", ".json.gz", ".zip")
 _CSV_SUFFIXES = (".csv", ".csv.gz")
-_CHUNK = 1 << 20
 
 
 def _is_ror(rec: dict[str, Any]) -> bool:
@@ -352,7 +351,7 @@ def read_reference(path: str | Path) -> ReferenceList:
         )
     builder = _Builder()
     try:
-        with _open_text(path) as handle:
+        with _open_list(path) as handle:
             first = handle.read(1)
             lines = 0
             while first.isspace():
@@ -364,8 +363,11 @@ def read_reference(path: str | Path) -> ReferenceList:
                 fmt = _read_csv(path, "\n" * lines + first, handle, builder)
             elif first == "[":
                 fmt = "json"
-                for line, obj in _json_array(handle, builder, 1 + lines):
-                    builder.add(line, obj)
+                try:
+                    for line, obj in json_array(handle, head=first, line=1 + lines):
+                        builder.add(line, obj)
+                except JSONArrayError as exc:  # the array cannot be read on; what came before is checked
+                    builder.problems.append(str(exc))
             else:
                 fmt = "jsonl"
                 for line, obj in _json_lines(first, handle, builder, 1 + lines):
@@ -381,28 +383,24 @@ def load_reference(path: str | Path) -> pa.Table:
 
 
 @contextmanager
-def _open_text(path: Path) -> Iterator[TextIO]:
-    """The file as text: plain, gzip, or the one JSON file of a zip (a ROR dump's ``*_schema_v2.json``)."""
-    name = path.name.lower()
-    if name.endswith(".zip"):
-        with zipfile.ZipFile(path) as zf:
-            members = [m for m in zf.namelist() if m.lower().endswith((".json", ".jsonl"))]
-            member = next((m for m in members if m.endswith("_schema_v2.json")), None)
-            if member is None and len(members) == 1:
-                member = members[0]
-            if member is None:
-                raise InputError(
-                    f"{path}: expected one .json file (or a ROR *_schema_v2.json) in the zip, found "
-                    f"{', '.join(members) or 'none'}",
-                    path=str(path),
-                )
-            with zf.open(member) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
-                yield text
-    elif name.endswith(".gz"):
-        with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as text:
+def _open_list(path: Path) -> Iterator[TextIO]:
+    """The file as text (plain or gzip: :func:`resolver.files.open_text`), or the one JSON file of a zip (ROR)."""
+    if not path.name.lower().endswith(".zip"):
+        with open_text(path) as text:
             yield text
-    else:
-        with path.open(encoding="utf-8-sig", newline="") as text:
+        return
+    with zipfile.ZipFile(path) as zf:
+        members = [m for m in zf.namelist() if m.lower().endswith((".json", ".jsonl"))]
+        member = next((m for m in members if m.endswith("_schema_v2.json")), None)
+        if member is None and len(members) == 1:
+            member = members[0]
+        if member is None:
+            raise InputError(
+                f"{path}: expected one .json file (or a ROR *_schema_v2.json) in the zip, found "
+                f"{', '.join(members) or 'none'}",
+                path=str(path),
+            )
+        with text_stream(zf.open(member)) as text:
             yield text
 
 
@@ -434,49 +432,6 @@ def _json_lines(first: str, handle: TextIO, builder: _Builder, start: int) -> It
             yield line, json.loads(text)
         except json.JSONDecodeError as exc:
             builder.problems.append(f"line {line}: not JSON ({exc.msg} at column {exc.colno})")
-
-
-def _json_array(handle: TextIO, builder: _Builder, start: int) -> Iterator[tuple[int, Any]]:
-    """The elements of a top-level JSON array (its ``[`` already read), decoded one at a time.
-
-    A ROR dump is one ~250 MB array: it is read in chunks, never whole. A syntax error ends the reading
-    (an array cannot be resynchronized) with one problem naming its line.
-    """
-    decoder = json.JSONDecoder()
-    buf, pos, eof = "", 0, False
-    line, mark = start, 0  # line is the line number at buf[mark]
-
-    def line_at(i: int) -> int:
-        nonlocal line, mark
-        line += buf.count("\n", mark, i)
-        mark = i
-        return line
-
-    while True:
-        while pos < len(buf) and (buf[pos].isspace() or buf[pos] == ","):
-            pos += 1
-        need_more = pos >= len(buf)
-        if not need_more and buf[pos] != "]":
-            try:
-                obj, end = decoder.raw_decode(buf, pos)
-                need_more = end >= len(buf) and not eof  # a number cut at the chunk's end
-            except json.JSONDecodeError as exc:
-                if eof:
-                    builder.problems.append(f"line {line_at(max(exc.pos, pos))}: not JSON ({exc.msg})")
-                    return
-                need_more = True
-        if need_more and not eof:
-            line_at(pos)
-            chunk = handle.read(_CHUNK)
-            buf, pos, mark, eof = buf[pos:] + chunk, 0, 0, not chunk
-            continue
-        if pos >= len(buf):
-            builder.problems.append(f"line {line_at(pos)}: the JSON array is not closed with ']'")
-            return
-        if buf[pos] == "]":
-            return
-        yield line_at(pos), obj
-        pos = end
 
 
 def _reference_names(reference: pa.Table) -> dict[str, list[Any]]:

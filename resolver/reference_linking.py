@@ -22,6 +22,7 @@ from resolver.domains import country_of, registered_domain
 from resolver.linking import DomainOwner, Evidence
 from resolver.owners import code_version, normalize
 from resolver.reference import match_reference
+from resolver.same_site import join_names
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,11 @@ def link_to_reference(
 ) -> tuple[list[DomainOwner], dict[str, str]]:
     """Link domains to reference orgs before new orgs are made; returns (owners, domain → ref_id).
 
-    In order of strength: the reference lists the domain; the page-derived owner's name (or an alias)
-    matches a reference name or alias (``resolver.matching.match_reference``: blocking + rapidfuzz, same
-    rules as clustering); the domain's label spells a reference name (``resolver.domain_match``) when the
-    pages named no owner. ``match_label``: the label matcher (default: a :class:`LabelMatcher` over
-    ``refs`` without a cache).
+    In order of strength: the reference lists the domain; the page-derived owner's name (or an alias), when
+    strong evidence gives it (``resolver.same_site.join_names``), matches a reference name or alias
+    (``resolver.matching.match_reference``: blocking + rapidfuzz, same rules as clustering); the domain's
+    label spells a reference name (``resolver.domain_match``) when the pages named no owner.
+    ``match_label``: the label matcher (default: a :class:`LabelMatcher` over ``refs`` without a cache).
     """
     ref_by_id = {r.ref_id: r for r in refs}
     reference = pa.table(
@@ -120,7 +121,7 @@ def link_to_reference(
     )
     query: dict[str, list[Any]] = defaultdict(list)
     for o in owners:
-        names = (o.name, *o.aliases[:5]) if o.status == "linked" and o.name else (None,)
+        names = join_names(o)[:6] or (None,)  # a name seen only in an NER mention links to nothing
         for k, name in enumerate(names):
             query["name_id"].append(f"{o.registered_domain}\t{k}")
             query["name"].append(name or "")

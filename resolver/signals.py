@@ -52,7 +52,16 @@ from resolver.legal import (
     page_kind,
     split_parent,
 )
-from resolver.names import looks_like_org_name, name_fits_domain, normalize_name
+from resolver.names import (
+    fold,
+    is_page_number,
+    is_page_type,
+    is_tagline,
+    looks_like_org_name,
+    name_fits_domain,
+    normalize_name,
+    strip_greeting,
+)
 
 __all__ = ["NAME_KINDS", "SIGNAL_WEIGHTS", "PageSignals", "Signal", "extract_page", "ownership_text"]
 
@@ -135,6 +144,8 @@ class Signal:
     """Prior reliability of this signal, in [0, 1]."""
     context: str = ""
     """Where it came from (the copyright line, the Impressum lines); for ``link_domain`` the link count."""
+    scope: str = ""
+    """For a candidate name, what it names (:data:`SCOPES`); empty for links and types."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +188,10 @@ class PageSignals:
     """Impressum, legal notice, mentions légales (from the URL path or the headings)."""
     is_about_page: bool = False
     """About / contact / company page (and not a legal page)."""
+    copyright_in_footer: bool = False
+    """Whether the copyright lines come from a footer (site-wide) rather than the end of the body."""
+    breadcrumbs: tuple[str, ...] = ()
+    """The page's breadcrumb trail (``nav``/``[class*=breadcrumb]`` items), first (usually "Home") first."""
     email_domains: tuple[str, ...] = ()
     """Registered domains of e-mail addresses (``mailto:`` links and text, ``(at)`` obfuscation read)."""
     link_domains: tuple[tuple[str, int], ...] = ()
@@ -231,30 +246,56 @@ NAME_KINDS = frozenset(
 )
 """The ``page_signals`` kinds this module writes that are candidate owner names (the rest are links/types)."""
 
+SCOPES: dict[str, str] = {
+    "site": "the whole registered domain: a legal entity, a footer's copyright, a name on the home page, "
+    "the site name (og:site_name, JSON-LD publisher) of a page on the main host",
+    "host": "a sub-site: a name on a page of another host than the main one (``wiki.example.com``) that does "
+    "not spell the registered domain",
+    "section": "one section or sub-brand: a name that spells a folder of the page's path (``/magazin/``, "
+    "``/twoforfashion/``) or an item of its breadcrumb trail",
+    "page": "seen on one deep page only (a title part, a copyright line in the body, an organization the "
+    "page describes): site-wide or not, this page cannot tell",
+}
+"""What a candidate name speaks for, recorded as ``page_signals.scope``. Where a registered domain carries
+several brands (a retailer's fashion label, a newspaper's section, a network's sites on sub-hosts) only
+"site" names speak for its owner. The prior weight is left as it is: on a domain seen through one page the
+section's name is all there is (and readers accept it), so owner scoring weighs the scope against the
+other names of the domain rather than each page discounting it."""
+
 
 def _signals(ps: PageSignals) -> list[Signal]:
     w = SIGNAL_WEIGHTS
     out: list[Signal] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(kind: str, value: str | None, weight: float | None = None, context: str = "") -> None:
+    where = _Where.of(ps)
+
+    def add(kind: str, value: str | None, weight: float | None = None, context: str = "", site: bool = False) -> None:
         if not value:
             return
         value = value.strip()
         if value and (kind, value) not in seen:
             seen.add((kind, value))
-            out.append(Signal(kind, value, round(w[kind] if weight is None else weight, 4), context[:300]))
+            scope = where.scope(kind, value, site) if kind in NAME_KINDS else ""
+            out.append(Signal(kind, value, round(w[kind] if weight is None else weight, 4), context[:300], scope))
+            if scope == "section" and (brand := where.brand_of(value)):
+                add(kind, brand, weight, context, site)  # "sheego" of "sheego ♥ Magazin" on /magazin/
 
     n_self = sum(1 for o in ps.orgs if o.role == "self")
+    site_text = _compact(" ".join([ps.header_text, ps.footer_text]))
     parents: list[tuple[str, str]] = []
     for org in ps.orgs:
         ctx = f"{org.source} {'/'.join(org.types)} ({org.role})"
         # A page may describe other organizations (the subject of an article, a partner): only a publisher,
         # the page's single organization, or one on the page's own domain keeps the full weight.
-        f = 1.0 if _own_org(org, ps.registered_domain, n_self) else 0.5
+        own = _own_org(org, ps.registered_domain, n_self)
+        f = 1.0 if own else 0.5
         for kind, raw in (("jsonld_legal_name", org.legal_name), ("jsonld_name", org.name)):
             name, parent = split_parent(raw) if raw else (raw, None)
-            add(kind, _name_or_none(name, ps.registered_domain), w[kind] * f, ctx)
+            name = _name_or_none(name, ps.registered_domain)
+            if kind == "jsonld_name":
+                name = _site_name(name, ps.registered_domain, site_text)
+            add(kind, name, w[kind] * f, ctx, site=own)
             if parent:
                 parents.append((parent, name or ""))
         for alt in org.alternate_names:
@@ -263,24 +304,35 @@ def _signals(ps: PageSignals) -> list[Signal]:
                 _name_or_none(alt, ps.registered_domain),
                 w["jsonld_alternate_name"] * f,
                 ctx,
+                site=own,
             )
     for ln in ps.legal_entities:
-        add("legal_entity", ln.name, min(w["legal_entity"], ln.weight), ln.context)
+        add("legal_entity", ln.name, min(w["legal_entity"], ln.weight), ln.context, site=True)
     for ln in ps.copyright:
-        add("copyright", ln.name, min(w["copyright"], ln.weight), ln.context)
-    add("og_site_name", _name_or_none(ps.og_site_name, ps.registered_domain), context="og:site_name")
-    add("application_name", _name_or_none(ps.application_name, ps.registered_domain), context="application-name")
+        add("copyright", ln.name, min(w["copyright"], ln.weight), ln.context, site=ps.copyright_in_footer)
+    for kind, raw, ctx in (
+        ("og_site_name", ps.og_site_name, "og:site_name"),
+        ("application_name", ps.application_name, "application-name"),
+    ):
+        add(
+            kind,
+            _site_name(_name_or_none(raw, ps.registered_domain), ps.registered_domain, site_text),
+            context=ctx,
+            site=True,
+        )
+    one_piece = strip_greeting(ps.title) if ps.title else ""
     if ps.title_brand:
         add("title_brand", ps.title_brand, context=ps.title or "")
     elif (
-        ps.title
-        and len(ps.title.split()) <= 6
-        and len(_TITLE_SPLIT.split(ps.title)) == 1
-        and (is_home_url(ps.url) or _quick_fit(normalize_name(ps.title).key, ps.registered_domain) >= 0.5)
-        and _name_or_none(ps.title, ps.registered_domain)
+        one_piece
+        and len(one_piece.split()) <= 6
+        and len(_TITLE_SPLIT.split(one_piece)) == 1
+        and (is_home_url(ps.url) or _quick_fit(normalize_name(one_piece).key, ps.registered_domain) >= 0.5)
+        and _name_or_none(one_piece, ps.registered_domain)
+        and not (is_tagline(one_piece) and _quick_fit(normalize_name(one_piece).key, ps.registered_domain) < 0.5)
     ):
         # A one-piece title names the site on its home page; elsewhere it names the page ("Latest News").
-        add("title", ps.title, context=ps.title)
+        add("title", one_piece, context=ps.title or "")
     for org in ps.orgs:
         if org.url:
             add("jsonld_url", org.url, context=org.name or "")
@@ -306,6 +358,74 @@ def _signals(ps: PageSignals) -> list[Signal]:
     return out
 
 
+_LANG_SEGMENT = re.compile(r"^[a-z]{2}(?:[-_][a-z]{2})?$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """Where on its site a page sits: what :data:`SCOPES` its names get."""
+
+    domain: str
+    main_host: bool
+    """The page is on the registered domain itself or its ``www`` host."""
+    home: bool
+    folders: frozenset[str]
+    """Compact folded folders of the page's path, the page's own last segment and language codes left out."""
+    crumbs: frozenset[str]
+    """Compact folded breadcrumb items after the first."""
+
+    @classmethod
+    def of(cls, ps: PageSignals) -> _Where:
+        try:
+            parts = urlsplit(ps.url if "//" in ps.url else "//" + ps.url)
+            host, path = (parts.hostname or "").lower().rstrip("."), parts.path or ""
+        except ValueError:  # an unparsable URL: a page somewhere on the site
+            host, path = "", ""
+        main = host in ("", ps.registered_domain, "www." + ps.registered_domain)
+        segments = [seg for seg in path.split("/") if seg]
+        folders = frozenset(
+            c for seg in segments[:-1][:3] if not _LANG_SEGMENT.match(seg) and len(c := _compact(seg)) >= 3
+        )
+        crumbs = frozenset(c for item in ps.breadcrumbs[1:] if len(c := _compact(item)) >= 3)
+        return cls(ps.registered_domain, main, is_home_url(ps.url), folders, crumbs)
+
+    def scope(self, kind: str, name: str, site: bool) -> str:
+        """The scope of a candidate name of kind ``kind``; ``site``: the signal speaks for the site when sitewide."""
+        if kind in ("legal_entity", "jsonld_legal_name", "copyright") and site:
+            return "site"  # the legal owner, and a footer's copyright, speak for the domain on any host or path
+        if self._names_section(name):
+            return "section"
+        if not self.main_host and name_fits_domain(normalize_name(name), self.domain) < 0.5:
+            return "host"
+        return "site" if site or self.home else "page"
+
+    def _names_section(self, name: str) -> bool:
+        """The name, less the words that spell the domain, is a folder of the path or a breadcrumb item.
+
+        "Two For Fashion" on ``/twoforfashion/strohtasche/``; "sheego Magazin" on ``/magazin/tipps/``.
+        """
+        if not (self.folders or self.crumbs):
+            return False
+        whole = _compact(name)
+        if whole in self.folders or whole in self.crumbs:
+            return True
+        rest = "".join(w for w in normalize_name(name).tokens if not self._is_label_word(w))
+        return len(rest) >= 3 and rest != whole and rest in self.folders
+
+    def brand_of(self, name: str) -> str | None:
+        """The words of a section's name that spell the domain: "sheego" of "sheego ♥ Magazin" on sheego.de."""
+        words = [w for w in name.split() if (c := _compact(w)) and self._is_label_word(c)]
+        return " ".join(words) if words and len(words) < len(name.split()) else None
+
+    def _is_label_word(self, compact: str) -> bool:
+        label = _compact(self.domain.split(".", 1)[0])
+        return len(compact) >= 2 and (compact == label or label.startswith(compact))
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
 def _own_org(org: JsonLdOrg, domain: str, n_self: int) -> bool:
     if org.role != "self" or n_self <= 1:
         return True
@@ -317,10 +437,42 @@ def _own_org(org: JsonLdOrg, domain: str, n_self: int) -> bool:
     return bool(name) and name_fits_domain(normalize_name(name), domain) >= 0.5
 
 
+_SITE_NAME_SPLIT = re.compile(r"\s+[|–—·•~-]\s+|\s*[|·•]\s*")
+
+
+def _site_name(name: str | None, domain: str, site_text: str) -> str | None:
+    """The name in a site name that carries a tagline or a page kind ("Shop Blog mit Rabatten • Dealfuchs").
+
+    The part that spells the domain, else the only part that is neither a tagline nor a page kind. A single
+    lower-case word that neither spells the domain nor appears in the header or footer ("things") is a
+    topic, not a name.
+    """
+    if not name:
+        return None
+    parts = [p.strip() for p in _SITE_NAME_SPLIT.split(name) if p.strip()]
+    if len(parts) >= 2:
+        rest = [p for p in parts if not is_page_type(p) and not is_tagline(p)]
+        names = [p for p in rest if looks_like_org_name(p.rstrip("!?"))]  # "TACH!", "Yahoo!"
+        fitting = [p for p in names if _quick_fit(normalize_name(p).key, domain) >= 0.5]
+        if fitting:
+            return fitting[0]
+        if len(rest) == 1 and names:
+            return names[0]
+        return name
+    if (
+        name.isalpha()
+        and name.islower()
+        and _quick_fit(normalize_name(name).key, domain) < 0.5
+        and _compact(name) not in site_text
+    ):
+        return None
+    return name
+
+
 def _name_or_none(name: str | None, registered_domain: str) -> str | None:
     if not name:
         return None
-    name = _WS.sub(" ", name).strip()
+    name = strip_greeting(_WS.sub(" ", name).strip())
     if not looks_like_org_name(name) or is_decoy(name, registered_domain):
         return None
     return name
@@ -390,6 +542,12 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
     except Exception as exc:  # noqa: BLE001
         errors.append(_err("links", exc))
 
+    crumbs: tuple[str, ...] = ()
+    try:
+        crumbs = _breadcrumbs(tree)
+    except Exception as exc:  # noqa: BLE001
+        errors.append(_err("breadcrumbs", exc))
+
     # Remove what is never page content; cookie banners name their vendor, not the site.
     tree.strip_tags(_NOISE_TAGS)
     for node in tree.css(_COOKIE_SELECTOR):
@@ -426,6 +584,7 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
     except Exception as exc:  # noqa: BLE001
         errors.append(_err("lines", exc))
     copyright_ = copyright_names(footer_lines, domain)
+    copyright_in_footer = bool(copyright_)
     if not copyright_:
         # Outside a footer, "© Name" is often a photo credit: only full copyright lines count, weighted lower.
         copyright_ = copyright_names(body_lines[-60:], domain, weight=0.65, strict=True)
@@ -469,7 +628,12 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
             errors.append(_err("text", exc))
 
     title = out.get("title")
-    brand = _title_brand(title, out.get("og_site_name"), domain) if isinstance(title, str) else None  # type: ignore[arg-type]
+    site_name = out.get("og_site_name")
+    page = _PageText(
+        topic=frozenset(_compact(w) for w in re.split(r"[\s/_.-]+", path) + " ".join(headings[:1]).split() if w),
+        site=_compact(" ".join([header_text, *footer_lines[:40], str(site_name or "")])),
+    )
+    brand = _title_brand(title, site_name, domain, page) if isinstance(title, str) else None  # type: ignore[arg-type]
     return PageSignals(
         url=url,
         registered_domain=domain,
@@ -489,6 +653,8 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
         legal_entities=out["legal_entities"],  # type: ignore[arg-type]
         is_legal_page=is_legal,
         is_about_page=is_about,
+        copyright_in_footer=copyright_in_footer,
+        breadcrumbs=crumbs,
         email_domains=out["email_domains"],  # type: ignore[arg-type]
         link_domains=out.get("link_domains", ()),  # type: ignore[arg-type]
         n_links_internal=int(out.get("n_links_internal", 0)),  # type: ignore[call-overload]
@@ -619,6 +785,19 @@ def _links(tree: LexborHTMLParser, url: str, domain: str, max_links: int) -> dic
     }
 
 
+_BREADCRUMB_SELECTOR = '[aria-label*="breadcrumb" i], [class*="breadcrumb" i], [id*="breadcrumb" i]'
+
+
+def _breadcrumbs(tree: LexborHTMLParser) -> tuple[str, ...]:
+    """The items of the page's first breadcrumb trail (list items, else links), at most 10."""
+    for node in _outermost(tree.css(_BREADCRUMB_SELECTOR)):
+        items = node.css("li") or node.css("a")
+        texts = [t for n in items if (t := _WS.sub(" ", n.text(deep=True) or "").strip()) and len(t) <= 80]
+        if len(texts) >= 2:
+            return tuple(dict.fromkeys(texts))[:10]
+    return ()
+
+
 def _text_email_domains(text: str) -> list[str]:
     out: list[str] = []
     for m in _EMAIL.finditer(text):
@@ -700,25 +879,56 @@ def _main_text(tree: LexborHTMLParser, html: str, url: str, mode: str) -> tuple[
     return text, len(text.split()), used
 
 
-def _title_brand(title: str | None, site_name: str | None, domain: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _PageText:
+    """What a page says besides its title, to tell a name in the title from the page's topic."""
+
+    topic: frozenset[str]
+    """Compact folded words of the URL path and the first heading: what the page is about."""
+    site: str
+    """Compact folded header, footer and og:site_name: where a site repeats its name."""
+
+    def name_like(self, part: str) -> bool:
+        """A title part that does not spell the domain is a name unless it is a tagline or the page's topic.
+
+        "Datenbank für Multiplayergames" is a tagline, "Hummeln" on ``/insekten/hummeln/`` the topic;
+        either counts as a name when the header, footer or site name repeat it.
+        """
+        compact = _compact(part)
+        if len(compact) >= 3 and compact in self.site:
+            return True
+        if is_tagline(part):
+            return False
+        return not (len(part.split()) == 1 and compact in self.topic)
+
+
+_NO_PAGE_TEXT = _PageText(frozenset(), "")
+
+
+def _title_brand(title: str | None, site_name: str | None, domain: str, page: _PageText = _NO_PAGE_TEXT) -> str | None:
     """The segment of a split title that names the site.
 
     Segments ("News | Acme", "Acme – Home", "Acme, custom builders, Wisconsin") are ranked by fit to the
     domain, equality with og:site_name and position; failing a fit, the last segment after a strong
     separator (``|``, ``–``, ``-``, ``·``) is taken when it is short and looks like a name ("Dentist in
-    Goodyear AZ | A SoftCare Dental"), since that is where sites put their name.
+    Goodyear AZ | A SoftCare Dental"), since that is where sites put their name, and is neither a tagline
+    nor the page's topic (:meth:`_PageText.name_like`).
     """
     if not title:
         return None
-    parts = [p.strip() for p in _TITLE_SPLIT.split(title) if p and p.strip()]
+    parts = [strip_greeting(p.strip()) for p in _TITLE_SPLIT.split(title) if p and p.strip()]
     if len(parts) < 2:
-        parts = [p.strip() for p in title.split(",") if p.strip()]  # SEO keyword lists
+        parts = [strip_greeting(p.strip()) for p in title.split(",") if p.strip()]  # SEO keyword lists
         if len(parts) < 2:
             return None
+    # Page-type parts ("Home", "About us", "Versand & Zahlung") name the page, never the site: the part
+    # beside one is the site's name. A page number ("Seite 34") says nothing of where the name is.
+    last_is_name = not is_page_number(parts[-1])
+    parts = [p for p in parts if not is_page_type(p)] or parts
     site_key = normalize_name(site_name).key if site_name else None
     best, best_score = None, 0.0
     for i, part in enumerate(parts):
-        if len(part.split()) > 6 or not looks_like_org_name(part):
+        if len(part.split()) > 6 or not looks_like_org_name(part.rstrip("!?")):
             continue
         nk = normalize_name(part)
         score = _quick_fit(nk.key, domain)
@@ -730,11 +940,21 @@ def _title_brand(title: str | None, site_name: str | None, domain: str) -> str |
             score += 0.1
         if score > best_score:
             best, best_score = part, score
-    if best_score >= 0.3:
+    if best_score >= 0.3 and best is not None:
+        if is_tagline(best) and _quick_fit(normalize_name(best).key, domain) < 0.9:
+            # "Take C.A.R.E. - acme auf der Messe 2018": a headline naming the brand, not the brand's name.
+            return " ".join(w for w in best.split() if _quick_fit(_compact(w), domain) >= 0.9) or None
         return best
     last = parts[-1]
     strong = _STRONG_TITLE_SEP.search(title)
-    if strong and best == last and len(last.split()) <= 4 and any(w[:1].isupper() for w in last.split()):
+    if (
+        strong
+        and last_is_name
+        and best == last
+        and len(last.split()) <= 4
+        and any(w[:1].isupper() for w in last.split())
+        and page.name_like(last)
+    ):
         return last
     return None
 

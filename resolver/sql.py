@@ -1,6 +1,7 @@
-"""SQL plumbing shared by the libraries and the store: named queries, transactions, bulk appends.
+"""SQL plumbing shared by the libraries and the store: named queries, transactions, bulk appends, schemas.
 
-Queries live in packaged ``.sql`` files, one block per query headed ``-- name: <name>``.
+Queries live in packaged ``.sql`` files, one block per query headed ``-- name: <name>`` and a comment
+saying what it is for. Only SQL whose identifiers are not known until run time is built in code.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from importlib import resources
 
 import duckdb
@@ -48,14 +49,14 @@ def parse_queries(text: str) -> dict[str, str]:
 @contextlib.contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """One atomic unit of work: committed on success, rolled back on any exception (or a kill)."""
-    con.execute("begin transaction")
+    con.begin()
     try:
         yield con
     except BaseException:
-        con.execute("rollback")
+        con.rollback()
         raise
     else:
-        con.execute("commit")
+        con.commit()
 
 
 def quote(identifier: str) -> str:
@@ -71,6 +72,7 @@ def append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
     """Append ``rows`` (matched by column name) to ``table`` in one scan."""
     if rows.num_rows == 0:
         return
+    # Not a named query: the table and the column list come from the caller and the batch.
     cols = ", ".join(quote(c) for c in rows.column_names)
     con.register("_orgmap_batch", rows)
     try:
@@ -79,9 +81,15 @@ def append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
         con.unregister("_orgmap_batch")
 
 
-def columns(con: duckdb.DuckDBPyConnection, table: str) -> Sequence[str]:
-    """The column names of ``table``, in order."""
-    return [r[0] for r in con.execute(f"describe {quote(table)}").fetchall()]
+def table_schema(con: duckdb.DuckDBPyConnection, table: str) -> pa.Schema:
+    """The Arrow schema of ``table`` (or view) as DuckDB defines it: what a batch written to it should have.
+
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("create table t (id VARCHAR, n INTEGER)")
+    >>> table_schema(con, "t").types
+    [DataType(string), DataType(int32)]
+    """
+    return con.table(table).limit(0).to_arrow_table().schema
 
 
 def now() -> dt.datetime:

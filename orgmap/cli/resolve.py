@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,6 +13,10 @@ from rich.table import Table
 from orgmap.cli._common import ConfigOption, DbOption, friendly, settings_from
 from orgmap.progress import for_terminal, progress_context
 from orgmap.store.database import Store
+from resolver.sql import load_queries
+
+if TYPE_CHECKING:
+    from resolver.orgs import MergeEdge
 
 console = Console(stderr=True)
 commands = typer.Typer()
@@ -111,36 +115,42 @@ def resolve(
 @commands.command()
 @friendly
 def explain(
-    domain: Annotated[str, typer.Argument(help="A domain, host or URL.")],
+    domain: Annotated[str | None, typer.Argument(help="A domain, host or URL.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="An org id: its domains and the edges that joined them.")
+    ] = None,
     db: DbOption = None,
     config: ConfigOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the evidence as JSON.")] = False,
 ) -> None:
-    """Print why DOMAIN was linked to its organization (or why it is unknown).
+    """Print why DOMAIN was linked to its organization (or why it is unknown), and why it shares it.
+
+    For each other domain of the organization, the chain of merge edges that joins them: kind (name,
+    acronym, hard:redirect, hard:hreflang, hard:jsonld_url, hard:jsonld_same_as, reference), score and
+    confidence. With --org ID: the org's domains and every edge that holds it together.
 
     Example: orgmap explain acme-widgets.co.uk
     """
     from resolver.domains import registered_domain
     from resolver.errors import InputError
+    from resolver.orgs import merge_paths
 
     settings = settings_from(config, db)
-    reg = registered_domain(domain)
-    if reg is None:
+    if (domain is None) == (org is None):
+        raise InputError("give a DOMAIN or --org ID (one of them)")
+    reg = registered_domain(domain) if domain is not None else None
+    if domain is not None and reg is None:
         raise InputError(f"{domain!r} is not a valid domain or URL")
     with Store(settings.db, read_only=True) as store:
-        row = store.con.execute(
-            "select registered_domain, org_id, org_name, confidence, status, evidence, runner_up, n_pages,"
-            " site_name, platform from domain_org where registered_domain = ?",
-            [reg],
-        ).fetchone()
+        _require_current_schema(store, settings.db)
+        if org is not None or reg is None:
+            _explain_org(store, org or "", settings.db, as_json)
+            return
+        row = store.con.execute(EXPLAIN["domain_owner"], [reg]).fetchone()
         if row is None:
             raise InputError(f"{reg} is not in {settings.db}; ingest and resolve it first (orgmap resolve PATH)")
-        org = None
-        if row[1]:
-            org = store.con.execute(
-                "select canonical_name, legal_form, country, aliases, domains from orgs where org_id = ?",
-                [row[1]],
-            ).fetchone()
+        org_row = store.con.execute(EXPLAIN["org"], [row[1]]).fetchone() if row[1] else None
+        paths = merge_paths(_edges(store, row[1]), reg) if row[1] else {}
     evidence = json.loads(row[5]) if row[5] else {}
     if as_json:
         typer.echo(
@@ -155,6 +165,8 @@ def explain(
                     "runner_up": row[6],
                     "site_name": row[8],
                     "platform": row[9],
+                    "org_confidence": org_row[6] if org_row else None,
+                    "merges": [{"domain": d, "edges": [_edge_json(e) for e in path]} for d, path in paths.items()],
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -163,10 +175,11 @@ def explain(
         return
     out = Console()
     out.print(f"[bold]{reg}[/] → [bold]{row[2]}[/] ({row[4]}, confidence {row[3]:.2f}, {row[7]} pages)")
-    if org:
-        out.print(f"  org {row[1]}: legal form {org[1] or '-'}, country {org[2] or '-'}")
-        out.print(f"  aliases: {', '.join(org[3] or []) or '-'}")
-        out.print(f"  domains: {', '.join(org[4] or [])}")
+    if org_row:
+        conf = f", org confidence {org_row[6]:.2f}" if org_row[6] is not None else ""
+        out.print(f"  org {row[1]}: legal form {org_row[2] or '-'}, country {org_row[3] or '-'}{conf}")
+        out.print(f"  aliases: {', '.join(org_row[4] or []) or '-'}")
+        out.print(f"  domains: {', '.join(org_row[5] or [])}")
     if evidence.get("why"):
         out.print(f"  why: {evidence['why']}", markup=False)
     if row[8] or row[9]:
@@ -189,3 +202,84 @@ def explain(
     out.print(table)
     if row[6]:
         out.print(f"  runner-up: {row[6]!r}")
+    for other, path in paths.items():
+        out.print(f"  shares its organization with [bold]{other}[/]:")
+        here = reg
+        for e in path:
+            here = e.b if here == e.a else e.a
+            step = f"    → {here}: {e.kind}, score {e.score:.0f}, confidence {e.confidence:.2f} ({e.reason})"
+            out.print(step, markup=False)
+
+
+EXPLAIN = load_queries("orgmap.store.queries", "explain.sql")
+
+
+def _require_current_schema(store: Store, db: str) -> None:
+    """A read-only store is not migrated: one an older orgmap wrote lacks the merge edges."""
+    import duckdb
+
+    from orgmap.store.database import migrations
+    from resolver.errors import InputError
+
+    try:
+        have = store.con.execute(EXPLAIN["schema_version"]).fetchone()[0]  # type: ignore[index]
+    except duckdb.CatalogException:
+        have = None
+    newest = max(v for v, _, _ in migrations())
+    if have is None or have < newest:
+        raise InputError(
+            f"{db} was written by an older orgmap (schema {have}, this one needs {newest}) or by none; "
+            f"run `orgmap resolve --db {db}` (it updates the database and re-resolves), then explain again"
+        )
+
+
+def _edges(store: Store, org_id: str) -> list[MergeEdge]:
+    from resolver.orgs import MergeEdge
+
+    return [MergeEdge(*r[:6]) for r in store.con.execute(EXPLAIN["org_edges"], [org_id]).fetchall()]
+
+
+def _edge_json(e: MergeEdge) -> dict[str, Any]:
+    return {"a": e.a, "b": e.b, "kind": e.kind, "score": e.score, "confidence": e.confidence, "reason": e.reason}
+
+
+def _explain_org(store: Store, org_id: str, db: str, as_json: bool) -> None:
+    """``orgmap explain --org ID``: the org, its domains and the edges that joined them."""
+    from resolver.errors import InputError
+    from resolver.orgs import MergeEdge
+
+    org = store.con.execute(EXPLAIN["org"], [org_id]).fetchone()
+    if org is None:
+        raise InputError(
+            f'no org {org_id!r} in {db}; list them with: orgmap sql "select org_id, canonical_name from orgs"'
+        )
+    edges = store.con.execute(EXPLAIN["org_edges"], [org_id]).fetchall()
+    if as_json:
+        out_edges = [{**_edge_json(MergeEdge(*r[:6])), "review": bool(r[6])} for r in edges]
+        typer.echo(
+            json.dumps(
+                {
+                    "org_id": org[0],
+                    "canonical_name": org[1],
+                    "confidence": org[6],
+                    "domains": org[5],
+                    "edges": out_edges,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    out = Console()
+    conf = f"confidence {org[6]:.2f}" if org[6] is not None else "confidence -"
+    out.print(f"[bold]{org[1]}[/] ({org[0]}, {conf}): legal form {org[2] or '-'}, country {org[3] or '-'}")
+    out.print(f"  domains: {', '.join(org[5] or [])}")
+    if not edges:
+        out.print("  one domain: no merge")
+        return
+    table = Table("a", "b", "kind", "score", "confidence", "reason", "review")
+    for column in table.columns:
+        column.overflow = "fold"
+    for a, b, kind, score, confidence, reason, review in edges:
+        table.add_row(a, b, kind, f"{score:.0f}", f"{confidence:.2f}", reason or "", "below target" if review else "")
+    out.print(table)

@@ -2,8 +2,8 @@
 
 Why separate from the readers (``orgmap.sources.readers``): a page fetched by ``orgmap fetch`` and a page read
 from a WARC go through the same checks and get the same keys, so the fetcher calls
-:func:`prepare_record` too. Everything here is a pure function of one record (or one batch): no store,
-no settings object.
+:func:`prepare_record` too. Everything here is a pure function of one record (or one batch): no store
+connection, no settings object; batches take their column types from the tables' DDL (``orgmap.store.schemas``).
 
 Decoding, in order (bytes only; text that a reader already decoded is taken as is):
 
@@ -40,6 +40,7 @@ import pyarrow as pa
 from selectolax.lexbor import LexborHTMLParser
 
 from orgmap.sources.records import IngestProblem, RawRecord
+from orgmap.store import schemas
 from resolver.domains import normalize_url
 from resolver.errors import InvalidURLError, RecordError
 
@@ -402,55 +403,6 @@ def clean_text(value: str) -> str:
 
 # -- batches -------------------------------------------------------------------------------------
 
-_PAGE_SCHEMA = pa.schema(
-    [
-        ("page_id", pa.string()),
-        ("url", pa.string()),
-        ("url_norm", pa.string()),
-        ("host", pa.string()),
-        ("registered_domain", pa.string()),
-        ("fetched_at", pa.timestamp("us")),
-        ("content_hash", pa.string()),
-        ("has_content", pa.bool_()),
-        ("source", pa.string()),
-        ("source_file", pa.string()),
-        ("record_no", pa.int64()),
-        ("html_z", pa.binary()),
-        ("text", pa.string()),
-        ("title", pa.string()),
-        ("lang", pa.string()),
-        ("encoding", pa.string()),
-        ("status", pa.int32()),
-        ("content_type", pa.string()),
-        ("n_bytes", pa.int64()),
-        ("run_id", pa.int64()),
-        ("ingested_at", pa.timestamp("us")),
-    ]
-)
-_REDIRECT_SCHEMA = pa.schema(
-    [
-        ("from_url", pa.string()),
-        ("to_url", pa.string()),
-        ("from_domain", pa.string()),
-        ("to_domain", pa.string()),
-        ("status", pa.int32()),
-        ("source", pa.string()),
-        ("run_id", pa.int64()),
-        ("seen_at", pa.timestamp("us")),
-    ]
-)
-_ERROR_SCHEMA = pa.schema(
-    [
-        ("run_id", pa.int64()),
-        ("source_file", pa.string()),
-        ("record_no", pa.int64()),
-        ("url", pa.string()),
-        ("reason", pa.string()),
-        ("detail", pa.string()),
-        ("logged_at", pa.timestamp("us")),
-    ]
-)
-
 
 @dataclass(frozen=True)
 class IngestBatch:
@@ -522,7 +474,7 @@ def batch_tables(
         "logged_at": [now] * len(errors),
     }
     return IngestBatch(
-        pa.table(page_cols, schema=_PAGE_SCHEMA),
-        pa.table(redirect_cols, schema=_REDIRECT_SCHEMA),
-        pa.table(error_cols, schema=_ERROR_SCHEMA),
+        schemas.rows("pages", page_cols),
+        schemas.rows("redirects", redirect_cols),
+        schemas.rows("ingest_errors", error_cols),
     )

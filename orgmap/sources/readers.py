@@ -11,7 +11,7 @@ Formats (``detect_format`` picks one from the name, ``--format`` overrides):
 format     files                                       how it is read
 =========  ==========================================  ==========================================
 jsonl      ``.jsonl`` ``.ndjson`` (``.json`` of lines)  line by line (exact line numbers for bad lines)
-json       ``.json`` holding one array                 element by element (``json.JSONDecoder.raw_decode``)
+json       ``.json`` holding one array                 element by element (ijson)
 csv        ``.csv`` ``.tsv``                           csv module, row by row (one ragged row spoils nothing)
 parquet    ``.parquet`` ``.pq``                        DuckDB ``read_parquet``, streamed
 warc       ``.warc`` ``.arc`` ``.wet``                 warcio: response/resource records (3xx → redirect), WET text
@@ -19,8 +19,9 @@ html_dir   a directory of ``.html``/``.htm`` files     URL from ``index.csv``/``
 urllist    ``.txt`` ``.urls`` ``.lst``                 one URL or domain per line: pages to fetch later
 =========  ==========================================  ==========================================
 
-Any of them may be gzip-compressed (``.gz``). Nothing here loads a whole file: tabular readers pull
-Arrow record batches, line readers read lines.
+Any of them may be gzip-compressed (``.gz``); text is decoded by :func:`resolver.files.open_text` (UTF-8,
+a BOM dropped, undecodable bytes replaced). Nothing here loads a whole file: tabular readers pull Arrow
+record batches, line readers read lines.
 
 Example::
 
@@ -33,8 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gzip
-import io
 import json
 import os
 import re
@@ -49,6 +48,7 @@ import duckdb
 
 from orgmap.sources.records import IngestProblem, RawRecord
 from resolver.errors import InputError
+from resolver.files import json_array, open_text
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -295,20 +295,14 @@ def _data_files(directory: Path) -> list[Path]:
     return out
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    if path.name.lower().endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace", newline="")
-    return path.open(encoding="utf-8", errors="replace", newline="")
-
-
 def _first_char(path: Path) -> str:
     try:
-        with _open_text(path) as fh:
+        with open_text(path, errors="replace") as fh:
             while True:
                 chunk = fh.read(4096)
                 if not chunk:
                     return ""
-                stripped = chunk.lstrip("\ufeff \t\r\n")
+                stripped = chunk.lstrip(" \t\r\n")
                 if stripped:
                     return stripped[0]
     except (OSError, EOFError, zlib.error, UnicodeError):
@@ -320,7 +314,7 @@ def _peek_columns(path: Path, fmt: str) -> list[str] | None:
     try:
         if fmt == "jsonl":  # the keys of the first records (they need not all have the same)
             keys: dict[str, None] = {}
-            with _open_text(path) as fh:
+            with open_text(path, errors="replace") as fh:
                 for n, line in enumerate(fh):
                     if n >= _PEEK_LINES:
                         break
@@ -331,15 +325,15 @@ def _peek_columns(path: Path, fmt: str) -> list[str] | None:
             return list(keys)
         if fmt == "json":
             keys = {}
-            with _open_text(path) as fh:  # the keys of the first elements, as for JSONL
-                for n, obj in enumerate(_iter_json_array(fh, max_object=64 << 20)):
+            with open_text(path, errors="replace") as fh:  # the keys of the first elements, as for JSONL
+                for n, (_, obj) in enumerate(json_array(fh)):
                     if n >= _PEEK_LINES:
                         break
                     if isinstance(obj, dict):
                         keys.update(dict.fromkeys(obj))
             return list(keys)
         if fmt == "csv":
-            with _open_text(path) as fh:
+            with open_text(path, errors="replace") as fh:
                 dialect_delim = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
                 return next(csv.reader(fh, delimiter=dialect_delim), [])
         con = duckdb.connect()
@@ -467,7 +461,7 @@ def _record_from_object(
 
 def _read_jsonl(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
     layouts: dict[tuple[str, ...], InputFile] = {}
-    with _open_text(item.path) as fh:
+    with open_text(item.path, errors="replace") as fh:
         for record_no, line in enumerate(fh):
             if not line.strip():
                 continue
@@ -480,51 +474,15 @@ def _read_jsonl(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestP
 
 
 def _read_json_array(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
-    """A JSON array of objects, one object at a time (DuckDB's ``read_json`` buffers about the whole file)."""
-    layouts: dict[tuple[str, ...], InputFile] = {}
-    with _open_text(item.path) as fh:
-        for record_no, obj in enumerate(_iter_json_array(fh, max_object=max(max_bytes * 8, 64 << 20))):
-            yield _record_from_object(item, layouts, record_no, obj)
+    """A JSON array of objects, one object at a time (DuckDB's ``read_json`` buffers about the whole file).
 
-
-_WS = re.compile(r"[\s,]*")
-
-
-def _iter_json_array(fh: io.TextIOBase, *, max_object: int, chunk: int = 1 << 20) -> Iterator[Any]:
-    """Yield the elements of the JSON array in ``fh`` without holding more than one element (plus a chunk).
-
-    Raises ValueError on malformed JSON: an array cannot be resynchronised, so the rest of the file is lost
-    (reported as ``corrupt_file``; the elements before it are kept).
+    Malformed JSON ends the file (``corrupt_file``): an array cannot be resynchronised; the elements before
+    it are kept.
     """
-    decoder = json.JSONDecoder()
-    buf, pos = fh.read(chunk).lstrip("\ufeff \t\r\n"), 0
-    if not buf.startswith("["):
-        raise ValueError("not a JSON array (does not start with '[')")
-    pos = 1
-    while True:
-        pos = _WS.match(buf, pos).end()  # type: ignore[union-attr]
-        if pos >= len(buf):
-            more = fh.read(chunk)
-            if not more:
-                raise ValueError("JSON array not closed: the file is truncated")
-            buf, pos = buf[pos:] + more, 0
-            continue
-        if buf[pos] == "]":
-            return
-        try:
-            obj, end = decoder.raw_decode(buf, pos)
-        except json.JSONDecodeError:
-            if len(buf) - pos > max_object:
-                raise ValueError(f"malformed JSON (or an element over {max_object:,} characters)") from None
-            more = fh.read(chunk)
-            if not more:
-                raise
-            buf, pos = buf[pos:] + more, 0
-            continue
-        yield obj
-        pos = end
-        if pos > chunk:
-            buf, pos = buf[pos:], 0
+    layouts: dict[tuple[str, ...], InputFile] = {}
+    with open_text(item.path, errors="replace") as fh:
+        for record_no, (_, obj) in enumerate(json_array(fh)):
+            yield _record_from_object(item, layouts, record_no, obj)
 
 
 def _record_layout(item: InputFile, keys: tuple[str, ...]) -> InputFile:
@@ -570,8 +528,7 @@ def _read_csv(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestPro
     """
     csv.field_size_limit(2**31 - 1)
     delim = "\t" if item.path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
-    raw = gzip.open(item.path, "rb") if item.path.name.lower().endswith(".gz") else item.path.open("rb")
-    with io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="") as fh:
+    with open_text(item.path, errors="surrogateescape") as fh:
         rows = csv.reader(fh, delimiter=delim)
         header = next(rows, None)
         if header is None:
@@ -594,7 +551,7 @@ def _unescape(cell: str) -> str | bytes:
 
 
 def _read_urllist(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
-    with _open_text(item.path) as fh:
+    with open_text(item.path, errors="replace") as fh:
         for record_no, line in enumerate(fh):
             text = line.strip()
             if not text or text.startswith("#"):
@@ -712,7 +669,7 @@ def _load_index(root: Path) -> dict[str, str]:
         if not path.exists():
             continue
         rows: Iterable[Mapping[str, Any]]
-        with path.open(encoding="utf-8", errors="replace", newline="") as fh:
+        with open_text(path, errors="replace") as fh:
             if name.endswith(".csv"):
                 rows = list(csv.DictReader(fh))
             else:

@@ -38,11 +38,12 @@ from orgmap.sources.fetch import FetchConfig, Fetcher, FetchResult, Resolve
 from orgmap.sources.netguard import AddressPolicy, parse_allow
 from orgmap.sources.page_rows import decode_content
 from orgmap.sources.records import RawRecord
+from orgmap.store import schemas
 from orgmap.store.database import Store
 from orgmap.store.pages import RecordCounts, refresh_hosts_and_domains, store_records
 from resolver.domains import normalize_url, registered_domain
 from resolver.errors import ConfigError, InputError, InvalidURLError
-from resolver.sql import load_queries, now
+from resolver.sql import load_queries, now, table_schema
 
 __all__ = ["DOMAIN_SETS", "URL_ONLY", "FetchSummary", "QueueRow", "fetch", "fetch_config", "read_targets"]
 
@@ -193,10 +194,7 @@ def fetch(
 
 
 def _count_pending(store: Store) -> int:
-    row = store.con.execute(
-        "select count(*) from fetch_queue where status = 'pending' and "
-        "(domain in (select domain from _fetch_targets) or url_norm in (select url_norm from _fetch_targets))"
-    ).fetchone()
+    row = store.con.execute(Q["count_pending"]).fetchone()
     return int(row[0]) if row else 0
 
 
@@ -252,7 +250,8 @@ def _targets(
 
 def _queue_table(rows: Iterable[QueueRow], queued_at: Any) -> pa.Table:
     rows = list(rows)
-    return pa.table(
+    return schemas.rows(
+        "fetch_queue",
         {
             "url_norm": [r.url_norm for r in rows],
             "url": [r.url for r in rows],
@@ -260,8 +259,8 @@ def _queue_table(rows: Iterable[QueueRow], queued_at: Any) -> pa.Table:
             "kind": [r.kind for r in rows],
             "is_fallback": [r.is_fallback for r in rows],
             "status": ["pending"] * len(rows),
-            "queued_at": pa.array([queued_at] * len(rows), pa.timestamp("us")),
-        }
+            "queued_at": [queued_at] * len(rows),
+        },
     )
 
 
@@ -275,16 +274,16 @@ def _enqueue(
             home_rows.append(QueueRow(normalize_url(url).url, 0, url, d, "home"))
         except InvalidURLError:
             continue
+    con = store.con
+    # a plain table, not a registered view: the writer thread and later queries read it too
+    con.execute(Q["create_targets"]).fetchall()
     targets = pa.table(
         {
             "domain": [d for d, _ in homes] + [None] * len(url_rows),
             "url_norm": [None] * len(homes) + [r.url_norm for r in url_rows],
         },
-        schema=pa.schema([("domain", pa.string()), ("url_norm", pa.string())]),
+        schema=table_schema(con, "_fetch_targets"),
     )
-    con = store.con
-    # a plain table, not a registered view: the writer thread and later queries read it too
-    con.execute("create or replace temp table _fetch_targets (domain VARCHAR, url_norm VARCHAR)")
     store.append("_fetch_targets", targets)
     with store.transaction():
         store.insert_new("fetch_queue", _queue_table(home_rows + url_rows, now()), ["url_norm"])
@@ -476,12 +475,7 @@ class _Runner:
         new_rows = [r for item in batch for r in item.new_rows]
         with store.transaction():
             store.insert_new("fetch_queue", _queue_table(new_rows, now()), ["url_norm"])
-        ids = dict(
-            store.con.execute(
-                "select url_norm, url_id from fetch_queue where url_norm in (select unnest(?))",
-                [[i.row.url_norm for i in batch]],
-            ).fetchall()
-        )
+        ids = dict(store.con.execute(Q["url_ids"], [[i.row.url_norm for i in batch]]).fetchall())
         records: list[RawRecord] = []
         for item in batch:
             records.extend(_records(item, ids.get(item.row.url_norm, 0)))
@@ -550,24 +544,25 @@ def _norm_or_none(url: str) -> str | None:
 
 def _results_table(batch: list[_Item], run_id: int) -> pa.Table:
     rs = [i.result for i in batch]
-    return pa.table(
+    return schemas.rows(
+        "fetch_queue",
         {
             "url_norm": [i.row.url_norm for i in batch],
             "status": [r.status for r in rs],
             "reason": [r.reason for r in rs],
             "detail": [r.detail[:1000] or None for r in rs],
             "transient": [r.transient for r in rs],
-            "attempts": pa.array([r.attempts for r in rs], pa.int32()),
-            "http_status": pa.array([r.http_status for r in rs], pa.int32()),
+            "attempts": [r.attempts for r in rs],
+            "http_status": [r.http_status for r in rs],
             "final_url": [r.final_url for r in rs],
             "final_url_norm": [_norm_or_none(r.final_url) for r in rs],
             "content_type": [r.content_type for r in rs],
-            "n_bytes": pa.array([r.n_bytes if r.content is not None else None for r in rs], pa.int64()),
+            "n_bytes": [r.n_bytes if r.content is not None else None for r in rs],
             "ip": [r.ip for r in rs],
-            "n_redirects": pa.array([len(r.redirects) for r in rs], pa.int32()),
-            "fetched_at": pa.array([r.fetched_at for r in rs], pa.timestamp("us")),
-            "run_id": pa.array([run_id] * len(rs), pa.int64()),
-        }
+            "n_redirects": [len(r.redirects) for r in rs],
+            "fetched_at": [r.fetched_at for r in rs],
+            "run_id": [run_id] * len(rs),
+        },
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from graph.build import BuildSummary, build
 from graph.export import ExportFilter, ExportResult, select_subgraph, write_empty, write_kumu
+from graph.stats import count_nodes
 from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
@@ -84,7 +85,7 @@ def export_kumu(
     if filters.warn_elements is None:
         filters = ExportFilter(**{**filters.__dict__, "warn_elements": g.kumu_max_elements})
     out = Path(path) if path is not None else Path(g.kumu_path)
-    if not store.con.execute("select count(*) from graph_nodes").fetchall()[0][0]:
+    if not count_nodes(store.con):
         write_empty(out)
         return ExportSummary(str(out), 0, 0, ["the graph is empty: nothing resolved yet, wrote an empty blueprint"])
     result: ExportResult = write_kumu(select_subgraph(store.con, filters), out)

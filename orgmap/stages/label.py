@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from classifiers import active
 from classifiers.taxonomy import TARGETS
 from classifiers.train import weak_labels
 from orgmap.config import Settings
+from orgmap.models import load_frame, taxonomy_for
 from orgmap.review.labelstudio import (
     GoldLabel,
     LabelStudio,
@@ -31,9 +31,12 @@ from orgmap.review.labelstudio import (
     orgmap_id,
     resolve_annotations,
 )
-from orgmap.stages.classify import load_frame, taxonomy_for
+from orgmap.store import schemas
 from orgmap.store.database import Store, now
 from resolver.errors import InputError
+from resolver.sql import load_queries
+
+Q = load_queries("orgmap.store.queries", "label.sql")
 
 if TYPE_CHECKING:
     from orgmap.review.backend import ServeLimits
@@ -88,9 +91,7 @@ def select_items(
     frame = load_frame(store, target)
     if not len(frame):
         raise InputError(f"no {target} rows yet; run `orgmap resolve` first")
-    pred = store.con.execute(
-        "select item_id, label, confidence, probs, model_version, evidence from labels where target = ?", [target]
-    ).df()
+    pred = store.con.execute(Q["predictions"], [target]).df()
     frame = frame.merge(pred, on="item_id", how="left")
     classes = taxonomy_for(settings).classes(target)
     if strategy != "random" and frame["probs"].isna().all() and strategy != "lf_disagreement":
@@ -111,7 +112,7 @@ def select_items(
         )
         L = weak.applied.L
     info = active.informativeness(strategy, probs=probs, L=L, n_classes=len(classes), n_rows=len(frame), seed=seed)
-    gold = {r[0] for r in store.con.execute("select item_id from gold_labels where target = ?", [target]).fetchall()}
+    gold = {r[0] for r in store.con.execute(Q["gold_items"], [target]).fetchall()}
     skip = gold | (exclude or set())
     eligible = ~frame["item_id"].isin(skip).to_numpy()
     texts = (frame["title"] + " " + frame["text"]).tolist()
@@ -165,10 +166,7 @@ def build_tasks(selected: pd.DataFrame, target: str) -> list[dict[str, Any]]:
 
 def pushed_items(store: Store, server: str, project_id: int, target: str) -> set[str]:
     """Items already sent to this project."""
-    rows = store.con.execute(
-        "select item_id from label_tasks where server = ? and project_id = ? and target = ?",
-        [server, project_id, target],
-    ).fetchall()
+    rows = store.con.execute(Q["pushed_items"], [server, project_id, target]).fetchall()
     return {r[0] for r in rows}
 
 
@@ -187,21 +185,22 @@ def record_tasks(
     ids = task_ids or {}
     n = len(selected)
     item = selected["item_id"].astype(str).tolist()
-    table = pa.table(
+    table = schemas.rows(
+        "label_tasks",
         {
             "server": [server] * n,
-            "project_id": pa.array([project_id] * n, pa.int64()),
+            "project_id": [project_id] * n,
             "target": [target] * n,
             "item_id": item,
-            "task_id": pa.array([ids.get(orgmap_id(target, i)) for i in item], pa.int64()),
-            "pushed_at": pa.array([now()] * n, pa.timestamp("us")),
+            "task_id": [ids.get(orgmap_id(target, i)) for i in item],
+            "pushed_at": [now()] * n,
             "strategy": [strategy] * n,
             "informativeness": selected["informativeness"].astype(float).tolist(),
             "priority": selected["priority"].astype(float).tolist(),
             "model_version": [v if isinstance(v, str) else None for v in selected.get("model_version", [None] * n)],
             "predicted": [v if isinstance(v, str) else None for v in selected.get("label", [None] * n)],
-            "run_id": pa.array([run_id] * n, pa.int64()),
-        }
+            "run_id": [run_id] * n,
+        },
     )
     with store.transaction():
         return store.insert_new("label_tasks", table, ["server", "project_id", "target", "item_id"])
@@ -249,31 +248,24 @@ def write_gold(store: Store, gold: list[GoldLabel], source: str) -> int:
     """Insert or replace gold labels (one per target and item); returns how many were new or changed."""
     if not gold:
         return 0
-    table = pa.table(
+    table = schemas.rows(
+        "gold_labels",
         {
             "target": [g.target for g in gold],
             "item_id": [g.item_id for g in gold],
             "label": [g.label for g in gold],
             "annotator": [g.annotator for g in gold],
-            "annotated_at": pa.array([g.annotated_at for g in gold], pa.timestamp("us")),
+            "annotated_at": [g.annotated_at for g in gold],
             "source": [source] * len(gold),
-        }
+        },
     )
     con = store.con
     with store.transaction():
         con.register("_gold_new", table)
         try:
-            changed = con.execute(
-                "select count(*) from _gold_new n left join gold_labels g using (target, item_id)"
-                " where g.label is null or g.label <> n.label"
-            ).fetchone()
-            con.execute(
-                "delete from gold_labels g using _gold_new n where g.target = n.target and g.item_id = n.item_id"
-            ).fetchall()
-            con.execute(
-                "insert into gold_labels (target, item_id, label, annotator, annotated_at, source)"
-                " select target, item_id, label, annotator, annotated_at, source from _gold_new"
-            ).fetchall()
+            changed = con.execute(Q["count_changed_gold"]).fetchone()
+            con.execute(Q["delete_replaced_gold"]).fetchall()
+            con.execute(Q["insert_gold"]).fetchall()
         finally:
             con.unregister("_gold_new")
     return int(changed[0]) if changed else 0
@@ -285,18 +277,19 @@ def record_pull(
     """One ``label_pulls`` row."""
     store.append(
         "label_pulls",
-        pa.table(
+        schemas.rows(
+            "label_pulls",
             {
-                "run_id": pa.array([run_id], pa.int64()),
-                "pulled_at": pa.array([now()], pa.timestamp("us")),
+                "run_id": [run_id],
+                "pulled_at": [now()],
                 "source": [source],
                 "origin": [origin],
                 "target": [target],
-                "n_tasks": pa.array([n_tasks], pa.int64()),
-                "n_gold": pa.array([summary.n_gold], pa.int64()),
-                "n_conflicts": pa.array([summary.n_conflicts], pa.int64()),
-                "n_problems": pa.array([len(summary.problems)], pa.int64()),
-            }
+                "n_tasks": [n_tasks],
+                "n_gold": [summary.n_gold],
+                "n_conflicts": [summary.n_conflicts],
+                "n_problems": [len(summary.problems)],
+            },
         ),
     )
 
@@ -347,8 +340,8 @@ def serve_app(
     use it in between.
     """
     from classifiers import registry
+    from orgmap.models import train
     from orgmap.review.backend import Annotation, ModelHolder, create_app
-    from orgmap.stages.classify import train
 
     _check_target(target)
     with Store(settings.db) as store:

@@ -17,6 +17,7 @@ import pyarrow as pa
 from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
+from orgmap.store import schemas
 from orgmap.store.database import Store
 from resolver.names import looks_like_org_name
 from resolver.reference import read_reference
@@ -112,5 +113,5 @@ def run_ner(
         con.execute(Q["update_entity_counts"]).fetchall()
         con.unregister("_ner_counts")
         if sig:
-            store.append("page_signals", pa.table(sig))
+            store.append("page_signals", schemas.rows("page_signals", sig))
     return todo.num_rows, n_mentions

@@ -1,9 +1,10 @@
 """The resolve stage: the owner of every domain and the organizations across domains.
 
 Reads the candidates and facts the signals and NER stages stored, calls the resolver (``resolver.owners``,
-``resolver.reference_linking``, ``resolver.orgs``), and writes ``domain_org``, ``orgs``, ``_org_keys`` and
-``org_relations`` in one transaction. Owners are cached under a fingerprint of what their scoring read, so
-a new batch re-scores only the domains it changed; a re-run over the same data gives the same rows.
+``resolver.reference_linking``, ``resolver.orgs``), and writes ``domain_org``, ``orgs``, ``org_edges``,
+``_org_keys`` and ``org_relations`` in one transaction. Owners are cached under a fingerprint of what their
+scoring read, so a new batch re-scores only the domains it changed; a re-run over the same data gives the
+same rows.
 """
 
 from __future__ import annotations
@@ -20,16 +21,17 @@ import pyarrow as pa
 from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
+from orgmap.store import schemas
 from orgmap.store.database import Store
 from resolver.errors import ConfigError
 from resolver.linking import DomainOwner
-from resolver.orgs import build_orgs, cluster_owners, org_relations
+from resolver.orgs import build_orgs, cluster_owners, domain_scopes, org_relations
 from resolver.owner_model import ARTICLE_TYPES, PageInfo, load_model
 from resolver.owners import DomainFacts, Scorer, apply_redirects, demote_persons, score_owners, why_status
 from resolver.records import OrgCandidate
 from resolver.reference import read_reference
 from resolver.reference_linking import LabelMatcher, link_to_reference, reference_fingerprint, refs_from_table
-from resolver.same_site import hard_links
+from resolver.same_site import STRONG_KINDS, hard_links, own_keys
 from resolver.sql import load_queries
 
 Q = load_queries("orgmap.store.queries", "resolve.sql")
@@ -99,13 +101,17 @@ def scorer_of(settings: Settings) -> Scorer:
     return Scorer("model", model, model.threshold_for(rs.min_precision))
 
 
+_CACHE_DELETE = {"_owner_cache": Q["delete_owner_cache_of"], "_label_cache": Q["delete_label_cache_of"]}
+"""The query removing a cache's rows of some registered domains, by cache table."""
+
+
 def _store_cache(store: Store, table: str, rows: Mapping[str, Mapping[str, str]]) -> None:
     """Replace the cache rows of these registered domains (``_owner_cache``, ``_label_cache``)."""
     if not rows:
         return
     doms = sorted(rows)
     columns = {"registered_domain": doms, **{c: [rows[d][c] for d in doms] for c in rows[doms[0]]}}
-    store.replace_where(table, pa.table(columns), "registered_domain in (select unnest(?::varchar[]))", [doms])
+    store.replace(table, schemas.rows(table, columns), _CACHE_DELETE[table], [doms])
 
 
 def _domain_org_table(
@@ -156,7 +162,7 @@ def _domain_org_table(
         rows["updated_run"].append(run_id)
         rows["site_name"].append(o.site_name)
         rows["platform"].append(o.platform)
-    return pa.table(rows)
+    return schemas.rows("domain_org", rows)
 
 
 def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SILENT) -> ResolveSummary:
@@ -187,17 +193,30 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
             owners, refs, min_label_score=rs.reference_min_score, name_threshold=rs.match_threshold, match_label=matcher
         )
     task.advance()
+    scopes = domain_scopes(
+        store.con.execute(Q["domain_languages"]).fetchall(),
+        store.con.execute(Q["own_names"], [sorted(STRONG_KINDS)]).fetchall(),
+    )
     clusters = cluster_owners(
-        [o for o in owners if o.registered_domain not in ref_links],
-        hard_links(redirects, link_signals),
+        owners,
+        hard_links(redirects, link_signals, own_keys(owners)),
         rs.match_threshold,
+        scopes=scopes,
+        ref_links=ref_links,
     )
-    clusters.update({dom: f"ref:{ref_id}" for dom, ref_id in ref_links.items()})
     existing = {(k, c): o for k, c, o in store.con.execute(Q["org_keys"]).fetchall()}
+    previous = dict(store.con.execute(Q["previous_org_ids"]).fetchall())
     seen = {d: (first, last) for d, first, last in store.con.execute(Q["domain_dates"]).fetchall()}
-    orgs, new_keys, domain_to_org = build_orgs(
-        owners, clusters, existing=existing, seen=seen, run_id=run.run_id, refs={r.ref_id: r for r in refs}
+    built = build_orgs(
+        owners,
+        clusters,
+        existing=existing,
+        previous=previous,
+        seen=seen,
+        run_id=run.run_id,
+        refs={r.ref_id: r for r in refs},
     )
+    orgs, new_keys, domain_to_org = built.orgs, built.keys, built.domain_to_org
     task.advance()
     canonical: dict[str, str] = {}
     key_to_org: dict[str, str] = {}
@@ -221,16 +240,17 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
     )
     relations = org_relations(link_signals, domain_to_org, key_to_org)
     with store.transaction():
-        store.replace_where("orgs", orgs, "true")
-        store.insert_new("_org_keys", new_keys, ["name_key", "country"])
-        store.replace_where("domain_org", domain_org, "true")
+        store.replace("orgs", schemas.rows("orgs", orgs), Q["delete_orgs"])
+        store.replace("org_edges", schemas.rows("org_edges", built.edges), Q["delete_org_edges"])
+        store.insert_new("_org_keys", schemas.rows("_org_keys", new_keys), ["name_key", "country"])
+        store.replace("domain_org", domain_org, Q["delete_domain_org"])
         _store_cache(store, "_owner_cache", {d: {"fingerprint": fp, "owner": o} for d, (fp, o) in scored.fresh.items()})
         if matcher is not None and matcher.fresh:
             store.con.execute(Q["label_cache_other_lists"], [ref_fp]).fetchall()  # a new list replaces the cache
             fresh = {d: {"reference": ref_fp, "match": m} for d, m in matcher.fresh.items()}
             _store_cache(store, "_label_cache", fresh)
         store.con.execute(Q["delete_relations"]).fetchall()
-        store.append("org_relations", relations)
+        store.append("org_relations", schemas.rows("org_relations", relations))
     task.advance()
     task.close()
     statuses = Counter(domain_org.column("status").to_pylist())

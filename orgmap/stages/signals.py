@@ -4,8 +4,8 @@ Reads ``pages`` in batches (the compressed HTML is decompressed here, never kept
 :func:`resolver.signals.extract_page` on each page, and writes per batch, in one transaction:
 
 - ``page_signals``: candidate owner names (kind, prior weight from ``resolver.signals.SIGNAL_WEIGHTS``,
-  context snippet), e-mail and link domains, JSON-LD url / sameAs / parentOrganization, types, canonical
-  and hreflang links;
+  context snippet, scope: site / host / section / page), e-mail and link domains, JSON-LD url / sameAs /
+  parentOrganization, types, canonical and hreflang links;
 - ``page_features``: one compact row per page (title, description, capped text, ownership text for NER,
   flags, counts, legal forms); the NER counts stay NULL until the resolve stage fills them.
 
@@ -36,6 +36,7 @@ import pyarrow as pa
 from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
+from orgmap.store import schemas
 from orgmap.store.database import Store, decompress_html
 from orgmap.store.pages import batched
 from resolver.errors import ConfigError
@@ -46,39 +47,6 @@ Q = load_queries("orgmap.store.queries", "signals.sql")
 
 MAIN_TEXT_MODES = ("fast", "trafilatura", "auto", "none")
 """How ``page_features.text`` is extracted (see ``resolver.signals.extract_page``)."""
-
-_SIGNAL_SCHEMA = pa.schema(
-    [
-        ("page_id", pa.string()),
-        ("registered_domain", pa.string()),
-        ("kind", pa.string()),
-        ("value", pa.string()),
-        ("weight", pa.float64()),
-        ("context", pa.string()),
-        ("run_id", pa.int64()),
-    ]
-)
-_FEATURE_SCHEMA = pa.schema(
-    [
-        ("page_id", pa.string()),
-        ("registered_domain", pa.string()),
-        ("url_norm", pa.string()),
-        ("title", pa.string()),
-        ("description", pa.string()),
-        ("text", pa.string()),
-        ("owner_text", pa.string()),
-        ("lang", pa.string()),
-        ("og_type", pa.string()),
-        ("jsonld_types", pa.list_(pa.string())),
-        ("is_legal_page", pa.bool_()),
-        ("is_about_page", pa.bool_()),
-        ("n_links_internal", pa.int32()),
-        ("n_links_external", pa.int32()),
-        ("n_words", pa.int32()),
-        ("legal_forms", pa.list_(pa.string())),
-        ("run_id", pa.int64()),
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -166,8 +134,8 @@ def extract_signals(
                             problems.append({"page_id": page_id, "url": url or "", "error": error[:300]})
                     _signal_rows(sig_cols, page_id, domain, ps, run_id, by_kind)
                     _feature_row(feat_cols, page_id, domain, url_norm or url or "", lang, ps, run_id, owner_text_chars)
-                signals = pa.table(sig_cols, schema=_SIGNAL_SCHEMA) if sig_cols else _SIGNAL_SCHEMA.empty_table()
-                features = pa.table(feat_cols, schema=_FEATURE_SCHEMA) if feat_cols else _FEATURE_SCHEMA.empty_table()
+                signals = schemas.rows("page_signals", sig_cols)
+                features = schemas.rows("page_features", feat_cols)
                 with store.transaction() as con:
                     con.execute(Q["delete_page_signals"]).fetchall()
                     con.execute(Q["delete_page_features"]).fetchall()
@@ -183,7 +151,7 @@ def extract_signals(
     with store.transaction() as con:
         con.execute(Q["delete_links"]).fetchall()
         con.execute(Q["insert_links"]).fetchall()
-    n_links = store.con.execute("select count(*) from links").fetchall()[0][0]
+    n_links = store.con.execute(Q["count_links"]).fetchall()[0][0]
     seconds = time.perf_counter() - t0
     return SignalsSummary(
         pages=n_pages,
@@ -231,6 +199,7 @@ def _signal_rows(
         cols["value"].append(s.value)
         cols["weight"].append(float(s.weight))
         cols["context"].append(s.context or None)
+        cols["scope"].append(s.scope or None)
         cols["run_id"].append(run_id)
         by_kind[s.kind] += 1
 

@@ -4,9 +4,10 @@ Why DuckDB: the user queries results with plain SQL, and set-at-a-time work (ded
 blocking joins) runs inside the database instead of over Python lists. Writes go in bulk through
 Arrow/DataFrame scans, never row-by-row ``INSERT``.
 
-Schema lives in ``graph/sql``: ``NNN_name.sql`` files are forward migrations, applied once in order
-and recorded in ``schema_version``; ``view_*.sql`` files hold ``CREATE OR REPLACE VIEW`` statements
-re-applied on every open, so views always match the code.
+Schema lives in ``orgmap/store/migrations``: ``NNN_name.sql`` files are forward migrations, applied once
+in order and recorded in ``schema_version``; ``views/view_*.sql`` files hold ``CREATE OR REPLACE VIEW``
+statements re-applied on every open, so views always match the code. Every other query is a named block of
+``orgmap/store/queries/*.sql``.
 
 Example::
 
@@ -30,8 +31,9 @@ import pyarrow as pa
 
 from resolver import sql
 from resolver.errors import StoreError
-from resolver.sql import now
+from resolver.sql import load_queries, now
 
+Q = load_queries("orgmap.store.queries", "store.sql")
 _MIGRATION = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 
@@ -64,9 +66,7 @@ def view_sql() -> list[tuple[str, str]]:
 
 def public_views(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Names of the views orgmap defines (those not starting with ``_``)."""
-    rows = con.execute(
-        "select view_name from duckdb_views() where not internal and schema_name = 'main' order by 1"
-    ).fetchall()
+    rows = con.execute(Q["public_views"]).fetchall()
     return [r[0] for r in rows if not r[0].startswith("_")]
 
 
@@ -116,11 +116,8 @@ class Store:
     def migrate(self) -> list[int]:
         """Apply the migrations this database lacks, each in its own transaction; then refresh views."""
         con = self.con
-        con.execute(
-            "create table if not exists schema_version ("
-            " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
-        )
-        have = {r[0] for r in con.execute("select version from schema_version").fetchall()}
+        con.execute(Q["create_schema_version"])
+        have = {r[0] for r in con.execute(Q["applied_versions"]).fetchall()}
         known = migrations()
         newest = max((v for v, _, _ in known), default=0)
         if have and max(have) > newest:
@@ -134,7 +131,7 @@ class Store:
                 continue
             with self.transaction():
                 con.execute(text)
-                con.execute("insert into schema_version values (?, ?, ?)", [version, name, now()])
+                con.execute(Q["record_version"], [version, name, now()])
             applied.append(version)
         for _name, text in view_sql():
             con.execute(text)
@@ -150,24 +147,16 @@ class Store:
     def start_run(self, command: str, inputs: Sequence[str] | Mapping[str, Any], settings: Mapping[str, Any]) -> int:
         """Open a ``runs`` row; runs left ``running`` by a killed process are marked ``interrupted``."""
         with self.transaction() as con:
-            con.execute(
-                "update runs set status = 'interrupted', ended_at = coalesce(ended_at, ?) where status = 'running'",
-                [now()],
-            )
+            con.execute(Q["interrupt_runs"], [now()])
             row = con.execute(
-                "insert into runs (command, started_at, status, inputs, settings) values (?, ?, 'running', ?, ?)"
-                " returning run_id",
-                [command, now(), json.dumps(inputs, default=str), json.dumps(settings, default=str)],
+                Q["start_run"], [command, now(), json.dumps(inputs, default=str), json.dumps(settings, default=str)]
             ).fetchone()
         assert row is not None
         return int(row[0])
 
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, Any], error: str | None = None) -> None:
         """Close a ``runs`` row with its final status and counts."""
-        self.con.execute(
-            "update runs set ended_at = ?, status = ?, counts = ?, error = ? where run_id = ?",
-            [now(), status, json.dumps(counts, default=str), error, run_id],
-        )
+        self.con.execute(Q["finish_run"], [now(), status, json.dumps(counts, default=str), error, run_id])
 
     # -- bulk writes -----------------------------------------------------------------------
     def insert_new(self, table: str, rows: pa.Table, key: Sequence[str]) -> int:
@@ -178,6 +167,7 @@ class Store:
         """
         if rows.num_rows == 0:
             return 0
+        # Not a named query: the table, its key and the column list come from the caller and the batch.
         cols = ", ".join(sql.quote(c) for c in rows.column_names)
         keys = ", ".join(sql.quote(k) for k in key)
         join = " and ".join(f"t.{sql.quote(k)} is not distinct from s.{sql.quote(k)}" for k in key)
@@ -193,9 +183,12 @@ class Store:
         finally:
             self.con.unregister("_orgmap_batch")
 
-    def replace_where(self, table: str, rows: pa.Table, where: str, params: Sequence[Any] = ()) -> None:
-        """Delete the rows matching ``where`` and insert ``rows``: how a stage replaces its own output."""
-        self.con.execute(f"delete from {sql.quote(table)} where {where}", list(params)).fetchall()
+    def replace(self, table: str, rows: pa.Table, delete: str, params: Sequence[Any] = ()) -> None:
+        """Run ``delete`` (a named query removing the rows being replaced) and append ``rows`` to ``table``.
+
+        How a stage replaces its own output; call inside :meth:`transaction` to make it atomic.
+        """
+        self.con.execute(delete, list(params)).fetchall()
         self.append(table, rows)
 
     def append(self, table: str, rows: pa.Table) -> None:
@@ -214,5 +207,5 @@ class Store:
 
     def page_html(self, page_id: str) -> str | None:
         """The decompressed HTML of one page, or None."""
-        row = self.con.execute("select html_z from pages where page_id = ?", [page_id]).fetchone()
+        row = self.con.execute(Q["page_html"], [page_id]).fetchone()
         return decompress_html(row[0]) if row else None

@@ -29,6 +29,13 @@ from dataclasses import dataclass
 import duckdb
 
 from resolver.errors import InputError
+from resolver.sql import load_queries
+
+Q = load_queries("orgmap.store.queries", "windows.sql")
+
+_RUNS_BETWEEN = {"ingested_at": Q["runs_ingested_between"], "fetched_at": Q["runs_fetched_between"]}
+_PAGES_BETWEEN = {"ingested_at": Q["pages_ingested_between"], "fetched_at": Q["pages_fetched_between"]}
+"""The queries of a date window, by its column."""
 
 _SPEC_HELP = (
     "use run:N, run:A..B, runs:A,B, date:YYYY-MM-DD..YYYY-MM-DD, fetched:.., latest[:K], previous, trained, all"
@@ -50,23 +57,16 @@ class Window:
     date_to: dt.datetime | None = None
     """Exclusive upper bound of a date window."""
 
-    def predicate(self) -> tuple[str, list[object]]:
-        """SQL condition over ``pages p`` selecting the window's pages, and its parameters."""
-        if self.date_column is not None:
-            return f"p.{self.date_column} >= ? and p.{self.date_column} < ?", [self.date_from, self.date_to]
-        return "list_contains(?, p.run_id)", [list(self.runs)]
-
     def page_runs(self, con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
         """(page_id, run_id) of every page with content in the window."""
-        where, params = self.predicate()
-        return con.execute(
-            f"select p.page_id, p.run_id from pages p where p.has_content and {where} order by p.page_id", params
-        ).fetchall()
+        if self.date_column is not None:
+            return con.execute(_PAGES_BETWEEN[self.date_column], [self.date_from, self.date_to]).fetchall()
+        return con.execute(Q["pages_of_runs"], [list(self.runs)]).fetchall()
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Ingestion runs that stored pages, oldest first."""
-    return [r[0] for r in con.execute("select distinct run_id from pages order by 1").fetchall()]
+    return [r[0] for r in con.execute(Q["batches"]).fetchall()]
 
 
 def resolve_window(con: duckdb.DuckDBPyConnection, spec: str, target: str = "page") -> Window:
@@ -79,9 +79,7 @@ def resolve_window(con: duckdb.DuckDBPyConnection, spec: str, target: str = "pag
     if kind in ("date", "fetched"):
         lo, hi = _date_range(arg, spec)
         column = "ingested_at" if kind == "date" else "fetched_at"
-        runs = con.execute(
-            f"select distinct run_id from pages where {column} >= ? and {column} < ? order by 1", [lo, hi]
-        ).fetchall()
+        runs = con.execute(_RUNS_BETWEEN[column], [lo, hi]).fetchall()
         if not runs:
             raise InputError(f"window {spec!r}: no pages with {column} in [{lo:%Y-%m-%d}, {hi:%Y-%m-%d})")
         return Window(spec, tuple(r[0] for r in runs), column, lo, hi)
@@ -117,11 +115,7 @@ def resolve_window(con: duckdb.DuckDBPyConnection, spec: str, target: str = "pag
 
 def trained_runs(con: duckdb.DuckDBPyConnection, target: str = "page") -> list[int]:
     """The batches the promoted model of ``target`` was trained on (its ``data_window``)."""
-    row = con.execute(
-        "select version, data_window from models where target = ? and status = 'promoted'"
-        " order by created_at desc limit 1",
-        [target],
-    ).fetchone()
+    row = con.execute(Q["trained_window"], [target]).fetchone()
     if row is None:
         raise InputError(f"window 'trained': no promoted {target} model yet; run `orgmap resolve` or `orgmap train`")
     window = json.loads(row[1] or "{}")

@@ -1,4 +1,4 @@
-"""Drift measures, the cluster permutation test, windows and the retrain gate (pure functions, fast)."""
+"""Drift measures, the cluster permutation test, windows and retraining's held-out share (pure functions, fast)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from classifiers.drift import (
     permutation_test,
     psi,
 )
-from classifiers.retrain import Gate, calibration, decide, evaluate_probs, has_new_data, holdout_ids
+from classifiers.retrain import has_new_data, holdout_ids
 from orgmap.store.database import Store
 from orgmap.store.windows import resolve_window
 from resolver.errors import InputError
@@ -146,29 +146,6 @@ def test_holdout_is_stable_and_about_the_share() -> None:
     assert a == holdout_ids(reversed(ids), 0.3)
     assert 0.25 < len(a) / len(ids) < 0.35
     assert holdout_ids(ids[:100], 0.3) == {i for i in a if i in set(ids[:100])}
-
-
-def test_calibration() -> None:
-    y = np.array([0, 1, 1, 0])
-    perfect = np.eye(2)[y]
-    assert calibration(perfect, y) == {"ece": 0.0, "brier": 0.0}
-    over = np.array([[0.99, 0.01]] * 4)
-    assert calibration(over, y)["ece"] == pytest.approx(0.49, abs=1e-6)
-
-
-def test_decide() -> None:
-    classes = ("a", "b")
-    y = np.array([0] * 30 + [1] * 30)
-    good = evaluate_probs(np.eye(2)[y] * 0.8 + 0.1, y, classes)
-    bad_b = evaluate_probs(np.eye(2)[np.r_[y[:30], [0] * 18, [1] * 12]] * 0.8 + 0.1, y, classes)
-    ok, reasons = decide(good, bad_b, Gate())
-    assert ok and any("macro-F1" in r for r in reasons)
-    ok, reasons = decide(bad_b, good, Gate())
-    assert not ok and any("per-class F1 dropped" in r for r in reasons)
-    ok, reasons = decide(good, None, Gate())
-    assert ok
-    ok, reasons = decide({"n": 3, "macro_f1": 1.0}, good, Gate())
-    assert not ok and "cannot validate" in reasons[0]
 
 
 def test_new_data_detection() -> None:

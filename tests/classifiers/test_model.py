@@ -93,6 +93,15 @@ def test_evaluate_per_class_and_confusion():
     assert "confusion" in rep.format()
 
 
+def test_evaluate_one_class_and_no_items():
+    one = evaluate(["a", "a"], ["a", "a"])  # a 1×1 confusion matrix is no reason to warn
+    assert one.confusion == [[2]] and one.macro_f1 == 1.0 and one.per_class["a"].support == 2
+    none = evaluate([], [], ["a", "b"])
+    assert none.n == 0 and none.per_class == {} and none.confusion == [[0, 0], [0, 0]]
+    missed = evaluate(["a", "b"], ["c", "c"])  # a class only predicted has no score of its own
+    assert missed.labels == ["a", "b", "c"] and set(missed.per_class) == {"a", "b"} and missed.macro_f1 == 0.0
+
+
 def test_gold_indices():
     df = prepare(make_page_frame(2)[0])
     g = gold_indices(df, {"news-0": "news", "shop-1": "nope"}, load_taxonomy().classes("page"))

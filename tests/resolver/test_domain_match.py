@@ -10,9 +10,19 @@ def test_number_words_become_digits() -> None:
     assert name_tokens("Charles I Vineyard X") == ("charles", "i", "vineyard", "x")  # one letter: an initial
 
 
-def test_domain_label_folds_idn_and_hyphens() -> None:
-    assert domain_label("wilmington-il.gov") == "wilmingtonil"
-    assert domain_label("xn--mller-bckerei-hfb76a.de") == "mullerbackerei"
+def test_domain_label_folds_idn_and_keeps_hyphens() -> None:
+    assert domain_label("wilmington-il.gov") == "wilmington-il"
+    assert domain_label("xn--mller-bckerei-hfb76a.de") == "muller-backerei"
+    assert domain_label("shop-now.co.uk") == "shop-now" and domain_label("city.gov.uk") == "city"
+    assert domain_label("Alice.GitHub.io") == "alice"  # a registered domain under a private suffix
+    assert domain_label("xn--80a0aejb8dva.com") == ""  # no Latin letter or digit to keep
+    assert domain_label("_video-bagarre.com") == "video-bagarre"
+
+
+def test_a_label_with_hyphens_matches_the_name_it_spells() -> None:
+    index = ReferenceIndex.build([("r1", "Wilmington", "IL"), ("r2", "Wilmington", "NC")])
+    found = index.match("wilmington-il.gov")
+    assert found is not None and found.ref_id == "r1"
 
 
 def test_alignment_prefers_the_name_that_spells_the_label() -> None:

@@ -290,6 +290,45 @@ def test_edges_and_stats_explain_the_result() -> None:
     assert row["accepted"] and row["why"] == "merged" and row["kind"] == "fuzzy"
 
 
+def test_links_join_every_name_of_a_cluster_by_accepted_edges() -> None:
+    names = _names("Acme Widgets GmbH", "Acme Widgets", "Acme Widgts", "Globex", "Globex Corp", "Initech")
+    res = resolve_clusters(names, pa.table({"name_id_a": ["3"], "name_id_b": ["0"], "reason": ["redirect"]}))
+    links = res.links.to_pylist()
+    same_key = {frozenset((r["name_id_a"], r["name_id_b"])) for r in links if r["reason"] == "same_key"}
+    assert same_key == {frozenset({"0", "1"}), frozenset({"3", "4"})}  # one unit's names hang on its heaviest
+    hard = [(r["name_id_a"], r["name_id_b"], r["merged"]) for r in links if r["kind"] == "hard"]
+    assert hard == [("3", "0", True)]
+    component = {str(i): str(i) for i in range(6)}
+
+    def find(x: str) -> str:
+        while component[x] != x:
+            x = component[x]
+        return x
+
+    for r in links:
+        component[find(r["name_id_a"])] = find(r["name_id_b"])
+    by_links: dict[str, set[str]] = {}
+    for x in component:
+        by_links.setdefault(find(x), set()).add(x)
+    assert sorted(by_links.values(), key=min) == _groups(res.assignments) == [{"0", "1", "2", "3", "4"}, {"5"}]
+
+
+def test_a_name_that_may_not_join_stays_alone_but_hard_evidence_still_joins_it() -> None:
+    names = _names("Acme Widgets", "Acme Widgets", "Acme Widgets", joinable=[True, False, True])
+    assert _groups(cluster_names(names)) == [{"0", "2"}, {"1"}]
+    hard = pa.table({"name_id_a": ["1"], "name_id_b": ["2"], "reason": ["hreflang"]})
+    assert _groups(resolve_clusters(names, hard).assignments) == [{"0", "1", "2"}]
+
+
+def test_names_in_two_languages_stay_apart() -> None:
+    names = _names("Atlas Journal", "Atlas Journal", "Atlas Journal", lang=["en", "de", None])
+    res = resolve_clusters(names)
+    assert len(_groups(res.assignments)) == 2  # the name without a language joins one of them
+    assert "language" in res.edges.column("why").to_pylist()
+    countries = _names("El Ejemplo", "El Ejemplo", country=[None, "UY"], countries=[["ES"], None])
+    assert len(_groups(cluster_names(countries))) == 2
+
+
 def test_given_keys_are_used_as_is() -> None:
     # the caller's normalization wins (the resolve stage passes its own keys)
     names = _names("Foo", "Bar", key=["same", "same"], legal_form=[None, None], acronym=[None, None])

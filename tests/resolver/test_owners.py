@@ -22,7 +22,10 @@ from resolver.reference_linking import LabelMatcher, RefOrg, link_to_reference, 
 
 
 def owner(domain: str, name: str | None, status: str = "linked", confidence: float = 0.8, **kw: object) -> DomainOwner:
+    """An owner; its name is the site's own (og:site_name) unless ``evidence`` says otherwise."""
     key = name.lower() if name else None
+    if name and "evidence" not in kw:
+        kw["evidence"] = (Evidence("og_site_name", name, "p1", 0.7),)
     return DomainOwner(domain, status, name, key, None, confidence, 0.5, **kw)  # type: ignore[arg-type]
 
 
@@ -126,20 +129,21 @@ def test_reference_rows_become_ref_orgs_and_nameless_rows_are_dropped() -> None:
 def test_org_ids_are_stable_across_runs_through_known_keys() -> None:
     owners = [owner("acme.com", "Acme Widgets"), owner("acme-widgets.de", "Acme Widgets")]
     clusters = cluster_owners(owners, [], 90.0)
-    assert clusters["acme.com"] == clusters["acme-widgets.de"]  # same name, compatible countries
-    orgs, keys, domain_to_org = build_orgs(owners, clusters, existing={}, seen={}, run_id=1)
-    first_id = domain_to_org["acme.com"]
-    assert orgs.num_rows == 1 and first_id == new_org_id("acme widgets", "DE")
+    assert clusters.clusters["acme.com"] == clusters.clusters["acme-widgets.de"]  # same name, compatible countries
+    first = build_orgs(owners, clusters, existing={}, seen={}, run_id=1)
+    first_id = first.domain_to_org["acme.com"]
+    assert first.orgs.num_rows == 1 and first_id == new_org_id("acme widgets", "DE")
+    keys = first.keys
     known = dict(zip(zip(keys.column("name_key").to_pylist(), keys.column("country").to_pylist(), strict=True),
                      keys.column("org_id").to_pylist(), strict=True))  # fmt: skip
     renamed = [dataclasses.replace(o, name="Acme Widgets", key="acme widgets") for o in owners]
-    _, new_keys, again = build_orgs(renamed, clusters, existing=known, seen={}, run_id=2)
-    assert again == domain_to_org and new_keys.num_rows == 0
+    again = build_orgs(renamed, clusters, existing=known, seen={}, run_id=2)
+    assert again.domain_to_org == first.domain_to_org and again.keys.num_rows == 0
 
 
 def test_parent_organization_becomes_two_relations() -> None:
     rel = org_relations(
-        [("acme-shop.com", "jsonld_parent", "Acme Holding", "p1")],
+        [("acme-shop.com", "jsonld_parent", "Acme Holding", "p1", "Acme Shop")],
         {"acme-shop.com": "org-child", "acme.com": "org-parent"},
         {"acme holding": "org-parent"},
     )

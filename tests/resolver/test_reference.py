@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import resolver.reference as reference
+import resolver.files as files
 from resolver.errors import InputError
 from resolver.reference import REFERENCE_SCHEMA, load_reference, read_reference
 
@@ -156,13 +156,17 @@ def test_a_domain_several_unrelated_records_list_goes_to_none(tmp_path: Path) ->
 
 
 def test_json_array_is_streamed_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reference, "_CHUNK", 7)
+    monkeypatch.setattr(files, "PIECE", 7)
     records = [{"id": f"r{i}", "name": f"Org {i}", "aliases": ["A", "B"], "n": 12345} for i in range(20)]
     p = tmp_path / "orgs.json"
     p.write_text(json.dumps(records, indent=1), encoding="utf-8")
     got = load_reference(p)
     assert got["ref_id"].to_pylist() == [f"r{i}" for i in range(20)]
     assert json.loads(got["attributes"][0].as_py()) == {"n": 12345}
+    records[12]["name"] = ""  # a problem names the line its element starts on
+    p.write_text("\n" + json.dumps(records, indent=1), encoding="utf-8")
+    with pytest.raises(InputError, match=r": 1 problem\(s\): line 111: empty name$"):
+        load_reference(p)
     p.write_text('[\n {"id": "r1", "name": "A"},\n\n {"id": "r2" "name": "B"}\n]', encoding="utf-8")
     with pytest.raises(InputError, match=r"line 4: not JSON"):
         load_reference(p)

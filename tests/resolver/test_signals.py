@@ -176,11 +176,26 @@ def test_weights_are_probabilities_and_ordered() -> None:
         # a licence is no part of the holder's name
         ("© 2020 Levente J. Dobszay, einige Rechte vorbehalten", "Levente J. Dobszay"),
         ("© The Anarcat CC-BY-SA", "The Anarcat"),
+        # a quoted brand or an address after the legal name is no part of it
+        ("© Hafenblick Verlag AG «Hafenbote» | Hafenblick Verlag AG | Seestrasse 4", "Hafenblick Verlag AG"),
+        ("Copyright © 2023 Quayside Media, Inc. PO Box 4410, Portland, OR 97208", "Quayside Media, Inc."),
+        ("© 2024 Acme GmbH & Co. KG", "Acme GmbH & Co. KG"),
+        # a link in another script after a Latin name is no part of it
+        ("©2024 Acme 使用前必读 | 隐私政策", "Acme"),
+        # a link to a page about copyright names nobody
+        ("Copyright Information", None),
+        ("Copyright, Trademark and Patent Information", None),
+        ("Copyright Policy", None),
     ],
 )
 def test_copyright_lines(line: str, expected: str | None) -> None:
     found = copyright_names([line], "acme.de")
     assert (found[0].name if found else None) == expected
+
+
+def test_a_brand_quoted_after_the_legal_name_is_named_too() -> None:
+    found = copyright_names(["© Hafenblick Verlag AG «Hafenbote» | Seestrasse 4 | 8000 Zürich"], "hafenbote.ch")
+    assert [n.name for n in found] == ["Hafenblick Verlag AG", "Hafenbote"]
 
 
 def test_copyright_of_a_platform_on_its_own_domain_counts() -> None:
@@ -309,6 +324,13 @@ def test_stage_writes_signals_features_links_idempotently(tmp_path: Path) -> Non
             "select value from page_signals where registered_domain = 'acme-widgets.de' and kind = 'legal_entity'"
         ).fetchall()
         assert owner == [("Acme Widgets GmbH",)]
+        scopes = dict(
+            con.execute(
+                "select kind, scope from page_signals where registered_domain = 'acme-widgets.co.uk' "
+                "and kind in ('copyright', 'og_site_name', 'link_domain')"
+            ).fetchall()
+        )
+        assert scopes == {"copyright": "site", "og_site_name": "site", "link_domain": None}
         feat = con.execute(
             "select is_legal_page, legal_forms, n_ent_org, owner_text like '%Acme Widgets GmbH%' "
             "from page_features where registered_domain = 'acme-widgets.de'"

@@ -1,4 +1,4 @@
--- Queries of the fetch stage (orgmap/stages/fetch.py), loaded with orgmap.store.database.load_queries.
+-- Queries of the fetch stage (orgmap/stages/fetch.py), loaded with resolver.sql.load_queries.
 
 -- name: unknown_owner_domains
 -- Domains whose owner the resolver could not name, and domains with no page content at all.
@@ -17,6 +17,16 @@ order by 1;
 select min(url) as url from pages
 group by url_norm having not bool_or(has_content)
 order by 1;
+
+-- name: create_targets
+-- This run's targets (a domain or a URL per row), a temp table the queries below and the writer thread read.
+create or replace temp table _fetch_targets (domain VARCHAR, url_norm VARCHAR);
+
+-- name: count_pending
+-- Pending URLs of the targets (what is still to fetch).
+select count(*) from fetch_queue
+where status = 'pending'
+  and (domain in (select domain from _fetch_targets) or url_norm in (select url_norm from _fetch_targets));
 
 -- name: requeue_all
 -- --refresh: every queued URL of the targets goes back to pending.
@@ -60,3 +70,7 @@ update fetch_queue as q set
     run_id = r.run_id
 from _fetch_results r
 where q.url_norm = r.url_norm;
+
+-- name: url_ids
+-- The queue id of each URL in $1 (ingest_errors.record_no of fetched pages).
+select url_norm, url_id from fetch_queue where url_norm in (select unnest(?));

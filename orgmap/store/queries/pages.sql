@@ -65,8 +65,10 @@ on conflict (registered_domain) do update set
     last_seen = excluded.last_seen;
 
 -- name: count_hosts
+-- Hosts after the refresh, for the summary.
 select count(*) from hosts;
 
 -- name: count_domains
+-- Registered domains after the refresh, for the summary.
 select count(*) from domains;
 

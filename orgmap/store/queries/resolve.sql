@@ -43,8 +43,9 @@ WHERE (r.n_home > 0
 
 -- name: hard_link_signals
 -- JSON-LD url / sameAs / parentOrganization, meta-refresh redirects, canonical and hreflang URLs per domain:
--- hard ER evidence (another domain named as the same site) and org relations.
-SELECT registered_domain, kind, value, page_id
+-- hard ER evidence (another domain named as the same site) and org relations. context: for JSON-LD, the
+-- name of the node that gives the url (resolver.same_site.hard_links checks it names the domain's owner).
+SELECT registered_domain, kind, value, page_id, coalesce(context, '') AS context
 FROM page_signals
 WHERE kind IN ('jsonld_url', 'jsonld_same_as', 'jsonld_parent', 'email_domain', 'redirect', 'canonical', 'hreflang');
 
@@ -71,6 +72,21 @@ WHERE regexp_matches(lower(coalesce(title, '')),
         '^[a-z]+://[^/]+(/[a-z]{2}(-[a-z]{2})?)?/(leadership|management-team|board-of-directors|our-team|team|careers|karriere|jobs|stellenangebote|investors|investor-relations|newsroom|press-releases|pressemitteilungen)(/|\.|$)');
 
 
+-- name: previous_org_ids
+-- The org of every domain in the last run: a cluster keeps the id most of its domains had.
+SELECT registered_domain, org_id FROM domain_org WHERE org_id IS NOT NULL;
+
+-- name: domain_languages
+-- Words per language per domain (page_features.lang: the text's language), for the domain's language.
+SELECT registered_domain, lang, sum(coalesce(n_words, 0)) AS words
+FROM page_features WHERE lang IS NOT NULL
+GROUP BY ALL;
+
+-- name: own_names
+-- The names each domain gives itself in strong evidence (kinds: resolver.same_site.STRONG_KINDS, bound),
+-- whose legal forms tell a generic domain's country.
+SELECT DISTINCT registered_domain, value FROM page_signals WHERE kind IN (SELECT unnest(?::varchar[]));
+
 -- name: org_keys
 -- Name keys of earlier runs' orgs: a cluster holding one of them keeps that org's id.
 SELECT name_key, country, org_id FROM _org_keys;
@@ -88,7 +104,28 @@ SELECT registered_domain, n_pages FROM domains;
 SELECT page_id, url FROM pages WHERE page_id IN (SELECT unnest(?::varchar[]));
 
 -- name: delete_relations
+-- Relations between orgs are recomputed as a whole.
 DELETE FROM org_relations;
+
+-- name: delete_orgs
+-- Orgs are rebuilt as a whole every run (their ids stay stable through _org_keys).
+DELETE FROM orgs;
+
+-- name: delete_domain_org
+-- Every domain's owner is decided again every run (unchanged ones from _owner_cache).
+DELETE FROM domain_org;
+
+-- name: delete_owner_cache_of
+-- The cached owners of the registered domains $1, about to be replaced.
+DELETE FROM _owner_cache WHERE registered_domain IN (SELECT unnest(?::varchar[]));
+
+-- name: delete_label_cache_of
+-- The cached label matches of the registered domains $1, about to be replaced.
+DELETE FROM _label_cache WHERE registered_domain IN (SELECT unnest(?::varchar[]));
+
+-- name: delete_org_edges
+-- The merge edges of the last run, replaced as a whole.
+DELETE FROM org_edges;
 
 -- name: page_info
 -- What the owner model's features read of each page that carries a candidate, as resolver.owner_model.PageInfo

@@ -28,9 +28,11 @@ WHERE page_id IN (SELECT page_id FROM _signal_ids)
   AND kind NOT IN ('ner_org', 'phrase_match');
 
 -- name: delete_page_features
+-- The batch's feature rows, replaced by the new extraction.
 DELETE FROM page_features WHERE page_id IN (SELECT page_id FROM _signal_ids);
 
 -- name: delete_links
+-- Links are recomputed as a whole from the link_domain signals.
 DELETE FROM links;
 
 -- name: insert_links
@@ -40,3 +42,7 @@ SELECT registered_domain, value, sum(coalesce(try_cast(context AS BIGINT), 1)), 
 FROM page_signals
 WHERE kind = 'link_domain' AND value <> registered_domain
 GROUP BY registered_domain, value;
+
+-- name: count_links
+-- Rows in links after recomputation, for the summary.
+SELECT count(*) FROM links;

@@ -105,6 +105,16 @@ def test_empty_inputs_read_nothing(tmp_path: Path) -> None:
     assert read_all(tmp_path / "e.json") == [] and read_all(tmp_path / "e.jsonl") == []
 
 
+def test_a_byte_order_mark_is_not_part_of_the_first_record(tmp_path: Path) -> None:
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "b.jsonl").write_bytes(bom + b'{"url": "https://a.com/", "html": "x"}\n')
+    (tmp_path / "b.csv").write_bytes(bom + b"url,html\nhttps://b.com/,x\n")
+    (tmp_path / "b.json").write_bytes(bom + b'[{"url": "https://c.com/", "html": "x"}]')
+    for name, url in (("b.jsonl", "https://a.com/"), ("b.csv", "https://b.com/"), ("b.json", "https://c.com/")):
+        items = read_all(tmp_path / name)
+        assert problems(items) == [] and [r.url for r in records(items)] == [url]
+
+
 def test_json_file_of_lines_is_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "pages.json"
     path.write_text('{"url": "a.com", "html": "x"}\n{"url": "b.com", "html": "y"}\n')

@@ -1,18 +1,21 @@
+import re
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
-from orgmap.store.database import Store, migrations, public_views
+from orgmap.store.database import Store, migrations, public_views, view_sql
 from resolver.errors import StoreError
 
 
 def test_every_public_view_runs_on_a_fresh_database() -> None:
-    with Store(":memory:") as store:
+    defined = {m.lower() for _, text in view_sql() for m in re.findall(r"create or replace view (\w+)", text, re.I)}
+    with Store(":memory:") as store:  # every migration applied, every view file run
         views = public_views(store.con)
         assert "pages_latest" in views
+        assert set(views) == {v for v in defined if not v.startswith("_")}
         for view in views:
-            store.con.execute(f'select * from "{view}" limit 0')
+            assert store.con.sql(f'select * from "{view}" limit 0').columns, view
 
 
 def test_migrations_are_recorded_and_not_reapplied(tmp_path: Path) -> None:

@@ -1,0 +1,40 @@
+-- Queries of the store itself (orgmap/store/database.py, orgmap/store/schemas.py): migrations, runs, catalog.
+
+-- name: create_schema_version
+-- The migrations table, created before the first migration so that it can record it.
+create table if not exists schema_version (
+    version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL
+);
+
+-- name: applied_versions
+-- The migrations this database already has.
+select version from schema_version;
+
+-- name: record_version
+-- One migration applied: $1 version, $2 name, $3 when.
+insert into schema_version values (?, ?, ?);
+
+-- name: public_views
+-- The views orgmap defines (those starting with "_" are internal and filtered out by the caller).
+select view_name from duckdb_views() where not internal and schema_name = 'main' order by 1;
+
+-- name: tables
+-- Every table of the schema (public and internal), for deriving their Arrow schemas.
+select table_name from duckdb_tables() where schema_name = 'main' and not temporary order by 1;
+
+-- name: interrupt_runs
+-- Runs left 'running' by a killed process: marked 'interrupted' when the next run starts ($1 now).
+update runs set status = 'interrupted', ended_at = coalesce(ended_at, ?) where status = 'running';
+
+-- name: start_run
+-- Open a runs row: $1 command, $2 started_at, $3 inputs JSON, $4 settings JSON.
+insert into runs (command, started_at, status, inputs, settings) values (?, ?, 'running', ?, ?)
+returning run_id;
+
+-- name: finish_run
+-- Close a runs row: $1 ended_at, $2 status, $3 counts JSON, $4 error, $5 run_id.
+update runs set ended_at = ?, status = ?, counts = ?, error = ? where run_id = ?;
+
+-- name: page_html
+-- The compressed HTML of one page.
+select html_z from pages where page_id = ?;
