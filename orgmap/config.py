@@ -11,7 +11,7 @@ Example ``orgmap.toml``::
     [ner]
     model = "en_core_web_sm"
     [resolve]
-    min_precision = 0.95
+    min_precision = 0.99
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ class ResolveSettings:
     scorer: str = "model"
     """``model``: the learned, calibrated owner model (``resolver.owner_model``); ``noisy_or``: the hand-set
     baseline, thresholded at ``linking.min_confidence``."""
-    min_precision: float = 0.93
+    min_precision: float = 0.95
     """The model scorer's precision target: the confidence threshold is the lowest at which the owners of the
     model's calibration gold reach this precision (``--min-precision``; docs/owners.md)."""
     owner_model: str = ""

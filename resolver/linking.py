@@ -372,7 +372,7 @@ def name_candidates(registered_domain: str, candidates: Sequence[OrgCandidate]) 
             out.append(
                 c
                 if cleaned == c.name
-                else OrgCandidate(c.registered_domain, c.page_id, cleaned, c.signal, c.weight, c.context)
+                else OrgCandidate(c.registered_domain, c.page_id, cleaned, c.signal, c.weight, c.context, c.scope)
             )
     return out
 
@@ -394,6 +394,8 @@ class ScoredGroup:
     """Signal kind → the pages on which it names the group."""
     kind_weight: Mapping[str, float] = field(default_factory=dict)
     """Signal kind → its highest weight in the group."""
+    scopes: Mapping[str, int] = field(default_factory=dict)
+    """Candidates per scope (``OrgCandidate.scope``: site, host, section, page)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,9 +446,11 @@ def score_groups(
             continue
         per_kind_pages: dict[str, set[str]] = defaultdict(set)
         per_kind_weight: dict[str, float] = defaultdict(float)
+        scopes: dict[str, int] = defaultdict(int)
         for c in g.cands:
             per_kind_pages[c.signal].add(c.page_id)
             per_kind_weight[c.signal] = max(per_kind_weight[c.signal], c.weight)
+            scopes[c.scope] += 1
         contributions = []
         for kind, pages in per_kind_pages.items():
             coverage = min(1.0, len(pages) / max(1, n_pages))
@@ -462,7 +466,7 @@ def score_groups(
         strong = any(k in LEGAL_KINDS for k in per_kind_pages)
         if n_domains >= params.decoy_min_domains and fit < 0.5 and not strong:
             score /= 1.0 + math.log(n_domains / (params.decoy_min_domains - 1))
-        scored.append(ScoredGroup(score, fit, g, n_domains, fit >= 0.999, per_kind_pages, per_kind_weight))
+        scored.append(ScoredGroup(score, fit, g, n_domains, fit >= 0.999, per_kind_pages, per_kind_weight, scopes))
     if domain_name and scored and not any(sg.holds_domain for sg in scored):
         own = domain_name_candidate(registered_domain)
         label = domain_label(registered_domain)  # as normalize keys "pocketpc.ch", without its cost

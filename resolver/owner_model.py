@@ -119,6 +119,8 @@ FEATURES: tuple[str, ...] = (
     "is_domain",
     "domain_only",
     "decoy_beside",
+    "scope_site",
+    "narrow_beside_site",
 )
 """The features of one candidate group, in the order of the model's coefficients (docs/owners.md)."""
 
@@ -200,6 +202,9 @@ def group_features(
     top = groups[0].score if groups else 0.0
     site_key = normalize(found.site_name).key if found.site_name else None
     decoys = [sg.spread >= DECOY_SPREAD and sg.fit < 0.5 for sg in groups]
+    site_share = [sg.scopes.get("site", 0) / (sum(sg.scopes.values()) or 1) for sg in groups]
+    narrow = [bool(sg.scopes.get("section") or sg.scopes.get("host")) for sg in groups]
+    any_site = any(share > 0 for share in site_share)
     n_decoys = sum(decoys)
     out = []
     for i, sg in enumerate(groups):
@@ -269,6 +274,8 @@ def group_features(
         f["is_domain"] = float(sg.holds_domain)
         f["domain_only"] = float(sg.holds_domain and not kinds)
         f["decoy_beside"] = float(n_decoys - decoys[i] > 0)
+        f["scope_site"] = site_share[i]
+        f["narrow_beside_site"] = float(site_share[i] == 0.0 and narrow[i] and any_site)
         assert tuple(f) == FEATURES, "features are inserted in FEATURES order"
         out.append((i, list(f.values())))
     return out

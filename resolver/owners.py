@@ -268,7 +268,7 @@ def fingerprint(
     who = scorer.identity() if scorer else ""  # the model's checksum is computed once (cached_property)
     h = hashlib.sha1(repr((code_version(), params, n_pages, platform, who)).encode())
     for c in cands:
-        h.update(repr((c.page_id, c.name, c.signal, c.weight, c.context)).encode())
+        h.update(repr((c.page_id, c.name, c.signal, c.weight, c.context, c.scope)).encode())
     if scorer is not None and scorer.kind == "model":
         for page_id in sorted({c.page_id for c in cands}):
             info = (pages or {}).get(page_id)

@@ -78,7 +78,7 @@ def resolve(
             min=0.0,
             max=1.0,
             help="Owner precision target: the model links a domain when its owner is this likely right on the gold"
-            " the model was calibrated on (default 0.93; see docs/owners.md).",
+            " the model was calibrated on (default 0.95; see docs/owners.md).",
         ),
     ] = None,
     min_confidence: Annotated[
@@ -90,9 +90,9 @@ def resolve(
     """Run the main job: ingest PATHS, extract signals, find every domain's owner, classify, build the graph.
 
     Incremental: re-running the same input changes nothing; a new batch links to existing orgs.
-    --min-precision trades coverage for precision: 0.95 leaves more domains unknown than 0.93.
+    --min-precision trades coverage for precision: 0.99 leaves more domains unknown than 0.95.
 
-    Example: orgmap resolve data/sample --db orgmap.duckdb --min-precision 0.95
+    Example: orgmap resolve data/sample --db orgmap.duckdb --min-precision 0.99
     """
     from orgmap.pipeline import run
 

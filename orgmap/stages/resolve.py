@@ -70,9 +70,10 @@ def load_candidates(store: Store) -> dict[str, list[OrgCandidate]]:
     """All candidate names, grouped by registered domain."""
     table = store.arrow(Q["name_candidates"])
     out: dict[str, list[OrgCandidate]] = defaultdict(list)
-    cols = [table.column(c).to_pylist() for c in ("registered_domain", "page_id", "kind", "value", "weight", "context")]
-    for dom, page, kind, value, weight, context in zip(*cols, strict=True):
-        out[dom].append(OrgCandidate(dom, page, value, kind, float(weight), context))
+    names = ("registered_domain", "page_id", "kind", "value", "weight", "context", "scope")
+    cols = [table.column(c).to_pylist() for c in names]
+    for dom, page, kind, value, weight, context, scope in zip(*cols, strict=True):
+        out[dom].append(OrgCandidate(dom, page, value, kind, float(weight), context, scope))
     return out
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from resolver.errors import InputError
 from resolver.linking import DomainOwner, LinkingParams
-from resolver.orgs import build_orgs
+from resolver.orgs import build_orgs, cluster_owners
 from resolver.owner_model import (
     ARTIFACT,
     FEATURES,
@@ -87,6 +87,17 @@ def test_a_domain_no_page_name_spells_gets_its_own_name_as_a_group() -> None:
     assert f["Seite 34"]["has_digits"] == 1.0 and f["Seite 34"]["is_domain"] == 0.0
 
 
+def test_a_sections_name_beside_the_sites_own_is_flagged() -> None:
+    dom = "example-retail.com"
+    cands = [
+        OrgCandidate(dom, "p1", "Example Retail", "copyright", 0.75, "", "site"),
+        OrgCandidate(dom, "p2", "Two For Fashion", "title_brand", 0.5, "Dresses | Two For Fashion", "section"),
+    ]
+    f = features_of(dom, cands, {"p1": PageInfo(home=True), "p2": PageInfo()})
+    assert f["Example Retail"]["scope_site"] == 1.0 and f["Example Retail"]["narrow_beside_site"] == 0.0
+    assert f["Two For Fashion"]["scope_site"] == 0.0 and f["Two For Fashion"]["narrow_beside_site"] == 1.0
+
+
 def test_person_names_and_decoys_are_features() -> None:
     cands = [
         cand("anna-horn.de", "p1", "Anna Horn", "title_brand", 0.5, "Blog | Anna Horn"),
@@ -132,7 +143,7 @@ def _owner(
         {domain: DomainFacts(n_pages=max(1, len(pages)), **facts)},  # type: ignore[arg-type]
         PARAMS,
         {},
-        scorer=Scorer("model", model, model.threshold_for(0.93)),
+        scorer=Scorer("model", model, model.threshold_for(0.95)),
         pages=pages,
     )
     return next(o for o in scored.owners if o.registered_domain == domain)
@@ -242,8 +253,8 @@ def test_the_brand_and_the_legal_name_are_one_orgs_aliases() -> None:
     brand = DomainOwner("other.com", "linked", "Other News", "other news", None, 0.9, 1.0, site_name="Sports Section")
     assert site_alias(legal) == "The Daily Example"
     assert site_alias(brand) is None, "a site name beside a brand owner may be a section, not the org"
-    orgs, _, _ = build_orgs([legal], {"example-daily.co.uk": "c1"}, existing={}, seen={}, run_id=1)
-    assert "The Daily Example" in orgs.column("aliases").to_pylist()[0]
+    built = build_orgs([legal], cluster_owners([legal], [], 90.0), existing={}, seen={}, run_id=1)
+    assert "The Daily Example" in built.orgs.column("aliases").to_pylist()[0]
 
 
 def test_an_owner_with_site_name_platform_and_contributions_survives_its_json_form() -> None:

@@ -2,7 +2,8 @@
 
 -- name: name_candidates
 -- Every candidate owner name on every page (signals that are names, not links or types).
-SELECT s.registered_domain, s.page_id, s.kind, s.value, s.weight, coalesce(s.context, '') AS context
+SELECT s.registered_domain, s.page_id, s.kind, s.value, s.weight, coalesce(s.context, '') AS context,
+       coalesce(s.scope, '') AS scope
 FROM page_signals s
 WHERE s.kind NOT IN ('email_domain', 'link_domain', 'jsonld_type', 'og_type', 'jsonld_url',
                      'jsonld_same_as', 'jsonld_parent', 'redirect', 'canonical', 'hreflang')
