@@ -17,7 +17,7 @@ Training data, one row per candidate group of a domain (``resolver.owners.group_
 Test-split domains are never read: their pages are left out of every database this script builds.
 
 The ranker is a logistic regression on standardized features. Its calibration (isotonic or Platt, whichever
-cross-validates better) is fitted on the dev gold out of fold: each dev domain's best group is scored by a
+has the lower cross-validated expected calibration error) is fitted on the dev gold out of fold: each dev domain's best group is scored by a
 model trained without that domain's fold. The artifact keeps the cross-validated (confidence, right) pairs, from
 which ``OwnerModel.threshold_for`` derives the threshold of a precision target.
 """
@@ -457,14 +457,17 @@ def train(
         }
         calibrated[m] = conf
     if method == "auto":
-        method = min(("isotonic", "platt"), key=lambda m: figures[m]["brier"])
+        # the issue's measure of calibration is the ECE; Brier breaks a tie
+        method = min(("isotonic", "platt"), key=lambda m: (figures[m]["ece"], figures[m]["brier"]))
     figures["calibration"] = method
     x, y = np.asarray(rows.x), np.asarray(rows.y)
     w = np.asarray([weights.of(s) for s in rows.source])
     coef, intercept, mean, scale = fit(x, y, w, c)
     doms = sorted(oof)
     cal = fit_calibration(np.asarray([oof[d][0] for d in doms]), np.asarray([right[d] for d in doms]), method)
-    points = tuple((round(calibrated[method][d], 6), right[d], gold[d].status in ("unknown", "platform")) for d in doms)
+    # The operating points use the calibration the model ships (on out-of-fold scores), so a threshold is one of
+    # the confidences the resolve stage will compute; the cross-calibrated ones above judge the calibration.
+    points = tuple((round(cal(oof[d][0]), 6), right[d], gold[d].status in ("unknown", "platform")) for d in doms)
     model = OwnerModel(
         features=FEATURES,
         coef=tuple(round(float(v), 6) for v in coef),

@@ -228,7 +228,7 @@ def group_features(
         surface = g.surface
         kinds = kind_pages.keys()
         legal_form = any(nk.legal_form for nk in g.names)
-        compact = max((k.replace(" ", "") for k in g.keys), key=len)
+        compact = max(sorted(k.replace(" ", "") for k in g.keys), key=len)  # sorted: set order varies by run
         n_words = len(surface.split())
         f: dict[str, float] = {}
         for k, has in _HAS_KEYS:
@@ -346,7 +346,7 @@ class OwnerModel:
     scale: tuple[float, ...]
     calibration: Calibration
     points: tuple[tuple[float, bool, bool], ...]
-    """Per gold domain (out of fold): (calibrated confidence, the best group is right, unknown is right)."""
+    """Per gold domain: (its out-of-fold score's calibrated confidence, the best group is right, unknown is right)."""
     training: Mapping[str, Any] = field(default_factory=dict)
     """What it was trained on (sizes per source, silver-label accuracy, cross-validated figures)."""
     code_version: str = ""
