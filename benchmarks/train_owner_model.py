@@ -16,10 +16,11 @@ Training data, one row per candidate group of a domain (``resolver.owners.group_
 
 Test-split domains are never read: their pages are left out of every database this script builds.
 
-The ranker is a logistic regression on standardized features. Its calibration (isotonic or Platt, whichever
-has the lower cross-validated expected calibration error) is fitted on the dev gold out of fold: each dev domain's best group is scored by a
-model trained without that domain's fold. The artifact keeps the cross-validated (confidence, right) pairs, from
-which ``OwnerModel.threshold_for`` derives the threshold of a precision target.
+The ranker is a logistic regression on standardized features. Its calibration (isotonic or Platt, whichever has
+the lower cross-validated expected calibration error) is fitted on the dev gold out of fold: each dev domain's
+best group is scored by a model trained without that domain's fold. The artifact keeps each dev domain's
+(calibrated out-of-fold confidence, right) pair, from which ``OwnerModel.threshold_for`` derives the threshold
+of a precision target.
 """
 
 from __future__ import annotations
