@@ -82,6 +82,10 @@ STRONG_SOURCES = {
 """Signal kind → independent source, for silver labels (JSON-LD name and legalName are one source)."""
 
 
+PRECISION_TARGETS = (0.9, 0.93, 0.94, 0.945, 0.95, 0.96, 0.97, 0.98, 0.99)
+"""Targets whose thresholds the script prints (to check ``resolve.min_precision``'s default against)."""
+
+
 @dataclass
 class Rows:
     """Training rows: one per candidate group."""
@@ -515,6 +519,13 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(model.to_json(), encoding="utf-8")
     report = {"training": model.training, "sha256": model.sha256, "code_version": model.code_version}
     print(json.dumps(report, indent=1))
+    print("precision target → threshold, and on the dev gold (out of fold): precision, coverage, accuracy")
+    points = model.operating_points()
+    for target in PRECISION_TARGETS:
+        t = model.threshold_for(target)
+        p = next((p for p in points if p.threshold >= t), None)
+        figures_at = f"{p.precision:.3f} {p.coverage:.3f} {p.accuracy:.3f}" if p else "links nothing"
+        print(f"  --min-precision {target:.3f} → {t:.4f}: {figures_at}")
     top = sorted(zip(model.features, model.coef, strict=True), key=lambda t: -abs(t[1]))[:15]
     print("largest coefficients: " + ", ".join(f"{n} {c:+.2f}" for n, c in top))
     print(f"wrote {args.out}")
