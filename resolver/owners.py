@@ -324,6 +324,9 @@ def apply_redirects(
     return [by_dom[d] for d in sorted(by_dom)], changed
 
 
+NOT_SITE_NAMES = frozenset({"ner_org", "phrase_match", linking.DOMAIN_NAME})
+"""Kinds that do not name a site as the site itself (a mention in the text, the bare address)."""
+
 PERSON_VETO_KINDS = frozenset({*linking.LEGAL_KINDS, "jsonld_name", "jsonld_alternate_name", "redirect", "reference"})
 """Evidence that the owner is an organization whatever its name looks like (JSON-LD Organization, legal pages)."""
 
@@ -337,13 +340,17 @@ def demote_persons(
     ("Anna Horn" is a person; "Anna Horn GmbH" is a company), and only on domains outside
     ``organization_sites`` (a leadership, careers, investors or newsroom page: many companies carry
     their founders' names, "Fannie Mae", "Michael Kors"). Their status becomes ``person``, no org.
-    Returns the owners and the domains kept as organizations only because of such a page.
+    A best candidate below the threshold counts too when a page names it as the site (title, copyright,
+    og:site_name), not only NER: the confidence is that an organization owns the site, which a personal
+    site's name rightly makes low. Returns the owners and the domains kept as organizations only because
+    of such a page.
     """
     out = list(owners)
     kept: set[str] = set()
     for i, o in enumerate(owners):
+        named_by_site = o.status == "unknown" and bool(set(o.signal_kinds) - NOT_SITE_NAMES)
         if not (
-            o.status == "linked"
+            (o.status == "linked" or named_by_site)
             and o.name
             and not o.legal_form
             and not set(o.signal_kinds) & PERSON_VETO_KINDS
