@@ -267,7 +267,7 @@ def group_features(
         f["share_of_mentions"] = len(g.cands) / all_cands
         f["words"] = min(n_words, 8) / 8
         f["long_name"] = float(n_words >= 6)
-        f["self_named"] = float(sg.holds_domain and is_self_named(g, dom))  # only a name spelling the domain is
+        f["self_named"] = float(sg.holds_domain and is_self_named(g, dom))  # the address itself spells the domain
         f["has_digits"] = float(_DIGIT.search(surface) is not None)
         f["platform_fit"] = max(fits(nk, platform) for nk in g.names[:20]) if platform else 0.0
         f["site_name"] = float(site_key in g.keys)
@@ -282,7 +282,7 @@ def group_features(
 
 
 _DIGIT = re.compile(r"\d")
-DECOY_SPREAD = 4
+DECOY_SPREAD = LinkingParams().decoy_min_domains
 """A name on at least this many domains, none of which it fits, is a decoy (a platform, a parking service)."""
 _HAS_KEYS = tuple((k, f"has:{k}") for k in KINDS)
 _COVERAGE_KEYS = tuple((k, f"coverage:{k}") for k in KINDS)
