@@ -202,7 +202,7 @@ _FIRST_ELEMENT_COLS = ["ID", "Label", "Type", "Description", "Tags"]
 _FIRST_CONNECTION_COLS = ["ID", "From", "To", "Type", "Direction"]
 
 
-def sheets(sub: Subgraph) -> tuple[list[str], list[list[Any]], list[str], list[str]]:
+def sheets(sub: Subgraph) -> tuple[list[str], list[list[Any]], list[str], list[list[Any]]]:
     """Kumu's spreadsheet form: (element columns, element rows, connection columns, connection rows).
 
     ``ID`` comes first in both sheets (Kumu then matches rows by id, so labels may repeat); ``From`` / ``To``
@@ -213,7 +213,7 @@ def sheets(sub: Subgraph) -> tuple[list[str], list[list[Any]], list[str], list[s
     rename_c = {"id": "ID", "from": "From", "to": "To", "type": "Type", "direction": "Direction"}
     el_cols, el_rows = _table(bp["elements"], rename_el, _FIRST_ELEMENT_COLS)
     c_cols, c_rows = _table(bp["connections"], rename_c, _FIRST_CONNECTION_COLS)
-    return el_cols, el_rows, c_cols, c_rows  # type: ignore[return-value]
+    return el_cols, el_rows, c_cols, c_rows
 
 
 def _table(items: list[dict[str, Any]], rename: dict[str, str], first: list[str]) -> tuple[list[str], list[list[Any]]]:

@@ -231,7 +231,8 @@ def validate_blueprint(bp: Any) -> list[str]:
             errors.append(f"{where} is not an object")
             continue
         errors += _check_id(el.get("id"), where, seen)
-        element_ids.add(el.get("id"))
+        if isinstance(el.get("id"), str):  # any other id is reported above (and may be unhashable)
+            element_ids.add(el["id"])
         if not isinstance(el.get("label"), str) or not el["label"]:
             errors.append(f"{where}.label must be a non-empty string")
         for key in ("type", "description"):

@@ -101,7 +101,7 @@ class ClusterResult:
     already one). Names of one unit are linked to the unit's heaviest name (``same_key``, 100)."""
 
 
-LINK_SCHEMA = pa.schema(
+LINK_SCHEMA: pa.Schema = pa.schema(
     [
         ("name_id_a", pa.string()),
         ("name_id_b", pa.string()),

@@ -287,7 +287,7 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     by_first = _by_first_char(LABEL_EXTRAS | extras)
     skip = [_skip_cost(t, redundant) for t in tokens]
     distinct = [0.0 if t in GENERIC else 1.0 for t in tokens]
-    abbrs = [ABBREVIATIONS.get(t) or _STATE_CODE.get(t, ()) for t in tokens]
+    abbrs = [ABBREVIATIONS.get(t) or _STATE_CODE.get(t) or () for t in tokens]
     abbreviable = [t not in redundant for t in tokens]
     dp: list[list[tuple[float, float]]] = [[(0.0, 0.0)] * (m + 1) for _ in range(n + 1)]
     tail = 0.0
@@ -612,7 +612,7 @@ class ReferenceIndex:
     @classmethod
     def build(cls, rows: Iterable[tuple[str, str, str | None]]) -> ReferenceIndex:
         """From ``(ref_id, name, region)`` rows (aliases as extra rows with the same id)."""
-        names = []
+        names: list[ReferenceName] = []
         for rid, name, region in rows:
             if name:
                 names.extend(ReferenceName(rid, name, form, region) for form in name_forms(name, region))
@@ -704,10 +704,10 @@ class ReferenceIndex:
         if not scored:
             return None
         ranked = sorted(scored.items(), key=lambda t: (-t[1][0], t[0]))
-        ref_id, (score, name) = ranked[0]
-        if score < min_score:
+        ref_id, (best, name) = ranked[0]
+        if best < min_score:
             return None
         runner = ranked[1] if len(ranked) > 1 else None
         return DomainMatch(
-            domain, ref_id, name, min(1.0, score), runner[1][1] if runner else None, runner[1][0] if runner else 0.0
+            domain, ref_id, name, min(1.0, best), runner[1][1] if runner else None, runner[1][0] if runner else 0.0
         )

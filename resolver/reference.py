@@ -112,6 +112,17 @@ _STOP = frozenset("of the and for de du des la le les der die das von van et und
 _KNOWN = ("id", "name", "aliases", "domains", "country", "class")
 
 
+def _distinct(forms: list[str], name: str) -> list[str]:
+    """The non-empty ``forms`` in order, each once and none equal to ``name`` (ignoring case)."""
+    seen = {name.casefold()}
+    out = []
+    for form in forms:
+        if form and form.casefold() not in seen:
+            seen.add(form.casefold())
+            out.append(form)
+    return out
+
+
 def _split(value: Any) -> list[str]:
     """A ``|``-joined string or a list, as a list of non-empty stripped strings."""
     if value is None:
@@ -234,8 +245,7 @@ class _Builder:
         forms += _split(rec.get("aliases")) + _split(rec.get("acronyms"))
         forms += [_text(lb.get("value") or lb.get("label")) for lb in rec.get("labels") or [] if isinstance(lb, dict)]
         name = name or next((f for f in forms if f), "")
-        seen = {name.casefold()}
-        aliases = [f for f in forms if f and f.casefold() not in seen and not seen.add(f.casefold())]
+        aliases = _distinct(forms, name)
         websites = _split(rec.get("websites")) or [  # schema 1.0 dumps: links are bare URLs
             _text(lk.get("value")) if isinstance(lk, dict) else _text(lk)
             for lk in rec.get("links") or []

@@ -310,7 +310,8 @@ class _Predictor:
 
     async def _run_batches(self) -> None:
         while self._waiting:
-            batch, size = [], 0
+            batch: list[tuple[list[dict[str, Any]], asyncio.Future[Any]]] = []
+            size = 0
             while self._waiting and (not batch or size + len(self._waiting[0][0]) <= self.limits.batch_tasks):
                 tasks, future = self._waiting.popleft()
                 if not future.done():  # a client that went away is not predicted for

@@ -227,7 +227,7 @@ def _targets(
                 names.append(d)
     homes: list[tuple[str, str]] = []
     for d in dict.fromkeys(names):
-        first = given_homes.get(d) or (list(home_urls(d)) or [None])[0]
+        first = given_homes.get(d) or next(iter(home_urls(d)), None)
         if first:
             homes.append((d, first))
     rows: list[QueueRow] = []

@@ -79,10 +79,11 @@ def resolve_window(con: duckdb.DuckDBPyConnection, spec: str, target: str = "pag
     if kind in ("date", "fetched"):
         lo, hi = _date_range(arg, spec)
         column = "ingested_at" if kind == "date" else "fetched_at"
-        runs = con.execute(_RUNS_BETWEEN[column], [lo, hi]).fetchall()
-        if not runs:
+        rows = con.execute(_RUNS_BETWEEN[column], [lo, hi]).fetchall()
+        if not rows:
             raise InputError(f"window {spec!r}: no pages with {column} in [{lo:%Y-%m-%d}, {hi:%Y-%m-%d})")
-        return Window(spec, tuple(r[0] for r in runs), column, lo, hi)
+        return Window(spec, tuple(r[0] for r in rows), column, lo, hi)
+    runs: list[int]
     if kind == "latest":
         k = _int(arg, spec) if arg else 1
         runs = have[-k:]
