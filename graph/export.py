@@ -1,14 +1,8 @@
-"""Filtered subgraphs of the stored graph, and the files they export to.
+"""Filtered subgraphs of the stored graph, and the files they export to: Kumu JSON and sheets, GraphML, GEXF.
 
-Formats: Kumu JSON, Kumu spreadsheets (CSV / XLSX), GraphML and GEXF (Gephi).
-
-Selection runs in DuckDB (``graph/export.sql``): an org's neighbourhood is a breadth-first walk made of
-SQL joins, filters are ``WHERE`` clauses, top-N is a window. Only the selected rows reach Python.
-
-Neighbourhood semantics (``org`` + ``depth``): the orgs whose name or alias contains the text (case and
-accents ignored; the closest names are suggested when none does), with their own domains, are depth 0.
-Each further step follows every edge kind in either direction and brings along the owners of the
-domains it reaches. Edges below ``min_confidence`` are neither followed nor exported.
+Selection runs in DuckDB (``graph/export.sql``): an org's neighbourhood is a breadth-first walk of SQL joins,
+filters are ``WHERE`` clauses, top-N is a window; only the selected rows reach Python. The filters:
+docs/graph.md, "Commands".
 
 Example::
 

@@ -1,16 +1,8 @@
 """``orgmap eval``: how right the domain→org links and the org clusters are, against ground truth.
 
-Ground truth is either the synthetic generator's ``truth/`` directory (``domains.csv`` + ``orgs.csv``) or a
-CSV with ``registered_domain,org_name`` (optionally ``org_id``) rows.
-
-Matching rule (the same for every report): a predicted owner is correct when its canonical name, or one of
-its aliases, normalizes (``resolver.names.normalize_name``: case, accents, punctuation and legal form aside)
-to the same key as the gold organization's name or one of its gold aliases. A domain whose gold owner is
-empty counts as a false positive when orgmap links it.
-
-Linking: precision = correct links / links made; recall = correct links / gold domains with an owner.
-Clustering: pairwise and B-cubed P/R/F1 over the gold-owned domains, predicted cluster = org_id
-(unlinked domains are singletons), gold cluster = gold org id.
+Ground truth is the generator's ``truth/`` directory or a CSV of ``registered_domain,org_name`` rows. A
+predicted owner is right when one of its names has the key of one of the gold organization's names
+(:func:`resolver.names.normalize_name`); the metrics: docs/matching.md, "Metrics".
 """
 
 from __future__ import annotations

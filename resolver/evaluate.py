@@ -1,12 +1,11 @@
-"""Metrics scikit-learn does not compute: P/R/F1 from counts, pairwise and B-cubed clustering scores, threshold curves.
+"""Clustering and linking metrics scikit-learn lacks: P/R/F1 from counts, pairwise and B-cubed, threshold curves.
 
-Per-class scores and confusion matrices of a classifier come from scikit-learn (:mod:`classifiers.evaluate`).
+A clustering maps item → cluster label; labels are only compared for equality, so predicted and gold labels
+need not share a vocabulary. A classifier's per-class scores come from scikit-learn (:mod:`classifiers.evaluate`).
 
-Clusterings are mappings item → cluster label (``{"acme.de": "org-1", ...}``); labels are compared only
-for equality, so predicted and gold labels need not share a vocabulary.
+Example::
 
-    >>> gold = {"a": 1, "b": 1, "c": 2}
-    >>> pred = {"a": "x", "b": "y", "c": "y"}
+    >>> gold, pred = {"a": 1, "b": 1, "c": 2}, {"a": "x", "b": "y", "c": "y"}
     >>> pairwise_prf(pred, gold)
     PRF(precision=0.0, recall=0.0, f1=0.0, tp=0, fp=1, fn=1)
     >>> round(bcubed_prf(pred, gold).f1, 3)
