@@ -38,7 +38,7 @@ STRATEGIES = ("random", "least_confidence", "margin", "entropy", "lf_disagreemen
 def load_pages(n_pages: int, seed: int, work: Path) -> tuple[Any, np.ndarray]:
     """A generated crawl's page frame and true page classes (aligned)."""
     from benchmarks.synth_classify import load_crawl
-    from orgmap.stages.classify import load_frame
+    from orgmap.models import load_frame
     from orgmap.synth import generate
 
     crawl = work / f"crawl{seed}"

@@ -36,10 +36,11 @@ import pyarrow as pa
 from classifiers import registry
 from classifiers.evaluate import evaluate
 from orgmap.config import Settings, load_settings
-from orgmap.pipeline import run
+from orgmap.models import load_frame
+from orgmap.pipeline import retrain, run
 from orgmap.runs import Run
-from orgmap.stages.classify import classify, load_frame
-from orgmap.stages.drift import check, retrain
+from orgmap.stages.classify import classify
+from orgmap.stages.drift import check
 from orgmap.store.database import Store
 from orgmap.synth import generate
 
@@ -143,7 +144,7 @@ def recovery(work: Path, t: dict[str, Any]) -> dict[str, Any]:
     with Store(db) as store:
         before = batch_f1(store, crawl, t["run_id"])
         run_id = store.start_run("retrain", {}, s.to_dict())
-        out = retrain(store, s, run_id=run_id)
+        out = retrain(store, s, Run(run_id))
         store.finish_run(run_id, "ok", {})
         after = batch_f1(store, crawl, t["run_id"])
     d = out.decisions[0]

@@ -17,6 +17,9 @@ import duckdb
 
 from classifiers.model.end_model import EndModel, sha256
 from resolver.errors import InputError
+from resolver.sql import load_queries
+
+Q = load_queries("classifiers", "registry.sql")
 
 
 @dataclass(frozen=True)
@@ -45,11 +48,10 @@ def register(
 ) -> str:
     """Store ``model`` as a new version of its target; returns the version id (``page-v3``)."""
     blob = model.to_bytes()
-    row = con.execute("select count(*) from models where target = ?", [model.target]).fetchone()
+    row = con.execute(Q["count_versions"], [model.target]).fetchone()
     version = f"{model.target}-v{int(row[0]) + 1 if row else 1}"
     con.execute(
-        "insert into models (version, target, created_at, status, config, lf_set, data_window, metrics,"
-        " artifact, sha256, run_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        Q["insert_version"],
         [
             version,
             model.target,
@@ -71,7 +73,7 @@ def register(
 
 def load(con: duckdb.DuckDBPyConnection, version: str) -> EndModel:
     """The model of ``version``, checksum verified."""
-    row = con.execute("select artifact, sha256, artifact_path from models where version = ?", [version]).fetchone()
+    row = con.execute(Q["artifact"], [version]).fetchone()
     if row is None:
         raise InputError(f"no model version {version!r}; see `orgmap model list`")
     blob = row[0]
@@ -83,45 +85,33 @@ def load(con: duckdb.DuckDBPyConnection, version: str) -> EndModel:
 
 def promoted(con: duckdb.DuckDBPyConnection, target: str) -> str | None:
     """The promoted version of ``target``, if any."""
-    row = con.execute(
-        "select version from models where target = ? and status = 'promoted' order by created_at desc limit 1",
-        [target],
-    ).fetchone()
+    row = con.execute(Q["promoted"], [target]).fetchone()
     return row[0] if row else None
 
 
 def promote(con: duckdb.DuckDBPyConnection, version: str, note: str | None = None) -> None:
     """Make ``version`` the one its target uses; the previous one is retired (``model use`` rolls back)."""
-    row = con.execute("select target from models where version = ?", [version]).fetchone()
+    row = con.execute(Q["target_of"], [version]).fetchone()
     if row is None:
         raise InputError(f"no model version {version!r}; see `orgmap model list`")
-    con.execute(
-        "update models set status = 'retired' where target = ? and status = 'promoted' and version <> ?",
-        [row[0], version],
-    ).fetchall()
-    con.execute(
-        "update models set status = 'promoted', note = coalesce(?, note) where version = ?", [note, version]
-    ).fetchall()
+    con.execute(Q["retire_others"], [row[0], version]).fetchall()
+    con.execute(Q["promote"], [note, version]).fetchall()
 
 
 def set_note(con: duckdb.DuckDBPyConnection, version: str, note: str) -> None:
     """Record why a version was (not) promoted."""
-    con.execute("update models set note = ? where version = ?", [note, version]).fetchall()
+    con.execute(Q["set_note"], [note, version]).fetchall()
 
 
 def list_models(con: duckdb.DuckDBPyConnection, target: str | None = None) -> list[ModelInfo]:
     """Every version, newest first."""
-    rows = con.execute(
-        "select version, target, created_at, status, metrics, sha256, note from models"
-        " where ? is null or target = ? order by created_at desc, version desc",
-        [target, target],
-    ).fetchall()
+    rows = con.execute(Q["list_versions"], [target, target]).fetchall()
     return [ModelInfo(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6]) for r in rows]
 
 
 def metrics_of(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, Any]:
     """The stored metrics of ``version``."""
-    row = con.execute("select metrics from models where version = ?", [version]).fetchone()
+    row = con.execute(Q["metrics"], [version]).fetchone()
     return json.loads(row[0]) if row and row[0] else {}
 
 

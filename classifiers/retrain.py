@@ -10,6 +10,10 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from resolver.sql import load_queries
+
+Q = load_queries("classifiers", "registry.sql")
+
 
 def holdout_ids(item_ids: Iterable[str], share: float, salt: str = "orgmap-holdout") -> set[str]:
     """A stable share of ``item_ids`` kept for validation: the same item is held out in every retrain."""
@@ -19,8 +23,7 @@ def holdout_ids(item_ids: Iterable[str], share: float, salt: str = "orgmap-holdo
 
 def data_state(con: Any) -> dict[str, Any]:
     """What scheduled retraining compares with its last run: newest batch, gold count, newest gold label."""
-    max_run, n_pages = con.execute("select max(run_id), count(*) from pages").fetchone()
-    n_gold, last_gold = con.execute("select count(*), max(annotated_at) from gold_labels").fetchone()
+    max_run, n_pages, n_gold, last_gold = con.execute(Q["data_state"]).fetchone()
     return {
         "max_run": max_run,
         "n_pages": int(n_pages),

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.drift_thresholds import Thresholds as DriftThresholds
+from classifiers.promotion import Gate
 from graph.options import BuildOptions
 from orgmap.sources.fetch import FetchConfig
 from resolver.errors import ConfigError
@@ -130,8 +131,9 @@ class ClassifySettings:
     """Add gold labels to end-model training (then gold metrics are no longer held out)."""
     regularization: float = 4.0
     """Inverse L2 strength (C) of the end model's logistic regression."""
-    promote_tolerance: float = 0.0
-    """``train --promote-if-better`` promotes when gold macro-F1 >= current - tolerance."""
+    promotion: Gate = field(default_factory=Gate)
+    """When a new model may replace the promoted one (``train --promote-if-better`` and ``retrain``):
+    macro-F1, per-class F1 and Brier tolerances on held-out gold (``[classify.promotion]``)."""
 
 
 @dataclass(frozen=True)
@@ -146,14 +148,6 @@ class DriftSettings:
     """Targets retrained, in this order."""
     holdout_share: float = 0.3
     """Share of gold labels kept out of training to compare candidate and current model."""
-    tolerance: float = 0.01
-    """Promote when held-out macro-F1 >= current - tolerance."""
-    per_class_tolerance: float = 0.10
-    """... and no class (with >= min_class_support held-out labels) loses more F1 than this."""
-    calibration_tolerance: float = 0.02
-    """... and the Brier score (calibration and accuracy) rises by at most this."""
-    min_class_support: int = 20
-    """Held-out labels a class needs before its F1 can block a promotion."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any, Protocol
 
 from orgmap.config import Settings
+from orgmap.models import RetrainSummary, retrain_models
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run, recorded
 from orgmap.stages.classify import classify
@@ -82,3 +83,22 @@ def run(
             if on_stage:
                 on_stage(name, report.stages[name])
         return report
+
+
+def retrain(
+    store: Store,
+    settings: Settings,
+    run: Run,
+    progress: Progress = SILENT,
+    *,
+    force: bool = False,
+    targets: list[str] | None = None,
+) -> RetrainSummary:
+    """The retrain job: candidates validated on held-out gold, promoted only if not worse; then re-label.
+
+    Does nothing when no pages or gold labels arrived since the last retrain (scheduled mode).
+    """
+    summary = retrain_models(store, settings, run, progress, force=force, targets=targets)
+    if any(d["promoted"] for d in summary.decisions):
+        summary.relabelled = classify(store, settings, run, progress).labelled
+    return summary

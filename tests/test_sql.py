@@ -35,17 +35,12 @@ _SQL = re.compile(
 DYNAMIC = {
     ("resolver/sql.py", "insert into {} ({}) select {} from _orgmap_batch"),  # append: a batch's columns
     ("orgmap/store/database.py", "insert into {} ({}) select {} from (select *"),  # insert_new: table, key, columns
-    ("orgmap/store/database.py", "delete from {} where {}"),  # replace_where: a caller's condition (classify)
     ("graph/build.py", "select {} from {} order by node_id"),  # load_networkx: any relation shaped like the graph
     ("graph/build.py", "select {} from {} order by src, dst, kind"),
 }
 
 # Files still holding inline SQL that another change is moving into .sql files; remove each as it lands.
 PENDING = {
-    "classifiers/registry.py",
-    "classifiers/retrain.py",
-    "orgmap/stages/classify.py",
-    "orgmap/stages/drift.py",
     "orgmap/sources/readers.py",
 }
 

@@ -45,7 +45,7 @@ def lf_report(
 
     Example: orgmap lf report --target domain
     """
-    from orgmap.stages.classify import lf_report
+    from orgmap.models import lf_report
 
     settings = settings_from(config, db)
     with Store(settings.db) as store:
@@ -82,7 +82,10 @@ def train_cmd(
     promote: Annotated[bool, typer.Option("--promote", help="Promote the new version unconditionally.")] = False,
     promote_if_better: Annotated[
         bool,
-        typer.Option("--promote-if-better", help="Promote only if gold macro-F1 is not worse than the current."),
+        typer.Option(
+            "--promote-if-better",
+            help="Promote only if it passes the promotion gate on gold ([classify.promotion]).",
+        ),
     ] = False,
 ) -> None:
     """Train and register a new model version per target on the current data (weak labels + gold).
@@ -91,7 +94,7 @@ def train_cmd(
 
     Example: orgmap train --target page --promote-if-better
     """
-    from orgmap.stages.classify import train
+    from orgmap.models import train
 
     settings = settings_from(config, db)
     targets = ["page", "domain", "org"] if target == "all" else [target]
@@ -173,7 +176,7 @@ def eval_classify(
 
     Example: orgmap eval classify --target org
     """
-    from orgmap.stages.classify import evaluate_labels
+    from orgmap.models import evaluate_labels
 
     settings = settings_from(config, db)
     any_gold = False

@@ -133,7 +133,7 @@ def retrain_cmd(
 
     Example: orgmap retrain --every 1h --tolerance 0.01
     """
-    flags = {"drift.tolerance": tolerance, "drift.retrain_window": window, "drift.retrain_targets": target}
+    flags = {"classify.promotion.tolerance": tolerance, "drift.retrain_window": window, "drift.retrain_targets": target}
     if every is None:
         if _retrain_once(config, db, flags, force):
             raise typer.Exit(1)
@@ -147,19 +147,16 @@ def retrain_cmd(
 
 def _retrain_once(config: Path | None, db: str | None, flags: dict[str, Any], force: bool) -> bool:
     """Retrain once and print the decisions; True when a candidate was kept out."""
-    from orgmap.stages.drift import retrain
+    from orgmap.pipeline import retrain
+    from orgmap.runs import recorded
 
     settings = settings_from(config, db, **flags)
-    with Store(settings.db) as store:
-        run_id = store.start_run("retrain", {"window": settings.drift.retrain_window}, settings.to_dict())
-        try:
-            out = retrain(store, settings, run_id=run_id, force=force)
-        except BaseException as exc:
-            store.finish_run(run_id, "failed", {}, error=str(exc))
-            raise
-        store.finish_run(
-            run_id, "ok", {"skipped": out.skipped, "decisions": out.decisions, "relabelled": out.relabelled}
-        )
+    with (
+        Store(settings.db) as store,
+        recorded(store, "retrain", settings, {"window": settings.drift.retrain_window}) as (run, counts),
+    ):
+        out = retrain(store, settings, run, force=force)
+        counts.update({"skipped": out.skipped, "decisions": out.decisions, "relabelled": out.relabelled})
     if out.skipped:
         typer.echo(out.reason)
         return False

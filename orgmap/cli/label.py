@@ -160,8 +160,8 @@ def import_cmd(
     Example: orgmap label import labelled.csv --annotator alice
     """
     from classifiers.taxonomy import TARGETS
+    from orgmap.models import taxonomy_for
     from orgmap.review.formats import detect_format, read_file
-    from orgmap.stages.classify import taxonomy_for
     from orgmap.stages.label import PullSummary, record_pull, write_gold
 
     settings = settings_from(config, db)
@@ -189,8 +189,8 @@ def config_cmd(target: TargetOption = "domain", config: ConfigOption = None) -> 
 
     Example: orgmap label config --target org
     """
+    from orgmap.models import taxonomy_for
     from orgmap.review.labelstudio import labeling_config
-    from orgmap.stages.classify import taxonomy_for
 
     typer.echo(labeling_config(target, taxonomy_for(settings_from(config)).classes(target)))
 

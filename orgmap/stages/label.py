@@ -22,6 +22,7 @@ from classifiers import active
 from classifiers.taxonomy import TARGETS
 from classifiers.train import weak_labels
 from orgmap.config import Settings
+from orgmap.models import load_frame, taxonomy_for
 from orgmap.review.labelstudio import (
     GoldLabel,
     LabelStudio,
@@ -30,7 +31,6 @@ from orgmap.review.labelstudio import (
     orgmap_id,
     resolve_annotations,
 )
-from orgmap.stages.classify import load_frame, taxonomy_for
 from orgmap.store import schemas
 from orgmap.store.database import Store, now
 from resolver.errors import InputError
@@ -340,8 +340,8 @@ def serve_app(
     use it in between.
     """
     from classifiers import registry
+    from orgmap.models import train
     from orgmap.review.backend import Annotation, ModelHolder, create_app
-    from orgmap.stages.classify import train
 
     _check_target(target)
     with Store(settings.db) as store:

@@ -186,12 +186,6 @@ class Store:
         self.con.execute(delete, list(params)).fetchall()
         self.append(table, rows)
 
-    def replace_where(self, table: str, rows: pa.Table, where: str, params: Sequence[Any] = ()) -> None:
-        """Delete the rows matching the SQL condition ``where`` and insert ``rows``; prefer :meth:`replace`."""
-        # Not a named query: the condition comes from the caller. Only the classify stage still passes one;
-        # once its deletes are named queries in classify.sql, this method goes.
-        self.replace(table, rows, f"delete from {sql.quote(table)} where {where}", params)
-
     def append(self, table: str, rows: pa.Table) -> None:
         """Append ``rows`` (matched by column name) to ``table`` in one scan."""
         sql.append(self.con, table, rows)

@@ -6,8 +6,9 @@ from typer.testing import CliRunner
 
 from classifiers import registry
 from orgmap.config import load_settings
+from orgmap.models import evaluate_labels, train
 from orgmap.runs import Run
-from orgmap.stages.classify import classify, evaluate_labels, train
+from orgmap.stages.classify import classify
 from orgmap.store.database import Store
 
 

@@ -18,10 +18,10 @@ from typer.testing import CliRunner
 from classifiers import registry
 from orgmap.cli import app
 from orgmap.config import load_settings
-from orgmap.pipeline import run
+from orgmap.pipeline import retrain, run
 from orgmap.runs import Run
 from orgmap.stages.classify import classify
-from orgmap.stages.drift import check, retrain
+from orgmap.stages.drift import check
 from orgmap.store.database import Store
 from orgmap.synth import generate
 
@@ -134,7 +134,7 @@ def test_retrain_gate_schedule_and_rollback(base, tmp_path) -> None:
     with Store(db) as store:
         before = registry.promoted(store.con, "page")
         run_id = store.start_run("retrain", {}, {})
-        out = retrain(store, s, run_id=run_id)
+        out = retrain(store, s, Run(run_id))
         (d,) = out.decisions
         assert d["candidate"] == "page-v2" and d["current"] == before
         assert d["candidate_eval"]["n"] >= 10 and {"macro_f1", "ece", "brier", "per_class_f1"} <= set(
@@ -146,7 +146,7 @@ def test_retrain_gate_schedule_and_rollback(base, tmp_path) -> None:
         window = json.loads(store.con.execute("select data_window from models where version='page-v2'").fetchone()[0])
         assert window["run_ids"] == [3]
         # scheduled mode: nothing new since the last retrain → nothing happens
-        again = retrain(store, s, run_id=run_id + 1)
+        again = retrain(store, s, Run(run_id + 1))
         assert again.skipped and again.decisions == []
     cli = CliRunner()
     res = cli.invoke(app, ["retrain", "--db", str(db), "--target", "page"])

@@ -126,3 +126,40 @@ ORDER BY o.org_id;
 -- name: gold
 -- Gold labels of one target.
 SELECT item_id, label FROM gold_labels WHERE target = ?;
+
+-- name: page_predictions_view
+-- The current page labels, read by the domain frame (a domain is described by its pages' classes).
+CREATE OR REPLACE TEMP VIEW _cls_page_pred AS SELECT item_id, label FROM labels WHERE target = 'page';
+
+-- name: domain_predictions_view
+-- The current domain labels, read by the org frame.
+CREATE OR REPLACE TEMP VIEW _cls_domain_pred AS SELECT item_id, label FROM labels WHERE target = 'domain';
+
+-- name: run_range
+-- The batches a model was trained on (recorded in its data window).
+SELECT min(run_id), max(run_id) FROM pages;
+
+-- name: gold_vs_labels
+-- Gold labels beside the current labels of the same items (with the model's probabilities).
+SELECT g.label, l.label, l.source, l.probs FROM gold_labels g JOIN labels l USING (target, item_id)
+WHERE g.target = ?;
+
+-- name: last_retrain_state
+-- The data state recorded by the last retrain.
+SELECT data_state FROM retrain_decisions ORDER BY decided_at DESC LIMIT 1;
+
+-- name: insert_retrain_decision
+-- One retrain decision with its reasons and both models' held-out scores.
+INSERT INTO retrain_decisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?);
+
+-- name: domains_of_pages
+-- The registered domains of a window's pages (domains are retrained on the window's domains).
+SELECT DISTINCT registered_domain FROM pages WHERE list_contains(?, page_id);
+
+-- name: delete_labels
+-- The labels of one target, before they are written again.
+DELETE FROM labels WHERE target = ?;
+
+-- name: delete_lf_runs
+-- The LF report of one run and target, before it is written again.
+DELETE FROM lf_runs WHERE run_id = ? AND target = ?;
