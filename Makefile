@@ -20,7 +20,7 @@ help:
 	@echo "make resolve   set up .venv and run the main job on the built-in sample ($(SAMPLE)) into $(DB)"
 	@echo "make test      set up .venv and run the test suite"
 	@echo "make test-integration  install Label Studio into $(LSVENV) and run the tests against a real server"
-	@echo "make lint      ruff"
+	@echo "make lint      ruff, the formatter check and the type checker (mypy)"
 	@echo "make bench     benchmarks (not part of make test)"
 	@echo "make retrain   retrain on the latest batch + gold; promote only what passes validation"
 	@echo "make eval      figures on the real data in ../shared/eval (skipped where absent)"
@@ -58,6 +58,7 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check orgmap resolver classifiers graph tests benchmarks
 	$(BIN)/ruff format --check orgmap resolver classifiers graph tests benchmarks
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -1,14 +1,8 @@
-"""Filtered subgraphs of the stored graph, and the files they export to.
+"""Filtered subgraphs of the stored graph, and the files they export to: Kumu JSON and sheets, GraphML, GEXF.
 
-Formats: Kumu JSON, Kumu spreadsheets (CSV / XLSX), GraphML and GEXF (Gephi).
-
-Selection runs in DuckDB (``graph/export.sql``): an org's neighbourhood is a breadth-first walk made of
-SQL joins, filters are ``WHERE`` clauses, top-N is a window. Only the selected rows reach Python.
-
-Neighbourhood semantics (``org`` + ``depth``): the orgs whose name or alias contains the text (case and
-accents ignored; the closest names are suggested when none does), with their own domains, are depth 0.
-Each further step follows every edge kind in either direction and brings along the owners of the
-domains it reaches. Edges below ``min_confidence`` are neither followed nor exported.
+Selection runs in DuckDB (``graph/export.sql``): an org's neighbourhood is a breadth-first walk of SQL joins,
+filters are ``WHERE`` clauses, top-N is a window; only the selected rows reach Python. The filters:
+docs/graph.md, "Commands".
 
 Example::
 
@@ -202,7 +196,7 @@ _FIRST_ELEMENT_COLS = ["ID", "Label", "Type", "Description", "Tags"]
 _FIRST_CONNECTION_COLS = ["ID", "From", "To", "Type", "Direction"]
 
 
-def sheets(sub: Subgraph) -> tuple[list[str], list[list[Any]], list[str], list[str]]:
+def sheets(sub: Subgraph) -> tuple[list[str], list[list[Any]], list[str], list[list[Any]]]:
     """Kumu's spreadsheet form: (element columns, element rows, connection columns, connection rows).
 
     ``ID`` comes first in both sheets (Kumu then matches rows by id, so labels may repeat); ``From`` / ``To``
@@ -213,7 +207,7 @@ def sheets(sub: Subgraph) -> tuple[list[str], list[list[Any]], list[str], list[s
     rename_c = {"id": "ID", "from": "From", "to": "To", "type": "Type", "direction": "Direction"}
     el_cols, el_rows = _table(bp["elements"], rename_el, _FIRST_ELEMENT_COLS)
     c_cols, c_rows = _table(bp["connections"], rename_c, _FIRST_CONNECTION_COLS)
-    return el_cols, el_rows, c_cols, c_rows  # type: ignore[return-value]
+    return el_cols, el_rows, c_cols, c_rows
 
 
 def _table(items: list[dict[str, Any]], rename: dict[str, str], first: list[str]) -> tuple[list[str], list[list[Any]]]:

@@ -1,15 +1,12 @@
 """Kumu blueprints: the stored graph as Kumu's JSON import (``{"elements": [...], "connections": [...]}``).
 
-Format (docs.kumu.io, "JSON / Blueprints" and "Structure your data for Kumu"): elements carry ``label``,
-``type``, ``description``, ``tags`` (an array) and any flat custom fields; connections carry ``from`` /
-``to`` (element ids), ``type``, ``direction`` (``directed`` / ``undirected`` / ``mutual``) and custom fields.
-Ids must be unique across elements *and* connections; orgmap's ids use only letters, digits and ``-``
-(no ``_`` or ``.``, which Kumu treats specially) and are derived from the node id, so re-importing an
-updated export updates the same elements instead of duplicating them.
+Ids use only letters, digits and ``-`` (Kumu treats ``_`` and ``.`` specially) and derive from the node id,
+so re-importing an updated export updates the same elements; :func:`validate_blueprint` checks every export
+against the format (docs/graph.md, "Kumu format").
 
 Example::
 
-    bp = blueprint(nodes, edges)          # Arrow rows from graph.export.select_subgraph
+    bp = blueprint(nodes, edges)  # Arrow rows from graph.export.select_subgraph
     assert validate_blueprint(bp) == []
 """
 
@@ -231,7 +228,8 @@ def validate_blueprint(bp: Any) -> list[str]:
             errors.append(f"{where} is not an object")
             continue
         errors += _check_id(el.get("id"), where, seen)
-        element_ids.add(el.get("id"))
+        if isinstance(el.get("id"), str):  # any other id is reported above (and may be unhashable)
+            element_ids.add(el["id"])
         if not isinstance(el.get("label"), str) or not el["label"]:
             errors.append(f"{where}.label must be a non-empty string")
         for key in ("type", "description"):

@@ -1,23 +1,8 @@
 """Blocking: which pairs of name keys are worth scoring, computed in DuckDB, never as all pairs.
 
-Why: a million names are 5·10¹¹ pairs; almost all of them are obviously different. Like splink and
-dedupe, orgmap only scores pairs that share something cheap to index. The rules (SQL in
-``resolver/blocking.sql``, one named step each) and the bit each sets in ``rules``:
-
-==  ===================  ===========================================================================
-32  ``key``              equal keys (only across two sets: within one set keys are deduplicated first)
-1   ``token``            a shared *rare* word: one that occurs in at most ``token_cap`` keys, so
-                         "solutions", "group" or "university" block nothing on their own
-2   ``acronym``          a one-word key equals the initials of another ("ibm" / "international business
-                         machines"); acronyms shared by more than ``token_cap`` keys are skipped
-4   ``prefix``           the same first ``prefix_len`` characters of the key without spaces (blocks of at
-                         most ``token_cap`` keys): names made only of common words
-8   ``sorted``           sorted neighbourhood: the next ``window - 1`` keys in key order (typos late)
-16  ``sorted_reversed``  the same over reversed keys (typos in the first word)
-==  ===================  ===========================================================================
-
-The number of pairs is bounded by ``Σ_word df² / 2 + n·(window - 1)·2`` with ``df ≤ token_cap``: linear in
-the number of keys for a fixed cap. :func:`reduction_ratio` tells how much of the all-pairs work is saved.
+A million names make 5·10¹¹ pairs, almost all obviously different. Like splink and dedupe, orgmap scores only
+pairs that share something cheap to index: a rare word, an acronym, a prefix, a sorted neighbourhood (named
+steps in ``blocking.sql``; the rules and the bound on pairs: docs/matching.md, "Blocking").
 
 Example::
 

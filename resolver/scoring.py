@@ -1,37 +1,8 @@
 """How alike two organization name keys are, with the reason, and which names may never be one org.
 
-The score is a rapidfuzz similarity in [0, 100] on *keys* (``resolver.names.normalize_name``: legal form,
-case, punctuation and leading articles already gone), shaped by rules that plain string similarity gets
-wrong for organization names:
-
-====================  =====  ==========================================================================
-reason                score  when
-====================  =====  ==========================================================================
-``same_key``          100    the keys are equal ("ACME Widgets GmbH" / "Acme Widgets")
-``same_compact``      98     equal without spaces ("Coca Cola" / "CocaCola")
-``acronym``           92     one key is the initials of the other ("IBM" / International Business
-                             Machines; 86 for two-letter acronyms, below the default threshold)
-``different_numbers`` ≤ 60   the numbers differ ("Studio 54" / "Studio 55", "Acme 2000" / "Acme")
-``distinct_token``    ≤ 75   each side has a distinctive word the other lacks ("Acme Widgets" /
-                             "Acme Bank"): one word apart is a different company, not a typo
-``generic_words``     ≥ 93   one adds only generic words to the other ("Acme" / "Acme Group")
-``word_ending``       ≤ 85   both are one word, one the other plus an ending ("Tiempo" / "Tiempos",
-                             "Nación" / "Nacional"): another form of a word is another name, and a
-                             one-word name has nothing else to confirm it (a typo inside the word,
-                             "Microsoft" / "Mircosoft", is still forgiven)
-``fuzzy``             ...    otherwise: ``token_sort_ratio``; when every word has a counterpart
-                             (typos, word order) the mean with Jaro-Winkler, which forgives typos
-====================  =====  ==========================================================================
-
-Words match across the two names when equal, or for words of five letters and more when their
-``ratio`` is at least 80 (one typo). Generic words (:data:`GENERIC_TOKENS`) are the vocabulary every
-company uses; "holding", "bank", "verlag" are *not* generic: "Acme Holding" is usually another legal
-entity than "Acme" (a parent/subsidiary edge, not a merge).
-
-**Jurisdiction.** Names carry an optional country (from the domain suffix, a reference list). Without
-one, a legal form that exists in few countries implies them ("Ltd" → GB, IE, ...; "Inc." → US, CA, PH).
-Two names whose jurisdictions do not overlap are never the same organization on similarity alone:
-"Apex Solutions Ltd" (UK) and "Apex Solutions Inc" (US) stay apart unless hard evidence joins them.
+A rapidfuzz similarity in [0, 100], shaped by rules plain string similarity gets wrong for organizations
+("Acme Widgets" / "Acme Bank" are two companies, "IBM" is International Business Machines), and jurisdictions
+that keep "Apex Solutions Ltd" (UK) apart from "Apex Solutions Inc" (US). See docs/matching.md, "Scoring".
 
 Example::
 
@@ -189,7 +160,7 @@ def _unmatched(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
 
 
 def score_keys(a: KeyInfo, b: KeyInfo) -> Score:
-    """Similarity of two keys in [0, 100] with its reason (rules in the module docstring)."""
+    """Similarity of two keys in [0, 100] with its reason (the rules: docs/matching.md, "Scoring")."""
     if a.key == b.key:
         return Score(100.0, "same_key")
     if a.compact == b.compact and a.compact:

@@ -69,8 +69,8 @@ def ingest(
     from orgmap.store.database import Store
 
     settings = settings_from(config, db, **{"ingest.max_page_bytes": max_page_bytes, "ingest.batch_size": batch_size})
-    columns = {"url": url_col, "html": html_col, "text": text_col, "fetched_at": time_col}
-    columns = {k: v for k, v in columns.items() if v}
+    given = {"url": url_col, "html": html_col, "text": text_col, "fetched_at": time_col}
+    columns = {k: v for k, v in given.items() if v}
     plan_inputs(paths, columns=columns, fmt=fmt)  # fail before the database is opened or created
     progress = SILENT if no_progress else for_terminal(every=settings.progress_seconds)
     inputs = [str(p) for p in paths]

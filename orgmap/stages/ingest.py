@@ -1,14 +1,8 @@
 """The ingest stage: input files → ``pages``, ``redirects``, ``ingest_errors``; then ``hosts`` and ``domains``.
 
-How a run stays safe to kill: inputs are validated before anything is written; records are written one
-batch per transaction (``settings.ingest.batch_size``), keyed so that re-reading a record stores nothing
-(``pages.page_id``, ``redirects (from_url, to_url)``, ``ingest_errors (source_file, record_no, reason)``);
-``hosts`` and ``domains`` are recomputed from all pages at the end. A run killed mid-way keeps its
-committed batches and stays ``running`` in ``runs`` until the next run marks it ``interrupted``; running
-the same command again stores the rest.
-
-Other stages that bring pages in (``orgmap fetch``) call :func:`store_records` and then
-:func:`refresh_hosts_and_domains`, so a fetched page is stored exactly like an ingested one.
+Records are written one batch per transaction, keyed so that reading a record again stores nothing: a run
+killed mid-way keeps its batches, and the same command again stores the rest (docs/ingest.md). Stages that
+bring pages in another way call :func:`store_records`, so a fetched page is stored like an ingested one.
 
 Example::
 

@@ -1,13 +1,8 @@
 """The DuckDB store: one file holds every table orgmap writes; the only place records become rows.
 
-Why DuckDB: the user queries results with plain SQL, and set-at-a-time work (dedup, aggregation,
-blocking joins) runs inside the database instead of over Python lists. Writes go in bulk through
-Arrow/DataFrame scans, never row-by-row ``INSERT``.
-
-Schema lives in ``orgmap/store/migrations``: ``NNN_name.sql`` files are forward migrations, applied once
-in order and recorded in ``schema_version``; ``views/view_*.sql`` files hold ``CREATE OR REPLACE VIEW``
-statements re-applied on every open, so views always match the code. Every other query is a named block of
-``orgmap/store/queries/*.sql``.
+Users query results with plain SQL, and set-at-a-time work runs inside the database, written in bulk through
+Arrow scans. Migrations (``migrations/NNN_name.sql``) apply once each, in order; views (``views/*.sql``) are
+re-applied on every open; every other query is a named block of ``queries/*.sql``.
 
 Example::
 

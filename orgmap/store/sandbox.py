@@ -1,25 +1,15 @@
 """A sandbox for SQL a user writes: it may read the database, and do nothing else.
 
-``orgmap sql`` runs its query here, and so should any other SQL a user supplies (reference labels, taxonomy
-rules, views). Two layers, each enough on its own against the known attacks:
-
-1. the connection (:func:`open_sandboxed`): read-only, no file or URL outside the database
-   (``enable_external_access = false``: no ``read_text('/etc/passwd')``, ``COPY … TO``, ``ATTACH``), no
-   extension autoinstall or autoload, and the configuration locked so no ``SET`` undoes it; all of it is
-   set when the connection opens, before any user SQL runs;
-2. the statements (:func:`check_sql`): split and typed by DuckDB's own parser (comments, case, several
-   statements in one string and CTEs are its job, not a regex's); anything but a query is refused, among
-   them ATTACH, DETACH, USE, COPY, EXPORT, IMPORT, INSTALL, LOAD, SET and PRAGMA.
+``orgmap sql`` runs its query here, and so should any other SQL a user supplies. Two layers, each enough on
+its own: a read-only connection without files, network or extensions (:func:`open_sandboxed`), and the
+statements typed by DuckDB's own parser, anything but a query refused (:func:`check_sql`). See
+docs/ingest.md, "Querying the store".
 
 Example::
 
     >>> con = open_sandboxed()  # in memory; pass the database path to read an orgmap store
     >>> run_query(con, "with t as (select 42 as answer) from t")
     (['answer'], [(42,)])
-    >>> run_query(con, "select 1; copy (select 1) to 'x.csv'")
-    Traceback (most recent call last):
-    ...
-    resolver.errors.InputError: refused: COPY (user SQL may only query: SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE)
 """
 
 from __future__ import annotations
@@ -68,6 +58,11 @@ def check_sql(sql: str, allowed: frozenset[duckdb.StatementType] = ALLOWED) -> l
     """The statements of ``sql``, parsed by DuckDB; :class:`InputError` (one line) if any is not ``allowed``.
 
     A syntax error is reported as such; an empty string (or only comments) is refused.
+
+    >>> check_sql("select 1; copy (select 1) to 'x.csv'")
+    Traceback (most recent call last):
+    ...
+    resolver.errors.InputError: refused: COPY (user SQL may only query: SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE)
     """
     try:
         statements = duckdb.extract_statements(sql)
