@@ -1,15 +1,11 @@
 """Settings: one frozen object, loadable from TOML, overridable by environment and flags, saved with every run.
 
 Precedence, lowest first: defaults here < ``orgmap.toml`` (or ``--config FILE``) < ``ORGMAP_*`` environment
-variables (``ORGMAP_INGEST__MAX_PAGE_BYTES=1000000``: section and key joined by a double underscore)
-< command-line flags. Sections embed the libraries' own parameter classes (``LinkingParams``,
-``BuildOptions``, ``FetchConfig``): each knob is defined once.
-
-Example ``orgmap.toml``::
+variables (``ORGMAP_RESOLVE__MIN_PRECISION=0.99``: section and key joined by a double underscore) <
+command-line flags. Sections embed the libraries' own parameter classes (``LinkingParams``,
+``BuildOptions``, ``FetchConfig``): each knob is defined once. Example ``orgmap.toml``::
 
     db = "crawl.duckdb"
-    [ner]
-    model = "en_core_web_sm"
     [resolve]
     min_precision = 0.99
 """

@@ -1,25 +1,12 @@
-"""Who owns a domain: score the candidate names every page of a registered domain offers.
+"""Who owns a domain: the candidate names of its pages, grouped by organization and scored.
 
-A domain's pages offer names through signals of different reliability (JSON-LD ``legalName`` and the
-entity on an Impressum are nearly always the owner; a ``<title>`` or an NER hit often is not). For each
-registered domain we
-
-1. normalize every candidate name (``resolver.names``) and group the candidates that name the same
-   organization (same key, or one is the other's acronym, or near-identical keys);
-2. score each group by noisy-OR over its signal kinds: each kind contributes its prior weight, raised by
-   how many of the domain's pages carry it and scaled by how well the name fits the domain
-   (``acme-widgets.co.uk`` ~ "Acme Widgets Ltd"; ``bbc.co.uk`` ~ "British Broadcasting Corporation").
-   Legal signals barely depend on fit (brand domains rarely look like the legal name); weak signals
-   (title, NER) depend on it strongly;
-3. discount names that appear on many unrelated domains without fitting them (platforms, payment
-   providers, "Powered by WordPress"), and on private-suffix sites (``alice.github.io``) drop names that
-   fit the platform itself;
-4. choose the owner: the noisy-OR baseline (:func:`noisy_or_owner`) takes the best group, its confidence
-   its score shrunk by a close runner-up; the learned model (``resolver.owner_model``) ranks the groups
-   (:func:`score_groups` keeps everything it reads) and calibrates the winner's score. Below the threshold
-   the owner is ``unknown``. Every contributing signal is kept as evidence (:func:`describe_owner`).
-
-Pure functions over plain records: the stage in ``orgmap.stages.resolve`` feeds them from DuckDB.
+Candidates are cleaned and normalized (``resolver.names``) and grouped when they name one organization
+(same key, acronym, near-identical key, one JSON-LD node). :func:`score_groups` gives each group the
+baseline's noisy-OR score over its signal kinds (prior weight, pages carrying it, fit to the domain, a
+discount for names spread over unrelated domains); :func:`noisy_or_owner` picks the owner by it, and
+``resolver.owner_model`` ranks the same groups with a learned, calibrated model. :func:`describe_owner`
+turns the chosen group into a :class:`DomainOwner` with its evidence. Pure functions over plain records;
+docs/owners.md and docs/signals.md say how they score.
 """
 
 from __future__ import annotations

@@ -1,13 +1,11 @@
 """Organizations across domains: owners clustered by name and hard evidence, explained, with stable ids.
 
-- :func:`cluster_owners` clusters the linked owners (``resolver.clustering``): by name only where the
-  name is strong (``resolver.same_site.join_names``) and the two domains' countries and languages agree
-  (:func:`domain_scopes`), by hard evidence always, by a shared reference org.
-- :func:`build_orgs` turns the clusters into ``orgs`` rows and their merge edges (``org_edges``): for each
-  cluster the maximum spanning tree of its accepted edges, so the chain between two of its domains is the
-  one whose weakest edge is strongest, and the org's confidence is that tree's weakest edge.
+- :func:`cluster_owners`: by name only where it is strong and the domains' countries and languages agree
+  (:func:`domain_scopes`), by hard evidence always, by a shared reference org (``resolver.clustering``).
+- :func:`build_orgs`: ``orgs`` rows and their merge edges (``org_edges``), the maximum spanning tree of each
+  cluster's edges; the org's confidence is that tree's weakest edge.
 - Org ids stay stable: a cluster takes the id its domains had in the last run, else the one its name keys
-  had (``_org_keys``), else a new one (a hash of its first key and country); see :func:`build_orgs`.
+  had (``_org_keys``), else a new one (a hash of its first key and country).
 """
 
 from __future__ import annotations

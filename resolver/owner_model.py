@@ -1,17 +1,11 @@
 """The learned owner model: which of a domain's candidate groups owns it, and how sure that is.
 
-``resolver.linking.score_groups`` groups a domain's candidate names (one group per organization named) and
-scores each by a hand-set noisy-OR. This module describes every group by a feature vector
-(:data:`FEATURES`: which signals carry it and on how many pages, on what kinds of page, where in the title,
-how it fits the domain, legal form, person name, spread over other domains, the noisy-OR score itself, ...),
-ranks the groups with a logistic regression, and maps the best group's score to a calibrated probability
-that it is the right owner (isotonic or Platt, fitted out of fold on real gold). The user's precision target
-picks the threshold from the calibration data the model ships with (:meth:`OwnerModel.threshold_for`).
-
-The model is a JSON artifact in the package (``owner_model.json``, written by
-``python -m benchmarks.train_owner_model``) with a sha256 over its content, verified on load; never a pickle.
-Every feature's contribution to a group's score is ``coef * (x - mean) / scale``: ``orgmap explain`` shows them.
-Design and figures: docs/owners.md.
+Each group (``resolver.linking.score_groups``) gets a feature vector (:data:`FEATURES`); a logistic
+regression ranks the groups and the winner's score is calibrated into the probability that it is the
+right owner. :meth:`OwnerModel.threshold_for` turns the user's precision target into a threshold, from the
+calibration data the artifact ships. The artifact (``owner_model.json``, written by
+``python -m benchmarks.train_owner_model``) is JSON with a sha256 checked on load, never a pickle.
+Design, training and figures: docs/owners.md.
 """
 
 from __future__ import annotations
