@@ -390,7 +390,13 @@ def fingerprint(gold_path: Path, page_files: Iterable[Path]) -> str:
 
 
 def build(
-    db: Path, gold: Sequence[GoldOwner], page_files: Sequence[Path], *, classes: bool, scorer: str | None = None
+    db: Path,
+    gold: Sequence[GoldOwner],
+    page_files: Sequence[Path],
+    *,
+    classes: bool,
+    scorer: str | None = None,
+    min_precision: float | None = None,
 ) -> dict[str, Any]:
     """Run orgmap and the baseline on the gold domains' pages; returns the baseline and the seconds."""
     domains = {g.domain for g in gold}
@@ -399,7 +405,13 @@ def build(
         return registered_domain(page["url"]) in domains
 
     skip = AFTER_RESOLVE[1:] if classes else AFTER_RESOLVE
-    _, seconds, rows = resolve_pages(page_files, db, keep=keep, skip=skip, overrides={"resolve.scorer": scorer})
+    _, seconds, rows = resolve_pages(
+        page_files,
+        db,
+        keep=keep,
+        skip=skip,
+        overrides={"resolve.scorer": scorer, "resolve.min_precision": min_precision},
+    )
     t0 = time.perf_counter()
     baseline = sitename_baseline(read_pages(page_files, keep))
     return {
@@ -435,6 +447,7 @@ def outcome(
     classes: bool,
     reuse: bool,
     scorer: str | None = None,
+    min_precision: float | None = None,
 ) -> Outcome:
     """Build the database at ``db`` and read it back.
 
@@ -442,7 +455,7 @@ def outcome(
     (and it was classified, if ``classes`` asks for it); the stamp beside it records what built it.
     """
     stamp = Path(f"{db}.eval.json")
-    key = f"{fingerprint(GOLD, page_files)}:{scorer or 'default'}"
+    key = f"{fingerprint(GOLD, page_files)}:{scorer or 'default'}:{min_precision or 'default'}"
     cached = json.loads(stamp.read_text(encoding="utf-8")) if reuse and stamp.exists() and db.exists() else {}
     reused = cached.get("fingerprint") == key and (cached.get("classes") or not classes)
     if reused:
@@ -450,7 +463,7 @@ def outcome(
     else:
         for stale in (db, Path(f"{db}.wal"), stamp):
             stale.unlink(missing_ok=True)
-        built = build(db, gold, page_files, classes=classes, scorer=scorer)
+        built = build(db, gold, page_files, classes=classes, scorer=scorer, min_precision=min_precision)
         stamp.write_text(json.dumps({"fingerprint": key, "classes": classes, "built": built}), encoding="utf-8")
     with Store(db, read_only=True) as store:
         return Outcome(
@@ -603,6 +616,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse", type=Path, metavar="DB", help="keep the database here; reuse it if unchanged")
     parser.add_argument("--owners-only", action="store_true", help="skip the classify stage and class figures")
     parser.add_argument("--scorer", choices=("model", "noisy_or"), help="owner scorer (default: the settings')")
+    parser.add_argument("--min-precision", type=float, help="the owners' precision target (default: the settings')")
     args = parser.parse_args(argv)
     if args.misses and args.split == "test":
         parser.error("--misses prints dev rows only: the test split is never read row by row")
@@ -617,7 +631,13 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as td:
         db = args.reuse.resolve() if args.reuse else Path(td) / "owners.duckdb"
         out = outcome(
-            db, gold, page_files, classes=not args.owners_only, reuse=args.reuse is not None, scorer=args.scorer
+            db,
+            gold,
+            page_files,
+            classes=not args.owners_only,
+            reuse=args.reuse is not None,
+            scorer=args.scorer,
+            min_precision=args.min_precision,
         )
     figures = figures_of(gold, out)
     figures["seconds"]["total"] = round(time.perf_counter() - t0, 1)

@@ -72,9 +72,10 @@ class ResolveSettings:
     scorer: str = "model"
     """``model``: the learned, calibrated owner model (``resolver.owner_model``); ``noisy_or``: the hand-set
     baseline, thresholded at ``linking.min_confidence``."""
-    min_precision: float = 0.95
+    min_precision: float = 0.9
     """The model scorer's precision target: the confidence threshold is the lowest at which the owners of the
-    model's calibration gold reach this precision (``--min-precision``; docs/owners.md)."""
+    model's calibration gold reach this precision, never below 0.5 (an owner more likely wrong than right is
+    never linked); ``--min-precision``; docs/owners.md."""
     owner_model: str = ""
     """A model artifact (JSON) to use instead of the one shipped in the package."""
     linking: LinkingParams = field(default_factory=LinkingParams)

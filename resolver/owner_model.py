@@ -118,6 +118,9 @@ FEATURES: tuple[str, ...] = (
 )
 """The features of one candidate group, in the order of the model's coefficients (docs/owners.md)."""
 
+MIN_THRESHOLD = 0.5
+"""The lowest threshold any precision target gives: below it an owner is more likely wrong than right."""
+
 
 MAX_GROUPS = 3
 """Groups the model ranks per domain: the best by noisy-OR (and the domain's own name). On the dev gold the
@@ -383,11 +386,13 @@ class OwnerModel:
         """The lowest confidence threshold at which the calibration data's precision reaches ``min_precision``.
 
         Precision is measured on the real gold the model was calibrated on (out of fold). A target no
-        threshold reaches links nothing (threshold just above the highest confidence).
+        threshold reaches links nothing (threshold just above the highest confidence). Never below
+        :data:`MIN_THRESHOLD`: an owner the calibrated model thinks more likely wrong than right is not linked,
+        whatever the target.
         """
         for p in self.operating_points():
             if p.precision >= min_precision:
-                return math.floor(p.threshold * 10_000) / 10_000  # rounded down: the point itself stays linked
+                return max(MIN_THRESHOLD, math.floor(p.threshold * 10_000) / 10_000)  # the point stays linked
         return round(min(1.0, max((t for t, _, _ in self.points), default=1.0) + 1e-4), 4)
 
     def to_json(self) -> str:

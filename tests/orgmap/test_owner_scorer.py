@@ -50,7 +50,7 @@ def _resolve(tmp_path: Path, name: str, *flags: str) -> tuple[dict, list[tuple]]
 def test_min_precision_on_the_command_line_moves_the_threshold_and_the_links(tmp_path: Path) -> None:
     default, rows = _resolve(tmp_path, "default.duckdb")
     strict, strict_rows = _resolve(tmp_path, "strict.duckdb", "--min-precision", "0.99")
-    assert default["scorer"] == "model" and default["threshold"] == load_model().threshold_for(0.95)
+    assert default["scorer"] == "model" and default["threshold"] == load_model().threshold_for(0.9) == 0.5
     assert strict["threshold"] == load_model().threshold_for(0.99) > default["threshold"]
     assert strict["linked"] <= default["linked"]
     scored = [(s, c) for s, c, _, _, signals in strict_rows if json.loads(signals) != ["redirect"]]
