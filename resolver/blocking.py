@@ -14,6 +14,8 @@ dedupe, orgmap only scores pairs that share something cheap to index. The rules 
                          most ``token_cap`` keys): names made only of common words
 8   ``sorted``           sorted neighbourhood: the next ``window - 1`` keys in key order (typos late)
 16  ``sorted_reversed``  the same over reversed keys (typos in the first word)
+64  ``shared``           keys whose records share a value (``shared``: a registered domain), whatever
+                         the names; a value of more than ``token_cap`` keys (a mail provider) blocks nothing
 ==  ===================  ===========================================================================
 
 The number of pairs is bounded by ``Σ_word df² / 2 + n·(window - 1)·2`` with ``df ≤ token_cap``: linear in
@@ -40,7 +42,15 @@ __all__ = ["BlockingParams", "RULES", "candidate_pairs", "reduction_ratio", "rul
 
 Q = load_queries("resolver", "blocking.sql")
 
-RULES: dict[int, str] = {32: "key", 1: "token", 2: "acronym", 4: "prefix", 8: "sorted", 16: "sorted_reversed"}
+RULES: dict[int, str] = {
+    32: "key",
+    1: "token",
+    2: "acronym",
+    4: "prefix",
+    8: "sorted",
+    16: "sorted_reversed",
+    64: "shared",
+}
 """Bit → rule name, as in the ``rules`` column of :func:`candidate_pairs`."""
 
 
@@ -62,13 +72,16 @@ def candidate_pairs(
     bipartite: bool = False,
     params: BlockingParams | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    shared: pa.Table | None = None,
 ) -> pa.Table:
     """Candidate pairs of rows of ``keys``: a table ``(kid_a, kid_b, rules)`` of row positions.
 
     ``keys`` has columns ``key`` and ``acronym`` (nullable), and with ``bipartite=True`` a ``side``
     column (0 = query, 1 = reference): then only query-reference pairs are produced, ``kid_a`` on the query
     side. Without it, pairs have ``kid_a < kid_b``; keys should be distinct (equal keys are one entity).
-    Runs on ``con`` (a fresh in-memory DuckDB when None); its temp tables are dropped afterwards.
+    ``shared``: ``(kid, value)`` rows, values the records of key ``kid`` carry (a registered domain): keys
+    sharing a value are paired too (rule ``shared``). Runs on ``con`` (a fresh in-memory DuckDB when None);
+    its temp tables are dropped afterwards.
     """
     p = params or BlockingParams()
     own = con is None
@@ -83,8 +96,14 @@ def candidate_pairs(
             "acronym": keys.column("acronym").cast(pa.string()),
         }
     )
+    if shared is None:
+        shared = pa.table({"kid": pa.array([], pa.int32()), "value": pa.array([], pa.string())})
+    shared_rel = pa.table(
+        {"kid": shared.column("kid").cast(pa.int32()), "value": shared.column("value").cast(pa.string())}
+    )
     try:
         con.register("_bk_keys", rel)
+        con.register("_bk_shared", shared_rel)
         con.execute(Q["tokens"]).fetchall()
         con.execute(
             Q["pairs"],
@@ -94,6 +113,7 @@ def candidate_pairs(
     finally:
         con.execute(Q["drop_temp"]).fetchall()
         con.unregister("_bk_keys")
+        con.unregister("_bk_shared")
         if own:
             con.close()
 

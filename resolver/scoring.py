@@ -33,6 +33,10 @@ one, a legal form that exists in few countries implies them ("Ltd" → GB, IE, .
 Two names whose jurisdictions do not overlap are never the same organization on similarity alone:
 "Apex Solutions Ltd" (UK) and "Apex Solutions Inc" (US) stay apart unless hard evidence joins them.
 
+**Evidence beside the name** (records of a list, :func:`with_evidence`): the same registered domain makes
+alike names (``domain_min`` and up) one organization, even across countries (``domain``); the same city
+adds ``city_bonus`` points, two known and different cities take ``city_malus`` off.
+
 Example::
 
     >>> score_keys(KeyInfo.of("acme widgets"), KeyInfo.of("acme bank"))
@@ -44,7 +48,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -55,12 +59,15 @@ from rapidfuzz.distance import JaroWinkler
 
 __all__ = [
     "GENERIC_TOKENS",
+    "EvidenceParams",
     "KeyInfo",
     "Score",
     "compatible",
     "jurisdiction",
+    "same_city",
     "score_candidates",
     "score_keys",
+    "with_evidence",
 ]
 
 GENERIC_TOKENS = frozenset(
@@ -238,6 +245,64 @@ def compatible(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
     return a is None or b is None or not a.isdisjoint(b)
 
 
+@dataclass(frozen=True, slots=True)
+class EvidenceParams:
+    """How a record's city and domain move the score of two names (:func:`with_evidence`)."""
+
+    city_bonus: float = 3.0
+    """Points added when the two records share a city."""
+    city_malus: float = 5.0
+    """Points taken off when both have a city and no city of one is like a city of the other."""
+    domain_min: float = 80.0
+    """Names scoring this or more whose records share a registered domain are one organization."""
+    domain_score: float = 99.0
+    """The score such a pair gets (the edge is taken among the first)."""
+
+
+def same_city(a: frozenset[str], b: frozenset[str]) -> bool | None:
+    """True: a city in common (a typo forgiven); False: both known, none alike; None: a side has none.
+
+    >>> same_city(frozenset({"lyon"}), frozenset({"lyonn"})), same_city(frozenset({"lyon"}), frozenset())
+    (True, None)
+    """
+    if not a or not b:
+        return None
+    if not a.isdisjoint(b):
+        return True
+    return any(fuzz.ratio(x, y) >= _CITY_MATCH for x in a for y in b)
+
+
+_CITY_MATCH = 85.0
+
+
+def with_evidence(
+    s: Score,
+    cities: tuple[frozenset[str], frozenset[str]],
+    domains: tuple[frozenset[str], frozenset[str]],
+    params: EvidenceParams,
+) -> tuple[Score, bool]:
+    """The name score ``s`` of two records moved by their cities and domains; True when the domain decides.
+
+    A shared registered domain with alike names (``domain_min``) is evidence that outweighs the country:
+    the second value says so, and the score becomes ``domain_score``. Otherwise a shared city adds
+    ``city_bonus``, different cities take off ``city_malus``.
+
+    >>> p = EvidenceParams()
+    >>> with_evidence(Score(85.0, "fuzzy"), (frozenset(), frozenset()), (frozenset({"a.com"}),) * 2, p)
+    (Score(value=99.0, reason='domain+fuzzy'), True)
+    >>> with_evidence(Score(88.0, "fuzzy"), (frozenset({"york"}),) * 2, (frozenset(), frozenset()), p)[0]
+    Score(value=91.0, reason='fuzzy+city')
+    """
+    if s.value >= params.domain_min and domains[0] and not domains[0].isdisjoint(domains[1]):
+        return Score(max(s.value, params.domain_score), f"domain+{s.reason}"), True
+    city = same_city(*cities)
+    if city is True and params.city_bonus:
+        return Score(round(min(100.0, s.value + params.city_bonus), 2), f"{s.reason}+city"), False
+    if city is False and params.city_malus:
+        return Score(round(max(0.0, s.value - params.city_malus), 2), f"{s.reason}-city"), False
+    return s, False
+
+
 def score_candidates(
     keys: Sequence[str],
     acronyms: Sequence[str | None],
@@ -246,6 +311,7 @@ def score_candidates(
     min_score: float,
     workers: int = 1,
     infos: Sequence[KeyInfo] | None = None,
+    floors: Mapping[int, float] | None = None,
 ) -> pa.Table:
     """Score blocked pairs of keys; keep those at ``min_score`` or above.
 
@@ -253,7 +319,8 @@ def score_candidates(
     positions into ``keys``/``acronyms``). A vectorized upper bound (``token_set_ratio`` and Jaro-Winkler
     via ``rapidfuzz.process.cpdist``) discards most pairs before the rule-based :func:`score_keys` runs,
     so only plausible pairs pay for Python. ``infos``: prebuilt :class:`KeyInfo` per key position, when the
-    caller has them. Returns ``(kid_a, kid_b, score, reason)``.
+    caller has them. ``floors``: rule bit → a lower minimum for the pairs that rule found (pairs of keys
+    whose records share a domain are kept from ``domain_min``). Returns ``(kid_a, kid_b, score, reason)``.
     """
     ka = pairs.column("kid_a").to_numpy()
     kb = pairs.column("kid_b").to_numpy()
@@ -266,7 +333,10 @@ def score_candidates(
         process.cpdist(qa, qb, scorer=fuzz.token_set_ratio, workers=workers),
         process.cpdist(qa, qb, scorer=JaroWinkler.normalized_similarity, workers=workers) * 100.0,
     )
-    keep = np.flatnonzero((upper >= min_score) | ((rules & _ACRONYM_BIT) != 0))
+    floor = np.full(len(ka), float(min_score))
+    for bit, low in (floors or {}).items():
+        floor = np.where((rules & bit) != 0, np.minimum(floor, low), floor)
+    keep = np.flatnonzero((upper >= floor) | ((rules & _ACRONYM_BIT) != 0))
     built: dict[int, KeyInfo] = {}
 
     def info(i: int) -> KeyInfo:
@@ -284,7 +354,7 @@ def score_candidates(
     for i in keep.tolist():
         a, b = int(ka[i]), int(kb[i])
         s = score_keys(info(a), info(b))
-        if s.value >= min_score:
+        if s.value >= floor[i]:
             out_a.append(a)
             out_b.append(b)
             out_s.append(s.value)
