@@ -32,7 +32,8 @@ How (each step scales to millions of names; nothing is all-pairs):
 - ``identifier`` (a registration number, LEI, ROR id): names sharing one are hard-linked (step 4); names
   with different identifiers are never merged on similarity (``why``: ``identifier``).
 - ``domain`` (a registered domain): keys whose names share one are blocked together, and alike names
-  (``EvidenceParams.domain_min``) sharing a domain merge even across countries (reason ``domain+...``).
+  (``EvidenceParams.domain_min``) sharing a domain merge even across countries (reason ``domain+...``;
+  the chaining guard still applies); two different domains take points off.
 - ``city``: a shared city adds points to a pair's score, two different cities take points off
   (:func:`resolver.scoring.with_evidence`).
 
@@ -444,11 +445,9 @@ def resolve_clusters(
             verdict = "same cluster"
         elif not compatible(cl.ids[ra], cl.ids[rb]):
             verdict = "identifier"
-        elif by_domain:
-            cl.union(ra, rb)
-        elif not compatible(cl.juris[ra], cl.juris[rb]):
+        elif not by_domain and not compatible(cl.juris[ra], cl.juris[rb]):
             verdict = "jurisdiction"
-        elif not compatible(cl.langs[ra], cl.langs[rb]):
+        elif not by_domain and not compatible(cl.langs[ra], cl.langs[rb]):
             verdict = "language"
         else:
             ka = [k for _, k in cl.top[ra]]

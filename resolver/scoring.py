@@ -34,8 +34,9 @@ Two names whose jurisdictions do not overlap are never the same organization on 
 "Apex Solutions Ltd" (UK) and "Apex Solutions Inc" (US) stay apart unless hard evidence joins them.
 
 **Evidence beside the name** (records of a list, :func:`with_evidence`): the same registered domain makes
-alike names (``domain_min`` and up) one organization, even across countries (``domain``); the same city
-adds ``city_bonus`` points, two known and different cities take ``city_malus`` off.
+alike names (``domain_min`` and up) one organization, even across countries (``domain``); two known and
+different domains take ``domain_malus`` points off; the same city adds ``city_bonus`` points, two known and
+different cities take ``city_malus`` off.
 
 Example::
 
@@ -253,10 +254,13 @@ class EvidenceParams:
     """Points added when the two records share a city."""
     city_malus: float = 5.0
     """Points taken off when both have a city and no city of one is like a city of the other."""
-    domain_min: float = 80.0
+    domain_min: float = 75.0
     """Names scoring this or more whose records share a registered domain are one organization."""
     domain_score: float = 99.0
     """The score such a pair gets (the edge is taken among the first)."""
+    domain_malus: float = 5.0
+    """Points taken off when both have a domain and none is shared (an org may have several: a malus,
+    not a veto)."""
 
 
 def same_city(a: frozenset[str], b: frozenset[str]) -> bool | None:
@@ -284,8 +288,8 @@ def with_evidence(
     """The name score ``s`` of two records moved by their cities and domains; True when the domain decides.
 
     A shared registered domain with alike names (``domain_min``) is evidence that outweighs the country:
-    the second value says so, and the score becomes ``domain_score``. Otherwise a shared city adds
-    ``city_bonus``, different cities take off ``city_malus``.
+    the second value says so, and the score becomes ``domain_score``. Otherwise different domains take off
+    ``domain_malus``, a shared city adds ``city_bonus``, different cities take off ``city_malus``.
 
     >>> p = EvidenceParams()
     >>> with_evidence(Score(85.0, "fuzzy"), (frozenset(), frozenset()), (frozenset({"a.com"}),) * 2, p)
@@ -293,8 +297,12 @@ def with_evidence(
     >>> with_evidence(Score(88.0, "fuzzy"), (frozenset({"york"}),) * 2, (frozenset(), frozenset()), p)[0]
     Score(value=91.0, reason='fuzzy+city')
     """
-    if s.value >= params.domain_min and domains[0] and not domains[0].isdisjoint(domains[1]):
-        return Score(max(s.value, params.domain_score), f"domain+{s.reason}"), True
+    if domains[0] and domains[1]:
+        if not domains[0].isdisjoint(domains[1]):
+            if s.value >= params.domain_min:
+                return Score(max(s.value, params.domain_score), f"domain+{s.reason}"), True
+        elif params.domain_malus:
+            s = Score(round(max(0.0, s.value - params.domain_malus), 2), f"{s.reason}-domain")
     city = same_city(*cities)
     if city is True and params.city_bonus:
         return Score(round(min(100.0, s.value + params.city_bonus), 2), f"{s.reason}+city"), False
