@@ -41,7 +41,7 @@ from resolver.clustering import ClusterParams, resolve_clusters
 from resolver.domains import registered_domain
 from resolver.errors import InputError
 from resolver.names import fold, normalize_name
-from resolver.persons import is_known_given_name, is_person_name
+from resolver.persons import TITLES, is_known_given_name, is_person_name
 
 __all__ = [
     "COLUMN_NAMES",
@@ -55,7 +55,21 @@ __all__ = [
 ]
 
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "record_id", "recordid", "uid", "unique_id", "row_id", "rec_id", "key"),
+    "id": (
+        "id",
+        "record_id",
+        "recordid",
+        "uid",
+        "unique_id",
+        "row_id",
+        "rec_id",
+        "customer_id",
+        "client_id",
+        "account_id",
+        "contact_id",
+        "supplier_id",
+        "vendor_id",
+    ),
     "name": (
         "name",
         "organization",
@@ -261,6 +275,28 @@ _COUNTRY_ALIASES = {
     "ivory coast": "CI",
     "turkey": "TR",
     "el": "GR",
+    "russian federation": "RU",
+    "syrian arab republic": "SY",
+    "lao people s democratic republic": "LA",
+    "laos": "LA",
+    "hong kong": "HK",
+    "macao": "MO",
+    "macau": "MO",
+    "macedonia": "MK",
+    "uae": "AE",
+    "dr congo": "CD",
+    "drc": "CD",
+    "democratic republic of the congo": "CD",
+    "republic of the congo": "CG",
+    "palestine": "PS",
+    "united kingdom of great britain and northern ireland": "GB",
+    "great britain and northern ireland": "GB",
+    "burma": "MM",
+    "swaziland": "SZ",
+    "cape verde": "CV",
+    "east timor": "TL",
+    "vatican": "VA",
+    "holy see": "VA",
 }
 _LOCALES = ("en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "ru", "zh", "ja", "ar")
 _SPLIT_COUNTRIES = re.compile(r"\s*[;|/]\s*")
@@ -309,7 +345,13 @@ def _one_country(text: str, names: Mapping[str, str], codes: frozenset[str]) -> 
     t = text.strip()
     if len(t) == 2 and t.isalpha() and t.upper() in codes:
         return t.upper()
-    return names.get(_NON_WORD.sub(" ", fold(t)).strip())
+    got = names.get(_NON_WORD.sub(" ", fold(t)).strip())
+    if got is None and (short := _QUALIFIER.sub("", t)) != t:  # "Korea, Republic of", "Bolivia (...)"
+        got = names.get(_NON_WORD.sub(" ", fold(short)).strip())
+    return got
+
+
+_QUALIFIER = re.compile(r"\s*(?:,.*|\(.*\)\s*)$")
 
 
 def _raw(text: str) -> str | None:
@@ -349,7 +391,7 @@ INSTITUTION_WORDS = frozenset(
     universiteit uniwersytet college hospital hospitalier klinik klinikum clinic clinique centre center centro
     zentrum institute institut instituto istituto academy akademie academia school ecole école hochschule
     foundation fondation stiftung fundación fundacion council ministry agency trust nhs museum observatory
-    laboratories corporation company inc ltd gmbh bank society association health healthcare""".split()
+    laboratories corporation company bank society association health healthcare""".split()
 )
 """Words of the part of an affiliation that names the institution ("University of Verona")."""
 
@@ -368,7 +410,13 @@ def institution_part(name: str) -> tuple[str, str | None]:
     >>> institution_part("Apple, Inc.")
     ('Apple, Inc.', None)
     """
-    parts = [p for p in (_NUMBERS.sub(" ", x).strip(" .") for x in _PART.split(name)) if p]
+    parts: list[str] = []
+    for x in _PART.split(name):
+        part = _NUMBERS.sub(" ", x).strip(" .")
+        if parts and not normalize_name(part).key:  # a legal form after a comma: "Acme Widgets, Inc."
+            parts[-1] = f"{parts[-1]}, {x.strip()}"
+        elif part:
+            parts.append(part)
     if len(parts) < 2:
         return name, None
     country = None
@@ -469,10 +517,15 @@ def prepare_records(
     def name_parts(name: str) -> tuple[str, str, str | None, str | None, str | None]:
         org, country = institution_part(name) if p.affiliations else (name, None)
         nk = normalize_name(org)
-        acronym = nk.acronym
-        if acronym and not p.person_acronyms and not nk.legal_form and _looks_like_person(org, nk.tokens):
-            acronym = ""  # a person's initials are no name of theirs: never matched as an acronym
-        return org, nk.key, nk.legal_form, acronym, country
+        key, acronym = nk.key, nk.acronym
+        words = org.split()
+        while len(words) > 2 and fold(words[0].strip(".,")) in TITLES:  # "Dr. Anna Weber", "Prof. Dr. Jan Kowalski"
+            words = words[1:]
+        if not nk.legal_form and _looks_like_person(" ".join(words), words):
+            key = normalize_name(" ".join(words)).key
+            if not p.person_acronyms:
+                acronym = ""  # a person's initials are no name of theirs: never matched as an acronym
+        return org, key, nk.legal_form, acronym, country
 
     parts = _mapped(names, name_parts)
     keys = [x[1] if x else "" for x in parts]
