@@ -85,7 +85,9 @@ def candidate_pairs(
     """
     p = params or BlockingParams()
     own = con is None
-    con = con or duckdb.connect()
+    if con is None:
+        con = duckdb.connect()
+        con.execute(Q["quiet"]).fetchall()  # a long blocking query must not draw a progress bar on the terminal
     n = keys.num_rows
     side = keys.column("side") if "side" in keys.column_names else pa.array([0] * n, pa.int8())
     rel = pa.table(

@@ -105,6 +105,10 @@ group by all;
 -- The candidate pairs, in a stable order.
 select * from _bk_pairs order by kid_a, kid_b;
 
+-- name: quiet
+-- No progress bar on a connection the blocking opened itself: its callers print their own progress.
+SET enable_progress_bar = false;
+
 -- name: drop_temp
 -- The blocking's temp tables, dropped whatever happened.
 drop table if exists _bk_pairs; drop table if exists _bk_tokens;

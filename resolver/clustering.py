@@ -105,6 +105,8 @@ class ClusterParams:
     """How a name's city and domain move its pairs' scores (used when those columns are given)."""
     review_margin: float = 0.0
     """Pairs scoring within this much below ``threshold`` are logged as ``below threshold`` edges."""
+    processes: int = 1
+    """Worker processes for scoring many pairs (:mod:`resolver.parallel`); 1: in this process."""
 
     @property
     def guard(self) -> float:
@@ -376,6 +378,7 @@ def resolve_clusters(
         workers=p.workers,
         infos=infos,
         floors={_SHARED_BIT: p.evidence.domain_min} if shared else None,
+        processes=p.processes,
     )
     t3 = time.perf_counter()
     stats.update(

@@ -26,9 +26,9 @@ Example::
 
 from __future__ import annotations
 
+import os
 import re
 import time
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -36,12 +36,15 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from resolver.clustering import ClusterParams, resolve_clusters
 from resolver.domains import registered_domain
 from resolver.errors import InputError
 from resolver.names import fold, normalize_name
+from resolver.parallel import chunks, fork_map
 from resolver.persons import TITLES, is_known_given_name, is_person_name
+from resolver.records import NameKey
 
 __all__ = [
     "COLUMN_NAMES",
@@ -188,6 +191,8 @@ class DedupeParams:
     affiliations: bool = True
     """Read a name of comma-separated parts as an affiliation and cluster by its institution
     (:func:`institution_part`); its trailing country counts where the country column is empty."""
+    processes: int = field(default_factory=lambda: min(2, os.cpu_count() or 1))
+    """Processes (and rapidfuzz threads) for cleaning names and scoring pairs of long lists."""
 
     @classmethod
     def with_threshold(cls, threshold: float, review_margin: float = 5.0) -> DedupeParams:
@@ -359,12 +364,20 @@ def _raw(text: str) -> str | None:
     return t or None
 
 
-@lru_cache(maxsize=262_144)
 def _domain(value: str) -> str | None:
     v = value.strip().lower()
     if "@" in v and "/" not in v:
         v = v.rsplit("@", 1)[1]
-    return registered_domain(v)
+    host = _URL_HOST.sub("", v).split("/", 1)[0].split("?", 1)[0].removeprefix("www.")
+    return _registered(host) if host else None
+
+
+_URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?")
+
+
+@lru_cache(maxsize=262_144)
+def _registered(host: str) -> str | None:
+    return registered_domain(host)
 
 
 def _identifier(value: str) -> str | None:
@@ -461,6 +474,42 @@ _US_STATES = frozenset(
 )
 
 
+_NAME_CHUNK = 5_000
+
+
+def _clean_names(
+    flags: tuple[bool, bool], names: list[str]
+) -> list[tuple[str, str, str | None, str | None, str | None]]:
+    """(name clustered, key, legal form, acronym, country it ends with) of each name.
+
+    ``flags``: affiliations, person acronyms (see :class:`DedupeParams`). Runs in a worker for long lists.
+    """
+    return [_clean_name(n, *flags) for n in names]
+
+
+def _clean_name(
+    name: str, affiliations: bool, person_acronyms: bool
+) -> tuple[str, str, str | None, str | None, str | None]:
+    org, country = institution_part(name) if affiliations else (name, None)
+    nk = _normalized(org.casefold())
+    key, acronym = nk.key, nk.acronym
+    words = org.split()
+    while len(words) > 2 and fold(words[0].strip(".,")) in TITLES:  # "Dr. Anna Weber", "Prof. Dr. Jan Kowalski"
+        words = words[1:]
+    text = " ".join(words)
+    if not nk.legal_form and _looks_like_person(text.title() if text.islower() else text, words):
+        key = _normalized(text.casefold()).key
+        if not person_acronyms:
+            acronym = ""  # a person's initials are no name of theirs: never matched as an acronym
+    return org, key, nk.legal_form, acronym, country
+
+
+@lru_cache(maxsize=1 << 18)
+def _normalized(folded: str) -> NameKey:
+    """``normalize_name`` of a case-folded name: keys ignore case, so "ACME GMBH" and "Acme GmbH" share it."""
+    return normalize_name(folded)
+
+
 def _looks_like_person(name: str, tokens: Sequence[str]) -> bool:
     """A name a person carries (2 to 4 words, the first a given name people carry, and the tagger agrees)."""
     return 2 <= len(tokens) <= 4 and is_known_given_name(tokens[0]) and is_person_name(name.strip())
@@ -514,20 +563,15 @@ def prepare_records(
             )
     names = ["" if v is None else v for v in _column(table, cols.name)]
 
-    def name_parts(name: str) -> tuple[str, str, str | None, str | None, str | None]:
-        org, country = institution_part(name) if p.affiliations else (name, None)
-        nk = normalize_name(org)
-        key, acronym = nk.key, nk.acronym
-        words = org.split()
-        while len(words) > 2 and fold(words[0].strip(".,")) in TITLES:  # "Dr. Anna Weber", "Prof. Dr. Jan Kowalski"
-            words = words[1:]
-        if not nk.legal_form and _looks_like_person(" ".join(words), words):
-            key = normalize_name(" ".join(words)).key
-            if not p.person_acronyms:
-                acronym = ""  # a person's initials are no name of theirs: never matched as an acronym
-        return org, key, nk.legal_form, acronym, country
-
-    parts = _mapped(names, name_parts)
+    distinct = list(dict.fromkeys(n for n in names if n))
+    cleaned = fork_map(
+        _clean_names,
+        [distinct[r.start : r.stop] for r in chunks(len(distinct), _NAME_CHUNK)],
+        processes=p.processes if len(distinct) >= 4 * _NAME_CHUNK else 1,
+        shared=(p.affiliations, p.person_acronyms),
+    )
+    memo = dict(zip(distinct, (x for part in cleaned for x in part), strict=True))
+    parts = [memo[n] if n else None for n in names]
     keys = [x[1] if x else "" for x in parts]
     countries = _mapped(_column(table, cols.country), country_codes)
     countries = [c or ((x[4],) if x and x[4] else None) for c, x in zip(countries, parts, strict=True)]
@@ -565,73 +609,95 @@ def dedupe_records(
     t0 = time.perf_counter()
     records = prepare_records(table, columns, p)
     t1 = time.perf_counter()
-    result = resolve_clusters(records, params=p.cluster, con=con)
+    cluster = replace(p.cluster, processes=p.processes, workers=max(p.cluster.workers, p.processes))
+    result = resolve_clusters(records, params=cluster, con=con)
     t2 = time.perf_counter()
-    a = result.assignments
-    ids = records.column("name_id").to_pylist()
-    names = records.column("record_name").to_pylist()
-    cluster_of = dict(zip(a.column("name_id").to_pylist(), a.column("cluster_id").to_pylist(), strict=True))
-    size: dict[str, int] = defaultdict(int)
-    for c in cluster_of.values():
-        size[c] += 1
-    edges: dict[str, list[Any]] = defaultdict(list)
-    weakest: dict[str, float] = {}
-    for ra, rb, s, why, kind, merged in zip(
-        *(result.links.column(c).to_pylist() for c in ("name_id_a", "name_id_b", "score", "reason", "kind", "merged")),
-        strict=True,
-    ):
-        c = cluster_of[ra]
-        for col, v in zip(EDGE_SCHEMA.names, (c, ra, rb, s, why, kind, merged), strict=True):
-            edges[col].append(v)
-        if merged:
-            weakest[c] = min(weakest.get(c, 100.0), s)
-    row = {nid: i for i, nid in enumerate(a.column("name_id").to_pylist())}
-    canon, score, reason = (a.column(c).to_pylist() for c in ("canonical_name", "score", "reason"))
-    out: dict[str, list[Any]] = defaultdict(list)
-    for nid, name in zip(ids, names, strict=True):
-        i = row[nid]
-        c = cluster_of[nid]
-        for col, v in zip(
-            CLUSTER_SCHEMA.names,
-            (nid, name, c, size[c], canon[i], round(weakest.get(c, 100.0) / 100.0, 4), score[i], reason[i]),
-            strict=True,
-        ):
-            out[col].append(v)
-    pairs = _review_pairs(result.edges, cluster_of, dict(zip(ids, names, strict=True)), p.cluster)
+    a = result.assignments  # one row per record, in input order
+    n = a.num_rows
+    sizes = a.group_by("cluster_id").aggregate([("name_id", "count")]).rename_columns(["cluster_id", "cluster_size"])
+    links = result.links.append_column("cluster_id", _lookup(result.links.column("name_id_a"), a, "cluster_id"))
+    merged = links.filter(pc.field("merged"))
+    weakest = merged.group_by("cluster_id").aggregate([("score", "min")]).rename_columns(["cluster_id", "weakest"])
+    per = sizes.join(weakest, "cluster_id")
+    size = _lookup(a.column("cluster_id"), per, "cluster_size", key="cluster_id")
+    low = pc.fill_null(_lookup(a.column("cluster_id"), per, "weakest", key="cluster_id"), 100.0)
+    clusters = pa.table(
+        {
+            "record_id": a.column("name_id"),
+            "name": records.column("record_name"),
+            "cluster_id": a.column("cluster_id"),
+            "cluster_size": size,
+            "canonical_name": a.column("canonical_name"),
+            "confidence": pc.round(pc.divide(low, 100.0), 4),
+            "score": a.column("score"),
+            "reason": a.column("reason"),
+        },
+        schema=CLUSTER_SCHEMA,
+    )
+    edges = pa.table(
+        {
+            "cluster_id": links.column("cluster_id"),
+            "record_a": links.column("name_id_a"),
+            "record_b": links.column("name_id_b"),
+            "score": links.column("score"),
+            "reason": links.column("reason"),
+            "kind": links.column("kind"),
+            "merged": links.column("merged"),
+        },
+        schema=EDGE_SCHEMA,
+    )
+    pairs = _review_pairs(result.edges, clusters, p.cluster)
+    n_multi = pc.sum(pc.filter(sizes.column("cluster_size"), pc.greater(sizes.column("cluster_size"), 1))).as_py()
     stats = dict(result.stats)
     stats.update(
-        records=len(ids),
-        clusters=len(size),
-        records_in_clusters=sum(v for v in size.values() if v > 1),
+        records=n,
+        clusters=sizes.num_rows,
+        records_in_clusters=n_multi or 0,
         review_pairs=pairs.num_rows,
         seconds_clean=round(t1 - t0, 3),
         seconds_cluster=round(t2 - t1, 3),
         seconds=round(time.perf_counter() - t0, 3),
     )
-    return DedupeResult(
-        clusters=pa.table(out, schema=CLUSTER_SCHEMA) if ids else CLUSTER_SCHEMA.empty_table(),
-        edges=pa.table(edges, schema=EDGE_SCHEMA) if edges else EDGE_SCHEMA.empty_table(),
-        pairs=pairs,
-        stats=stats,
-    )
+    return DedupeResult(clusters=clusters, edges=edges, pairs=pairs, stats=stats)
 
 
-def _review_pairs(
-    edges: pa.Table, cluster_of: Mapping[str, str], names: Mapping[str, str], p: ClusterParams
-) -> pa.Table:
+def _lookup(values: pa.ChunkedArray | pa.Array, table: pa.Table, column: str, key: str = "name_id") -> pa.Array:
+    """``table[column]`` of the row whose ``key`` equals each of ``values`` (null where none does)."""
+    where = pc.index_in(values, value_set=table.column(key).combine_chunks()).cast(pa.int32())
+    return pc.take(table.column(column), where)
+
+
+def _review_pairs(edges: pa.Table, clusters: pa.Table, p: ClusterParams) -> pa.Table:
     """Fuzzy pairs scored within ``review_margin`` of the threshold (either side), strongest first."""
     lo, hi = p.threshold - p.review_margin, p.threshold + p.review_margin
-    out: dict[str, list[Any]] = defaultdict(list)
-    seen: set[tuple[str, str]] = set()
-    rows = zip(
-        *(edges.column(c).to_pylist() for c in ("name_id_a", "name_id_b", "score", "reason", "kind", "why")),
-        strict=True,
+    if p.review_margin <= 0:
+        return PAIR_SCHEMA.empty_table()
+    near = edges.filter((pc.field("kind") == "fuzzy") & (pc.field("score") >= lo) & (pc.field("score") < hi)).select(
+        ["name_id_a", "name_id_b", "score", "reason", "why"]
     )
-    for ra, rb, s, why, kind, verdict in sorted(rows, key=lambda r: (-r[2], r[0], r[1])):
-        if kind != "fuzzy" or not lo <= s < hi or p.review_margin <= 0 or (ra, rb) in seen:
-            continue
-        seen.add((ra, rb))
-        same = cluster_of[ra] == cluster_of[rb]
-        for col, v in zip(PAIR_SCHEMA.names, (ra, rb, names[ra], names[rb], s, why, verdict, same), strict=True):
-            out[col].append(v)
-    return pa.table(out, schema=PAIR_SCHEMA) if out else PAIR_SCHEMA.empty_table()
+    near = near.sort_by([("score", "descending"), ("name_id_a", "ascending"), ("name_id_b", "ascending")])
+    # the first (strongest) row of each pair: two units of one key pair may repeat it
+    seen: set[tuple[str, str]] = set()
+    keep = []
+    for i, ab in enumerate(
+        zip(near.column("name_id_a").to_pylist(), near.column("name_id_b").to_pylist(), strict=True)
+    ):
+        if ab not in seen:
+            seen.add(ab)
+            keep.append(i)
+    near = near.take(pa.array(keep, pa.int64()))
+    ca = _lookup(near.column("name_id_a"), clusters, "cluster_id", key="record_id")
+    cb = _lookup(near.column("name_id_b"), clusters, "cluster_id", key="record_id")
+    return pa.table(
+        {
+            "record_a": near.column("name_id_a"),
+            "record_b": near.column("name_id_b"),
+            "name_a": _lookup(near.column("name_id_a"), clusters, "name", key="record_id"),
+            "name_b": _lookup(near.column("name_id_b"), clusters, "name", key="record_id"),
+            "score": near.column("score"),
+            "reason": near.column("reason"),
+            "verdict": near.column("why"),
+            "same_cluster": pc.equal(ca, cb),
+        },
+        schema=PAIR_SCHEMA,
+    )

@@ -58,6 +58,8 @@ import pyarrow as pa
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
+from resolver.parallel import chunks, fork_map
+
 __all__ = [
     "GENERIC_TOKENS",
     "EvidenceParams",
@@ -320,6 +322,7 @@ def score_candidates(
     workers: int = 1,
     infos: Sequence[KeyInfo] | None = None,
     floors: Mapping[int, float] | None = None,
+    processes: int = 1,
 ) -> pa.Table:
     """Score blocked pairs of keys; keep those at ``min_score`` or above.
 
@@ -328,7 +331,8 @@ def score_candidates(
     via ``rapidfuzz.process.cpdist``) discards most pairs before the rule-based :func:`score_keys` runs,
     so only plausible pairs pay for Python. ``infos``: prebuilt :class:`KeyInfo` per key position, when the
     caller has them. ``floors``: rule bit → a lower minimum for the pairs that rule found (pairs of keys
-    whose records share a domain are kept from ``domain_min``). Returns ``(kid_a, kid_b, score, reason)``.
+    whose records share a domain are kept from ``domain_min``). ``processes`` > 1 scores large lists in
+    forked workers (:mod:`resolver.parallel`; ``infos`` needed). Returns ``(kid_a, kid_b, score, reason)``.
     """
     ka = pairs.column("kid_a").to_numpy()
     kb = pairs.column("kid_b").to_numpy()
@@ -337,14 +341,16 @@ def score_candidates(
         return _scored([], [], [], [])
     keys_arr = np.asarray(keys, dtype=object)
     qa, qb = keys_arr[ka].tolist(), keys_arr[kb].tolist()
-    upper = np.maximum(
-        process.cpdist(qa, qb, scorer=fuzz.token_set_ratio, workers=workers),
-        process.cpdist(qa, qb, scorer=JaroWinkler.normalized_similarity, workers=workers) * 100.0,
-    )
+    token_set = process.cpdist(qa, qb, scorer=fuzz.token_set_ratio, workers=workers)
+    jw = process.cpdist(qa, qb, scorer=JaroWinkler.normalized_similarity, workers=workers) * 100.0
+    upper = np.maximum(token_set, jw)
     floor = np.full(len(ka), float(min_score))
     for bit, low in (floors or {}).items():
         floor = np.where((rules & bit) != 0, np.minimum(floor, low), floor)
-    keep = np.flatnonzero((upper >= floor) | ((rules & _ACRONYM_BIT) != 0))
+    keep = (upper >= floor) | ((rules & _ACRONYM_BIT) != 0)
+    if keep.sum() >= _TIGHTER_FROM:
+        keep &= _tighter_bound(keys_arr, ka, kb, token_set, jw, floor, rules, workers)
+    keep = np.flatnonzero(keep)
     built: dict[int, KeyInfo] = {}
 
     def info(i: int) -> KeyInfo:
@@ -359,6 +365,21 @@ def score_candidates(
     out_b: list[int] = []
     out_s: list[float] = []
     out_r: list[str] = []
+    if processes > 1 and infos is not None and len(keep) >= _PARALLEL_PAIRS:
+        items = [
+            (ka[keep[r.start : r.stop]].tolist(), kb[keep[r.start : r.stop]].tolist(), floor[keep[r.start : r.stop]])
+            for r in chunks(len(keep), _PARALLEL_PAIRS // 4)
+        ]
+        for (ca, cb, _), scored in zip(
+            items, fork_map(_score_chunk, items, processes=processes, shared=infos), strict=True
+        ):
+            for a, b, got in zip(ca, cb, scored, strict=True):
+                if got is not None:
+                    out_a.append(a)
+                    out_b.append(b)
+                    out_s.append(got.value)
+                    out_r.append(got.reason)
+        return _scored(out_a, out_b, out_s, out_r)
     for i in keep.tolist():
         a, b = int(ka[i]), int(kb[i])
         s = score_keys(info(a), info(b))
@@ -368,6 +389,53 @@ def score_candidates(
             out_s.append(s.value)
             out_r.append(s.reason)
     return _scored(out_a, out_b, out_s, out_r)
+
+
+def _tighter_bound(
+    keys: np.ndarray,
+    ka: np.ndarray,
+    kb: np.ndarray,
+    token_set: np.ndarray,
+    jw: np.ndarray,
+    floor: np.ndarray,
+    rules: np.ndarray,
+    workers: int,
+) -> np.ndarray:
+    """Pairs that :func:`score_keys` may score at their floor or more: exact, and far fewer than max(set, JW).
+
+    Every rule of :func:`score_keys` scores at most ``max(token_set_ratio, (token_sort_ratio + JW) / 2)``
+    except three, which keep the looser bound: equal keys without spaces (``same_compact``), a side with a
+    generic word (``generic_words``), an acronym. JW alone is high for any two names with a common start
+    ("museum of calbury" / "museum of halbury"): the mean with the sort ratio is not.
+    """
+    sort_ratio = process.cpdist(keys[ka].tolist(), keys[kb].tolist(), scorer=fuzz.token_sort_ratio, workers=workers)
+    tight = np.maximum(token_set, (sort_ratio + jw) / 2.0) >= floor
+    generic = np.fromiter((any(t in GENERIC_TOKENS for t in k.split()) for k in keys), bool, len(keys))
+    loose = generic[ka] | generic[kb] | ((rules & _ACRONYM_BIT) != 0)
+    rest = np.flatnonzero(~tight & ~loose)
+    compact = np.fromiter(
+        (keys[a].replace(" ", "") == keys[b].replace(" ", "") for a, b in zip(ka[rest], kb[rest], strict=True)),
+        bool,
+        len(rest),
+    )
+    loose[rest[compact]] = True
+    return tight | loose
+
+
+_TIGHTER_FROM = 20_000
+"""Kept pairs from which the tighter bound pays for its third pass over the pairs."""
+
+_PARALLEL_PAIRS = 40_000
+"""Pairs to score from which ``processes`` > 1 forks workers (fewer: forking costs more than it saves)."""
+
+
+def _score_chunk(infos: Sequence[KeyInfo], item: tuple[list[int], list[int], np.ndarray]) -> list[Score | None]:
+    """Scores of one chunk of pairs (in a worker): None where a pair scores below its floor."""
+    out: list[Score | None] = []
+    for a, b, low in zip(item[0], item[1], item[2].tolist(), strict=True):
+        s = score_keys(infos[a], infos[b])
+        out.append(s if s.value >= low else None)
+    return out
 
 
 _ACRONYM_BIT = 2
