@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from orgmap.cli import classify, drift, evaluate, fetch, graph, ingest, label, resolve, sql, synth
+from orgmap.cli import classify, dedupe, drift, evaluate, fetch, graph, ingest, label, resolve, sql, synth
 from orgmap.cli._common import friendly
 
 __all__ = ["app", "friendly", "main"]
@@ -35,7 +35,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _area in (classify, drift, fetch, ingest, label, resolve, sql, synth):
+for _area in (classify, dedupe, drift, fetch, ingest, label, resolve, sql, synth):
     app.add_typer(_area.commands)  # no name: the area's commands join the top level
 app.add_typer(classify.lf_app, name="lf")
 app.add_typer(classify.model_app, name="model")
