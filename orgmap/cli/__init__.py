@@ -7,10 +7,12 @@ module-level Typer groups; this module puts them together, in the order ``orgmap
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from orgmap.cli import classify, drift, evaluate, fetch, graph, ingest, label, resolve, sql, synth
-from orgmap.cli._common import friendly
+from orgmap.cli._common import GLOBAL_OPTIONS, friendly
 
 __all__ = ["app", "friendly", "main"]
 
@@ -22,6 +24,23 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _options(
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--wait",
+            min=0,
+            metavar="SECONDS",
+            help="Wait up to SECONDS for another run's lock on the database, instead of failing at once.",
+        ),
+    ] = None,
+) -> None:
+    """Options every command takes, given before it: orgmap --wait 600 resolve crawl/."""
+    GLOBAL_OPTIONS.clear()
+    GLOBAL_OPTIONS["wait"] = wait
 
 
 @app.command()
