@@ -193,7 +193,8 @@ def explain(
         )
         return
     out = Console()
-    out.print(f"[bold]{reg}[/] → [bold]{row[2]}[/] ({row[4]}, confidence {row[3]:.2f}, {row[7]} pages)")
+    owner = row[2] if row[2] is not None else "no organization"
+    out.print(f"[bold]{reg}[/] → [bold]{owner}[/] ({row[4]}, confidence {row[3]:.2f}, {row[7]} pages)")
     if org_row:
         conf = f", org confidence {org_row[6]:.2f}" if org_row[6] is not None else ""
         out.print(f"  org {row[1]}: legal form {org_row[2] or '-'}, country {org_row[3] or '-'}{conf}")
