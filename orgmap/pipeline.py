@@ -81,12 +81,13 @@ def run(
         recorded(store, "resolve", settings, list(paths), columns=columns) as (r, counts),
     ):
         report = RunReport(r.run_id)
-        for name, stage in STAGES.items():
-            if name in skip or (name == "ingest" and not paths):
-                continue
+        todo = [n for n in STAGES if n not in skip and (n != "ingest" or paths)]
+        for i, name in enumerate(todo, 1):
+            step = progress.task(f"[{i}/{len(todo)}] {name}", unit="stages")  # shows even a stage that counts nothing
             t0 = time.perf_counter()
-            report.stages[name] = stage(store, settings, r, progress)
+            report.stages[name] = STAGES[name](store, settings, r, progress)
             report.seconds[name] = round(time.perf_counter() - t0, 2)
+            step.close()
             counts.clear()
             counts.update(report.to_dict())
             if name == "ingest":
