@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from orgmap.cli import classify, drift, evaluate, fetch, graph, ingest, label, resolve, sql, synth
+from orgmap.cli import classify, drift, evaluate, fetch, graph, ingest, label, report, resolve, sql, synth
 from orgmap.cli._common import GLOBAL_OPTIONS, friendly
 
 __all__ = ["app", "friendly", "main"]
@@ -54,7 +54,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _area in (classify, drift, fetch, ingest, label, resolve, sql, synth):
+for _area in (classify, drift, fetch, ingest, label, report, resolve, sql, synth):
     app.add_typer(_area.commands)  # no name: the area's commands join the top level
 app.add_typer(classify.lf_app, name="lf")
 app.add_typer(classify.model_app, name="model")

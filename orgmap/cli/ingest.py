@@ -72,6 +72,7 @@ def ingest(
 
     Example: orgmap ingest crawl.jsonl.gz pages.warc.gz --db orgmap.duckdb
     """
+    from orgmap.cli.report import write_after_run
     from orgmap.progress import SILENT, for_terminal, progress_context
     from orgmap.runs import recorded
     from orgmap.sources.readers import plan_inputs
@@ -96,3 +97,4 @@ def ingest(
         if not summary.all_bad and (line := bad_records_line(summary)):
             typer.echo(line, err=True)
         require_usable_records(summary)  # the run fails; its bad records stay in ingest_errors
+    write_after_run(settings, summary.run_id)

@@ -103,6 +103,7 @@ def resolve(
 
     Example: orgmap resolve data/sample --db orgmap.duckdb
     """
+    from orgmap.cli.report import write_after_run
     from orgmap.outputs import output_path, require_writable_dir
     from orgmap.pipeline import run
     from orgmap.store.database import require_writable
@@ -130,6 +131,7 @@ def resolve(
     if "export" in report.stages:
         again = " (replacing this database's export from an earlier run)" if replaced else ""
         typer.echo(f"Kumu blueprint: {report.stages['export'].path}{again}")
+    write_after_run(settings, report.run_id)
     typer.echo(f'database: {settings.db}  (try: duckdb {settings.db} -c "select * from domain_org limit 5")')
 
 
