@@ -148,7 +148,7 @@ class LogLines:
         task = _LogTask(self, label, total, unit)
         with self._lock:
             self._open.append(task)
-            if self._thread is None:
+            if self._thread is None and self.every > 0:  # every <= 0: a line at every advance, nothing between
                 self._wake = threading.Event()
                 self._thread = threading.Thread(
                     target=self._heartbeat, args=(self._wake,), name="orgmap-progress", daemon=True
