@@ -26,6 +26,7 @@ from typing import Any
 from classifiers.drift_thresholds import Thresholds as DriftThresholds
 from graph.options import BuildOptions
 from orgmap.sources.fetch import FetchConfig
+from orgmap.sources.readers import RECORD_CHARS
 from resolver.errors import ConfigError
 from resolver.linking import LinkingParams
 
@@ -36,6 +37,9 @@ class IngestSettings:
 
     max_page_bytes: int = 5_000_000
     """Pages larger than this are skipped as ``too_large`` (crawls carry multi-MB junk)."""
+    max_record_chars: int = RECORD_CHARS
+    """Text of one input record (a JSON Lines line, a JSON array element, a CSV record) held at most; a longer
+    one is skipped as ``too_large`` without being held, so a small compressed file cannot fill the memory."""
     batch_size: int = 2_000
     """Records per transaction: a killed run loses at most the batch in flight."""
     store_html: bool = True
