@@ -27,6 +27,7 @@ from classifiers.drift_thresholds import Thresholds as DriftThresholds
 from graph.options import BuildOptions
 from orgmap.sources.fetch import FetchConfig
 from orgmap.sources.readers import RECORD_CHARS
+from resolver.bounds import PageLimits
 from resolver.errors import ConfigError
 from resolver.linking import LinkingParams
 
@@ -58,6 +59,12 @@ class SignalsSettings:
     """``fast`` (selectolax), ``trafilatura`` (better boilerplate removal, ~10x slower), ``auto``, ``none``."""
     workers: int = 1
     """Processes extracting pages in parallel (extraction is CPU-bound; writes stay in one process)."""
+    limits: PageLimits = field(default_factory=PageLimits)
+    """Work one page may cost (``[signals.limits]``): HTML size, nesting, JSON-LD nodes, names; a page over them
+    is read in part and listed in ``page_errors``."""
+    page_seconds: float = 30.0
+    """Time one page may take in a worker process; past it the worker is replaced and the page read again
+    within tight bounds (``page_errors`` reason ``timeout``). 0: no limit, extraction in this process."""
 
 
 @dataclass(frozen=True)
