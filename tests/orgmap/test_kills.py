@@ -19,13 +19,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from orgmap.synth import generate
+from tests.support.processes import kill_after_progress
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {
@@ -143,25 +143,9 @@ def test_a_kill_during_ner_keeps_its_batches_and_the_rerun_does_the_rest(
     crawl: Path, clean: dict[str, tuple[int, str]], tmp_path: Path
 ) -> None:
     db = tmp_path / "ner.duckdb"
-    env = {**os.environ, **ENV, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "orgmap", "resolve", str(crawl), "--db", str(db)],
-        cwd=tmp_path,
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
+    batches = kill_after_progress(  # one progress line per committed NER batch
+        ["resolve", str(crawl), "--db", str(db)], prefix="NER: ", lines=2, cwd=tmp_path, env=ENV
     )
-    assert proc.stderr is not None
-    batches = 0
-    deadline = time.monotonic() + 300
-    while batches < 2 and time.monotonic() < deadline:  # one progress line per committed NER batch
-        line = proc.stderr.readline()
-        if not line:
-            break
-        batches += line.startswith("NER: ")
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=60)
     assert batches >= 2, "the subprocess never reported NER batches"
     done_before, pages = _ner_counts(db)
     assert 16 <= done_before < pages  # two batches of 8 committed at least; not all
