@@ -219,8 +219,8 @@ def split_cannot_links(clusters: OwnerClusters, cannot_link: Iterable[tuple[str,
     pair. A chain of "same" answers beats a "different" answer it contradicts (a verified merge is never
     skipped). The part holding the cluster's first domain keeps its id, the others get ``<id>/<domain>``.
 
-    >>> c = OwnerClusters({"a.de": "x", "b.de": "x", "c.de": "x"},
-    ...                   [MergeEdge("a.de", "b.de", "name", 95, 0.9, ""), MergeEdge("b.de", "c.de", "name", 92, 0.8, "")])
+    >>> ab, bc = MergeEdge("a.de", "b.de", "name", 95, 0.9, ""), MergeEdge("b.de", "c.de", "name", 92, 0.8, "")
+    >>> c = OwnerClusters({"a.de": "x", "b.de": "x", "c.de": "x"}, [ab, bc])
     >>> sorted(split_cannot_links(c, [("a.de", "c.de")]).clusters.items())
     [('a.de', 'x'), ('b.de', 'x'), ('c.de', 'x/c.de')]
     """

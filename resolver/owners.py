@@ -409,6 +409,8 @@ class VerifiedOwner:
     annotator: str | None = None
     annotated_at: str | None = None
     """When, as text (ISO 8601)."""
+    task: str | None = None
+    """Where the answer came from ("labelstudio task 12", "csv file answers.csv")."""
 
     def __post_init__(self) -> None:
         if self.status not in VERIFIED_STATUSES:
@@ -437,8 +439,12 @@ def apply_verified(owners: Sequence[DomainOwner], verified: Mapping[str, Verifie
             out.append(o)
             continue
         name = (v.name or "").strip() or None
+        if o.signal_kinds == (VERIFIED,) and (o.status, o.name) == (v.status, name):
+            out.append(o)  # applied already
+            continue
         nk = normalize(name) if name else None
         who = f"verified by {v.annotator or 'a person'}" + (f" at {v.annotated_at}" if v.annotated_at else "")
+        who += f" ({v.task})" if v.task else ""
         same = nk is not None and o.key == nk.key
         out.append(
             dataclasses.replace(
@@ -450,7 +456,10 @@ def apply_verified(owners: Sequence[DomainOwner], verified: Mapping[str, Verifie
                 confidence=1.0,
                 fit=fits(nk, o.registered_domain) if nk else 0.0,
                 aliases=o.aliases if same else (),
-                evidence=(linking.Evidence(VERIFIED, name or v.status, "", 1.0, who),),
+                evidence=(
+                    linking.Evidence(VERIFIED, name or v.status, "", 1.0, who),
+                    *(o.evidence[:5] if same else ()),
+                ),
                 runner_up=None if same else o.name,
                 runner_up_score=0.0 if same else o.confidence,
                 signal_kinds=(VERIFIED,),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from orgmap.cli import classify, drift, evaluate, fetch, graph, ingest, label, resolve, sql, synth
+from orgmap.cli import classify, drift, evaluate, fetch, graph, ingest, label, resolve, review, sql, synth
 from orgmap.cli._common import friendly
 
 __all__ = ["app", "friendly", "main"]
@@ -43,6 +43,7 @@ app.add_typer(evaluate.eval_app, name="eval")
 app.add_typer(graph.graph_app, name="graph")
 app.add_typer(graph.export_app, name="export")
 app.add_typer(label.label_app, name="label")
+app.add_typer(review.review_app, name="review")
 
 
 def main() -> None:

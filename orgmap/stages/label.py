@@ -364,7 +364,10 @@ def serve_app(
             out = train(store, trained, target, promote=True)
             return registry.load(store.con, out.version), out.version
 
+    from orgmap.stages.review import review_predictor
+
     return create_app(
         ModelHolder(model, version), retrain=retrain if retrain_every > 0 else None,
         retrain_every=max(retrain_every, 1), basic_auth=basic_auth, target=target, limits=limits,
+        review_predict=review_predictor(settings),
     )  # fmt: skip
