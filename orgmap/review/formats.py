@@ -403,7 +403,7 @@ def write_brat(pages: Iterable[tuple[str, str, Sequence[str]]], out_dir: str | P
 def read_brat(ann: str | Path) -> list[tuple[str, int, int, str]]:
     """The entities of a brat ``.ann`` file: (type, start, end, text) for single-span ``T`` lines."""
     out = []
-    for line in Path(ann).read_text(encoding="utf-8").splitlines():
+    for line in Path(ann).read_text(encoding="utf-8").split("\n"):  # not splitlines: U+2028 may be in a name
         if not line.startswith("T"):
             continue
         _tid, spec, text = line.split("\t", 2)
