@@ -63,7 +63,8 @@ def test_owner_and_merge_reviews_survive_a_re_run(label_studio, resolved_db, tmp
 
     # A reviewer at work: a typed name, a person, and a task answered twice (the later answer counts).
     typed, person, twice = tasks[0], tasks[1], tasks[2]
-    name = {"from_name": "other_name", "to_name": "candidates", "type": "textarea", "value": {"text": ["Verified Org Ltd"]}}
+    text = {"text": ["Verified Org Ltd"]}
+    name = {"from_name": "other_name", "to_name": "candidates", "type": "textarea", "value": text}
     ls.submit(typed["id"], [_choice("owner", "candidates", "another name"), name])
     ls.submit(person["id"], [_choice("owner", "candidates", "person")])
     ls.submit(twice["id"], [_choice("owner", "candidates", "unknown")])
