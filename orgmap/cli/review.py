@@ -180,3 +180,28 @@ def config_cmd(what: WhatOption = "owners") -> None:
     if what not in WHATS:
         raise InputError(f"unknown review {what!r}; choose one of {', '.join(WHATS)}")
     typer.echo(config_for(what))
+
+
+@review_app.command("calibrate")
+@friendly
+def calibrate_cmd(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Check the merge threshold against people's pair answers: precision of "same" per name-score threshold.
+
+    Prints the curve and the lowest threshold meeting resolve.min_precision; set it as resolve.match_threshold.
+
+    Example: orgmap review calibrate --db orgmap.duckdb
+    """
+    from orgmap.stages.review import calibrate_merges
+
+    settings = settings_from(config, db)
+    with Store(settings.db) as store:
+        cal = calibrate_merges(store, settings)
+    typer.echo(f"{cal.pairs} answered pairs; threshold  pairs above  'same' among them  precision")
+    for p in cal.curve:
+        if p.kept:
+            typer.echo(f"  {p.threshold:>9.0f}  {p.kept:>11}  {p.correct:>16}  {p.precision:>9.3f}")
+    target = settings.resolve.min_precision
+    if cal.suggested is None:
+        typer.echo(f"not enough answers to suggest a threshold for precision {target}; keep {cal.current:g}")
+    else:
+        typer.echo(f"suggested resolve.match_threshold = {cal.suggested:g} (now {cal.current:g}; target {target})")

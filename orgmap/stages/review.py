@@ -468,3 +468,45 @@ def review_predictor(settings: Settings) -> Callable[[Sequence[Mapping[str, Any]
 
 def _pair(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [data["a"], data["b"]] if isinstance(data.get("a"), Mapping) and isinstance(data.get("b"), Mapping) else []
+
+
+# -- the merge threshold, from people's pair answers -----------------------------------------------------------
+@dataclass(frozen=True)
+class MergeCalibration:
+    """How the name score of answered pairs separates "same" from the rest, and the threshold it suggests."""
+
+    pairs: int
+    """Answered pairs whose two owners both have a name."""
+    curve: list[Any]
+    """``resolver.evaluate.CurvePoint`` per threshold: precision of "same" among pairs scoring at least it."""
+    suggested: float | None
+    """The lowest threshold from which every higher one (with :data:`MIN_CALIBRATION_PAIRS` answered pairs above
+    it) reaches the precision target; None: the answers do not say."""
+    current: float
+
+
+MIN_CALIBRATION_PAIRS = 5
+"""Answered pairs above a threshold needed before the calibration suggests it."""
+
+
+def calibrate_merges(store: Store, settings: Settings) -> MergeCalibration:
+    """Name scores (the clustering's ``resolver.scoring.score_keys``) of the answered pairs against the answers."""
+    from resolver.evaluate import threshold_curve
+    from resolver.names import normalize_name
+    from resolver.scoring import KeyInfo, score_keys
+
+    scores, same = [], []
+    for _a, _b, decision, name_a, name_b in store.con.execute(Q["pair_names"]).fetchall():
+        if not (name_a and name_b):
+            continue
+        ka, kb = normalize_name(name_a), normalize_name(name_b)
+        scores.append(score_keys(KeyInfo.of(ka.key, ka.acronym), KeyInfo.of(kb.key, kb.acronym)).value)
+        same.append(decision == "same")
+    curve = threshold_curve(scores, same, range(70, 101))
+    target = settings.resolve.min_precision
+    suggested = None
+    for p in sorted((p for p in curve if p.kept >= MIN_CALIBRATION_PAIRS), key=lambda p: -p.threshold):
+        if p.precision < target:
+            break  # every threshold from here down lets a pair the target forbids through
+        suggested = float(p.threshold)
+    return MergeCalibration(len(scores), curve, suggested, settings.resolve.match_threshold)

@@ -123,6 +123,13 @@ def test_answers_from_a_file_stick_through_re_runs_and_explain_says_so(resolved,
         assert (now["zeta-tools.com"][3], now["omega-parts.com"][3], "parent_of", 1.0) in rel
         assert answers == [("alice", "csv"), ("bob", "csv")]
 
+    assert "2 answered pairs" in _cli("review", "calibrate", "--db", db)
+    from benchmarks.train_owner_model import verified_gold
+
+    people = verified_gold(Path(db))
+    assert (people["zeta-tools.com"].status, people["zeta-tools.com"].names) == ("org", ("Zeta Holdings Ltd",))
+    assert people["quiet-site.org"].status == "person"
+
     explained = _cli("explain", "zeta-tools.com", "--db", db)
     assert "verified by a person: verified by alice" in explained
     with Store(db) as store:

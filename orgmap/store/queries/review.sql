@@ -118,3 +118,14 @@ WHERE coalesce(f.owner_text, '') <> ''
   AND (?::varchar[] IS NULL OR f.registered_domain IN (SELECT unnest(?::varchar[])))
 GROUP BY ALL
 ORDER BY f.registered_domain, f.page_id;
+
+-- name: pair_names
+-- Every pair decision that counts (view verified_pairs) with the current owner names of both domains
+-- (for the merge threshold calibration).
+SELECT p.a, p.b, p.decision,
+       CASE WHEN x.status = 'linked' THEN x.org_name ELSE x.evidence->>'name' END AS name_a,
+       CASE WHEN y.status = 'linked' THEN y.org_name ELSE y.evidence->>'name' END AS name_b
+FROM verified_pairs p
+JOIN domain_org x ON x.registered_domain = p.a
+JOIN domain_org y ON y.registered_domain = p.b
+ORDER BY p.a, p.b;
