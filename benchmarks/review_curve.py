@@ -30,6 +30,7 @@ from benchmarks.name_rules import any_names_match
 from benchmarks.real_pages import eval_dir, resolve_pages, settings_for
 from orgmap.pipeline import STAGES, run
 from orgmap.review.tasks import OwnerAnswer
+from orgmap.stages.resolve import scorer_of
 from orgmap.stages.review import select_owners, write_answers
 from orgmap.store.database import Store, now
 from resolver.domains import registered_domain
@@ -79,7 +80,7 @@ def figures(db: Path, gold: Sequence[GoldOwner]) -> dict[str, Any]:
 
 
 def build_base(work: Path, gold: Sequence[GoldOwner]) -> Path:
-    """orgmap over the dev domains' real pages, up to resolve (rebuilt each call: the code may have changed)."""
+    """Run orgmap over the dev domains' real pages, up to resolve (rebuilt each call: the code may have changed)."""
     root = eval_dir()
     if root is None:
         raise SystemExit("../shared/eval not found (set ORGMAP_EVAL_DIR): the curve needs the real pages")
@@ -101,8 +102,9 @@ def curve(
     shutil.copy(base, db)
     settings = settings_for(db)
     by_domain = {g.domain: g for g in gold}
+    threshold = scorer_of(settings).threshold
     with Store(db) as store:
-        order = select_owners(store, settings, len(by_domain) * 10, strategy=strategy, seed=seed)
+        order = select_owners(store, settings, len(by_domain) * 10, threshold=threshold, strategy=strategy, seed=seed)
     order = [r for r in order if r["registered_domain"] in by_domain]
     out, done = [], 0
     for k in steps:
@@ -195,17 +197,15 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": {"build": round(built, 1), "all": round(time.perf_counter() - t0, 1)},
     }
     print(f"dev domains: {len(gold)}; random orderings: seeds {args.seeds}")
-    print(
-        f"{'reviewed':>8}  {'uncertainty acc':>15} {'errors':>6} {'wrong merges':>12}   {'random acc':>10} {'errors':>6} {'wrong merges':>12}"
-    )
+    head = ("reviewed", "uncertainty acc", "errors", "wrong merges", "random acc", "errors", "wrong merges")
+    print("{:>8}  {:>15} {:>6} {:>12}   {:>10} {:>6} {:>12}".format(*head))
     for r in summary["rows"]:
         u, m = r["uncertainty"], r["random_mean"]
-        print(
-            f"{r['reviewed']:>8}  {u['accuracy']:>15.3f} {u['errors']:>6} {u['wrong_merges']:>12}   {m['accuracy']:>10.3f} {m['errors']:>6.1f} {m['wrong_merges']:>12.1f}"
-        )
-    print(
-        f"errors removed by the 50 most uncertain reviews: {summary['errors_removed_by_50']} (goal ≥ {GOAL:.3f}: {'met' if summary['goal_met'] else 'NOT met'})"
-    )
+        cells = (r["reviewed"], u["accuracy"], u["errors"], u["wrong_merges"], m["accuracy"], m["errors"])
+        print("{:>8}  {:>15.3f} {:>6} {:>12}   {:>10.3f} {:>6.1f}".format(*cells), f"{m['wrong_merges']:>12.1f}")
+    met = "met" if summary["goal_met"] else "NOT met"
+    removed = summary["errors_removed_by_50"]
+    print(f"errors removed by the 50 most uncertain reviews: {removed} (goal ≥ {GOAL:.3f}: {met})")
     plot(summary, randoms, len(gold), args.plot)
     print(f"plot: {args.plot}")
     if args.json:

@@ -44,12 +44,17 @@ def push_cmd(
 
     Example: orgmap review push --what owners --n 200
     """
+    from orgmap.stages.resolve import scorer_of
     from orgmap.stages.review import push
 
     settings = settings_from(config, db)
+    threshold = scorer_of(settings).threshold
     with Store(settings.db) as store, _client(url, token) as client:
         run_id = store.start_run("review push", {"what": what, "n": n}, settings.to_dict())
-        out = push(store, settings, client, what, n, title=project_title, strategy=strategy, run_id=run_id)
+        out = push(
+            store, settings, client, what, n, threshold=threshold, title=project_title, strategy=strategy,
+            run_id=run_id,
+        )  # fmt: skip
         store.finish_run(run_id, "ok", out.__dict__)
     typer.echo(
         f"project {out.project_id}: {out.imported} {what} tasks imported, {out.skipped} already there "
@@ -113,12 +118,14 @@ def export_cmd(
     Example: orgmap review export owners.csv --what owners --n 100
     """
     from orgmap.review.formats import detect_review_format
+    from orgmap.stages.resolve import scorer_of
     from orgmap.stages.review import export_file
 
     settings = settings_from(config, db)
     kind = fmt or detect_review_format(out)
+    threshold = scorer_of(settings).threshold
     with Store(settings.db) as store:
-        rows = export_file(store, settings, what, n, out, kind, strategy=strategy)
+        rows = export_file(store, settings, what, n, out, kind, threshold=threshold, strategy=strategy)
     typer.echo(f"{rows} {what} tasks written to {out} ({kind})")
 
 

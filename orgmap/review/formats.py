@@ -313,10 +313,10 @@ def read_review_file(
     fmt = fmt or detect_review_format(p)
     if fmt == "labelstudio":
         try:
-            tasks = json.loads(p.read_text(encoding="utf-8"))
+            exported = json.loads(p.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise InputError(f"{p} is not JSON ({exc}); export the project from Label Studio as JSON") from exc
-        return ([tasks] if isinstance(tasks, dict) else list(tasks)), fmt
+        return ([exported] if isinstance(exported, dict) else list(exported)), fmt
     tasks: list[dict[str, Any]] = []
     if fmt == "prodigy":
         with p.open(encoding="utf-8") as fh:
@@ -327,7 +327,7 @@ def read_review_file(
                     row = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise InputError(f"{p}:{n} is not a JSON line ({exc})") from exc
-                data = row.get("data") or {"orgmap_id": row.get("orgmap_id")}
+                data: dict[str, Any] = row.get("data") or {"orgmap_id": row.get("orgmap_id")}
                 accept = [str(x) for x in row.get("accept") or []]
                 task: dict[str, Any] = {"id": None, "data": data, "annotations": []}
                 main = [x for x in accept if x not in PARENT_CHOICES]
@@ -349,7 +349,7 @@ def read_review_file(
             oid = row.get("orgmap_id") or ""
             if oid.startswith("pair:"):
                 a, _, b = oid[5:].partition("|")
-                data: dict[str, Any] = {"orgmap_id": oid, "what": "merges", "a": {"domain": row.get("a") or a},
+                data = {"orgmap_id": oid, "what": "merges", "a": {"domain": row.get("a") or a},
                                         "b": {"domain": row.get("b") or b}}  # fmt: skip
             else:
                 cands = [

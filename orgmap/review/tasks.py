@@ -205,7 +205,7 @@ def pair_task(row: Mapping[str, Any], *, model_version: str) -> dict[str, Any]:
         "value": round(float(row["value"]), 6),
         "priority": round(float(row["priority"]), 6),
     }
-    pred = _choice_result(PAIR_CONTROL, "pair", data["predicted"], conf)
+    pred = _choice_result(PAIR_CONTROL, "pair", "same" if same else "different", conf)
     return {
         "data": data,
         "predictions": [{"model_version": model_version, "score": data["priority"], "result": [pred]}],
@@ -255,10 +255,10 @@ def owner_answer_of(
             raise ValueError("'another name' without a name")
         status, name = "linked", other_name
     elif choice in ("person", "platform", "unknown"):
-        status, name = choice, (other_name or None) if choice == "person" else None
+        status, name = choice, (other_name or "") if choice == "person" else ""
     else:
         raise ValueError(f"unknown choice {choice!r}; use one of {', '.join(OWNER_CHOICES)}")
-    return OwnerAnswer(domain, status, name, choice, who, when, task, data.get("predicted"))
+    return OwnerAnswer(domain, status, name or None, choice, who, when, task, data.get("predicted"))
 
 
 def pair_answer_of(

@@ -102,32 +102,28 @@ def priority(value: float) -> float:
     return round(max(0.0, 1.0 - value / (1.0 + IMPACT_WEIGHT)), 6)
 
 
-def owner_threshold(settings: Settings) -> float:
-    """The confidence from which an owner is linked under the user's precision target (the resolve stage's)."""
-    from orgmap.stages.resolve import scorer_of
-
-    return scorer_of(settings).threshold
-
-
 def select_owners(
     store: Store,
     settings: Settings,
     n: int,
     *,
+    threshold: float,
     strategy: str = "uncertainty",
     exclude: Iterable[str] = (),
     seed: int = 0,
-    threshold: float | None = None,
 ) -> list[dict[str, Any]]:
-    """The ``n`` domains whose review is worth most, with their candidates, evidence and pages."""
-    t = owner_threshold(settings) if threshold is None else threshold
+    """The ``n`` domains whose review is worth most, with their candidates, evidence and pages.
+
+    ``threshold``: the confidence from which an owner is linked under the user's precision target (the
+    resolve stage's ``scorer_of(settings).threshold``).
+    """
     cur = store.con.execute(Q["owner_rows"])
     cols = [d[0] for d in cur.description]
     skip = set(exclude)
     rows = [
         r for r in (dict(zip(cols, row, strict=True)) for row in cur.fetchall()) if r["registered_domain"] not in skip
     ]
-    values = owner_values(rows, t)
+    values = owner_values(rows, threshold)
     chosen = [rows[i] | {"value": values[i], "priority": priority(values[i])} for i in rank(values, n, strategy, seed)]
     doms = [r["registered_domain"] for r in chosen]
     cands: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -255,13 +251,24 @@ def model_version(settings: Settings, what: str) -> str:
 
 
 def build(
-    store: Store, settings: Settings, what: str, n: int, *, exclude: Iterable[str] = (), strategy: str = "uncertainty"
+    store: Store,
+    settings: Settings,
+    what: str,
+    n: int,
+    *,
+    threshold: float,
+    exclude: Iterable[str] = (),
+    strategy: str = "uncertainty",
 ) -> list[dict[str, Any]]:
-    """The ``n`` most valuable ``what`` tasks not in ``exclude`` (task item ids: domain, or ``a|b``)."""
+    """The ``n`` most valuable ``what`` tasks not in ``exclude`` (task item ids: domain, or ``a|b``).
+
+    ``threshold``: as for :func:`select_owners`.
+    """
     _check_what(what)
     version = model_version(settings, what)
     if what == "owners":
-        rows = select_owners(store, settings, n, strategy=strategy, exclude=exclude, seed=settings.classify.seed)
+        seed = settings.classify.seed
+        rows = select_owners(store, settings, n, threshold=threshold, strategy=strategy, exclude=exclude, seed=seed)
         return [owner_task(r, model_version=version) for r in rows]
     pairs = [tuple(x.split("|", 1)) for x in exclude if "|" in x]
     return [pair_task(r, model_version=version) for r in select_pairs(store, settings, n, exclude=pairs)]  # type: ignore[arg-type]
@@ -316,6 +323,7 @@ def push(
     what: str,
     n: int,
     *,
+    threshold: float,
     title: str | None = None,
     strategy: str = "uncertainty",
     run_id: int | None = None,
@@ -328,7 +336,7 @@ def push(
     existing = client.existing_ids(project)
     done = set(store.con.execute(Q["pushed_items"], [client.url, project, what]).fetchall())
     exclude = {r[0] for r in done} | {k.partition(":")[2] for k in existing}
-    tasks = build(store, settings, what, n, exclude=exclude, strategy=strategy)
+    tasks = build(store, settings, what, n, threshold=threshold, exclude=exclude, strategy=strategy)
     counts = client.import_tasks(project, tasks)
     record_tasks(
         store,
@@ -352,7 +360,7 @@ def write_answers(
     new = [0, 0]
     with store.transaction():
         if owners:
-            cols = (
+            owner_cols = (
                 "registered_domain",
                 "status",
                 "name",
@@ -364,14 +372,14 @@ def write_answers(
             )
             table = schemas.rows(
                 "review_owner_answers",
-                {**{c: [getattr(a, c) for a in owners] for c in cols}, "source": [source] * len(owners),
+                {**{c: [getattr(a, c) for a in owners] for c in owner_cols}, "source": [source] * len(owners),
                  "origin": [origin] * len(owners), "pulled_at": [pulled] * len(owners)},
             )  # fmt: skip
             new[0] = store.insert_new(
                 "review_owner_answers", table, ["registered_domain", "source", "annotated_at", "choice"]
             )
         if pairs:
-            cols = (
+            pair_cols = (
                 "a",
                 "b",
                 "decision",
@@ -384,7 +392,7 @@ def write_answers(
             )
             table = schemas.rows(
                 "review_pair_answers",
-                {**{c: [getattr(a, c) for a in pairs] for c in cols}, "source": [source] * len(pairs),
+                {**{c: [getattr(a, c) for a in pairs] for c in pair_cols}, "source": [source] * len(pairs),
                  "origin": [origin] * len(pairs), "pulled_at": [pulled] * len(pairs)},
             )  # fmt: skip
             new[1] = store.insert_new("review_pair_answers", table, ["a", "b", "source", "annotated_at", "decision"])
@@ -406,12 +414,20 @@ def pull(store: Store, client: LabelStudio, what: str, *, title: str | None = No
 
 # -- files -------------------------------------------------------------------------------------------------
 def export_file(
-    store: Store, settings: Settings, what: str, n: int, path: str | Path, fmt: str, *, strategy: str = "uncertainty"
+    store: Store,
+    settings: Settings,
+    what: str,
+    n: int,
+    path: str | Path,
+    fmt: str,
+    *,
+    threshold: float,
+    strategy: str = "uncertainty",
 ) -> int:
     """Write the ``n`` most valuable ``what`` tasks to a file (``orgmap.review.formats.REVIEW_FORMATS``)."""
     from orgmap.review.formats import write_review_file
 
-    tasks = build(store, settings, what, n, strategy=strategy)
+    tasks = build(store, settings, what, n, threshold=threshold, strategy=strategy)
     written = write_review_file(tasks, path, fmt)
     record_tasks(store, tasks, server=f"file:{fmt}", project_id=0, what=what)
     return written

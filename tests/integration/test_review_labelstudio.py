@@ -20,6 +20,7 @@ from orgmap.config import load_settings
 from orgmap.review.labelstudio import LabelStudio
 from orgmap.review.tasks import OWNER_CHOICES
 from orgmap.stages.label import serve_app
+from orgmap.stages.review import review_predictor
 from orgmap.store.database import Store
 
 pytestmark = pytest.mark.integration
@@ -105,7 +106,7 @@ def test_owner_and_merge_reviews_survive_a_re_run(label_studio, resolved_db, tmp
 
     # Label Studio asks orgmap serve for owner predictions: the verified answer comes back.
     settings = load_settings(None, {"db": str(db)})
-    backend = serve_app(settings, "domain", retrain_every=0)
+    backend = serve_app(settings, "domain", retrain_every=0, review_predict=review_predictor(settings))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(backend, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -170,8 +170,8 @@ def test_the_ml_backend_predicts_owner_and_merge_tasks_beside_class_tasks(resolv
     _, db = resolved
     settings = load_settings(None, {"db": db}, environ={})
     with Store(db) as store:
-        owner_tasks = build(store, settings, "owners", 2)
-        pair_tasks = build(store, settings, "merges", 1)
+        owner_tasks = build(store, settings, "owners", 2, threshold=0.8)
+        pair_tasks = build(store, settings, "merges", 1, threshold=0.8)
     app = create_app(ModelHolder(Fixed(1), "v1"), review_predict=review_predictor(settings))
     plain = {"data": {"orgmap_id": "domain:x.com", "title": "t", "text": "x"}}
     tasks = [{"data": owner_tasks[0]["data"]}, plain, {"data": pair_tasks[0]["data"]}, {"data": owner_tasks[1]["data"]}]
