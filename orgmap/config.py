@@ -94,11 +94,13 @@ class GraphSettings:
 
     build: BuildOptions = field(default_factory=BuildOptions)
     """What goes into the graph and how it is analysed (``[graph.build]``)."""
-    kumu_path: str = "out/kumu.json"
+    kumu_path: str = ""
+    """Where ``orgmap resolve`` writes the Kumu blueprint; empty: ``<db stem>.kumu.json`` beside the database
+    (or in ``out_dir``)."""
     kumu_max_elements: int = 3_000
-    """Above this, exports warn and suggest a filter (Kumu slows down past a few thousand)."""
+    """Above this, Kumu exports warn and suggest a filter (Kumu slows down past a few thousand)."""
     min_confidence: float = 0.5
-    """``out/kumu.json`` (written by ``orgmap resolve``) leaves out ownership edges below this."""
+    """The blueprint ``orgmap resolve`` writes leaves out ownership edges below this."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,10 @@ class Settings:
     """Everything a run needs; saved as JSON in ``runs.settings``."""
 
     db: str = "orgmap.duckdb"
-    out_dir: str = "out"
+    db_wait: float = 0.0
+    """Seconds to wait for another process's lock on the database before giving up (``orgmap --wait``)."""
+    out_dir: str = ""
+    """Where ``orgmap resolve`` writes its exports and report (``--out``); empty: beside the database."""
     progress_seconds: float = 5.0
     """When output is not a terminal (cron, CI, a log file): seconds between progress lines."""
     ingest: IngestSettings = field(default_factory=IngestSettings)

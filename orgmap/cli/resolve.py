@@ -40,8 +40,26 @@ def _summary_table(report: Any) -> Table:
     return table
 
 
+def _where_to_look(report: Any) -> list[str]:
+    """Lines saying how many records or pages had problems in this run, and where they are listed."""
+    from orgmap.cli.ingest import bad_records_line
+
+    lines = []
+    if "ingest" in report.stages and (line := bad_records_line(report.stages["ingest"])):
+        lines.append(line)
+    signals = report.stages.get("signals")
+    if signals is not None and signals.pages_with_errors:
+        lines.append(
+            f"{signals.pages_with_errors:,} pages had extraction problems (their other signals are kept); "
+            f"examples: orgmap sql \"select counts->'signals'->'problems' from runs where run_id = {report.run_id}\""
+        )
+    return lines
+
+
 def _fmt(value: Any) -> str:
     """Short form for the summary: lists become counts, nested values are cut."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return f"{len(value)} examples in runs.counts"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_fmt(v)}" for k, v in list(value.items())[:12]) + "}"
     if isinstance(value, list | tuple):
@@ -86,6 +104,10 @@ def resolve(
     ] = None,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline for NER.")] = None,
     no_ner: Annotated[bool, typer.Option("--no-ner", help="Skip spaCy NER (faster, fewer candidates).")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for the Kumu export and the run report (default: the database's)."),
+    ] = None,
 ) -> None:
     """Run the main job: ingest PATHS, extract signals, find every domain's owner, classify, build the graph.
 
@@ -94,21 +116,36 @@ def resolve(
 
     Example: orgmap resolve data/sample --db orgmap.duckdb --min-precision 0.99
     """
+    from orgmap.cli.report import write_after_run
+    from orgmap.outputs import output_path, require_writable_dir
     from orgmap.pipeline import run
+    from orgmap.store.database import require_writable
 
     overrides: dict[str, Any] = {
         "resolve.linking.min_confidence": min_confidence,
         "resolve.min_precision": min_precision,
         "ner.model": model,
         "resolve.orgs_file": str(orgs) if orgs else None,
+        "out_dir": str(out) if out else None,
     }
     if no_ner:
         overrides["ner.enabled"] = False
     settings = settings_from(config, db, **overrides)
+    kumu = Path(settings.graph.kumu_path or output_path(settings, "kumu.json"))
+    require_writable(Path(settings.db))  # the database first: it is the cause when both are in one directory
+    if "export" not in (skip or ()):
+        require_writable_dir(kumu.parent, "the Kumu export")  # now, not after an hour of work
+    replaced = kumu.exists()
     progress = for_terminal(every=settings.progress_seconds)
     with progress_context(progress):
         report = run(settings, [str(p) for p in (paths or [])], skip=skip or (), progress=progress)
     Console().print(_summary_table(report))
+    for line in _where_to_look(report):
+        typer.echo(line, err=True)
+    if "export" in report.stages:
+        again = " (replacing this database's export from an earlier run)" if replaced else ""
+        typer.echo(f"Kumu blueprint: {report.stages['export'].path}{again}")
+    write_after_run(settings, report.run_id)
     typer.echo(f'database: {settings.db}  (try: duckdb {settings.db} -c "select * from domain_org limit 5")')
 
 
@@ -141,7 +178,7 @@ def explain(
     reg = registered_domain(domain) if domain is not None else None
     if domain is not None and reg is None:
         raise InputError(f"{domain!r} is not a valid domain or URL")
-    with Store(settings.db, read_only=True) as store:
+    with Store(settings.db, read_only=True, wait=settings.db_wait) as store:
         _require_current_schema(store, settings.db)
         if org is not None or reg is None:
             _explain_org(store, org or "", settings.db, as_json)
@@ -174,7 +211,8 @@ def explain(
         )
         return
     out = Console()
-    out.print(f"[bold]{reg}[/] → [bold]{row[2]}[/] ({row[4]}, confidence {row[3]:.2f}, {row[7]} pages)")
+    owner = row[2] if row[2] is not None else "no organization"
+    out.print(f"[bold]{reg}[/] → [bold]{owner}[/] ({row[4]}, confidence {row[3]:.2f}, {row[7]} pages)")
     if org_row:
         conf = f", org confidence {org_row[6]:.2f}" if org_row[6] is not None else ""
         out.print(f"  org {row[1]}: legal form {org_row[2] or '-'}, country {org_row[3] or '-'}{conf}")

@@ -148,7 +148,7 @@ def _domain_org_table(
         org_id = domain_to_org.get(o.registered_domain) if o.status == "linked" else None
         rows["registered_domain"].append(o.registered_domain)
         rows["org_id"].append(org_id)
-        rows["org_name"].append(canonical.get(org_id, o.name) if org_id else "unknown")
+        rows["org_name"].append(canonical.get(org_id, o.name) if org_id else None)
         rows["confidence"].append(float(o.confidence))
         rows["status"].append(o.status if org_id or o.status != "linked" else "unknown")
         rows["evidence"].append(

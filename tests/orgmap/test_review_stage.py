@@ -115,7 +115,7 @@ def test_answers_from_a_file_stick_through_re_runs_and_explain_says_so(resolved,
         _run(crawl, db)
         now = _owners(db)
         assert now["zeta-tools.com"][:3] == ("linked", "Zeta Holdings Ltd", 1.0)
-        assert now["quiet-site.org"][:2] == ("person", "unknown")
+        assert now["quiet-site.org"][:2] == ("person", None)  # no organization: NULL name (013)
         assert now["acme-widgets.com"][3] != now["acmewidgets.net"][3]  # "different" split the org
         with Store(db, read_only=True) as store:
             rel = store.con.execute("select org_id, other_id, kind, confidence from org_relations").fetchall()
