@@ -215,16 +215,23 @@ def select_pairs(
 
 
 def _sides(store: Store, domains: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """What a merge task shows of each domain, with the domain's own owner name and country.
+
+    The country is the ccTLD's, else the org's: both ends of an edge share an org, so the org's country alone
+    could never tell a merge that crosses countries.
+    """
+    from resolver.domains import country_of
+
     out = {}
-    for dom, org_id, name, country, doms, conf, why, evidence in store.con.execute(
+    for dom, org_id, name, owner, country, doms, conf, why, evidence in store.con.execute(
         Q["pair_sides"], [sorted(domains)]
     ).fetchall():
         out[dom] = {
             "domain": dom,
             "org_id": org_id,
             "name": name,
-            "owner": name,
-            "country": country,
+            "owner": owner,
+            "country": country_of(dom) or country,
             "domains": list(doms or []),
             "confidence": conf,
             "evidence": [x for x in [why, *(evidence or [])] if x],

@@ -183,3 +183,59 @@ def test_the_ml_backend_predicts_owner_and_merge_tasks_beside_class_tasks(resolv
     for i in (0, 3):
         assert got[i] == owner_tasks[i // 3]["predictions"][0]  # what push pre-filled: the store's answer
     assert got[2]["result"][0]["from_name"] == "decision" and got[2]["result"][0]["value"]["choices"] == ["same"]
+
+
+def test_merge_pairs_come_from_active_learning_sources(tmp_path: Path) -> None:
+    """Each source of pairs, on hand-written orgs.
+
+    Near the target, rules vs names, across countries, the weakest edge of a large org, a near miss.
+    """
+    orgs = {  # org_id: (canonical name, name key, country, domains, {domain: its own owner name})
+        "o-eps": ("Epsilon", "epsilon", None, ["eps.com", "eps.org"], {}),
+        "o-alpha": ("Alpha Group", "alpha group", None, ["alpha.com", "alpha.net", "alpha-shop.com"], {}),
+        "o-beta": ("Beta Ltd", "beta", None, ["beta.com", "gamma-corp.com"], {"gamma-corp.com": "Gamma Corp"}),
+        "o-delta": ("Delta", "delta", "DE", ["delta.de", "delta.fr"], {}),
+        "o-omega1": ("Omega Widgets", "omega widgets", None, ["omega.com"], {}),
+        "o-omega2": ("Omega Widgetz", "omega widgetz", None, ["omega-w.com"], {}),
+    }
+    edges = [  # org_id, a, b, kind, confidence
+        ("o-eps", "eps.com", "eps.org", "name", 0.9),  # at the target
+        ("o-alpha", "alpha.com", "alpha.net", "name", 0.97),  # the weakest of a 3-domain org
+        ("o-alpha", "alpha-shop.com", "alpha.net", "name", 0.99),
+        ("o-beta", "beta.com", "gamma-corp.com", "hard:redirect", 1.0),  # a rule joins unlike names
+        ("o-delta", "delta.de", "delta.fr", "name", 0.5),  # a name merge across countries
+    ]
+    with Store(tmp_path / "p.duckdb") as store:
+        store.con.execute(
+            "insert into runs (command, started_at, status, settings) values ('resolve', now(), 'ok', ?)",
+            [json.dumps({"resolve": {"min_precision": 0.9}})],
+        )
+        for org_id, (name, key, country, doms, owners) in orgs.items():
+            store.con.execute(
+                "insert into orgs (org_id, canonical_name, name_key, country, domains, n_domains, source) "
+                "values (?, ?, ?, ?, ?, ?, 'crawl')",
+                [org_id, name, key, country, doms, len(doms)],
+            )
+            for d in doms:
+                store.con.execute(
+                    "insert into domain_org (registered_domain, org_id, org_name, confidence, status, evidence) "
+                    "values (?, ?, ?, 0.95, 'linked', ?)",
+                    [d, org_id, name, json.dumps({"name": owners.get(d, name), "why": "a test"})],
+                )
+        for org_id, a, b, kind, conf in edges:
+            store.con.execute(
+                "insert into org_edges values (?, ?, ?, ?, 1.0, ?, 'a test', 1)", [org_id, a, b, kind, conf]
+            )
+        settings = load_settings(None, {"db": str(tmp_path / "p.duckdb")}, environ={})
+        pairs = select_pairs(store, settings, 20)
+    why = {(p["a"]["domain"], p["b"]["domain"]): p["why"] for p in pairs}
+    assert [p["value"] for p in pairs] == sorted((p["value"] for p in pairs), reverse=True)
+    assert (pairs[0]["a"]["domain"], pairs[0]["b"]["domain"], pairs[0]["value"]) == ("eps.com", "eps.org", 1.0)
+    assert why[("alpha.com", "alpha.net")].startswith("the weakest edge of a large org")
+    assert why[("beta.com", "gamma-corp.com")].startswith("the rule hard:redirect merges them but their names differ")
+    assert why[("delta.de", "delta.fr")].startswith("a name merge across countries")
+    assert why[("omega-w.com", "omega.com")].startswith("names nearly matched")
+    near = next(p for p in pairs if p["a"]["domain"] == "omega-w.com")
+    assert near["same_org"] is False
+    delta = next(p for p in pairs if p["a"]["domain"] == "delta.de")
+    assert (delta["a"]["country"], delta["b"]["country"]) == ("DE", "FR")

@@ -73,8 +73,10 @@ WHERE x.block_size <= 50 AND jaro_winkler_similarity(x.name_key, y.name_key) >= 
 ORDER BY similarity DESC, a, b;
 
 -- name: pair_sides
--- What a merge task shows of each of the domains $1: its owner, org, country, domains and evidence.
-SELECT d.registered_domain, d.org_id, coalesce(o.canonical_name, d.org_name) AS name, o.country,
+-- What a merge task shows of each of the domains $1: its org, country, domains and evidence, and the
+-- domain's own owner name (the best name of its evidence; the org's canonical name is shared by both ends).
+SELECT d.registered_domain, d.org_id, coalesce(o.canonical_name, d.org_name) AS name,
+       coalesce(d.evidence->>'name', d.org_name) AS owner, o.country,
        coalesce(o.domains, [d.registered_domain]) AS domains, d.confidence,
        d.evidence->>'why' AS why,
        [x->>'signal' || ': ' || (x->>'name') || coalesce(' («' || left(x->>'context', 120) || '»)', '')
