@@ -68,8 +68,8 @@ def _check_what(what: str) -> None:
 def uncertainty(confidence: float, threshold: float) -> float:
     """1 at the threshold, falling linearly to 0 at the far end of [0, 1]: how unsure the owner's status is.
 
-    >>> uncertainty(0.6, 0.6), uncertainty(1.0, 0.6), round(uncertainty(0.3, 0.6), 2)
-    (1.0, 0.0, 0.5)
+    >>> uncertainty(0.6, 0.6), uncertainty(0.0, 0.6), round(uncertainty(1.0, 0.6), 2)
+    (1.0, 0.0, 0.33)
     """
     span = max(threshold, 1.0 - threshold) or 1.0
     return max(0.0, 1.0 - abs(float(confidence) - threshold) / span)
