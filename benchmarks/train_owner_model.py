@@ -1,7 +1,7 @@
 """Train the owner model (``resolver/owner_model.json``) from generated crawls, the dev gold and silver labels.
 
     python -m benchmarks.train_owner_model [--work DIR] [--seeds 1001,1002,1003] [--pages 3000]
-                                           [--out resolver/owner_model.json] [--report FILE]
+                                           [--out resolver/owner_model.json] [--report FILE] [--verified DB]
 
 Training data, one row per candidate group of a domain (``resolver.owners.group_domain`` and
 ``resolver.owner_model.group_features``, exactly what the resolve stage computes):
@@ -12,7 +12,9 @@ Training data, one row per candidate group of a domain (``resolver.owners.group_
   ``../shared/eval/pages``: a group is right when its names match the gold's under the entity rule; an
   ``unknown`` domain's groups are all wrong;
 - silver labels on the real pages of domains outside the gold, where independent strong signals agree
-  (:func:`silver_labels`); their accuracy is measured on the dev gold and reported.
+  (:func:`silver_labels`); their accuracy is measured on the dev gold and reported;
+- with ``--verified DB``, the owners people verified in that orgmap database (``orgmap review``): gold like
+  the dev split, in training and in the calibration.
 
 Test-split domains are never read: their pages are left out of every database this script builds.
 
@@ -289,8 +291,24 @@ def silver_accuracy(crawl: Crawl, gold: Mapping[str, GoldOwner]) -> dict[str, An
 # -- training -------------------------------------------------------------------------------------------
 
 
-def collect(work: Path, seeds: Sequence[int], n_pages: int, params: LinkingParams) -> tuple[Rows, dict[str, Any]]:
-    """Every training row, and the summary of where they come from."""
+def verified_gold(db: Path) -> dict[str, GoldOwner]:
+    """The owners people verified in an orgmap database (``orgmap review pull``), as gold rows of its domains."""
+    from orgmap.store.database import Store
+
+    status = {"linked": "org", "person": "person", "platform": "platform", "unknown": "unknown"}
+    with Store(db, read_only=True) as store:
+        rows = store.con.execute("select registered_domain, status, name from verified_owners").fetchall()  # noqa: S608
+    return {dom: GoldOwner(dom, "verified", (), status[st], (name,) if name else (), "", "") for dom, st, name in rows}
+
+
+def collect(
+    work: Path, seeds: Sequence[int], n_pages: int, params: LinkingParams, verified: Sequence[Path] = ()
+) -> tuple[Rows, dict[str, Any]]:
+    """Every training row, and the summary of where they come from.
+
+    ``verified``: orgmap databases whose verified owners (``orgmap review``) are gold too: their domains'
+    groups are rows of source ``verified``, weighted and calibrated like the dev gold.
+    """
     gold = {g.domain: g for g in read_gold()}
     code = signals_fingerprint()
     rows = Rows()
@@ -320,6 +338,16 @@ def collect(work: Path, seeds: Sequence[int], n_pages: int, params: LinkingParam
         for i, y in silver_labels(found).items():
             if i in crawl.vectors[dom]:  # the model ranks the first MAX_GROUPS groups (and the domain's) only
                 rows.add(crawl.vectors[dom][i], y, "silver", dom, surfaces(found, i))
+    for db in verified:
+        people = verified_gold(db)
+        crawl = read_crawl(db, params)
+        for dom, g in people.items():
+            if dom in crawl.groups:
+                found = crawl.groups[dom]
+                right = {i: gold_right(g, surfaces(found, i)) for i in crawl.vectors[dom]}
+                for i, y in fallback_labels(found, right).items():
+                    rows.add(crawl.vectors[dom][i], y, "verified", f"verified:{dom}", surfaces(found, i), right[i])
+        summary.setdefault("verified", {})[str(db)] = len(people)
     by_source = Counter(rows.source)
     pos = Counter(s for s, y in zip(rows.source, rows.y, strict=True) if y)
     summary["groups"] = {s: {"rows": by_source[s], "positive": pos[s]} for s in sorted(by_source)}
@@ -336,6 +364,8 @@ class Weights:
     synth: float = 1.0
     silver: float = 0.5
     dev: float = 1.0
+    verified: float = 1.0
+    """Owners people verified in orgmap databases (``--verified``)."""
 
     def of(self, source: str) -> float:
         """The weight of a row from ``source``."""
@@ -375,16 +405,20 @@ def folds_of(domains: Sequence[str], k: int) -> dict[str, int]:
     return {d: int(hashlib.sha1(d.encode()).hexdigest()[:8], 16) % k for d in sorted(set(domains))}
 
 
+GOLD_SOURCES = ("dev", "verified")
+"""Row sources the calibration is fitted on: the dev gold and owners people verified."""
+
+
 def out_of_fold(rows: Rows, weights: Weights, c: float, k: int) -> dict[str, tuple[float, bool]]:
-    """Dev domain → (raw score of its best group, that group is right) from models that never saw its fold."""
+    """Gold domain → (raw score of its best group, that group is right) from models that never saw its fold."""
     x, y = np.asarray(rows.x), np.asarray(rows.y)
     w = np.asarray([weights.of(s) for s in rows.source])
-    dev = [i for i, s in enumerate(rows.source) if s == "dev"]
+    dev = [i for i, s in enumerate(rows.source) if s in GOLD_SOURCES]
     fold = folds_of([rows.domain[i] for i in dev], k)
     out: dict[str, tuple[float, bool]] = {}
     for f in range(k):
         held = [i for i in dev if fold[rows.domain[i]] == f]
-        keep = np.asarray([rows.source[i] != "dev" or fold[rows.domain[i]] != f for i in range(len(rows.y))])
+        keep = np.asarray([rows.source[i] not in GOLD_SOURCES or fold[rows.domain[i]] != f for i in range(len(rows.y))])
         model = fit(x[keep], y[keep], w[keep], c)
         scores = logits(x, model)
         for dom, i in best_per_domain(rows.domain, scores, held).items():
@@ -445,10 +479,20 @@ def code_version() -> str:
 
 
 def train(
-    rows: Rows, summary: Mapping[str, Any], *, weights: Weights, c: float, k: int, method: str
+    rows: Rows,
+    summary: Mapping[str, Any],
+    *,
+    weights: Weights,
+    c: float,
+    k: int,
+    method: str,
+    verified: Mapping[str, GoldOwner] | None = None,
 ) -> tuple[OwnerModel, dict[str, Any]]:
-    """The model on every row, calibrated out of fold on the dev gold; returns it and the cross-validated figures."""
-    gold = {g.domain: g for g in read_gold() if g.split == "dev"}
+    """The model on every row, calibrated out of fold on the gold; returns it and the cross-validated figures.
+
+    The gold: the dev split, and ``verified`` (``verified:<domain>`` → a person's answer).
+    """
+    gold = {g.domain: g for g in read_gold() if g.split == "dev"} | dict(verified or {})
     oof = out_of_fold(rows, weights, c, k)
     right = {d: r for d, (_, r) in oof.items()}
     figures: dict[str, Any] = {"dev_domains_with_candidates": len(oof), "ranking_accuracy": _mean(right.values())}
@@ -483,7 +527,12 @@ def train(
         points=points,
         training={
             **summary,
-            "weights": {"synth": weights.synth, "silver": weights.silver, "dev": weights.dev},
+            "weights": {
+                "synth": weights.synth,
+                "silver": weights.silver,
+                "dev": weights.dev,
+                "verified": weights.verified,
+            },
             "C": c,
             "folds": k,
             "cross_validated": figures,
@@ -511,11 +560,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synth-weight", type=float, default=Weights.synth)
     parser.add_argument("--silver-weight", type=float, default=Weights.silver)
     parser.add_argument("--report", type=Path, help="write the training summary (JSON) here too")
+    parser.add_argument(
+        "--verified", type=Path, action="append", default=[], help="an orgmap database whose verified owners are gold"
+    )
     args = parser.parse_args(argv)
     seeds = [int(s) for s in args.seeds.split(",") if s]
-    rows, summary = collect(args.work, seeds, args.pages, LinkingParams())
+    rows, summary = collect(args.work, seeds, args.pages, LinkingParams(), args.verified)
     weights = Weights(synth=args.synth_weight, silver=args.silver_weight)
-    model, figures = train(rows, summary, weights=weights, c=args.c, k=args.folds, method=args.calibration)
+    people = {f"verified:{d}": g for db in args.verified for d, g in verified_gold(db).items()}
+    model, figures = train(
+        rows, summary, weights=weights, c=args.c, k=args.folds, method=args.calibration, verified=people
+    )
     args.out.write_text(model.to_json(), encoding="utf-8")
     report = {"training": model.training, "sha256": model.sha256, "code_version": model.code_version}
     print(json.dumps(report, indent=1))

@@ -34,6 +34,7 @@ HARD_CONFIDENCE: dict[str, float] = {
     "hreflang": 0.95,
     "jsonld_url": 0.95,
     "jsonld_same_as": 0.9,
+    "verified": 1.0,
 }
 """How sure each kind of hard evidence makes a merge (another kind: 0.9). A redirect of a home page is
 near-certain; a JSON-LD ``sameAs`` is written by hand and sometimes names a partner."""
@@ -146,13 +147,19 @@ def cluster_owners(
     *,
     scopes: Mapping[str, DomainScope] | None = None,
     ref_links: Mapping[str, str] | None = None,
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
 ) -> OwnerClusters:
     """Cluster the linked domains' owners into organizations (rules in the module docstring).
 
     ``hard_links``: (domain, domain, why) from ``resolver.same_site.hard_links``. ``scopes``: from
     :func:`domain_scopes` (default: the ccTLD's country, any language). ``ref_links``: domain → reference
     org id; those domains form one cluster per reference org and are not clustered by name.
+    ``must_link`` / ``cannot_link``: pairs of domains a person said are one organization / are not
+    (:func:`split_cannot_links` says which wins when they meet).
     """
+    must = sorted({tuple(sorted(p)) for p in must_link if p[0] != p[1]})
+    hard_links = [*hard_links, *((a, b, VERIFIED_LINK) for a, b in must)]
     refs = dict(ref_links or {})
     linked = [o for o in owners if o.status == "linked" and o.key and o.registered_domain not in refs]
     by_dom = {o.registered_domain: o for o in owners}
@@ -197,7 +204,67 @@ def cluster_owners(
         for dom in doms[1:]:
             conf = min(by_dom[doms[0]].confidence, by_dom[dom].confidence) if dom in by_dom else 0.0
             edges.append(MergeEdge(doms[0], dom, "reference", 100.0, round(conf, 4), f"both linked to {ref_id!r}"))
-    return OwnerClusters(clusters, edges)
+    return split_cannot_links(OwnerClusters(clusters, edges), cannot_link)
+
+
+VERIFIED_LINK = "verified"
+"""The reason of a merge a person asked for (a ``same`` answer): the edge ``hard:verified``, confidence 1."""
+
+
+def split_cannot_links(clusters: OwnerClusters, cannot_link: Iterable[tuple[str, str]]) -> OwnerClusters:
+    """Clusters in which no two domains a person said differ stay together.
+
+    A cluster holding both ends of a ``cannot_link`` pair is rebuilt from its own edges, verified merges
+    first, then strongest first (:func:`spanning_tree`'s order), skipping every edge that would join such a
+    pair. A chain of "same" answers beats a "different" answer it contradicts (a verified merge is never
+    skipped). The part holding the cluster's first domain keeps its id, the others get ``<id>/<domain>``.
+
+    >>> ab, bc = MergeEdge("a.de", "b.de", "name", 95, 0.9, ""), MergeEdge("b.de", "c.de", "name", 92, 0.8, "")
+    >>> c = OwnerClusters({"a.de": "x", "b.de": "x", "c.de": "x"}, [ab, bc])
+    >>> sorted(split_cannot_links(c, [("a.de", "c.de")]).clusters.items())
+    [('a.de', 'x'), ('b.de', 'x'), ('c.de', 'x/c.de')]
+    """
+    apart: dict[str, set[str]] = defaultdict(set)
+    for a, b in cannot_link:
+        if a != b and a in clusters.clusters and clusters.clusters.get(a) == clusters.clusters.get(b):
+            apart[a].add(b)
+            apart[b].add(a)
+    if not apart:
+        return clusters
+    broken = {clusters.clusters[d] for d in apart}
+    members: dict[str, list[str]] = defaultdict(list)
+    for dom, cid in clusters.clusters.items():
+        if cid in broken:
+            members[cid].append(dom)
+    inside: dict[str, list[MergeEdge]] = defaultdict(list)
+    kept_edges = []
+    for e in clusters.edges:
+        cid = clusters.clusters.get(e.a)
+        (inside[cid] if cid in broken else kept_edges).append(e)
+    out = dict(clusters.clusters)
+    for cid in sorted(broken):
+        parts = {d: {d} for d in members[cid]}  # each domain's part, shared set objects
+        order = sorted(inside[cid], key=lambda e: (e.kind != f"hard:{VERIFIED_LINK}", *_tree_order(e)))
+        for e in order:
+            pa_, pb = parts[e.a], parts[e.b]
+            if pa_ is pb:
+                kept_edges.append(e)
+                continue
+            if e.kind != f"hard:{VERIFIED_LINK}" and any(apart[x] & pb for x in pa_):
+                continue
+            pa_ |= pb
+            for d in pb:
+                parts[d] = pa_
+            kept_edges.append(e)
+        first = min(members[cid])
+        for dom in members[cid]:
+            root = min(parts[dom])
+            out[dom] = cid if root == first else f"{cid}/{root}"
+    return OwnerClusters(out, kept_edges)
+
+
+def _tree_order(e: MergeEdge) -> tuple[Any, ...]:
+    return (-e.confidence, _KIND_ORDER.get(e.kind, 9), -e.score, e.a, e.b)
 
 
 _NAMES_SCHEMA = pa.schema(
@@ -245,7 +312,7 @@ def spanning_tree(edges: Iterable[MergeEdge]) -> list[MergeEdge]:
         return x
 
     tree = []
-    for e in sorted(edges, key=lambda e: (-e.confidence, _KIND_ORDER.get(e.kind, 9), -e.score, e.a, e.b)):
+    for e in sorted(edges, key=_tree_order):
         ra, rb = find(e.a), find(e.b)
         if ra != rb:
             parent[rb] = ra
@@ -427,14 +494,60 @@ def org_confidence(group: Sequence[DomainOwner], tree: Sequence[MergeEdge]) -> f
     return round(min(e.confidence for e in tree), 4)
 
 
+PAIR_DECISIONS = ("same", "different", "parent_subsidiary")
+
+
+@dataclass(frozen=True)
+class VerifiedPair:
+    """A person's answer to "are the organizations of these two domains one?" (the ``verified_pairs`` view)."""
+
+    a: str
+    b: str
+    decision: str
+    """same (a must-link) | different (a cannot-link) | parent_subsidiary (a cannot-link and a relation)."""
+    parent: str | None = None
+    """For parent_subsidiary: the parent's domain (``a`` or ``b``); None: ``a``."""
+    annotator: str | None = None
+    annotated_at: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.decision not in PAIR_DECISIONS:
+            raise ValueError(f"unknown pair decision {self.decision!r}: use one of {', '.join(PAIR_DECISIONS)}")
+
+
+def pair_links(pairs: Iterable[VerifiedPair]) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The must-link and cannot-link pairs of verified answers, for :func:`cluster_owners`."""
+    must, cannot = [], []
+    for p in pairs:
+        (must if p.decision == "same" else cannot).append((p.a, p.b))
+    return must, cannot
+
+
 def org_relations(
     link_signals: Iterable[tuple[str, str, str, str, str]],
     domain_to_org: Mapping[str, str],
     org_keys: Mapping[str, str],
+    verified: Iterable[VerifiedPair] = (),
 ) -> pa.Table:
-    """parent_of / subsidiary_of edges from JSON-LD parentOrganization (rows of ``hard_link_signals``)."""
+    """parent_of / subsidiary_of edges from JSON-LD parentOrganization (rows of ``hard_link_signals``).
+
+    ``verified``: pair answers; each ``parent_subsidiary`` one whose domains are in two orgs adds the two
+    edges at confidence 1 (before any JSON-LD edge between the same orgs).
+    """
     rows: dict[str, list[Any]] = defaultdict(list)
     seen: set[tuple[str, str, str]] = set()
+    for p in sorted(verified, key=lambda p: (p.a, p.b)):
+        parent_dom, child_dom = (p.b, p.a) if p.parent == p.b else (p.a, p.b)
+        parent, child = domain_to_org.get(parent_dom), domain_to_org.get(child_dom)
+        if p.decision != "parent_subsidiary" or parent is None or child is None or parent == child:
+            continue
+        why = {"signal": "verified", "a": p.a, "b": p.b, "parent": parent_dom}
+        why |= {"annotator": p.annotator, "annotated_at": p.annotated_at}
+        for a, b, k in ((parent, child, "parent_of"), (child, parent, "subsidiary_of")):
+            if (a, b, k) not in seen:
+                seen.add((a, b, k))
+                for col, v in zip(_REL_COLS, (a, b, k, 1.0, json.dumps([why])), strict=True):
+                    rows[col].append(v)
     for dom, kind, value, page, _context in link_signals:
         if kind != "jsonld_parent" or dom not in domain_to_org:
             continue
@@ -449,9 +562,10 @@ def org_relations(
             if (a, b, k) in seen:
                 continue
             seen.add((a, b, k))
-            rows["org_id"].append(a)
-            rows["other_id"].append(b)
-            rows["kind"].append(k)
-            rows["confidence"].append(0.9)
-            rows["evidence"].append(json.dumps([{"signal": "jsonld_parent", "value": value, "page_id": page}]))
+            evidence = json.dumps([{"signal": "jsonld_parent", "value": value, "page_id": page}])
+            for col, v in zip(_REL_COLS, (a, b, k, 0.9, evidence), strict=True):
+                rows[col].append(v)
     return pa.table(rows) if rows else pa.table({"org_id": pa.array([], pa.string())})
+
+
+_REL_COLS = ("org_id", "other_id", "kind", "confidence", "evidence")

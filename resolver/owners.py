@@ -367,6 +367,8 @@ def demote_persons(
 def why_status(owner: DomainOwner, min_confidence: float, person_named_org: bool = False) -> str:
     """One sentence on why a domain has its status, for ``domain_org.evidence`` and ``orgmap explain``."""
     name = owner.name or ""
+    if owner.signal_kinds == (VERIFIED,) and owner.status != "linked":
+        return f"a person verified that the domain is {'a personal site' if owner.status == 'person' else owner.status}"
     if owner.status == "person":
         return (
             f"a personal site: {name!r} is a person's name, and nothing says organization (no legal form, "
@@ -380,8 +382,88 @@ def why_status(owner: DomainOwner, min_confidence: float, person_named_org: bool
         if not name:
             return "no page names an owner"
         return f"the best candidate {name!r} scores {owner.confidence:.2f}, below the threshold {min_confidence:.2f}"
+    if owner.signal_kinds == (VERIFIED,):
+        return f"a person verified that {name!r} owns the domain"
     if person_named_org:
         return f"{name!r} reads as a person's name, but the site has an organization's page (leadership, careers, …)"
     if owner.signal_kinds == ("redirect",):
         return f"the domain redirects to a site that {name!r} owns"
     return f"{len(owner.signal_kinds)} kind(s) of signal name {name!r}: confidence {owner.confidence:.2f}"
+
+
+VERIFIED = "verified"
+"""The signal kind of an owner a person verified (``orgmap review pull``)."""
+
+VERIFIED_STATUSES = ("linked", "person", "platform", "unknown")
+
+
+@dataclass(frozen=True)
+class VerifiedOwner:
+    """A person's answer to "who owns this domain?" (the ``verified_owners`` view): final for the resolver."""
+
+    registered_domain: str
+    status: str
+    """linked | person | platform | unknown."""
+    name: str | None = None
+    """The owner's name (linked), or the person's (person) where given."""
+    annotator: str | None = None
+    annotated_at: str | None = None
+    """When, as text (ISO 8601)."""
+    task: str | None = None
+    """Where the answer came from ("labelstudio task 12", "csv file answers.csv")."""
+
+    def __post_init__(self) -> None:
+        if self.status not in VERIFIED_STATUSES:
+            raise ValueError(f"unknown verified status {self.status!r}: use one of {', '.join(VERIFIED_STATUSES)}")
+        if self.status == "linked" and not (self.name or "").strip():
+            raise ValueError(f"a verified linked owner of {self.registered_domain} needs a name")
+
+
+def apply_verified(owners: Sequence[DomainOwner], verified: Mapping[str, VerifiedOwner]) -> list[DomainOwner]:
+    """Owners with every verified domain's owner replaced by the person's answer, at confidence 1.
+
+    Pure and idempotent: the resolve stage applies it after scoring (so a domain that redirects to a verified
+    one inherits its owner) and again after the rules that look across domains (so none of them changes a
+    verified answer). The model's site name and platform stay; a verified domain the crawl no longer has
+    is left out.
+
+    >>> o = DomainOwner("acme.de", "unknown", None, None, None, 0.3, 0.0)
+    >>> (v,) = apply_verified([o], {"acme.de": VerifiedOwner("acme.de", "linked", "ACME Widgets GmbH")})
+    >>> v.status, v.name, v.legal_form, v.confidence, v.signal_kinds
+    ('linked', 'ACME Widgets GmbH', 'GmbH', 1.0, ('verified',))
+    """
+    out = []
+    for o in owners:
+        v = verified.get(o.registered_domain)
+        if v is None:
+            out.append(o)
+            continue
+        name = (v.name or "").strip() or None
+        if o.signal_kinds == (VERIFIED,) and (o.status, o.name) == (v.status, name):
+            out.append(o)  # applied already
+            continue
+        nk = normalize(name) if name else None
+        who = f"verified by {v.annotator or 'a person'}" + (f" at {v.annotated_at}" if v.annotated_at else "")
+        who += f" ({v.task})" if v.task else ""
+        same = nk is not None and o.key == nk.key
+        out.append(
+            dataclasses.replace(
+                o,
+                status=v.status,
+                name=name,
+                key=nk.key if nk and v.status == "linked" else None,
+                legal_form=nk.legal_form if nk and v.status == "linked" else None,
+                confidence=1.0,
+                fit=fits(nk, o.registered_domain) if nk else 0.0,
+                aliases=o.aliases if same else (),
+                evidence=(
+                    linking.Evidence(VERIFIED, name or v.status, "", 1.0, who),
+                    *(o.evidence[:5] if same else ()),
+                ),
+                runner_up=None if same else o.name,
+                runner_up_score=0.0 if same else o.confidence,
+                signal_kinds=(VERIFIED,),
+                contributions=(),
+            )
+        )
+    return out

@@ -22,6 +22,7 @@ STRONG_KINDS = frozenset(
         "jsonld_alternate_name",
         "legal_entity",
         "copyright",
+        "verified",  # a name a person verified (resolver.owners.apply_verified)
         "og_site_name",
         "application_name",
         "reference",

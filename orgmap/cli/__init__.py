@@ -11,7 +11,21 @@ from typing import Annotated
 
 import typer
 
-from orgmap.cli import classify, dedupe, drift, evaluate, fetch, graph, ingest, label, report, resolve, sql, synth
+from orgmap.cli import (
+    classify,
+    dedupe,
+    drift,
+    evaluate,
+    fetch,
+    graph,
+    ingest,
+    label,
+    report,
+    resolve,
+    review,
+    sql,
+    synth,
+)
 from orgmap.cli._common import GLOBAL_OPTIONS, friendly
 
 __all__ = ["app", "friendly", "main"]
@@ -62,6 +76,7 @@ app.add_typer(evaluate.eval_app, name="eval")
 app.add_typer(graph.graph_app, name="graph")
 app.add_typer(graph.export_app, name="export")
 app.add_typer(label.label_app, name="label")
+app.add_typer(review.review_app, name="review")
 
 
 def main() -> None:

@@ -230,6 +230,7 @@ def serve_cmd(
 
     from orgmap.review.backend import AUTH_ENV, ServeLimits, credentials, is_loopback
     from orgmap.stages.label import serve_app
+    from orgmap.stages.review import review_predictor
     from resolver.errors import InputError
 
     auth = credentials(auth_file)
@@ -240,6 +241,9 @@ def serve_cmd(
         )
     settings = settings_from(config, db)
     limits = ServeLimits(max_body_bytes=int(max_body_mb * 2**20))
-    app_ = serve_app(settings, target, retrain_every=retrain_every, basic_auth=auth, limits=limits)
+    app_ = serve_app(
+        settings, target, retrain_every=retrain_every, basic_auth=auth, limits=limits,
+        review_predict=review_predictor(settings),
+    )  # fmt: skip
     typer.echo(f"orgmap ML backend for {target} on http://{host}:{port} (model {app_.state.holder.version})")
     uvicorn.run(app_, host=host, port=port, log_level=os.environ.get("ORGMAP_SERVE_LOG", "warning"))

@@ -220,6 +220,9 @@ def explain(
         out.print(f"  domains: {', '.join(org_row[5] or [])}")
     if evidence.get("why"):
         out.print(f"  why: {evidence['why']}", markup=False)
+    for item in evidence.get("items", [])[:1]:
+        if item["signal"] == "verified":  # orgmap review pull / import
+            out.print(f"  verified by a person: {item.get('context') or '-'}", markup=False)
     if row[8] or row[9]:
         out.print(f"  site name: {row[8] or '-'}" + (f"; hosted on the platform {row[9]}" if row[9] else ""))
     if evidence.get("name"):

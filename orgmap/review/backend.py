@@ -257,6 +257,11 @@ def _annotation_from_event(body: Mapping[str, Any]) -> Annotation | None:
     return Annotation(item, label, data, None if who is None else str(who), when)
 
 
+def _is_review(task: Mapping[str, Any]) -> bool:
+    """Whether a task is an owner or merge review task (answered by ``review_predict``)."""
+    return str((task.get("data") or {}).get("orgmap_id") or "").startswith(("owner:", "pair:"))
+
+
 class _Predictor:
     """Runs predictions in worker threads: small requests arriving together share one model call.
 
@@ -347,8 +352,12 @@ def create_app(
     basic_auth: tuple[str, str] | None = None,
     target: str = "",
     limits: ServeLimits | None = None,
+    review_predict: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
 ) -> Starlette:
     """The ASGI app. ``retrain_every`` new annotations start a background retrain (``retrain`` must be set).
+
+    ``review_predict``: predictions of owner and merge review tasks (``orgmap_id`` ``owner:…`` / ``pair:…``),
+    which the class model does not answer (``orgmap.stages.review.review_predictor``).
 
     Without ``basic_auth`` the routes that write (``/setup``, ``/webhook``, ``/train``) answer loopback peers
     only: run such a server on 127.0.0.1.
@@ -420,7 +429,16 @@ def create_app(
     async def predict(request: Request) -> Response:
         _check(request, writes=False)
         tasks = _tasks_of(await _json_body(request))
-        results, version = await predictor.predict(tasks)
+        review = [i for i, t in enumerate(tasks) if _is_review(t)] if review_predict is not None else []
+        if review:
+            assert review_predict is not None
+            classes = [t for i, t in enumerate(tasks) if i not in set(review)]
+            reviewed = await asyncio.to_thread(review_predict, [tasks[i] for i in review])
+            predicted, version = await predictor.predict(classes) if classes else ([], holder.current()[1])
+            merged, rest = dict(zip(review, reviewed, strict=True)), iter(predicted)
+            results = [merged[i] if i in merged else next(rest) for i in range(len(tasks))]
+        else:
+            results, version = await predictor.predict(tasks)
         doc = {"results": results, "model_version": version}
         if len(results) > limits.batch_tasks:  # rendering 200k predictions is CPU work too
             return Response(await asyncio.to_thread(_render, doc), media_type="application/json")

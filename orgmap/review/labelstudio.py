@@ -256,6 +256,37 @@ class LabelStudio:
         p = self.request("POST", "/api/projects", json=body)
         return Project(int(p["id"]), title, target, tuple(classes))
 
+    def ensure_review_project(
+        self, title: str, label_config: str, *, marker: str, create: bool = True, sampling: str = "Uncertainty sampling"
+    ) -> int:
+        """The id of the project titled ``title``, created with ``label_config`` when missing.
+
+        An existing project's config must carry ``<!-- orgmap <marker> -->`` (orgmap made it for these tasks).
+        """
+        for p in self.projects():
+            if p.get("title") == title:
+                if f"orgmap {marker}" not in (p.get("label_config") or ""):
+                    raise LabelStudioError(
+                        f"Label Studio project {p['id']} {title!r} was not made for orgmap {marker} tasks; "
+                        "push to a new project with --project-title",
+                        url=f"{self.url}/projects/{p['id']}",
+                    )
+                return int(p["id"])
+        if not create:
+            raise LabelStudioError(
+                f"no Label Studio project titled {title!r} at {self.url}; push first (`orgmap review push`) or "
+                "pass the project's title with --project-title",
+                url=self.url,
+            )
+        body = {
+            "title": title,
+            "description": f"orgmap {marker.replace('=', ' ')} (created by `orgmap review push`)",
+            "label_config": label_config,
+            "sampling": sampling,
+            "show_collab_predictions": True,
+        }
+        return int(self.request("POST", "/api/projects", json=body)["id"])
+
     # -- tasks -------------------------------------------------------------------------------------
     def export(self, project: Project | int, *, all_tasks: bool = True) -> list[dict[str, Any]]:
         """Every task of the project with its annotations and predictions (Label Studio JSON export)."""
@@ -304,6 +335,10 @@ class LabelStudio:
         body = {"result": [] if cancelled else choice_result(label), "was_cancelled": cancelled}
         return self.request("POST", f"/api/tasks/{task_id}/annotations", json=body)
 
+    def submit(self, task_id: int, result: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """Post an annotation with any ``result`` (several controls) as the token's user."""
+        return self.request("POST", f"/api/tasks/{task_id}/annotations", json={"result": list(result)})
+
     def users(self) -> dict[int, str]:
         """User id → email (to name annotators)."""
         try:
@@ -338,7 +373,8 @@ class LabelStudio:
 
 
 # -- annotations → gold labels ---------------------------------------------------------------------
-def _ts(value: Any) -> dt.datetime | None:
+def parse_time(value: Any) -> dt.datetime | None:
+    """An ISO 8601 time from Label Studio as naive UTC, or None."""
     if not value:
         return None
     try:
@@ -383,7 +419,7 @@ def resolve_annotations(
         for a in t.get("annotations") or []:
             label = annotation_label(a)
             if label is not None:
-                valid.append((label, _ts(a.get("updated_at") or a.get("created_at")), a))
+                valid.append((label, parse_time(a.get("updated_at") or a.get("created_at")), a))
         if not valid:
             continue
         tgt, _, item = oid.partition(":")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -331,8 +332,11 @@ def serve_app(
     retrain_every: int = 20,
     basic_auth: tuple[str, str] | None = None,
     limits: ServeLimits | None = None,
+    review_predict: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
 ) -> Any:
     """The ML backend app for ``target``, serving its promoted model.
+
+    ``review_predict`` answers owner and merge review tasks (``orgmap.stages.review.review_predictor``).
 
     Retrains write the webhook's annotations as gold (``source = 'labelstudio'``),
     train on weak labels + gold and promote the new version.
@@ -368,4 +372,5 @@ def serve_app(
     return create_app(
         ModelHolder(model, version), retrain=retrain if retrain_every > 0 else None,
         retrain_every=max(retrain_every, 1), basic_auth=basic_auth, target=target, limits=limits,
+        review_predict=review_predict,
     )  # fmt: skip

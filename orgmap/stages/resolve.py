@@ -25,9 +25,18 @@ from orgmap.store import schemas
 from orgmap.store.database import Store
 from resolver.errors import ConfigError
 from resolver.linking import DomainOwner
-from resolver.orgs import build_orgs, cluster_owners, domain_scopes, org_relations
+from resolver.orgs import VerifiedPair, build_orgs, cluster_owners, domain_scopes, org_relations, pair_links
 from resolver.owner_model import ARTICLE_TYPES, PageInfo, load_model
-from resolver.owners import DomainFacts, Scorer, apply_redirects, demote_persons, score_owners, why_status
+from resolver.owners import (
+    DomainFacts,
+    Scorer,
+    VerifiedOwner,
+    apply_redirects,
+    apply_verified,
+    demote_persons,
+    score_owners,
+    why_status,
+)
 from resolver.records import OrgCandidate
 from resolver.reference import read_reference
 from resolver.reference_linking import LabelMatcher, link_to_reference, reference_fingerprint, refs_from_table
@@ -64,6 +73,9 @@ class ResolveSummary:
     """``model`` or ``noisy_or`` (``settings.resolve.scorer``)."""
     threshold: float = 0.0
     """The confidence below which an owner is unknown (the model's: from ``min_precision``)."""
+    verified_owners: int = 0
+    """Domains whose owner a person verified (applied over the scorer's)."""
+    verified_pairs: int = 0
 
 
 def load_candidates(store: Store) -> dict[str, list[OrgCandidate]]:
@@ -89,6 +101,12 @@ def load_pages(store: Store) -> dict[str, PageInfo]:
     """The kind of each page that carries candidates (the owner model's features read them)."""
     rows = store.con.execute(Q["page_info"], [sorted(ARTICLE_TYPES)]).fetchall()
     return {page_id: PageInfo(home, legal, about, article) for page_id, home, legal, about, article in rows}
+
+
+def load_verified(store: Store) -> tuple[dict[str, VerifiedOwner], list[VerifiedPair]]:
+    """The owners and pair decisions people verified (``orgmap review pull``/``import``)."""
+    owners = {r[0]: VerifiedOwner(*r) for r in store.con.execute(Q["verified_owners"]).fetchall()}
+    return owners, [VerifiedPair(*r) for r in store.con.execute(Q["verified_pairs"]).fetchall()]
 
 
 def scorer_of(settings: Settings) -> Scorer:
@@ -180,9 +198,10 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
     pages = load_pages(store) if scorer.kind == "model" else {}
     scored = score_owners(load_candidates(store), load_facts(store), rs.linking, cache, scorer=scorer, pages=pages)
     task.advance()
+    verified, pairs = load_verified(store)
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
     link_signals = store.con.execute(Q["hard_link_signals"]).fetchall()
-    owners, via_redirect = apply_redirects(scored.owners, redirects)
+    owners, via_redirect = apply_redirects(apply_verified(scored.owners, verified), redirects)
     organization_sites = frozenset(r[0] for r in store.con.execute(Q["organization_pages"]).fetchall())
     owners, person_named_orgs = demote_persons(owners, organization_sites)
     ref_links: dict[str, str] = {}
@@ -193,6 +212,8 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         owners, ref_links = link_to_reference(
             owners, refs, min_label_score=rs.reference_min_score, name_threshold=rs.match_threshold, match_label=matcher
         )
+    owners = apply_verified(owners, verified)  # no rule across domains changes a person's answer
+    must_link, cannot_link = pair_links(pairs)
     task.advance()
     scopes = domain_scopes(
         store.con.execute(Q["domain_languages"]).fetchall(),
@@ -204,6 +225,8 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         rs.match_threshold,
         scopes=scopes,
         ref_links=ref_links,
+        must_link=must_link,
+        cannot_link=cannot_link,
     )
     existing = {(k, c): o for k, c, o in store.con.execute(Q["org_keys"]).fetchall()}
     previous = dict(store.con.execute(Q["previous_org_ids"]).fetchall())
@@ -239,7 +262,7 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         lambda o: why_status(o, scorer.threshold, o.registered_domain in person_named_orgs),
         scorer.kind,
     )
-    relations = org_relations(link_signals, domain_to_org, key_to_org)
+    relations = org_relations(link_signals, domain_to_org, key_to_org, pairs)
     with store.transaction():
         store.replace("orgs", schemas.rows("orgs", orgs), Q["delete_orgs"])
         store.replace("org_edges", schemas.rows("org_edges", built.edges), Q["delete_org_edges"])
@@ -273,4 +296,6 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         owners_reused=scored.reused,
         scorer=scorer.kind,
         threshold=scorer.threshold,
+        verified_owners=len(verified),
+        verified_pairs=len(pairs),
     )

@@ -142,3 +142,16 @@ SELECT page_id,
            AS article
 FROM page_features
 WHERE page_id IN (SELECT DISTINCT page_id FROM page_signals);
+
+-- name: verified_owners
+-- Owners a person verified (view verified_owners): final, applied over the scorer's answer every run.
+SELECT registered_domain, status, name, annotator, strftime(annotated_at, '%Y-%m-%d %H:%M:%S') AS annotated_at,
+       CASE WHEN task_id IS NOT NULL THEN source || ' task ' || task_id ELSE source || ' ' || coalesce(origin, '') END
+           AS task
+FROM verified_owners ORDER BY registered_domain;
+
+-- name: verified_pairs
+-- Pair decisions a person made (view verified_pairs): same forces a merge, different and parent_subsidiary
+-- forbid it, parent_subsidiary adds an org_relations edge.
+SELECT a, b, decision, parent, annotator, strftime(annotated_at, '%Y-%m-%d %H:%M:%S') AS annotated_at
+FROM verified_pairs ORDER BY a, b;
