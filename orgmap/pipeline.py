@@ -70,7 +70,10 @@ def run(
     on_stage: Callable[[str, Any], None] | None = None,
 ) -> RunReport:
     """Run the whole job on ``paths`` (which may be empty: then only the later stages run)."""
-    with Store(settings.db) as store, recorded(store, "resolve", settings, list(paths), columns=columns) as (r, counts):
+    with (
+        Store(settings.db, settings=settings.store) as store,
+        recorded(store, "resolve", settings, list(paths), columns=columns) as (r, counts),
+    ):
         report = RunReport(r.run_id)
         for name, stage in STAGES.items():
             if name in skip or (name == "ingest" and not paths):

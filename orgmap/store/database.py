@@ -24,8 +24,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from orgmap.config import StoreSettings
 from resolver import sql
-from resolver.errors import StoreError
+from resolver.errors import ConfigError, StoreError
 from resolver.sql import load_queries, now
 
 Q = load_queries("orgmap.store.queries", "store.sql")
@@ -75,14 +76,40 @@ def decompress_html(blob: bytes | None) -> str | None:
     return None if blob is None else zlib.decompress(blob).decode("utf-8")
 
 
+def apply_settings(con: duckdb.DuckDBPyConnection, path: str, settings: StoreSettings) -> None:
+    """Give DuckDB the memory limit, spill directory and threads of ``settings`` (``[store]``).
+
+    Set on the open connection, not passed to ``duckdb.connect``: DuckDB refuses a second connection to a
+    file with another configuration, and these settings hold for every connection to the database anyway.
+    The spill directory defaults to ``<db>.tmp`` beside the database file (none for ``:memory:``).
+    """
+    temp = settings.temp_directory or ("" if path == ":memory:" else f"{path}.tmp")
+    for key, value in (
+        ("memory_limit", settings.memory_limit),
+        ("temp_directory", temp),
+        ("threads", settings.threads),
+    ):
+        if not value:
+            continue  # DuckDB's default
+        try:
+            con.execute(Q[f"set_{key}"], [value]).fetchall()
+        except duckdb.Error as exc:
+            detail = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+            raise ConfigError(f"store.{key} = {value!r} is refused by DuckDB: {detail}") from exc
+
+
 class Store:
     """An open orgmap database: migrations applied, views current.
 
     Use as a context manager, or call :meth:`close`. ``con`` is the DuckDB connection; SQL users
     need nothing else. ``read_only=True`` opens without migrating (for reports while a run writes).
+    ``settings`` (``settings.store``; defaults when None) bound DuckDB's memory, spill directory and
+    threads, on read-only opens too.
     """
 
-    def __init__(self, path: str | Path = "orgmap.duckdb", *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path = "orgmap.duckdb", *, read_only: bool = False, settings: StoreSettings | None = None
+    ) -> None:
         self.path = str(path)
         try:
             if self.path != ":memory:":
@@ -93,6 +120,11 @@ class Store:
                 f"cannot open {self.path}: {exc}. Is another orgmap run using it? "
                 "Wait for it to finish or pass another --db."
             ) from exc
+        try:
+            apply_settings(self.con, self.path, settings or StoreSettings())
+        except ConfigError:
+            self.close()
+            raise
         if not read_only:
             self.migrate()
 
