@@ -15,6 +15,7 @@ Example::
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -303,6 +304,13 @@ def read_reference(path: str | Path) -> ReferenceList:
             f"reference list {path} not found: pass a CSV, JSON Lines file or ROR dump of known organizations",
             path=str(path),
         )
+    stat = path.stat()
+    return _read_reference(path, (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=2)
+def _read_reference(path: Path, _stamp: tuple[int, int]) -> ReferenceList:
+    """:func:`read_reference` once per file version: a run checks the list before ingesting, then uses it."""
     builder = _Builder()
     try:
         with _open_list(path) as handle:

@@ -48,9 +48,6 @@ DOCSTRING_WORDS = 120
 figures belong in docs/, where they can be dated."""
 
 LONG_DOCSTRINGS_PENDING = {
-    "resolver/linking.py",  # pending: owner model work
-    "resolver/orgs.py",  # pending: owner model work
-    "orgmap/config.py",  # pending: owner model work
     "orgmap/sources/discovery.py",  # pending: robustness work
     "orgmap/sources/fetch.py",  # pending: robustness work
     "orgmap/sources/netguard.py",  # pending: robustness work

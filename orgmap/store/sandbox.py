@@ -19,7 +19,8 @@ from typing import Any
 
 import duckdb
 
-from resolver.errors import InputError, StoreError
+from orgmap.store.database import connect
+from resolver.errors import InputError
 
 __all__ = ["SANDBOX_CONFIG", "check_sql", "open_sandboxed", "run_query"]
 
@@ -39,19 +40,13 @@ ALLOWED = frozenset({duckdb.StatementType.SELECT})
 _HINT = "user SQL may only query: SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE"
 
 
-def open_sandboxed(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+def open_sandboxed(path: str | Path | None = None, *, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
     """A connection to the database at ``path`` (read-only), or to an empty one in memory, for user SQL.
 
-    Raises :class:`StoreError` when the file is missing or another process holds it for writing.
+    Raises :class:`StoreError` when the file is missing or another process holds it for writing (waited for
+    up to ``wait`` seconds).
     """
-    if path is None:
-        return duckdb.connect(":memory:", config=dict(SANDBOX_CONFIG))
-    try:
-        return duckdb.connect(str(path), read_only=True, config=dict(SANDBOX_CONFIG))
-    except duckdb.Error as exc:
-        raise StoreError(
-            f"cannot open {path} read-only: {_first_line(exc)}. Check the path (--db), or wait for the run using it."
-        ) from exc
+    return connect(":memory:" if path is None else str(path), read_only=True, wait=wait, config=SANDBOX_CONFIG)
 
 
 def check_sql(sql: str, allowed: frozenset[duckdb.StatementType] = ALLOWED) -> list[duckdb.Statement]:

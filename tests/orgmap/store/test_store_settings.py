@@ -20,7 +20,7 @@ def test_settings_from_toml_reach_duckdb_on_every_open(tmp_path: Path) -> None:
     settings = load_settings(toml, environ={})
     db = tmp_path / "crawl.duckdb"
     for read_only in (False, True):
-        with Store(db, read_only=read_only, settings=settings.store) as store:
+        with Store(db, read_only=read_only, limits=settings.store) as store:
             assert _current(store, "memory_limit") == "953.6 MiB"  # DuckDB's GB is 10^9 bytes, shown in GiB
             assert _current(store, "temp_directory") == str(spill)
             assert _current(store, "threads") == "1"
@@ -41,12 +41,12 @@ def test_a_share_of_ram_from_the_environment(tmp_path: Path, monkeypatch: pytest
     settings = load_settings(environ={"ORGMAP_STORE__MEMORY_LIMIT": "25%"})
     assert settings.store.memory_limit == "25%"
     with (
-        Store(":memory:", settings=settings.store) as quarter,
-        Store(":memory:", settings=StoreSettings("50%")) as half,
+        Store(":memory:", limits=settings.store) as quarter,
+        Store(":memory:", limits=StoreSettings("50%")) as half,
     ):
         assert _current(quarter, "memory_limit") != _current(half, "memory_limit")
 
 
 def test_a_limit_duckdb_refuses_names_the_setting(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="store.memory_limit = 'lots'"):
-        Store(tmp_path / "crawl.duckdb", settings=StoreSettings(memory_limit="lots"))
+        Store(tmp_path / "crawl.duckdb", limits=StoreSettings(memory_limit="lots"))
