@@ -50,3 +50,19 @@ def test_a_share_of_ram_from_the_environment(tmp_path: Path, monkeypatch: pytest
 def test_a_limit_duckdb_refuses_names_the_setting(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="store.memory_limit = 'lots'"):
         Store(tmp_path / "crawl.duckdb", limits=StoreSettings(memory_limit="lots"))
+
+
+def test_store_open_takes_db_and_limits_from_the_run_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What every command and the pipeline call: the user's ``[store]`` reaches DuckDB, not the defaults."""
+    monkeypatch.chdir(tmp_path)  # no orgmap.toml here
+    db = tmp_path / "crawl.duckdb"
+    settings = load_settings(
+        overrides={"db": str(db), "store.memory_limit": "512MB", "store.temp_directory": str(tmp_path / "spill")},
+        environ={},
+    )
+    with Store.open(settings) as store:
+        assert store.path == str(db)
+        assert _current(store, "memory_limit") == "488.2 MiB"  # 512 * 10^6 bytes
+        assert _current(store, "temp_directory") == str(tmp_path / "spill")
+    with Store.open(settings, read_only=True) as store:
+        assert _current(store, "memory_limit") == "488.2 MiB"
