@@ -1,8 +1,9 @@
-"""Graph analytics over edge arrays: PageRank, connected components, Louvain communities.
+"""Graph analytics over edge arrays: PageRank, connected components, Leiden communities.
 
 A million-node graph as Python objects costs gigabytes and minutes; sparse matrices give the same numbers in
 seconds. Nodes are integers ``0..n-1``, edges parallel NumPy arrays; PageRank is NetworkX's own algorithm on
-a CSR matrix, so it agrees with ``networkx.pagerank`` (docs/graph.md, "Graph model").
+a CSR matrix, so it agrees with ``networkx.pagerank``; communities come from igraph's Leiden, or from label
+propagation where igraph is missing (docs/graph.md, "Graph model").
 
 Example::
 
@@ -14,16 +15,27 @@ Example::
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from resolver.errors import OrgmapError
+from resolver.errors import InputError, OrgmapError
 
-__all__ = ["CommunityResult", "components", "label_propagation", "louvain", "pagerank", "rank_labels"]
+__all__ = [
+    "CommunityResult",
+    "LeidenError",
+    "communities",
+    "components",
+    "label_propagation",
+    "leiden",
+    "modularity",
+    "pagerank",
+    "rank_labels",
+    "undirected_pairs",
+]
 
 
 def pagerank(
@@ -85,21 +97,25 @@ def components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     return rank_labels(labels)
 
 
+class LeidenError(OrgmapError):
+    """igraph, which runs Leiden, is not installed or failed; the message says what to do."""
+
+
 @dataclass(frozen=True)
 class CommunityResult:
-    """Louvain communities of every node, or why they were not computed."""
+    """Communities of every node, how they were found, or why they were not."""
 
     community: np.ndarray | None
-    """Community id per node (1 = largest), None when skipped."""
+    """Community id per node (1 = largest), None when not computed."""
     n_communities: int
     """How many communities (isolated nodes count as their own)."""
     skipped: str = ""
-    """Why communities were not computed, or computed another way (graph above the size limit), else empty."""
-    method: str = "louvain"
-    """``louvain`` or ``label_propagation`` (large graphs)."""
+    """Why communities were not computed, or were computed by the fallback, else empty."""
+    method: str = "leiden"
+    """``leiden``, or ``label_propagation`` where igraph is missing or failed."""
 
 
-def louvain(
+def communities(
     n: int,
     src: np.ndarray,
     dst: np.ndarray,
@@ -107,49 +123,110 @@ def louvain(
     *,
     seed: int = 0,
     resolution: float = 1.0,
-    max_edges: int = 100_000,
+    iterations: int = 2,
     fallback: bool = True,
 ) -> CommunityResult:
-    """Louvain communities (``networkx.community.louvain_communities``, fixed seed) on the undirected graph.
+    """Communities of the undirected graph by :func:`leiden` (modularity), numbered by size: 1 = largest.
 
-    Isolated nodes are their own communities without entering NetworkX. Parallel edges and both directions
-    of a pair add their weights. Above ``max_edges`` distinct pairs Louvain is skipped (it is the one
-    step that needs Python objects per node): with ``fallback`` communities come from
-    :func:`label_propagation` instead (``method`` says which), else none, and the reason is returned.
+    Parallel edges and both directions of a pair add their weights; self-loops are left out. Where igraph
+    is not installed or fails, ``fallback`` computes them by :func:`label_propagation` instead (``method``
+    and ``skipped`` say so), else none are computed and ``skipped`` says why.
     """
     if n == 0:
         return CommunityResult(np.zeros(0, dtype=np.int64), 0)
+    lo, hi, w = undirected_pairs(n, src, dst, weight)
+    try:
+        labels = leiden(n, lo, hi, w, seed=seed, resolution=resolution, iterations=iterations)
+    except LeidenError as exc:
+        if not fallback:
+            return CommunityResult(None, 0, f"communities not computed: {exc}")
+        ranked = rank_labels(label_propagation(n, lo, hi, w, seed=seed))
+        note = f"communities by label propagation (lower modularity than Leiden): {exc}"
+        return CommunityResult(ranked, int(ranked.max()), note, method="label_propagation")
+    ranked = rank_labels(labels)
+    return CommunityResult(ranked, int(ranked.max()))
+
+
+def leiden(
+    n: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    weight: np.ndarray,
+    *,
+    seed: int = 0,
+    resolution: float = 1.0,
+    iterations: int = 2,
+) -> np.ndarray:
+    """Community label per node by the Leiden algorithm (Traag et al. 2019) maximising modularity, in igraph.
+
+    Why Leiden: Louvain (NetworkX's is pure Python, hours at a million nodes) can leave communities
+    internally disconnected; Leiden's refinement step guarantees they are connected, and igraph's C
+    implementation takes seconds to a minute at a million nodes. Why modularity rather than CPM: it needs
+    no density threshold tuned to each graph and stays comparable with Louvain's results; ``resolution``
+    (γ) above 1 gives more, smaller communities. ``iterations``: Leiden passes, each refining the last
+    (negative: until a pass no longer improves; much slower on large graphs).
+
+    Deterministic: igraph draws from a ``random.Random(seed)`` during the call (its default generator,
+    Python's ``random`` module, is restored afterwards), and the pairs come in a fixed order.
+    ``lo``/``hi``/``weight``: each undirected pair once (:func:`undirected_pairs`). Isolated nodes are
+    their own communities. Raises :class:`LeidenError` when igraph is missing or fails.
+    """
+    try:
+        import igraph  # imported here: where it is missing, communities fall back to label propagation
+    except ImportError as exc:
+        raise LeidenError("igraph is not installed (pip install igraph)") from exc
+    if not np.isfinite(weight).all() or (weight < 0).any():
+        raise InputError("community edge weights must be finite and non-negative")
+    try:
+        g = igraph.Graph(n=n, edges=np.column_stack([lo, hi]), directed=False)
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            found = g.community_leiden(
+                objective_function="modularity", weights=weight, resolution=resolution, n_iterations=iterations
+            )
+        finally:
+            igraph.set_random_number_generator(random)
+    except (igraph.InternalError, MemoryError) as exc:
+        raise LeidenError(f"igraph's Leiden failed ({exc})") from exc
+    return np.asarray(found.membership, dtype=np.int64)
+
+
+def undirected_pairs(
+    n: int, src: np.ndarray, dst: np.ndarray, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each undirected node pair once, sorted, as (lo, hi, summed weight); self-loops left out.
+
+    >>> lo, hi, w = undirected_pairs(3, np.array([0, 1, 1, 2]), np.array([1, 0, 2, 2]))
+    >>> lo.tolist(), hi.tolist(), w.tolist()
+    ([0, 1], [1, 2], [2.0, 1.0])
+    """
     s, d = np.asarray(src), np.asarray(dst)
     w = np.ones(len(s)) if weight is None else np.asarray(weight, dtype=float)
     keep = s != d
     lo, hi, w = np.minimum(s, d)[keep], np.maximum(s, d)[keep], w[keep]
-    pairs = sp.coo_array((w, (lo, hi)), shape=(n, n)).tocsr().tocoo()  # sums duplicates
-    if pairs.nnz > max_edges:
-        if not fallback:
-            return CommunityResult(
-                None,
-                0,
-                f"Louvain skipped: {pairs.nnz:,} node pairs > graph.louvain_max_edges ({max_edges:,}); raise it "
-                "to compute",
-            )
-        labels = label_propagation(n, pairs.row, pairs.col, pairs.data, seed=seed)
-        ranked = rank_labels(labels)
-        return CommunityResult(
-            ranked,
-            int(ranked.max()),
-            f"communities by label propagation: {pairs.nnz:,} node pairs > graph.louvain_max_edges "
-            f"({max_edges:,}), where NetworkX's Louvain takes minutes to hours",
-            method="label_propagation",
-        )
-    g = nx.Graph()
-    g.add_weighted_edges_from(zip(pairs.row.tolist(), pairs.col.tolist(), pairs.data.tolist(), strict=True))
-    labels = np.arange(n, dtype=np.int64) + n  # isolated nodes: singleton ids that sort after real ones
-    if g.number_of_nodes():
-        parts = nx.community.louvain_communities(g, weight="weight", resolution=resolution, seed=seed)
-        for i, members in enumerate(sorted(parts, key=min)):
-            labels[np.fromiter(members, dtype=np.int64, count=len(members))] = i
-    ranked = rank_labels(labels)
-    return CommunityResult(ranked, int(ranked.max()))
+    pairs = sp.coo_array((w, (lo, hi)), shape=(n, n)).tocsr().tocoo()  # sums duplicates, sorts
+    return pairs.row.astype(np.int64), pairs.col.astype(np.int64), pairs.data.astype(float)
+
+
+def modularity(
+    labels: np.ndarray, lo: np.ndarray, hi: np.ndarray, weight: np.ndarray, resolution: float = 1.0
+) -> float:
+    """Newman's modularity of a partition (``labels`` per node) of the undirected pairs ``lo``/``hi``.
+
+    Equals ``networkx.community.modularity``; vectorized, so it scores a million-node partition in a second.
+
+    >>> round(modularity(np.array([0, 0, 1, 1]), np.array([0, 2]), np.array([1, 3]), np.ones(2)), 3)
+    0.5
+    """
+    m = float(weight.sum())
+    if m == 0:
+        return 0.0
+    n = len(labels)
+    degree = np.bincount(lo, weight, minlength=n) + np.bincount(hi, weight, minlength=n)
+    inside = float(weight[labels[lo] == labels[hi]].sum())
+    _, group = np.unique(labels, return_inverse=True)
+    group_degree = np.bincount(group, degree)
+    return inside / m - resolution * float((group_degree**2).sum()) / (4 * m * m)
 
 
 def label_propagation(
@@ -157,11 +234,11 @@ def label_propagation(
 ) -> np.ndarray:
     """Community label per node by weighted label propagation, vectorized over edge arrays.
 
-    Why: Louvain in NetworkX needs Python objects per node and takes hours on millions of edges; label
-    propagation (Raghavan et al. 2007) is linear per round. Each round every node takes the label with the
-    largest total edge weight among its neighbours (its own label wins ties, others are broken at random); a
-    random half of the nodes
-    updates per round (semi-synchronous: fully synchronous rounds oscillate on bipartite domain–org edges).
+    The fallback where igraph (:func:`leiden`) is missing or fails: it needs only NumPy, and label
+    propagation (Raghavan et al. 2007) is linear per round, though its modularity is lower. Each round every
+    node takes the label with the largest total edge weight among its neighbours (its own label wins ties,
+    others are broken at random); a random half of the nodes updates per round (semi-synchronous: fully
+    synchronous rounds oscillate on bipartite domain–org edges).
     Stops when under 0.1 % of nodes would change. Deterministic for a seed. ``lo``/``hi``/``weight``: each
     undirected pair once. Isolated nodes keep their own label.
     """

@@ -43,7 +43,7 @@ _REQUIRED_NODE_ATTRS = ("kind", "item_id", "label")
 
 _IDENTITY_EDGES = ("owned_by", "same_as", "parent_of", "subsidiary_of", "redirects_to", "part_of")
 IDENTITY_WEIGHT = 3.0
-"""Louvain weight of an edge saying two nodes belong together (ownership, identity, redirect, part of);
+"""Community weight of an edge saying two nodes belong together (ownership, identity, redirect, part of);
 a ``links_to`` edge weighs 1, so communities keep an org with its domains and group what links together."""
 
 
@@ -195,14 +195,14 @@ def _analytics(con: duckdb.DuckDBPyConnection, opts: BuildOptions) -> _Analytics
     comp = analytics.components(n, src, dst)
     kind_arr = e.column("kind").to_numpy(zero_copy_only=False)
     bond = np.where(np.isin(kind_arr, _IDENTITY_EDGES), IDENTITY_WEIGHT, 1.0)
-    comm = analytics.louvain(
+    comm = analytics.communities(
         n,
         src,
         dst,
         bond,
-        seed=opts.louvain_seed,
-        resolution=opts.louvain_resolution,
-        max_edges=opts.louvain_max_edges,
+        seed=opts.community_seed,
+        resolution=opts.community_resolution,
+        iterations=opts.community_iterations,
         fallback=opts.community_fallback,
     )
     table = pa.table(

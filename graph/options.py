@@ -16,10 +16,11 @@ class BuildOptions:
     pagerank_alpha: float = 0.85
     """PageRank damping factor."""
     pagerank_max_iter: int = 100
-    louvain_seed: int = 0
-    """Fixed seed: the same graph gets the same communities."""
-    louvain_resolution: float = 1.0
-    louvain_max_edges: int = 100_000
-    """Above this many node pairs Louvain is not run (NetworkX's Louvain is pure Python: minutes at 200k) …"""
+    community_seed: int = 0
+    """Leiden's seed: the same graph gets the same communities, run after run."""
+    community_resolution: float = 1.0
+    """Modularity resolution (γ): above 1 more, smaller communities; below 1 fewer, larger ones."""
+    community_iterations: int = 2
+    """Leiden passes, each refining the last (negative: until one no longer improves; much slower)."""
     community_fallback: bool = True
-    """… and communities come from vectorized label propagation instead (False: NULL, with a note)."""
+    """Where igraph is missing or fails, communities come from label propagation (False: NULL, with a note)."""

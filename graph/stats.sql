@@ -17,7 +17,7 @@ SELECT kind, count(*) FROM graph_edges GROUP BY 1 ORDER BY 2 DESC;
 SELECT component, count(*) AS n FROM graph_nodes GROUP BY 1 ORDER BY n DESC, component;
 
 -- name: count_communities
--- Louvain communities found (0 when community detection was skipped).
+-- Communities found (Leiden) (0 when community detection was skipped).
 SELECT count(DISTINCT community) FROM graph_nodes;
 
 -- name: top_by_domains

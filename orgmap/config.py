@@ -169,6 +169,19 @@ class DriftSettings:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    """How much memory, disk and cores DuckDB may use; applied whenever orgmap opens the database."""
+
+    memory_limit: str = "4GB"
+    """DuckDB's memory limit: a size (``"4GB"``, ``"512MB"``) or a share of RAM (``"50%"``); DuckDB's own
+    default is 80 % of RAM. Beyond it, joins and sorts spill to ``temp_directory``."""
+    temp_directory: str = ""
+    """Where DuckDB spills what does not fit in memory; empty: ``<db>.tmp`` beside the database file."""
+    threads: int = 0
+    """DuckDB's threads; 0: one per core."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run needs; saved as JSON in ``runs.settings``."""
 
@@ -187,6 +200,8 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     classify: ClassifySettings = field(default_factory=ClassifySettings)
     drift: DriftSettings = field(default_factory=DriftSettings)
+    store: StoreSettings = field(default_factory=StoreSettings)
+    """DuckDB's memory limit, spill directory and threads (``[store]``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict, for saving with a run."""

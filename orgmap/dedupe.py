@@ -177,7 +177,7 @@ def dedupe_file(
         _write_files(records, result, out, pairs_out)
         return DedupeRun(result, cols, name, None)
     settings = settings or Settings()
-    with Store(settings.db) as db:
+    with Store.open(settings) as db:
         inputs: dict[str, Any] = {"file": str(path), "dataset": name, "columns": _as_dict(cols)}
         with recorded(db, "dedupe", settings, inputs) as (run, counts):
             result = dedupe_records(records, cols, params)

@@ -77,7 +77,7 @@ def run(
     if settings.resolve.orgs_file and "resolve" not in skip:
         read_reference(settings.resolve.orgs_file)  # cached: the resolve stage reads it again for free
     with (
-        Store(settings.db, wait=settings.db_wait) as store,
+        Store.open(settings) as store,
         recorded(store, "resolve", settings, list(paths), columns=columns) as (r, counts),
     ):
         report = RunReport(r.run_id)

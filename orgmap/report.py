@@ -90,7 +90,7 @@ def write_report(settings: Settings, run_id: int | None = None, path: str | Path
     """Write the report of ``run_id`` to ``path`` (default ``<db stem>.report.html`` beside the database)."""
     out = Path(path) if path is not None else output_path(settings, "report.html")
     require_writable_dir(out.parent, "the report")
-    with Store(settings.db, read_only=True, wait=settings.db_wait) as store:
+    with Store.open(settings, read_only=True) as store:
         data = collect(store, run_id)
     text = render_html(data, title=f"orgmap run {data.run['run_id']} · {Path(settings.db).name}")
     tmp = out.with_name(out.name + ".tmp")

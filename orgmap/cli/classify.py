@@ -48,7 +48,7 @@ def lf_report(
     from orgmap.models import lf_report
 
     settings = settings_from(config, db)
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         result = lf_report(store, settings, target)
     if result is None:
         typer.echo(f"no {target} rows yet; run `orgmap resolve` first")
@@ -99,7 +99,7 @@ def train_cmd(
     settings = settings_from(config, db)
     targets = ["page", "domain", "org"] if target == "all" else [target]
     kept = 0
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         run_id = store.start_run("train", targets, settings.to_dict())
         results = {}
         try:
@@ -133,7 +133,7 @@ def model_list(
     from classifiers import registry
 
     settings = settings_from(config, db)
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         models = registry.list_models(store.con, target)
     table = Table("version", "target", "created", "status", "gold macro-F1", "train rows", "note")
     for m in models:
@@ -159,7 +159,7 @@ def model_use(
     from classifiers import registry
 
     settings = settings_from(config, db)
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         registry.load(store.con, version)  # exists and checksum holds
         registry.promote(store.con, version, "promoted by `orgmap model use`")
     typer.echo(f"{version} promoted")
@@ -180,7 +180,7 @@ def eval_classify(
 
     settings = settings_from(config, db)
     any_gold = False
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         for t in [target] if target else ["page", "domain", "org"]:
             rep = evaluate_labels(store, t)
             if rep is None:

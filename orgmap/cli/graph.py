@@ -94,7 +94,7 @@ def build_cmd(db: DbOption = None, config: ConfigOption = None) -> None:
     from orgmap.stages.graph import build_graph
 
     settings = settings_from(config, db)
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         with recorded(store, "graph build", settings) as (run, counts):
             summary = build_graph(store, settings, run)
             counts.update(summary.__dict__)
@@ -122,7 +122,7 @@ def stats_cmd(
     from graph.stats import graph_stats
 
     settings = settings_from(config, db)
-    with Store(settings.db, read_only=True, wait=settings.db_wait) as store:
+    with Store.open(settings, read_only=True) as store:
         stats = graph_stats(store.con, top=top)
     if as_json:
         typer.echo(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
@@ -156,7 +156,7 @@ def _select(
     f = filters.to_filter(settings.graph.kumu_max_elements if for_kumu else None)
     out = output or output_path(settings, default_name)
     require_new(files(out), force)
-    with Store(settings.db, read_only=True, wait=settings.db_wait) as store:
+    with Store.open(settings, read_only=True) as store:
         sub = export.select_subgraph(store.con, f)
     return sub, out
 

@@ -87,7 +87,7 @@ def ingest(
     progress = SILENT if no_progress else for_terminal(every=settings.progress_seconds)
     inputs = [str(p) for p in paths]
     with (
-        Store(settings.db, wait=settings.db_wait) as store,
+        Store.open(settings) as store,
         recorded(store, "ingest", settings, inputs, columns=columns, fmt=fmt) as (run, counts),
         progress_context(progress),
     ):

@@ -178,7 +178,7 @@ def explain(
     reg = registered_domain(domain) if domain is not None else None
     if domain is not None and reg is None:
         raise InputError(f"{domain!r} is not a valid domain or URL")
-    with Store(settings.db, read_only=True, wait=settings.db_wait) as store:
+    with Store.open(settings, read_only=True) as store:
         _require_current_schema(store, settings.db)
         if org is not None or reg is None:
             _explain_org(store, org or "", settings.db, as_json)

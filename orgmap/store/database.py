@@ -28,8 +28,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from orgmap.config import Settings, StoreSettings
 from resolver import sql
-from resolver.errors import StoreError
+from resolver.errors import ConfigError, StoreError
 from resolver.sql import load_queries, now
 
 Q = load_queries("orgmap.store.queries", "store.sql")
@@ -192,19 +193,62 @@ def _first_line(exc: Exception) -> str:
     return next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
 
 
+def apply_settings(con: duckdb.DuckDBPyConnection, path: str, settings: StoreSettings) -> None:
+    """Give DuckDB the memory limit, spill directory and threads of ``settings`` (``[store]``).
+
+    Set on the open connection, not passed to ``duckdb.connect``: DuckDB refuses a second connection to a
+    file with another configuration, and these settings hold for every connection to the database anyway.
+    The spill directory defaults to ``<db>.tmp`` beside the database file (none for ``:memory:``).
+    """
+    temp = settings.temp_directory or ("" if path == ":memory:" else f"{path}.tmp")
+    for key, value in (
+        ("memory_limit", settings.memory_limit),
+        ("temp_directory", temp),
+        ("threads", settings.threads),
+    ):
+        if not value:
+            continue  # DuckDB's default
+        try:
+            con.execute(Q[f"set_{key}"], [value]).fetchall()
+        except duckdb.Error as exc:
+            raise ConfigError(f"store.{key} = {value!r} is refused by DuckDB: {_first_line(exc)}") from exc
+
+
 class Store:
     """An open orgmap database: migrations applied, views current.
 
     Use as a context manager, or call :meth:`close`. ``con`` is the DuckDB connection; SQL users
     need nothing else. ``read_only=True`` opens without migrating (for reports while a run writes, or a
-    read-only file). ``wait``: seconds to wait for another process's lock (see :func:`connect`).
+    read-only file). ``wait``: seconds to wait for another process's lock (see :func:`connect`). ``limits``
+    (``settings.store``; defaults when None) bound DuckDB's memory, spill directory and threads, on read-only
+    opens too. :meth:`open` takes all three from the run's settings.
     """
 
-    def __init__(self, path: str | Path = "orgmap.duckdb", *, read_only: bool = False, wait: float = 0.0) -> None:
+    def __init__(
+        self,
+        path: str | Path = "orgmap.duckdb",
+        *,
+        read_only: bool = False,
+        wait: float = 0.0,
+        limits: StoreSettings | None = None,
+    ) -> None:
         self.path = str(path)
         self.con = connect(self.path, read_only=read_only, wait=wait)
+        try:
+            apply_settings(self.con, self.path, limits or StoreSettings())
+        except ConfigError:
+            self.close()
+            raise
         if not read_only:
             self.migrate()
+
+    @classmethod
+    def open(cls, settings: Settings, *, read_only: bool = False) -> Store:
+        """The database of ``settings`` (``db``), waiting ``db_wait`` for a lock, DuckDB bounded by ``store``.
+
+        What every command uses, so that ``[store]`` reaches DuckDB however orgmap opens the database.
+        """
+        return cls(settings.db, read_only=read_only, wait=settings.db_wait, limits=settings.store)
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> Store:

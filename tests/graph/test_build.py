@@ -1,3 +1,5 @@
+import sys
+
 import networkx as nx
 import pytest
 
@@ -143,16 +145,27 @@ def test_analytics_agree_with_networkx(graph_store: Store, gdata) -> None:
     assert again == first
 
 
-def test_louvain_limit_skips_communities_with_a_note(graph_store: Store) -> None:
-    s = build(graph_store.con, BuildOptions(louvain_max_edges=3, community_fallback=False))
-    assert s.communities == 0 and "louvain_max_edges" in s.notes[0]
-    assert graph_store.con.execute("select count(community) from graph_nodes").fetchall()[0][0] == 0
+def test_communities_come_from_leiden_without_a_note(graph_store: Store) -> None:
+    s = build(graph_store.con)
+    assert s.communities > 0 and s.notes == []
 
 
-def test_above_the_louvain_limit_label_propagation_gives_communities(graph_store: Store) -> None:
-    s = build(graph_store.con, BuildOptions(louvain_max_edges=3))
+def test_without_igraph_label_propagation_gives_communities(
+    graph_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "igraph", None)  # what `import igraph` meets where it is not installed
+    s = build(graph_store.con)
     assert s.communities > 0 and "label propagation" in s.notes[0]
     assert graph_store.con.execute("select count(*) - count(community) from graph_nodes").fetchall()[0][0] == 0
+
+
+def test_without_igraph_and_no_fallback_communities_are_null_with_a_note(
+    graph_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "igraph", None)
+    s = build(graph_store.con, BuildOptions(community_fallback=False))
+    assert s.communities == 0 and "igraph is not installed" in s.notes[0]
+    assert graph_store.con.execute("select count(community) from graph_nodes").fetchall()[0][0] == 0
 
 
 def test_empty_database_builds_an_empty_graph(store: Store) -> None:

@@ -38,3 +38,15 @@ update runs set ended_at = ?, status = ?, counts = ?, error = ? where run_id = ?
 -- name: page_html
 -- The compressed HTML of one page.
 select html_z from pages where page_id = ?;
+
+-- name: set_memory_limit
+-- DuckDB's memory limit for this database ($1: a size like '4GB' or a share of RAM like '50%'; store.memory_limit).
+set memory_limit = ?;
+
+-- name: set_temp_directory
+-- Where DuckDB spills what does not fit in memory ($1; store.temp_directory).
+set temp_directory = ?;
+
+-- name: set_threads
+-- DuckDB's worker threads ($1; store.threads).
+set threads = ?;

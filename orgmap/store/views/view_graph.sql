@@ -109,7 +109,7 @@ SELECT component, count(*) AS n_nodes, count(*) FILTER (WHERE kind = 'org') AS n
        list(label ORDER BY pagerank DESC NULLS LAST, label) FILTER (WHERE kind = 'org')[1:5] AS top_orgs
 FROM graph_nodes GROUP BY component;
 
--- Louvain communities by size, with their biggest orgs and domains.
+-- Communities (Leiden) by size, with their biggest orgs and domains.
 CREATE OR REPLACE VIEW graph_communities AS
 SELECT community, count(*) AS n_nodes, count(*) FILTER (WHERE kind = 'org') AS n_orgs,
        count(*) FILTER (WHERE kind = 'domain') AS n_domains,
