@@ -1,18 +1,9 @@
 """Who a page says it belongs to, in words: copyright lines and the entity named on legal pages.
 
-Copyright lines ("© 2024 Acme Widgets GmbH", "Copyright © 2019-2024 Acme Inc. All rights reserved",
-"(c) Acme", "© Acme GmbH – Alle Rechte vorbehalten", "© 2024 Acme SAS. Tous droits réservés") give the
-entity with years and boilerplate stripped. Photo credits ("Foto: © dpa", "Bild © Getty Images") and
-platform or vendor names ("Powered by WordPress", "Cookiebot", "PayPal") are not copyright owners.
-
-Legal pages (Impressum / "Angaben gemäß § 5 TMG", "Mentions légales", "Legal notice", "Imprint", about and
-contact pages) name the legal entity: the line after a trigger ("Angaben gemäß § 5 TMG", "Betreiber",
-"Herausgeber", "Medieninhaber", "Publisher", "Company name", "Raison sociale", "Éditeur"), or a name
-with a legal form near a registry line ("Handelsregister", "HRB", "Registered in England", "Company
-number", "SIRET", "RCS", "KvK", "USt-IdNr."). Lines about the web agency, the host, the data-protection
-officer or image credits are skipped.
-
-Pure functions over lines of text (the HTML walk lives in ``resolver.signals``).
+"© 2024 Acme Widgets GmbH. Alle Rechte vorbehalten" gives ``Acme Widgets GmbH``; an Impressum gives the line after
+a trigger ("Angaben gemäß § 5 TMG", "Publisher") or a name with a legal form near a registry line ("HRB",
+"SIRET"). Photo credits, platforms, vendors, the web agency and the host are not owners. Pure functions over
+lines of text (the HTML walk is ``resolver.signals``); the patterns: docs/signals.md.
 """
 
 from __future__ import annotations

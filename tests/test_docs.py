@@ -48,16 +48,8 @@ DOCSTRING_WORDS = 120
 figures belong in docs/, where they can be dated."""
 
 LONG_DOCSTRINGS_PENDING = {
-    "orgmap/sources/discovery.py",  # pending: robustness work
-    "orgmap/sources/fetch.py",  # pending: robustness work
-    "orgmap/sources/netguard.py",  # pending: robustness work
-    "orgmap/sources/page_rows.py",  # pending: robustness work
-    "orgmap/sources/readers.py",  # pending: robustness work
-    "orgmap/sources/robots.py",  # pending: robustness work
-    "orgmap/review/labelstudio.py",  # pending: robustness work
     "orgmap/stages/signals.py",  # pending: robustness work
     "resolver/jsonld.py",  # pending: robustness work
-    "resolver/legal.py",  # pending: robustness work
     "resolver/signals.py",  # pending: robustness work
     "classifiers/__init__.py",  # pending: classes work
     "classifiers/active.py",  # pending: classes work

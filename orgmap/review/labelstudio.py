@@ -1,18 +1,8 @@
 """A small Label Studio client (httpx): projects from the taxonomy, idempotent task import, annotation export.
 
-Every task carries a stable ``orgmap_id`` (``"<target>:<item_id>"``) in its data; :meth:`LabelStudio.import_tasks`
-skips ids the project already holds, so pushing the same items twice does not duplicate them. Predictions go in as
-pre-annotations (``model_version``, ``score``, a ``choices`` result); ``score`` is orgmap's *priority* (lower =
-label first), so a project whose sampling is "Uncertainty sampling" serves the most informative task first.
-
-Why not label-studio-sdk (2.1.2, evaluated 2026-12): it covers every call made here (projects, import,
-export, annotations, users, ML backends, data-manager actions) and takes our httpx client, but it pulls ~30
-packages (opencv-python-headless, nltk, datamodel-code-generator, black, Faker, requests-mock pinned ``==``;
-500 MB in a scratch venv), pins ``numpy<3`` against the 2.4 orgmap runs on, and would downgrade it. That is
-too much for a dozen REST calls that this module makes with httpx and tests against a real server.
-
-Errors (all :class:`LabelStudioError`, an :class:`~resolver.errors.OrgmapError`) say what to do next:
-unreachable server, wrong token (401/403), a project whose labeling config does not match the taxonomy.
+Every task carries a stable ``orgmap_id``, so importing the same items twice does not duplicate them; predictions
+go in as pre-annotations whose ``score`` is orgmap's priority. Errors (:class:`LabelStudioError`) say what to do
+next. What a task holds, and why not label-studio-sdk: docs/labeling.md.
 
 Example::
 

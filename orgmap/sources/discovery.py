@@ -1,11 +1,8 @@
 """Which pages of a site name its owner: Impressum, legal notice, about, contact — found from the home page.
 
-Why these pages: the home page often shows a brand, while the legal page (required in the EU: the German
-Impressum, the French mentions légales) names the company, its legal form and address; about and contact
-pages come next. Links are scored by their text and their path against multilingual keywords; a kind
-with no link on the home page falls back to its common paths (``/impressum``, ``/about``...).
-
-Pure functions (HTML text in, URLs out): the fetch stage calls :func:`owner_page_links` on every home page.
+The home page often shows only a brand; the legal page (required in the EU) names the company, its legal form and
+address. Links are scored by text and path against multilingual keywords, common paths are the fallback
+(docs/fetch.md). Pure functions: the fetch stage calls :func:`owner_page_links` on every home page.
 
 Example::
 

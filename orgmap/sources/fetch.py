@@ -1,26 +1,9 @@
 """Fetching pages over HTTP: polite (robots.txt, per-host limits and delays), safe (address guard, size caps), robust.
 
-What one :meth:`Fetcher.fetch` does, in order, for a URL and every redirect hop after it:
-
-1. only ``http``/``https`` URLs; anything else is ``skipped_unsafe``;
-2. robots.txt of the origin, fetched once per run and cached (``orgmap.sources.robots``); a disallowed path is
-   ``skipped_robots``, and the site's crawl-delay raises the per-host delay;
-3. a slot for the host (at most ``per_host`` requests at once, ``delay`` seconds between starts) and one of
-   the ``concurrency`` global slots;
-4. the connection: the host name is resolved *by us*, every address is checked by
-   ``orgmap.sources.netguard.refusal`` and the socket is opened to the checked address, while the request keeps
-   the original ``Host`` header and TLS SNI/certificate name (:class:`GuardedBackend`). No proxy from the
-   environment is used (it would bypass the check);
-5. a 3xx with a ``Location`` is followed by hand, up to ``max_redirects``, loops refused, the chain kept
-   (a redirect to another registered domain is ownership evidence);
-6. the body is streamed: ``Content-Length`` over the cap stops before reading, the decoded size is counted
-   while decompressing (bounded ``zlib`` calls, so a gzip bomb is cut at the cap, never inflated in
-   memory), and non-HTML/text content types are recorded without reading the body.
-
-Transient failures (429 honouring ``Retry-After``, 500/502/503/504/408, connection resets and connect
-errors) are retried with exponential backoff and jitter; permanent ones (other 4xx, DNS failure, TLS
-errors, refused addresses, read timeouts) are not. A per-URL problem never raises: it comes back as a
-:class:`FetchResult` with a ``status`` and a short ``reason``.
+:meth:`Fetcher.fetch` obeys robots.txt, waits for a host slot, connects only to addresses
+``orgmap.sources.netguard`` allows (:class:`GuardedBackend`), follows redirects by hand, streams a capped body
+and retries transient failures with backoff. A per-URL problem never raises: it comes back as a
+:class:`FetchResult` with a ``status`` and a short ``reason``. The steps in order: docs/fetch.md.
 
 Example::
 

@@ -1,17 +1,7 @@
 """Which addresses the fetcher may connect to: a pure check over ``ipaddress`` objects, and host parsing.
 
-Why a guard: ``orgmap fetch`` follows domains and redirects that strangers control. Without it a crafted
-domain (``internal.evil.example`` → ``10.0.0.5``) or redirect (``→ http://169.254.169.254/``) turns the
-fetcher into a proxy into the user's own network (SSRF). The fetcher resolves every name itself, checks
-every address with :func:`refusal`, and connects to the address it checked — never resolving twice, so a
-DNS answer that changes between check and connect (DNS rebinding) cannot slip through.
-
-Refused by default: private (RFC 1918, ``fc00::/7``), loopback, link-local (``169.254/16``, ``fe80::/10``,
-including the cloud metadata address), multicast, reserved, unspecified (``0.0.0.0``, ``::``), shared
-address space (``100.64/10``, carrier-grade NAT), documentation and benchmarking ranges, broadcast, and
-anything ``ipaddress`` does not call global. IPv6 forms that embed an IPv4 address (IPv4-mapped
-``::ffff:a.b.c.d``, IPv4-compatible, NAT64 ``64:ff9b::/96``, 6to4 ``2002::/16``, Teredo) are judged by the
-embedded address as well.
+``orgmap fetch`` follows names and redirects that strangers control. It checks every address it resolves with
+:func:`refusal` and connects to that very address: no SSRF, no DNS rebinding. What is refused: docs/fetch.md.
 
 Example::
 

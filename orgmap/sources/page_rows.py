@@ -1,21 +1,9 @@
 """From raw records to page rows: decoding, size and content checks, normalization, keys, title, language.
 
-Why separate from the readers (``orgmap.sources.readers``): a page fetched by ``orgmap fetch`` and a page read
-from a WARC go through the same checks and get the same keys, so the fetcher calls
-:func:`prepare_record` too. Everything here is a pure function of one record (or one batch): no store
-connection, no settings object; batches take their column types from the tables' DDL (``orgmap.store.schemas``).
-
-Decoding, in order (bytes only; text that a reader already decoded is taken as is):
-
-1. a byte-order mark wins (UTF-8/16/32), as in browsers;
-2. NUL bytes or a non-text Content-Type → ``binary``;
-3. the declared charset (HTTP header, input column), then ``<meta charset>``, then UTF-8 — each strict;
-4. charset-normalizer's best guess; nothing plausible → ``undecodable``.
-
-``latin-1``/``ascii`` labels decode as windows-1252, as the WHATWG encoding standard prescribes.
-
-Keys: ``content_hash = sha1(UTF-8 of the decoded content)``, ``page_id = sha1(url_norm + "\\n" +
-content_hash)[:24]`` — the same page read twice gets the same id, so re-ingesting stores nothing new.
+Separate from the readers so that a page fetched by ``orgmap fetch`` and one read from a crawl file get the same
+checks and keys: the fetcher calls :func:`prepare_record` too. Pure functions of one record or batch (no store,
+no settings); batches take their column types from the tables' DDL (``orgmap.store.schemas``). The decoding
+order and the keys: docs/ingest.md ("What happens to each record").
 
 Example::
 

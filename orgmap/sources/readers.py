@@ -1,27 +1,9 @@
 """Input readers: every supported crawl format streamed as ``RawRecord | IngestProblem``.
 
-Why one module per concern: a crawl arrives in whatever shape the scraper wrote, and each shape fails
-differently (a bad JSON line, a truncated WARC, a corrupt gzip). A reader turns its format into the
-same stream of :class:`~resolver.records.RawRecord` values and turns per-record or per-file damage into
-:class:`~resolver.records.IngestProblem` values, so the run goes on and the report names what was lost.
-
-Formats (``detect_format`` picks one from the name, ``--format`` overrides):
-
-=========  ==========================================  ==========================================
-format     files                                       how it is read
-=========  ==========================================  ==========================================
-jsonl      ``.jsonl`` ``.ndjson`` (``.json`` of lines)  line by line (exact line numbers for bad lines)
-json       ``.json`` holding one array                 element by element (files.json_array)
-csv        ``.csv`` ``.tsv``                           csv module, row by row (one ragged row spoils nothing)
-parquet    ``.parquet`` ``.pq``                        pyarrow, row group by row group
-warc       ``.warc`` ``.arc`` ``.wet``                 warcio: response/resource records (3xx → redirect), WET text
-html_dir   a directory of ``.html``/``.htm`` files     URL from ``index.csv``/``index.jsonl`` or canonical/og:url
-urllist    ``.txt`` ``.urls`` ``.lst``                 one URL or domain per line: pages to fetch later
-=========  ==========================================  ==========================================
-
-Any of them may be gzip-compressed (``.gz``); text is decoded by :func:`resolver.files.open_text` (UTF-8,
-a BOM dropped, undecodable bytes replaced). Nothing here loads a whole file: tabular readers pull Arrow
-record batches, line readers read lines.
+A crawl comes in whatever shape the scraper wrote, and each shape fails differently (a bad JSON line, a truncated
+WARC, a corrupt gzip). A reader turns its format into :class:`~resolver.records.RawRecord` values and damage into
+:class:`~resolver.records.IngestProblem` values, so the run goes on and the report names what was lost; none
+loads a whole file. The formats and how each is read: docs/ingest.md ("Input formats").
 
 Example::
 

@@ -1,15 +1,8 @@
 """robots.txt per RFC 9309: groups by user agent, longest match wins, ``*`` and ``$`` wildcards, crawl-delay.
 
-Why not ``urllib.robotparser``: it takes the *first* matching rule instead of the most specific one, and
-ignores ``*``/``$`` wildcards, so ``Disallow: /`` + ``Allow: /impressum`` (a common "only the legal page"
-file) blocks the Impressum, and ``Disallow: /*.pdf$`` blocks nothing. This module is pure (text in,
-rules out); the fetcher downloads and caches one :class:`RobotsRules` per origin.
-
-Rules are matched in linear time without regular expressions: a site's ``Disallow: /*a*a*a*a*a*a*a*a*b$``
-would make a backtracking regex run for hours on one URL.
-
-How a fetch status maps to rules (RFC 9309 §2.3.1): 2xx → parse; 4xx → no restrictions ("unavailable");
-5xx or an unreachable host → everything disallowed for now ("unreachable").
+Not ``urllib.robotparser``: it takes the first matching rule, not the most specific, and ignores wildcards, so
+``Disallow: /`` + ``Allow: /impressum`` blocks the Impressum. Pure (text in, rules out), matched in linear time
+without regular expressions; the fetcher caches one :class:`RobotsRules` per origin. More: docs/fetch.md.
 
 Example::
 
