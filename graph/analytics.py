@@ -5,8 +5,6 @@ seconds. Nodes are integers ``0..n-1``, edges parallel NumPy arrays; PageRank is
 a CSR matrix, so it agrees with ``networkx.pagerank``; communities come from igraph's Leiden, or from label
 propagation where igraph is missing (docs/graph.md, "Graph model").
 
-Example::
-
     >>> import numpy as np
     >>> rank = pagerank(3, np.array([0, 1]), np.array([1, 2]), np.array([1.0, 1.0]))
     >>> round(float(rank.sum()), 6)
