@@ -26,6 +26,8 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     ">": operator.gt,
     "<": operator.lt,
+    "in": lambda a, b: np.isin(a, list(b)) if isinstance(a, np.ndarray) else a in b,
+    "not in": lambda a, b: ~np.isin(a, list(b)) if isinstance(a, np.ndarray) else a not in b,
 }
 
 
@@ -227,13 +229,21 @@ def _field_lf(rule: Rule, target: str, label: int) -> LF:
 
 
 def _aggregate_lf(rule: Rule, taxonomy: Taxonomy, target: str) -> LF:
-    """Votes the class in ``column`` (a class of the source target, mapped for orgs) when its share is high."""
+    """Votes the class in ``column`` (a class of the source target) when its share is high.
+
+    With a ``map`` table only the mapped source classes vote (a majority of product pages → ``shop``);
+    without one, a source class that is a class of ``target`` votes for itself, and for orgs the
+    taxonomy's ``[map.org]`` turns a domain category into an organization type.
+    """
     col, share_col = rule.params["column"], rule.params["share_column"]
     min_share = float(rule.params.get("min_share", 0.5))
     classes = taxonomy.classes(target)
-    mapping = {c: classes.index(c) for c in classes}
-    if target == "org":
-        mapping = {src: classes.index(dst) for src, dst in taxonomy.org_map.items()} | mapping
+    if rule.params.get("map"):
+        mapping = {src: classes.index(dst) for src, dst in rule.params["map"].items()}
+    else:
+        mapping = {c: classes.index(c) for c in classes}
+        if target == "org":
+            mapping = {src: classes.index(dst) for src, dst in taxonomy.org_map.items()} | mapping
 
     def row(x: Any) -> int:
         return mapping.get(x[col], ABSTAIN) if x[share_col] >= min_share else ABSTAIN

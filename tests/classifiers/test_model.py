@@ -41,7 +41,7 @@ def test_end_model_labels_rows_no_lf_covers_and_round_trips():
     frame, gold = make_page_frame(25, seed=3)
     df = prepare(frame)
     tax = load_taxonomy()
-    weak = weak_labels(df, tax, "page", method="majority")
+    weak = weak_labels(df, tax, "domain", method="majority")
     assert 0.5 < weak.label_model.covered.mean() <= 1.0
     fit = train_end_model(df, weak)
     assert fit.n_train == int(weak.label_model.covered.sum())
@@ -56,7 +56,7 @@ def test_end_model_labels_rows_no_lf_covers_and_round_trips():
         EndModel.from_bytes(blob, "0" * 64)
     # the end model also labels rows without any rule signal: text only, unseen domain
     bare = prepare(frame.assign(suffix="xyz", registered_domain="zz.xyz", jsonld="", link_domains="", title=""))
-    w2 = weak_labels(bare, tax, "page", method="majority")
+    w2 = weak_labels(bare, tax, "domain", method="majority")
     preds = predict(bare, w2, fit.model)
     assert (preds["label"].to_numpy() == gold).mean() > 0.6
 
@@ -104,7 +104,7 @@ def test_evaluate_one_class_and_no_items():
 
 def test_gold_indices():
     df = prepare(make_page_frame(2)[0])
-    g = gold_indices(df, {"news-0": "news", "shop-1": "nope"}, load_taxonomy().classes("page"))
+    g = gold_indices(df, {"news_media-0": "news_media", "shop-1": "nope"}, load_taxonomy().classes("domain"))
     assert g[0] == 0 and (g[1:] == -1).all()
 
 
@@ -121,21 +121,67 @@ def test_override_rules_decide_where_they_agree():
     np.testing.assert_allclose(res.probs[2], [1 / 3] * 3)  # the override rules disagree: label model keeps it
 
 
-def test_org_name_override_beats_aggregated_domain_class():
+def test_override_rule_in_a_taxonomy_beats_aggregated_domain_class():
     import pandas as pd
 
-    tax = load_taxonomy()
+    from classifiers.taxonomy import taxonomy_from_dict
+
+    tax = taxonomy_from_dict(
+        {
+            "targets": {
+                "page": {"classes": ["article"]},
+                "domain": {"classes": ["education_research", "nonprofit"]},
+                "org": {"classes": ["education_research", "nonprofit"]},
+            },  # fmt: skip
+            "rules": [
+                {
+                    "name": "agg",
+                    "targets": ["org"],
+                    "kind": "aggregate",
+                    "column": "domains_top",
+                    "share_column": "domains_top_share",
+                },  # fmt: skip
+                {
+                    "name": "ev",
+                    "targets": ["org"],
+                    "kind": "regex",
+                    "label": "nonprofit",
+                    "fields": ["name"],
+                    "patterns": ["e\\.v\\."],
+                    "override": True,
+                },  # fmt: skip
+            ],
+        }
+    )
     df = prepare(
         pd.DataFrame(
             {
                 "item_id": [f"o{i}" for i in range(12)],
-                "name": ["Institut für Meeresbiologie e.V."] + [f"Uni {i} University" for i in range(11)],
-                "domains_top": ["education"] * 12,
+                "name": ["Förderverein Meeresbiologie e.V."] + [f"Uni {i} University" for i in range(11)],
+                "domains_top": ["education_research"] * 12,
                 "domains_top_share": [1.0] * 12,
-                "suffix": ["de"] + ["edu"] * 11,
             }
         )
     )
     weak = weak_labels(df, tax, "org", method="majority")
-    assert weak.classes[int(weak.label_model.probs[0].argmax())] == "research"
-    assert weak.classes[int(weak.label_model.probs[1].argmax())] == "education"
+    assert weak.classes[int(weak.label_model.probs[0].argmax())] == "nonprofit"
+    assert weak.classes[int(weak.label_model.probs[1].argmax())] == "education_research"
+
+
+def test_cross_validation_scores_each_gold_row_without_its_label_and_calibrates():
+    from classifiers.calibration import calibration
+    from classifiers.train import cross_validate
+
+    frame, gold = make_page_frame(12, seed=5)
+    df = prepare(frame)
+    tax = load_taxonomy()
+    weak = weak_labels(df, tax, "domain", method="majority")
+    classes = tax.classes("domain")
+    g = np.array([classes.index(c) if i % 2 == 0 else -1 for i, c in enumerate(gold)])
+    cv = cross_validate(df, weak, g, folds=4)
+    assert cv is not None and len(cv.rows) == (g != -1).sum() and set(cv.folds) == {0, 1, 2, 3}
+    np.testing.assert_allclose(cv.probs.sum(axis=1), 1.0, atol=1e-6)
+    assert (cv.probs.argmax(axis=1) == cv.y).mean() > 0.8
+    assert 0.05 <= cv.temperature <= 20
+    assert calibration(cv.calibrated, cv.y)["ece"] <= calibration(cv.probs, cv.y)["ece"] + 0.1
+    assert cross_validate(df, weak, np.full(len(df), -1)) is None
