@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -162,3 +163,36 @@ def test_cli_commands(classify_store, tmp_path):
     r = runner.invoke(app, ["lf", "report", "--db", path, "--target", "domain", "--json"], env=env)
     report = {x["lf"]: x for x in json.loads(r.output)["lfs"]}
     assert report["gov_suffix"]["correct"] == 1 and report["gov_suffix"]["emp_acc"] == 1.0
+
+
+def test_resolve_with_reference_labels_then_explain(tmp_path):
+    """A user's own list votes as a labeling function; explain shows the class and the LFs that voted."""
+    from orgmap.cli import app
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    ref = tmp_path / "my_list.csv"
+    ref.write_text("domain,class\nashford-news-network.com,news_media\n", encoding="utf-8")
+    db = str(tmp_path / "r.duckdb")
+    runner = CliRunner()
+    env = {"ORGMAP_CLASSIFY__LABEL_MODEL": "majority", "COLUMNS": "200"}
+    r = runner.invoke(
+        app,
+        ["resolve", str(sample), "--db", db, "--no-ner", "--reference-labels", str(ref), "--skip", "graph",
+         "--skip", "export"],
+        env=env,
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    with Store(db) as store:
+        lfs = {lf for (lf,) in store.con.execute("select lf from lf_runs where target = 'domain'").fetchall()}
+        votes = store.con.execute(
+            "select evidence->'lf'->>'reference_my_list' from labels where item_id = 'ashford-news-network.com'"
+        ).fetchall()
+    assert "reference_my_list" in lfs and ("news_media",) in votes
+    r = runner.invoke(app, ["explain", "ashford-news-network.com", "--db", db], env=env)
+    assert r.exit_code == 0, r.output
+    assert "site category: news_media" in r.output and "reference_my_list → news_media" in r.output
+    assert "organization type:" in r.output and "unvalidated" in r.output
+    doc = json.loads(runner.invoke(app, ["explain", "ashford-news-network.com", "--db", db, "--json"]).output)
+    site = doc["classes"]["domain"]
+    assert site["class"] == "news_media" and 0 < site["probability"] <= 1 and site["lfs"]["reference_my_list"]
+    assert site["validation"] == "unvalidated" and doc["classes"]["org"]["class"] == "media"
