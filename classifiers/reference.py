@@ -87,7 +87,7 @@ def _read_cached(path: str, _mtime_ns: int, _size: int) -> tuple[DomainLabel, ..
         rows, problems = [], []
         for n, raw in enumerate(reader, 2):
             rec = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-            domain = registered_domain(rec[dom_col]) if rec[dom_col] else None
+            domain = registered_domain(rec[dom_col], unlisted_tld=True) if rec[dom_col] else None
             target = rec.get("target") or None
             label = rec[cls_col]
             if not label:
