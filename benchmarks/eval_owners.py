@@ -615,19 +615,28 @@ def print_confidence(figures: Mapping[str, Any], splits: Sequence[str]) -> None:
 
 
 def print_classes(figures: Mapping[str, Any], splits: Sequence[str]) -> None:
-    """Per split and target: macro-F1, accuracy, ECE, per-class P/R/F1 and the confusion matrix."""
-    for split in splits:
-        for target, rep in figures["classes"][split].items():
-            if not rep["n"]:
-                continue
-            print(
-                f"\n{target}, {split} (n {rep['n']}): macro-F1 {rep['macro_f1']:.3f}, accuracy {rep['accuracy']:.3f},"
-                f" ECE {_fmt(rep['ece']).strip()}"
-            )
-            print(f"  {'class':<20}{'prec':>7}{'recall':>8}{'f1':>7}{'n':>6}")
-            for c, m in rep["per_class"].items():
-                print(f"  {c:<20}{m['precision']:>7.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>6}")
-            print("  confusion (rows gold, columns orgmap):")
+    """Per target: macro-F1, accuracy, ECE, per-class P/R/F1 of the splits side by side; then the confusion matrices."""
+    targets = list(figures["classes"][splits[0]])
+    for target in targets:
+        reps = {sp: figures["classes"][sp][target] for sp in splits if figures["classes"][sp][target].get("n")}
+        if not reps:
+            continue
+        head = "; ".join(
+            f"{sp} n {r['n']}: macro-F1 {r['macro_f1']:.3f}, accuracy {r['accuracy']:.3f}, ECE {_fmt(r['ece']).strip()}"
+            for sp, r in reps.items()
+        )
+        print(f"\n{target}: {head}")
+        print(f"  {'class':<20}" + "".join(f"   {sp + ':':<6}{'prec':>6}{'recall':>7}{'f1':>7}{'n':>5}" for sp in reps))
+        classes = list(dict.fromkeys(c for r in reps.values() for c in r["per_class"]))
+        for c in classes:
+            line = f"  {c:<20}"
+            for r in reps.values():
+                m = r["per_class"].get(c)
+                cells = f"{m['precision']:>6.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}{m['support']:>5}" if m else " " * 25
+                line += f"   {'':<6}{cells}"
+            print(line)
+        for sp, rep in reps.items():
+            print(f"  confusion, {sp} (rows gold, columns orgmap):")
             print(" " * 22 + "".join(f"{c[:6]:>7}" for c in rep["labels"]))
             for c, row in zip(rep["labels"], rep["confusion"], strict=True):
                 print(f"  {c:<20}" + "".join(f"{v:>7}" for v in row))
@@ -692,6 +701,35 @@ def plot_reliability(figures: Mapping[str, Any], splits: Sequence[str], path: Pa
     plt.close(fig)
 
 
+def plot_class_reliability(figures: Mapping[str, Any], splits: Sequence[str], path: Path) -> None:
+    """Reliability diagrams of the class probabilities (site category, org type, page type), splits side by side."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    targets = [t for t in ("site_category", "org_type", "page_type") if t in figures["classes"][splits[0]]]
+    fig, axes = plt.subplots(1, len(targets), figsize=(4.5 * len(targets), 4.5), squeeze=False)
+    for ax, target in zip(axes[0], targets, strict=True):
+        ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+        for split in splits:
+            rep = figures["classes"][split][target]
+            bins = rep.get("reliability") or []
+            ax.plot(
+                [b["confidence"] for b in bins],
+                [b["accuracy"] for b in bins],
+                marker="o",
+                label=f"{split} (ECE {rep['ece']:.3f}, n {rep['answers']})",
+            )
+        ax.set(xlabel="probability of the class (bin mean)", ylabel="share right", xlim=(0, 1), ylim=(0, 1))
+        ax.set_title(target.replace("_", " "))
+        ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Evaluate, print the tables, and write the JSON and the plot when asked."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -699,6 +737,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every figure (aggregates only) to this file")
     parser.add_argument("--misses", action="store_true", help="print each dev domain orgmap gets wrong")
     parser.add_argument("--plot", type=Path, nargs="?", const=PLOT, help=f"reliability plot (default {PLOT})")
+    parser.add_argument(
+        "--class-plot", type=Path, nargs="?", const=CLASS_PLOT, help=f"class reliability plot (default {CLASS_PLOT})"
+    )
     parser.add_argument("--reuse", type=Path, metavar="DB", help="keep the database here; reuse it if unchanged")
     parser.add_argument("--owners-only", action="store_true", help="skip the classify stage and class figures")
     args = parser.parse_args(argv)
@@ -738,6 +779,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot:
         plot_reliability(figures, splits, args.plot)
         print(f"\nreliability plot: {args.plot}")
+    if args.class_plot and "classes" in figures:
+        plot_class_reliability(figures, splits, args.class_plot)
+        print(f"class reliability plot: {args.class_plot}")
     return 0
 
 
