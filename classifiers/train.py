@@ -80,13 +80,21 @@ def weak_labels(
 ) -> WeakLabels:
     """Apply the target's LFs (vectorized) to a prepared frame and fit the label model."""
     lfs = build_lfs(taxonomy, target) if lfs is None else lfs
-    classes = taxonomy.classes(target)
     applied = apply_lfs(lfs, frame)
-    lm = fit_label_model(applied.L, len(classes), applied.names, method=method, seed=seed, n_epochs=n_epochs)
-    override = [j for j, lf in enumerate(lfs) if lf.override]
+    weak = WeakLabels(
+        target, taxonomy.classes(target), lfs, applied, LabelModelResult(np.zeros((0, 0)), np.zeros(0), "")
+    )
+    return refit_label_model(weak, method, seed=seed, n_epochs=n_epochs)
+
+
+def refit_label_model(weak: WeakLabels, method: str, *, seed: int = 0, n_epochs: int = 300) -> WeakLabels:
+    """The same LF votes combined by another label model (``snorkel`` or ``majority``); the LFs do not run again."""
+    L = weak.applied.L
+    lm = fit_label_model(L, len(weak.classes), weak.applied.names, method=method, seed=seed, n_epochs=n_epochs)
+    override = [j for j, lf in enumerate(weak.lfs) if lf.override]
     if override:
-        apply_overrides(lm, applied.L[:, override])
-    return WeakLabels(target, classes, lfs, applied, lm)
+        apply_overrides(lm, L[:, override])
+    return WeakLabels(weak.target, weak.classes, weak.lfs, weak.applied, lm)
 
 
 def gold_indices(frame: pd.DataFrame, gold: pd.Series | dict[str, str] | None, classes: tuple[str, ...]) -> np.ndarray:

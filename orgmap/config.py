@@ -124,9 +124,10 @@ class ClassifySettings:
     reference_labels: str = ""
     """CSV files of ``domain,class`` or ``domain,target,class``, comma-separated: each becomes a labeling function
     (distant supervision; ``orgmap resolve --reference-labels FILE``)."""
-    label_model: str = "snorkel"
-    """snorkel (LabelModel) or majority (vote counting)."""
-    n_epochs: int = 300
+    label_model: str = "auto"
+    """snorkel (LabelModel), majority (vote counting) or auto (snorkel, unless majority vote does better on enough
+    gold labels)."""
+    n_epochs: int = 100
     """LabelModel training epochs."""
     min_confidence: float = 0.0
     """Label-model confidence below which a covered row is left out of end-model training."""

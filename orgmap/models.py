@@ -27,7 +27,15 @@ from classifiers.promotion import Decision, Gate, decide, evaluate_probs, valida
 from classifiers.reference import DomainLabel, reference_lfs
 from classifiers.retrain import data_state, has_new_data, holdout_ids
 from classifiers.taxonomy import Taxonomy, load_taxonomy
-from classifiers.train import WeakLabels, cross_validate, gold_indices, predict, train_end_model, weak_labels
+from classifiers.train import (
+    WeakLabels,
+    cross_validate,
+    gold_indices,
+    predict,
+    refit_label_model,
+    train_end_model,
+    weak_labels,
+)
 from orgmap.config import Settings
 from orgmap.progress import SILENT, Progress
 from orgmap.review.labelstudio import GoldLabel
@@ -169,21 +177,46 @@ def lf_report(store: Store, settings: Settings, target: str) -> tuple[pd.DataFra
     frame = load_frame(store, target)
     if not len(frame):
         return None
-    weak = weak_for(frame, taxonomy_for(settings), target, settings)
-    gold = gold_indices(frame, gold_for(store, target), weak.classes)
+    tax = taxonomy_for(settings)
+    gold = gold_indices(frame, gold_for(store, target), tax.classes(target))
+    weak = weak_for(frame, tax, target, settings, gold, real_gold_ids(store, target))
     return weak.report(gold if (gold != -1).any() else None), weak.summary(), len(frame)
 
 
-def weak_for(frame: pd.DataFrame, tax: Taxonomy, target: str, settings: Settings) -> WeakLabels:
+def weak_for(
+    frame: pd.DataFrame,
+    tax: Taxonomy,
+    target: str,
+    settings: Settings,
+    gold: np.ndarray | None = None,
+    real: Collection[str] = (),
+) -> WeakLabels:
     """LF votes and label-model labels of ``frame`` with the configured label model.
 
     The LFs are the taxonomy's rules, the user's LF files, and one LF per reference-labels file
-    (``[classify] reference_labels``, ``orgmap resolve --reference-labels FILE``).
+    (``[classify] reference_labels``, ``orgmap resolve --reference-labels FILE``). With ``label_model = "auto"``
+    Snorkel's label model is used, unless ``gold`` holds enough labels (real ones when any exist) on which majority
+    vote does better: which combination of the votes is right is then measured, not assumed.
     """
     c = settings.classify
     refs = [p.strip() for p in c.reference_labels.split(",") if p.strip()]
     lfs = build_lfs(tax, target, extra=reference_lfs(refs, tax, target))
-    return weak_labels(frame, tax, target, lfs=lfs, method=c.label_model, seed=c.seed, n_epochs=c.n_epochs)
+    method = "snorkel" if c.label_model == "auto" else c.label_model
+    weak = weak_labels(frame, tax, target, lfs=lfs, method=method, seed=c.seed, n_epochs=c.n_epochs)
+    if c.label_model != "auto" or gold is None:
+        return weak
+    has = gold != -1
+    real_rows = has & frame["item_id"].isin(set(real)).to_numpy()
+    rows = np.nonzero(real_rows if real_rows.any() else has)[0]
+    if len(rows) < c.promotion.min_gold:
+        return weak
+    vote = refit_label_model(weak, "majority", seed=c.seed)
+    y = gold[rows]
+    score = {
+        m: evaluate_probs(w.label_model.probs[rows], y, weak.classes)["macro_f1"]
+        for m, w in (("snorkel", weak), ("majority", vote))
+    }
+    return vote if score["majority"] > score["snorkel"] else weak
 
 
 def current_model(store: Store, weak: WeakLabels) -> tuple[Any, str | None]:
@@ -223,9 +256,9 @@ def train(
         frame = frame[keep.to_numpy()].reset_index(drop=True)
     if not len(frame):
         raise InputError(f"no {target} rows to train on; run `orgmap resolve` first")
-    weak = weak_for(frame, tax, target, settings)
-    gold = gold_indices(frame, gold_map, weak.classes)
     real = real_gold_ids(store, target)
+    gold = gold_indices(frame, gold_map, tax.classes(target))
+    weak = weak_for(frame, tax, target, settings, gold, real)
     mode = "always" if promote else ("if_better" if promote_if_better else "never")
     return train_and_register(store, settings, weak, frame, gold, run_id, promote=mode, window=window, real=real)
 

@@ -74,7 +74,8 @@ def classify(store: Store, settings: Settings, run: Run, progress: Progress = SI
     for target in TARGETS:
         frame = load_frame(store, target)
         if len(frame):
-            weak = weak_for(frame, tax, target, settings)
+            gold = gold_indices(frame, gold_for(store, target), tax.classes(target))
+            weak = weak_for(frame, tax, target, settings, gold, real_gold_ids(store, target))
             done = _label(store, settings, weak, frame, run_id)
             summary.labelled[target] = done.labelled
             summary.coverage[target] = round(float(weak.label_model.covered.mean()), 4)
