@@ -205,9 +205,7 @@ def weak_for(
     weak = weak_labels(frame, tax, target, lfs=lfs, method=method, seed=c.seed, n_epochs=c.n_epochs)
     if c.label_model != "auto" or gold is None:
         return weak
-    has = gold != -1
-    real_rows = has & frame["item_id"].isin(set(real)).to_numpy()
-    rows = np.nonzero(real_rows if real_rows.any() else has)[0]
+    rows, _ = scored_gold(frame, gold, real)
     if len(rows) < c.promotion.min_gold:
         return weak
     vote = refit_label_model(weak, "majority", seed=c.seed)
@@ -263,6 +261,16 @@ def train(
     return train_and_register(store, settings, weak, frame, gold, run_id, promote=mode, window=window, real=real)
 
 
+def scored_gold(frame: pd.DataFrame, gold: np.ndarray, real: Collection[str]) -> tuple[np.ndarray, bool]:
+    """The frame rows whose gold labels judge a model: the real (human) ones when any exist, else all of them.
+
+    Generated gold cannot vouch for a model on real data; it is used only when there is nothing else.
+    """
+    has = gold != -1
+    real_rows = has & frame["item_id"].isin(set(real)).to_numpy()
+    return np.nonzero(real_rows if real_rows.any() else has)[0], bool(real_rows.any())
+
+
 def check_on_gold(
     frame: pd.DataFrame,
     weak: WeakLabels,
@@ -279,13 +287,12 @@ def check_on_gold(
     ``model`` None only the label model is scored (it labels alone).
     """
     c = settings.classify
-    has = gold != -1
-    real_rows = has & frame["item_id"].isin(set(real)).to_numpy()
-    scored = real_rows if real_rows.any() else has
-    n = int(scored.sum())
-    rows = np.nonzero(scored)[0]
+    rows, is_real = scored_gold(frame, gold, real)
+    n = len(rows)
+    scored = np.zeros(len(frame), dtype=bool)
+    scored[rows] = True
     folds = np.arange(len(rows)) % max(c.cv_folds, 2)
-    check = GoldCheck(n, bool(real_rows.any()), weak.classes, rows, gold[rows])
+    check = GoldCheck(n, is_real, weak.classes, rows, gold[rows])
     if n < 2:
         return check
     probs = None
@@ -554,17 +561,22 @@ def _retrain_target(
         decision.update(reasons=[f"no candidate: {exc}"], candidate_eval=None, current_eval=None)
     else:
         decision["candidate"] = out.version
-        frame = load_frame(store, target)
-        frame = frame[frame["item_id"].isin(held).to_numpy()].reset_index(drop=True)
+        full = load_frame(store, target)
         cand_model = registry.load(con, out.version)
         classes = tuple(cand_model.classes)
         index = {c: i for i, c in enumerate(classes)}
-        keep = frame["item_id"].map(gold).map(index).notna().to_numpy()
-        frame = frame[keep].reset_index(drop=True)
+        rows = np.nonzero((full["item_id"].isin(held) & full["item_id"].map(gold).map(index).notna()).to_numpy())[0]
+        frame = full.iloc[rows].reset_index(drop=True)
         y = frame["item_id"].map(gold).map(index).to_numpy(dtype=np.int64)
         cur_model = registry.load(con, current) if current is not None else None
         verdict = validate(cand_model, cur_model, frame, y, gate)
         ok, reasons, cand_eval, cur_eval = verdict.promote, verdict.reasons, verdict.candidate, verdict.current
+        if ok and len(y) >= gate.min_gold and tuple(classes) == taxonomy_for(settings).classes(target):
+            # and not worse than the label model alone on the same held-out gold
+            lm = weak_for(full, taxonomy_for(settings), target, settings).label_model.probs[rows]
+            versus = decide(cand_eval or {"n": 0}, evaluate_probs(lm, y, classes), gate)
+            ok = versus.promote
+            reasons = [*reasons, "vs label model: " + "; ".join(versus.reasons)]
         note = ("promoted by retrain: " if ok else "kept current: ") + "; ".join(reasons)
         with store.transaction():
             if ok:
