@@ -44,6 +44,7 @@ STRING_COLUMNS = (
     "link_domains",
     "name",
     "legal_form",
+    "reference_id",
     "pages_top",
     "domains_top",
     "inlinks_top",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +45,7 @@ __all__ = [
     "read_domain_labels",
     "reference_lf",
     "reference_lfs",
+    "reference_org_lf",
 ]
 
 _DOMAIN_COLUMNS = ("domain", "registered_domain")
@@ -173,6 +174,46 @@ def reference_lf(name: str, rows: Sequence[DomainLabel], taxonomy: Taxonomy, tar
         return np.fromiter((vote(d) for d in df["registered_domain"]), dtype=np.int64, count=len(df))
 
     return LF(lf_name(name), target, "reference", row, batch, None)
+
+
+ORG_CLASS_ALIASES = {
+    "education": "education_research",
+    "university": "education_research",
+    "research": "education_research",
+    "facility": "education_research",
+    "funder": "nonprofit",
+    "ngo": "nonprofit",
+    "archive": "other",
+    "business": "company",
+    "party": "political_party",
+    "church": "religious",
+}
+"""Categories of reference org lists (ROR types, users' words) → organization types, where they differ."""
+
+
+def reference_org_lf(classes_by_id: Mapping[str, str], taxonomy: Taxonomy) -> LF | None:
+    """``reference_orgs_class``: the class a reference org list (``orgmap resolve --orgs``) gives an org, as a vote.
+
+    Reads the org frame's ``reference_id`` (set when the resolver linked the org to the list); a category that is no
+    organization type, even through :data:`ORG_CLASS_ALIASES`, abstains (a hospital's owner type is not its kind).
+    """
+    classes = taxonomy.classes("org")
+    index = {}
+    for ref_id, cls in classes_by_id.items():
+        c = (cls or "").strip().lower()
+        c = c if c in classes else ORG_CLASS_ALIASES.get(c, "")
+        if c in classes:
+            index[ref_id] = classes.index(c)
+    if not index:
+        return None
+
+    def row(x: Any) -> int:
+        return index.get(x["reference_id"], ABSTAIN)
+
+    def batch(df: pd.DataFrame) -> np.ndarray:
+        return np.fromiter((index.get(i, ABSTAIN) for i in df["reference_id"]), dtype=np.int64, count=len(df))
+
+    return LF("reference_orgs_class", "org", "reference", row, batch, None)
 
 
 def _fits_some_target(row: DomainLabel, taxonomy: Taxonomy) -> bool:

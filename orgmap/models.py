@@ -12,6 +12,8 @@ import datetime as dt
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,7 +26,7 @@ from classifiers.frames import prepare
 from classifiers.lf import build_lfs, load_lf_modules
 from classifiers.model.end_model import EndModel
 from classifiers.promotion import Decision, Gate, decide, evaluate_probs, validate
-from classifiers.reference import DomainLabel, reference_lfs
+from classifiers.reference import DomainLabel, reference_lfs, reference_org_lf
 from classifiers.retrain import data_state, has_new_data, holdout_ids
 from classifiers.taxonomy import Taxonomy, load_taxonomy
 from classifiers.train import (
@@ -193,14 +195,19 @@ def weak_for(
 ) -> WeakLabels:
     """LF votes and label-model labels of ``frame`` with the configured label model.
 
-    The LFs are the taxonomy's rules, the user's LF files, and one LF per reference-labels file
-    (``[classify] reference_labels``, ``orgmap resolve --reference-labels FILE``). With ``label_model = "auto"``
+    The LFs are the taxonomy's rules, the user's LF files, one LF per reference-labels file (``[classify]
+    reference_labels``, ``orgmap resolve --reference-labels FILE``) and, for orgs, the class the reference org list
+    (``orgmap resolve --orgs``) gives the orgs linked to it. With ``label_model = "auto"``
     Snorkel's label model is used, unless ``gold`` holds enough labels (real ones when any exist) on which majority
     vote does better: which combination of the votes is right is then measured, not assumed.
     """
     c = settings.classify
     refs = [p.strip() for p in c.reference_labels.split(",") if p.strip()]
-    lfs = build_lfs(tax, target, extra=reference_lfs(refs, tax, target))
+    extra = reference_lfs(refs, tax, target)
+    if target == "org" and settings.resolve.orgs_file:
+        lf = reference_org_lf(_reference_classes(settings.resolve.orgs_file), tax)
+        extra += [lf] if lf is not None else []
+    lfs = build_lfs(tax, target, extra=extra)
     method = "snorkel" if c.label_model == "auto" else c.label_model
     weak = weak_labels(frame, tax, target, lfs=lfs, method=method, seed=c.seed, n_epochs=c.n_epochs)
     if c.label_model != "auto" or gold is None:
@@ -215,6 +222,23 @@ def weak_for(
         for m, w in (("snorkel", weak), ("majority", vote))
     }
     return vote if score["majority"] > score["snorkel"] else weak
+
+
+def _reference_classes(path: str) -> dict[str, str]:
+    """Reference id → category of a reference org list (read once per file version)."""
+    p = Path(path)
+    st = p.stat() if p.exists() else None
+    return _reference_classes_cached(str(p), st.st_mtime_ns if st else 0)
+
+
+@lru_cache(maxsize=2)
+def _reference_classes_cached(path: str, _mtime: int) -> dict[str, str]:
+    from resolver.reference import load_reference
+
+    table = load_reference(path)
+    return {
+        i: c for i, c in zip(table.column("ref_id").to_pylist(), table.column("class").to_pylist(), strict=True) if c
+    }
 
 
 def current_model(store: Store, weak: WeakLabels) -> tuple[Any, str | None]:

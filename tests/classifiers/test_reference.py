@@ -63,3 +63,17 @@ def test_half_of_is_a_stable_even_split() -> None:
     assert 0.45 < halves.count("eval") / len(halves) < 0.55
     assert halves == [half_of(f"site{i}.example") for i in range(4000)]
     assert all(half_of(f"site{i}.example", share=0.0) == "lf" for i in range(100))
+
+
+def test_a_reference_org_list_votes_its_category_for_linked_orgs() -> None:
+    from classifiers.reference import reference_org_lf
+
+    tax = load_taxonomy()
+    lf = reference_org_lf({"r1": "government", "r2": "education", "r3": "healthcare", "r4": "Company"}, tax)
+    assert lf is not None and lf.name == "reference_orgs_class"
+    df = prepare(pd.DataFrame({"reference_id": ["r1", "r2", "r3", "r4", "", "r9"]}))
+    classes = tax.classes("org")
+    votes = [classes[v] if v >= 0 else None for v in lf.batch(df)]
+    assert votes == ["government", "education_research", None, "company", None, None]
+    assert [lf.row(r) for _, r in df.iterrows()] == list(lf.batch(df))
+    assert reference_org_lf({"r1": "healthcare"}, tax) is None

@@ -196,3 +196,20 @@ def test_resolve_with_reference_labels_then_explain(tmp_path):
     site = doc["classes"]["domain"]
     assert site["class"] == "news_media" and 0 < site["probability"] <= 1 and site["lfs"]["reference_my_list"]
     assert site["validation"] == "unvalidated" and doc["classes"]["org"]["class"] == "media"
+
+
+def test_the_reference_org_list_class_votes_for_linked_orgs(classify_store, tmp_path):
+    store = classify_store
+    ref = tmp_path / "orgs.csv"
+    ref.write_text("id,name,class\nr1,Bestshop0 Inc,company\nr2,Cityof0 Inc,government\n", encoding="utf-8")
+    store.con.execute("update orgs set reference_id = 'r1', source = 'reference' where org_id = 'org-bestshop0.com'")
+    store.con.execute("update orgs set reference_id = 'r2', source = 'reference' where org_id = 'org-cityof0.gov'")
+    s = _settings(store, **{"classify.label_model": "majority", "resolve.orgs_file": str(ref)})
+    classify(store, s, Run(1))
+    votes = dict(
+        store.con.execute(
+            "select item_id, evidence->'lf'->>'reference_orgs_class' from labels where target = 'org' "
+            "and item_id in ('org-bestshop0.com', 'org-cityof0.gov', 'org-dailynews0.com')"
+        ).fetchall()
+    )
+    assert votes == {"org-bestshop0.com": "company", "org-cityof0.gov": "government", "org-dailynews0.com": None}

@@ -109,8 +109,9 @@ LEFT JOIN inl i USING (registered_domain)
 ORDER BY a.registered_domain;
 
 -- name: org_frame
--- One row per org: its names, legal form, its domains' suffixes and categories, their pages' structured data
--- and owner lines, and the category mix of its domains (from _cls_domain_pred: item_id, label).
+-- One row per org: its names, legal form, its id in the reference list it was linked to (--orgs), its domains'
+-- suffixes and categories, their pages' structured data and owner lines, and the category mix of its domains
+-- (from _cls_domain_pred: item_id, label).
 WITH od AS (
     SELECT org_id, registered_domain FROM domain_org WHERE org_id IS NOT NULL
     UNION
@@ -147,7 +148,8 @@ WITH od AS (
 )
 SELECT o.org_id AS item_id, o.canonical_name || coalesce(' | ' || nullif(array_to_string(o.aliases, ' | '), ''), '')
            AS name,
-       coalesce(o.legal_form, '') AS legal_form, coalesce(doms.suffix, '') AS suffix,
+       coalesce(o.legal_form, '') AS legal_form, coalesce(o.reference_id, '') AS reference_id,
+       coalesce(doms.suffix, '') AS suffix,
        coalesce(doms.domains, '') AS registered_domain, left(coalesce(pages.titles, ''), 2000) AS title,
        left(coalesce(pages.owner_text, ''), 4000) AS owner_text, names.owner_names, pages.lang,
        CASE WHEN len(pages.jsonld_types) > 0 THEN '|' || lower(array_to_string(pages.jsonld_types, '|')) || '|'
