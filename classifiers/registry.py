@@ -119,6 +119,18 @@ def validation_of(con: duckdb.DuckDBPyConnection, version: str) -> str | None:
     return row[0] if row else None
 
 
+def same_training(
+    con: duckdb.DuckDBPyConnection, target: str, fingerprint: str, run_id: int | None = None
+) -> str | None:
+    """The newest version of ``target`` trained on inputs with this fingerprint, or trained in run ``run_id``.
+
+    A version's ``data_window`` carries the :func:`classifiers.train.training_fingerprint` of what it was trained on:
+    training again on the same inputs gives the same model, so callers reuse that version instead.
+    """
+    row = con.execute(Q["same_training"], [target, fingerprint, run_id, run_id]).fetchone()
+    return str(row[0]) if row else None
+
+
 def metrics_of(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, Any]:
     """The stored metrics of ``version``."""
     row = con.execute(Q["metrics"], [version]).fetchone()

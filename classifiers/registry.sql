@@ -51,3 +51,9 @@ SELECT (SELECT max(run_id) FROM pages), (SELECT count(*) FROM pages),
 -- name: validation
 -- Whether a version was validated on gold labels before promotion.
 SELECT validation FROM models WHERE version = ?;
+
+-- name: same_training
+-- The newest version of a target trained on the same inputs (data_window.fingerprint), or in the given run.
+SELECT version FROM models
+WHERE target = ? AND (json_extract_string(data_window, '$.fingerprint') = ? OR (? IS NOT NULL AND run_id = ?))
+ORDER BY created_at DESC, version DESC LIMIT 1;

@@ -13,7 +13,9 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +97,26 @@ def refit_label_model(weak: WeakLabels, method: str, *, seed: int = 0, n_epochs:
     if override:
         apply_overrides(lm, L[:, override])
     return WeakLabels(weak.target, weak.classes, weak.lfs, weak.applied, lm)
+
+
+def training_fingerprint(
+    frame: pd.DataFrame, weak: WeakLabels, gold: np.ndarray | None, params: Mapping[str, Any]
+) -> str:
+    """A sha256 of everything an end model is trained from: rows, LF votes, label-model labels, gold, settings.
+
+    Equal fingerprints mean training again would give the same model (``orgmap resolve`` then reuses the
+    version registered for it instead of training once more).
+    """
+    h = hashlib.sha256()
+    h.update(
+        json.dumps([weak.target, list(weak.classes), weak.lf_set(), dict(params)], sort_keys=True, default=str).encode()
+    )
+    h.update(pd.util.hash_pandas_object(frame[sorted(frame.columns)], index=False).to_numpy().tobytes())
+    for a in (weak.applied.L, weak.label_model.probs, weak.label_model.confidence, gold):
+        arr = np.ascontiguousarray(np.zeros(0) if a is None else a)
+        h.update(str((arr.dtype.str, arr.shape)).encode())
+        h.update(arr.tobytes())
+    return h.hexdigest()
 
 
 def gold_indices(frame: pd.DataFrame, gold: pd.Series | dict[str, str] | None, classes: tuple[str, ...]) -> np.ndarray:

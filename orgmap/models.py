@@ -36,6 +36,7 @@ from classifiers.train import (
     predict,
     refit_label_model,
     train_end_model,
+    training_fingerprint,
     weak_labels,
 )
 from orgmap.config import Settings
@@ -349,6 +350,14 @@ def check_on_gold(
     return dataclasses.replace(check, candidate=cand, decision=decision, temperature=fit_temperature(probs, y))
 
 
+def fingerprint_of(
+    settings: Settings, weak: WeakLabels, frame: pd.DataFrame, gold: np.ndarray, real: Collection[str] = ()
+) -> str:
+    """The training fingerprint (:func:`classifiers.train.training_fingerprint`) of a target's current inputs."""
+    params = {"classify": dataclasses.asdict(settings.classify), "real": sorted(real)}
+    return training_fingerprint(frame, weak, gold, params)
+
+
 def train_and_register(
     store: Store,
     settings: Settings,
@@ -404,6 +413,7 @@ def train_and_register(
     }
     runs = store.con.execute(Q["run_range"]).fetchone()
     window = {
+        "fingerprint": fingerprint_of(settings, weak, frame, gold, real),
         "runs": list(runs) if runs else None,
         "n_rows": len(frame),
         "n_train": fit.n_train,

@@ -103,7 +103,7 @@ def _item(op: Any, av: Any) -> str:
         body = "(?:" + _seq(sub) + ")"
         if lo > _RE2_MAX_REPEAT or (hi is not C.MAXREPEAT and hi > _RE2_MAX_REPEAT):
             return body + "*"
-        return body + ("{%d,}" % lo if hi is C.MAXREPEAT else "{%d,%d}" % (lo, hi))
+        return body + (f"{{{lo},}}" if hi is C.MAXREPEAT else f"{{{lo},{hi}}}")
     if op is C.AT:
         # only a start anchor is kept (Python's ^ without MULTILINE is RE2's ^); the others are dropped
         return "^" if av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING) else ""
@@ -118,7 +118,7 @@ def _char(code: int) -> str:
         return ch
     if _SURROGATES[0] <= code <= _SURROGATES[1]:
         return "[^\\x00-\\x{10FFFF}]"  # cannot occur in an Arrow string
-    return "\\x{%X}" % code
+    return f"\\x{{{code:X}}}"
 
 
 def _in_ranges(items: Any) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ Reads ``page_features``/``page_signals``/``links``/``domains``/``domain_org``/``
 after the taxonomy changed), a first model version per target. With gold labels the first model is
 calibrated and cross-validated on them and promoted only when it is not worse than the label model alone;
 without, it is promoted ``unvalidated`` (so every item gets a class) and the summary and every label say so.
+A target trains at most once per run, and never again on inputs a registered version was trained on.
 ``orgmap train`` trains later versions; ``--promote-if-better`` gates them.
 
 Three vocabularies: page types, site categories (domains), organization types (orgs). Domains see their
@@ -30,6 +31,7 @@ from orgmap.models import (
     UNVALIDATED,
     check_on_gold,
     current_model,
+    fingerprint_of,
     gold_for,
     load_frame,
     real_gold_ids,
@@ -127,6 +129,14 @@ def _label(store: Store, settings: Settings, weak: WeakLabels, frame: pd.DataFra
     if model is not None:
         status = registry.validation_of(store.con, version or "") or UNVALIDATED
         validation = f"{status}: promoted model {version}"
+    elif prior := registry.same_training(
+        store.con, weak.target, fingerprint_of(settings, weak, frame, gold, real), run_id
+    ):
+        # trained before on these very inputs, or already in this run, and not promoted: no second training
+        status = registry.validation_of(store.con, prior) or UNVALIDATED
+        validation = f"{status}: the label model alone ({prior}, trained on the same data, was not promoted)"
+        gold_check = registry.metrics_of(store.con, prior).get("gold_check") or {}
+        lm_temperature = float(gold_check.get("label_model_temperature") or 1.0)
     else:
         check = None
         try:

@@ -213,3 +213,21 @@ def test_the_reference_org_list_class_votes_for_linked_orgs(classify_store, tmp_
         ).fetchall()
     )
     assert votes == {"org-bestshop0.com": "company", "org-cityof0.gov": "government", "org-dailynews0.com": None}
+
+
+def test_a_target_is_not_trained_again_on_the_same_data(classify_store):
+    store = classify_store
+    s = _settings(store, **{"classify.n_epochs": 30})
+    assert classify(store, s, Run(1)).trained == ["page-v1", "domain-v1", "org-v1"]
+    # as if the first models had lost to the label model: nothing promoted, classify would train again
+    store.con.execute("update models set status = 'candidate'")
+    again = classify(store, s, Run(2))
+    assert again.trained == []
+    assert again.models == {"page": "label_model", "domain": "label_model", "org": "label_model"}
+    assert "trained on the same data" in again.validation["page"]
+    assert store.con.execute("select count(*) from models").fetchone()[0] == 3
+    # within one run a target trains at most once, even when its data changed in between
+    store.con.execute("update page_features set title = title || ' news' where page_id like 'news%'")
+    assert classify(store, s, Run(1)).trained == []
+    # new data in a new run: trained again
+    assert "page-v2" in classify(store, s, Run(3)).trained
