@@ -189,3 +189,13 @@ def _split_surrogates(lo: int, hi: int) -> list[tuple[int, int]]:
     if hi < s0 or lo > s1:
         return [(lo, hi)]
     return [r for r in ((lo, s0 - 1), (s1 + 1, hi)) if r[0] <= r[1]]
+
+
+def word_split_pattern(ascii_only: bool = False) -> str:
+    """RE2 pattern of a run of characters that Python's ``\\w`` does not match (what separates ``\\w+`` tokens).
+
+    ``ascii_only``: the texts hold ASCII only, where ``\\w`` is ``[0-9A-Za-z_]`` (a much smaller automaton).
+    """
+    if ascii_only:
+        return "[^0-9A-Za-z_]+"
+    return _class(list(_category("CATEGORY_NOT_WORD"))) + "+"

@@ -35,6 +35,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
+from classifiers.model import hashing
 from resolver.errors import InputError
 
 FORMAT = "orgmap-end-model/1"
@@ -112,18 +113,24 @@ class EndModel:
         return cls(target, tuple(classes), idf, coef, intercept, config)
 
     # -- prediction --------------------------------------------------------------------------------
-    def predict_proba(self, frame: pd.DataFrame, batch_size: int = 50_000) -> np.ndarray:
-        """Class probabilities (rows × classes) for every row of a prepared frame."""
+    def predict_proba(self, frame: pd.DataFrame, batch_size: int = 2048) -> np.ndarray:
+        """Class probabilities (rows × classes) for every row of a prepared frame.
+
+        Rows are featurized ``batch_size`` at a time: small batches reuse memory instead of mapping new pages.
+        """
         out = np.empty((len(frame), len(self.classes)), dtype=np.float64)
         for start in range(0, len(frame), batch_size):
             part = frame.iloc[start : start + batch_size]
-            X = _weight(_raw_blocks(part, self.config), self.idf)
-            z = np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
-            z /= self.temperature
-            z -= z.max(axis=1, keepdims=True)
-            e = np.exp(z)
-            out[start : start + len(part)] = e / e.sum(axis=1, keepdims=True)
+            out[start : start + len(part)] = self.proba_of(_weight(_raw_blocks(part, self.config), self.idf))
         return out
+
+    def proba_of(self, X: sp.csr_matrix) -> np.ndarray:
+        """Class probabilities of featurized rows (the softmax of the calibrated logits)."""
+        z = np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
+        z /= self.temperature
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
 
     @property
     def temperature(self) -> float:
@@ -191,9 +198,10 @@ def _vectorizers(config: dict[str, Any]) -> dict[str, HashingVectorizer]:
     }
 
 
-def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any]) -> dict[str, sp.csr_matrix]:
+def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any], fast: bool = True) -> dict[str, sp.csr_matrix]:
+    """The three hashed count blocks of ``frame`` (``fast``: :mod:`classifiers.model.hashing`, else scikit-learn)."""
     n = int(config["max_text_chars"])
-    cols = (frame["title"], frame["description"], frame["text"], _url_words(frame["url"]))
+    cols = (*(frame[c].to_numpy(dtype=object) for c in ("title", "description", "text")), _url_words(frame["url"]))
     words = [f"{t} {t} {d} {x[:n]} {u}" for t, d, x, u in zip(*cols, strict=True)]
     owner = int(config.get("owner_chars", 0))
     if owner and "owner_text" in frame.columns:
@@ -204,6 +212,16 @@ def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any]) -> dict[str, sp.csr
     domains = [dl.replace("-", " ").replace(".", " ") for dl in frame["domain_label"]]
     struct = _struct_tokens(frame, owner=bool(owner), url_shape=bool(config.get("url_shape")))
     vec = _vectorizers(config)
+    size = {k: 2 ** v["bits"] for k, v in config["blocks"].items()}
+    n_rows = len(frame)
+    if fast:
+        # the same matrices as the vectorizers' (tests/classifiers/test_model.py), whole columns at a time
+        X_words = hashing.word_counts(words, size["words"])
+        blocks = {"words": X_words if X_words is not None else vec["words"].transform(words).tocsr()}
+        for name, docs in (("domain", domains), ("struct", struct)):
+            rows, cols = hashing.per_value_counts(docs, vec[name].build_analyzer(), size[name])
+            blocks[name] = hashing.count_matrix(rows, cols, n_rows, size[name])
+        return blocks
     return {
         "words": vec["words"].transform(words).tocsr(),
         "domain": vec["domain"].transform(domains).tocsr(),

@@ -1,10 +1,14 @@
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.utils import murmurhash3_32
 
 from classifiers.analysis import class_balance, lf_summary, totals
 from classifiers.evaluate import evaluate
 from classifiers.frames import prepare
 from classifiers.model import EndModel, fit_label_model, majority_probs
+from classifiers.model.end_model import _raw_blocks, _weight
+from classifiers.model.hashing import murmur3_32
 from classifiers.taxonomy import load_taxonomy
 from classifiers.train import gold_indices, predict, train_end_model, weak_labels
 from resolver.errors import InputError
@@ -59,6 +63,57 @@ def test_end_model_labels_rows_no_lf_covers_and_round_trips():
     w2 = weak_labels(bare, tax, "domain", method="majority")
     preds = predict(bare, w2, fit.model)
     assert (preds["label"].to_numpy() == gold).mean() > 0.6
+
+
+def _odd_rows() -> pd.DataFrame:
+    """Hand-written rows where a featurizer can go wrong: Unicode case and word characters, empty and long fields."""
+    return pd.DataFrame(
+        {
+            "registered_domain": ["münchen.de", "shop-now.co.uk", "x.com", "a.org", "b.jp"],
+            "suffix": ["de", "co.uk", "com", "org", "jp"],
+            "url": ["https://münchen.de/über-uns", "https://shop-now.co.uk/p/123?x=1", "http://x.com",
+                    "https://a.org/2024/05/news-item.html", "https://b.jp/a_b-c.d"],
+            "title": ["Über uns – Stadt München", "ADD TO CART!!", "", "ΑΣ news", "日本語のタイトル"],
+            "text": ["Straße naïve café İstanbul ǅx ½ ٣٤ a", "a b cc dd " * 50, "", "word " + "z" * 300, "テキスト 12 ab_cd"],
+            "jsonld": ["|governmentorganization|", "|product|offer|", "", "|newsarticle|", ""],
+            "og_type": ["", "Product Item", "", "article", ""],
+            "legal_form": ["", "GmbH & Co. KG", "", "", ""],
+            "link_domains": ["", "paypal.com Stripe.com", "", "", ""],
+            "owner_text": ["Impressum Landeshauptstadt", "", "", "", ""],
+            "owner_names": ["Landeshauptstadt München", "", "", "", ""],
+            "owner_status": ["linked", "unknown", "", "person", ""],
+            "class_dist": ["article:0.5 legal:0.25", "", "", "", ""],
+            "name": ["", "", "", "", "Acme 株式会社"],
+            "n_words": [1023.9999999999999, 1024, 0, -1, 3.5],
+        }
+    )  # fmt: skip
+
+
+def test_murmur3_matches_scikit_learn():
+    words = ["", "a", "ab", "abc", "abcd", "abcde", "news media", "über", "日本語", "ǅ" * 9, "x" * 301]
+    data = [w.encode() for w in words]
+    offsets = np.concatenate([[0], np.cumsum([len(b) for b in data])])
+    got = murmur3_32(np.frombuffer(b"".join(data), dtype=np.uint8), offsets)
+    assert got.tolist() == [murmurhash3_32(w, seed=0) for w in words]
+
+
+def test_fast_featurizer_gives_scikit_learns_matrices_and_predictions():
+    frame, _ = make_page_frame(8, seed=4)
+    df = prepare(pd.concat([frame, _odd_rows()], ignore_index=True))
+    model = EndModel.fit(df, np.arange(len(df)) % 3, classes=("a", "b", "c"))
+    older = {k: v for k, v in model.config.items() if k not in ("owner_chars", "url_shape")}
+    for config in (model.config, older):
+        for part in (df, df.tail(5), df.head(1)):
+            fast, slow = _raw_blocks(part, config), _raw_blocks(part, config, fast=False)
+            for name, X in slow.items():
+                Y = fast[name]
+                assert X.shape == Y.shape
+                np.testing.assert_array_equal(Y.indptr, X.indptr)
+                np.testing.assert_array_equal(Y.indices, X.indices)
+                np.testing.assert_array_equal(Y.data, X.data)
+    for part in (df, df.tail(5)):
+        expected = model.proba_of(_weight(_raw_blocks(part, model.config, fast=False), model.idf))
+        np.testing.assert_array_equal(model.predict_proba(part, batch_size=7), expected)
 
 
 def test_end_model_needs_two_classes():
