@@ -44,7 +44,7 @@ def re2_superset(pattern: str) -> str | None:
         parsed = P.parse(pattern)
         if parsed.state.flags & ~C.SRE_FLAG_UNICODE:
             return None
-        return "(?:" + _seq(parsed) + ")"
+        return "(?:" + _seq(parsed, at_end=True) + ")"
     except (_Untranslatable, re.error, RecursionError):
         return None
 
@@ -76,11 +76,13 @@ def candidates(column: pa.Array | None, pattern: str | None) -> np.ndarray | Non
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _seq(items: Any) -> str:
-    return "".join(_item(op, av) for op, av in items)
+def _seq(items: Any, at_end: bool = False) -> str:
+    """``at_end``: nothing of the whole pattern follows this sequence (an end anchor in last place is kept)."""
+    items = list(items)
+    return "".join(_item(op, av, at_end and i == len(items) - 1) for i, (op, av) in enumerate(items))
 
 
-def _item(op: Any, av: Any) -> str:
+def _item(op: Any, av: Any, at_end: bool = False) -> str:
     if op is C.LITERAL:
         return _char(av)
     if op is C.NOT_LITERAL:
@@ -90,14 +92,14 @@ def _item(op: Any, av: Any) -> str:
     if op is C.IN:
         return _class(_in_ranges(av))
     if op is C.BRANCH:
-        return "(?:" + "|".join(_seq(alt) for alt in av[1]) + ")"
+        return "(?:" + "|".join(_seq(alt, at_end) for alt in av[1]) + ")"
     if op is C.SUBPATTERN:
         _group, add, remove, sub = av
         if add or remove:
             raise _Untranslatable("inline flags")
-        return "(?:" + _seq(sub) + ")"
+        return "(?:" + _seq(sub, at_end) + ")"
     if op is getattr(C, "ATOMIC_GROUP", None):
-        return "(?:" + _seq(av) + ")"
+        return "(?:" + _seq(av, at_end) + ")"
     if op in (C.MAX_REPEAT, C.MIN_REPEAT) or op is getattr(C, "POSSESSIVE_REPEAT", None):
         lo, hi, sub = av
         body = "(?:" + _seq(sub) + ")"
@@ -105,8 +107,14 @@ def _item(op: Any, av: Any) -> str:
             return body + "*"
         return body + (f"{{{lo},}}" if hi is C.MAXREPEAT else f"{{{lo},{hi}}}")
     if op is C.AT:
-        # only a start anchor is kept (Python's ^ without MULTILINE is RE2's ^); the others are dropped
-        return "^" if av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING) else ""
+        # Python's ^ (no MULTILINE) is RE2's ^; its $ is the end or a last "\n", kept where nothing follows it
+        if av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING):
+            return "^"
+        if at_end and av == C.AT_END:
+            return "(?:\\n?\\z)"
+        if at_end and av == C.AT_END_STRING:
+            return "\\z"
+        return ""
     if op in (C.ASSERT, C.ASSERT_NOT):
         return ""
     raise _Untranslatable(str(op))
@@ -199,3 +207,50 @@ def word_split_pattern(ascii_only: bool = False) -> str:
     if ascii_only:
         return "[^0-9A-Za-z_]+"
     return _class(list(_category("CATEGORY_NOT_WORD"))) + "+"
+
+
+def any_case_alternation(literals: Iterable[str]) -> str | None:
+    """Like :func:`literal_alternation` for lower-case ``literals``, but run on text that is *not* lower-cased.
+
+    Each character becomes the class of every code point whose ``str.lower()`` contains it, so a row whose
+    lower-cased text contains a literal matches (a superset: no lower-cased copy of the column is needed).
+    """
+    alts = sorted({s for s in literals if s}, key=lambda s: (-len(s), s))
+    if not alts:
+        return None
+    inverse = _lower_inverse()
+    return (
+        "(?:"
+        + "|".join("".join(_class(_merge([(x, x) for x in inverse.get(c, (ord(c),))])) for c in s) for s in alts)
+        + ")"
+    )
+
+
+@cache
+def _lower_inverse() -> dict[str, tuple[int, ...]]:
+    """Character → the code points whose lower-case form contains it (``"k"`` → k, K and the Kelvin sign)."""
+    chars = _all_chars()
+    special = {0x130: "i\u0307", 0x3A3: "σς"}  # İ lowers to two characters; Σ to σ or (word-final) ς
+    lowered = np.frombuffer(chars.replace("\u0130", "\x00").lower().encode("utf-32-le"), dtype=np.uint32)
+    codes = np.arange(len(lowered), dtype=np.uint32)
+    changed = np.flatnonzero(lowered != codes)
+    out: dict[str, list[int]] = {}
+    for code, low in zip(changed.tolist(), lowered[changed].tolist(), strict=True):
+        if code not in special and not _SURROGATES[0] <= code <= _SURROGATES[1]:
+            out.setdefault(chr(low), [low]).append(code)
+    for code, lows in special.items():
+        for ch in lows:
+            out.setdefault(ch, [ord(ch)]).append(code)
+    return {ch: tuple(codes_) for ch, codes_ in out.items()}
+
+
+def arrow_column(values: Any) -> pa.Array | pa.ChunkedArray | None:
+    """A pandas string column as Arrow, without a copy when pandas already stores it in Arrow (None: not possible)."""
+    try:
+        return (
+            pa.chunked_array(values.array.__arrow_array__())
+            if hasattr(values.array, "__arrow_array__")
+            else (pa.array(values.to_numpy(dtype=object), type=pa.large_string()))
+        )
+    except (pa.ArrowException, UnicodeEncodeError, TypeError):
+        return None

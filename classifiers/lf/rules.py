@@ -196,6 +196,36 @@ class _Texts:
 
         return self.memo(df, ("rows", fields, pattern), find)  # type: ignore[no-any-return]
 
+    def some_texts(self, df: pd.DataFrame, fields: tuple[str, ...], rows: np.ndarray) -> list[str]:
+        """:func:`_batch_text` of the given rows only (memoised per row: the LFs over these fields share them)."""
+        memo = self.memo(df, ("some", fields), dict)
+        columns = [self.memo(df, ("stored_str", f), lambda f=f: _strings(df, f)) for f in fields]
+        out = []
+        for i in rows.tolist():
+            text = memo.get(i)
+            if text is None:
+                text = memo[i] = "\n".join(c[i] for c in columns).lower()
+            out.append(text)
+        return out
+
+    def rows_in_any(self, df: pd.DataFrame, fields: tuple[str, ...], pattern: str | None) -> np.ndarray:
+        """Indices of the rows where the RE2 ``pattern`` matches one of ``fields`` as stored (not lower-cased).
+
+        For patterns that cannot span two fields (single words): no joined or lower-cased copy is made.
+        """
+
+        def find() -> np.ndarray:
+            hit = np.zeros(len(df), dtype=bool)
+            for f in fields:
+                column = self.memo(df, ("stored", f), lambda f=f: prefilter.arrow_column(df[f]))
+                mask = prefilter.candidates(column, pattern)
+                if mask is None:
+                    return np.arange(len(df))
+                hit |= mask
+            return np.flatnonzero(hit)
+
+        return self.memo(df, ("rows_in_any", fields, pattern), find)  # type: ignore[no-any-return]
+
 
 def tld_text(suffix: str) -> str:
     """``"gov.uk com"`` → ``".gov.uk. .com."``: a suffix list where whole labels can be matched."""
@@ -290,8 +320,8 @@ def _keyword_lf(rule: Rule, target: str, label: int, index: _KeywordIndex) -> LF
                     break
         return n >= need and not any(present(text) for present in veto_tests)
 
-    # a keyword is found only where its longest word is a substring of the (lower-cased) text
-    can_match = prefilter.literal_alternation(max(w.split(), key=len) for w in words) if need >= 1 else None
+    # a keyword is found only where its longest word is a substring of the lower-cased text of one field
+    can_match = prefilter.any_case_alternation(max(w.split(), key=len) for w in words) if need >= 1 else None
 
     def row(x: Any) -> int:
         return label if hit(index.scan(_row_text(x, index.fields))) else ABSTAIN
@@ -300,9 +330,9 @@ def _keyword_lf(rule: Rule, target: str, label: int, index: _KeywordIndex) -> LF
         out = np.full(len(df), ABSTAIN, dtype=np.int64)
         if need >= 1 and not words:
             return out
-        rows = index.texts.rows(df, index.fields, can_match)
-        strings = index.texts.texts(df, index.fields)
-        hits = np.fromiter((hit_text(strings[i]) for i in rows.tolist()), dtype=bool, count=len(rows))
+        rows = index.texts.rows_in_any(df, index.fields, can_match)
+        strings = index.texts.some_texts(df, index.fields, rows)
+        hits = np.fromiter((hit_text(t) for t in strings), dtype=bool, count=len(rows))
         out[rows] = np.where(hits, label, ABSTAIN)
         return out
 

@@ -230,3 +230,68 @@ def test_duplicate_lf_names_are_an_error():
 
     with pytest.raises(ConfigError, match="gov_suffix"):
         build_lfs(load_taxonomy(), "domain")
+
+
+def _hand_written_rows() -> pd.DataFrame:
+    """Rows a compiled LF could get wrong: case and Unicode, words across fields, anchors, prices, empty fields."""
+    return pd.DataFrame(
+        {
+            "registered_domain": ["stadt-münchen.de", "bestshop.co.uk", "x.gov", "blog.example.com", "casino.bet", ""],
+            "suffix": ["de", "co.uk", "gov", "com", "bet", ""],
+            "url": ["https://stadt-münchen.de/Impressum", "https://bestshop.co.uk/products/shoe-1",
+                    "https://x.gov/", "https://blog.example.com/2024/05/my-post\n", "https://casino.bet/index.html", ""],
+            "title": ["IMPRESSUM – Landeshauptstadt", "Add", "Department of Revenue", "Über mich | Mein Blog",
+                      "CASINO Poker SLOTS Jackpot", ""],
+            "description": ["", "to cart", "", "", "Roulette, Blackjack & Betting", ""],
+            "text": ["Erklärung zur Barrierefreiheit. Bürgerservice, De-Mail; Gebärdensprache",
+                     "ADD TO CART €12,99 £4.00 $3.50 EUR 5,00 add-to-basket Warenkorb zur Kasse",
+                     "city council, county municipality; government official website",
+                     "Posted by Jane. Leave a comment. Über mich. İstanbul ΑΣ",
+                     "free spins bonus betting odds bet now casino", ""],
+            "owner_text": ["Vereinsregister VR 12345 e.V. gemeinnützig", "Handelsregister HRB 1234 GmbH", "",
+                           "powered by WordPress neueste Beiträge neueste Kommentare", "begambleaware", ""],
+            "owner_names": ["Förderverein e.V.", "Best Shop GmbH", "Department of Revenue", "Jane Doe", "", ""],
+            "name": ["Förderverein e. V.", "Best Shop Ltd", "", "", "Lucky Casino Ltd", ""],
+            "legal_form": ["e.V.", "GmbH", "", "", "Ltd", ""],
+            "legal_forms": [["e.V."], ["GmbH"], [], [], ["Ltd"], []],
+            "jsonld": ["|governmentorganization|", "|product|offer|", "", "|blogposting|person|", "", ""],
+            "og_type": ["", "Product", "", "article", "", ""],
+            "link_domains": ["", "klarna.com paypal.com shopify.com", "", "gravatar.com akismet.com",
+                             "begambleaware.org gamcare.org.uk", ""],
+            "owner_status": ["linked", "linked", "linked", "person", "unknown", ""],
+            "is_legal_page": [True, False, False, False, False, False],
+            "n_words": [120, 500, 30, 800, 90, 0],
+            "pages_top": ["legal", "product", "article", "article", "", ""],
+            "pages_top_share": [0.2, 0.9, 0.5, 0.7, 0.0, 0.0],
+            "domains_top": ["nonprofit", "shop", "government", "blog_personal", "gambling", ""],
+            "domains_top_share": [1.0, 1.0, 0.6, 0.4, 1.0, 0.0],
+            "inlinks_top": ["", "", "", "", "", ""],
+        }
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("target", ["page", "domain", "org"])
+def test_compiled_lfs_equal_snorkel_on_hand_written_rows_with_user_lfs(target):
+    @labeling_function(target=target, label=load_taxonomy().classes(target)[0])
+    def row_only(x):
+        return "münchen" in x["url"]
+
+    @labeling_function(target=target, label=load_taxonomy().classes(target)[1], vectorized=True)
+    def vectorized(df):
+        return df["title"].str.isupper()
+
+    @labeling_function(target=target)
+    def sometimes_broken(x):
+        if not x["text"]:
+            raise RuntimeError("bug on empty text")
+        return None
+
+    df = prepare(_hand_written_rows())
+    lfs = build_lfs(load_taxonomy(), target)
+    assert {lf.kind for lf in lfs} >= (
+        {"field", "regex", "jsonld", "tld", "python"} - ({"tld"} if target == "page" else set())
+    )
+    fast, slow = apply_lfs(lfs, df), apply_lfs_snorkel(lfs, df.iloc[:-1])
+    np.testing.assert_array_equal(fast.L[:-1], slow.L)
+    assert fast.failures == {"sometimes_broken": 1}
+    assert (fast.L != ABSTAIN).sum() >= len(df)
