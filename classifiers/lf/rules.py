@@ -124,8 +124,8 @@ class _KeywordIndex:
     Text and keywords are both reduced to word tokens (punctuation and case aside). Single words are
     looked up in the text's token set; phrases are matched by walking the tokens once and checking the
     phrases that start with each token. Each keyword rule then only intersects sets, so 13 keyword rules
-    cost one tokenization of the text. This is the row path; the batch path (:func:`_keyword_present`)
-    finds the same keywords without tokenizing whole texts.
+    cost one tokenization of the text; the batch path tokenizes only rows where a keyword's longest word
+    occurs, once for all rules over the same fields (:meth:`scan_rows`).
     """
 
     def __init__(self, fields: tuple[str, ...], texts: _Texts) -> None:
@@ -144,15 +144,22 @@ class _KeywordIndex:
     def scan(self, text: str) -> frozenset[str]:
         """The words and known phrases present in ``text``."""
         toks = _TOKEN.findall(text.lower())
-        found = set(toks)
-        starts = self._starts
-        if not starts.keys() & found:
-            return frozenset(found)
-        for i in [i for i, t in enumerate(toks) if t in starts]:
-            for ph in starts[toks[i]]:
-                if tuple(toks[i : i + len(ph)]) == ph:
-                    found.add(" ".join(ph))
-        return frozenset(found)
+        found = frozenset(toks)
+        firsts = self._starts.keys() & found
+        if not firsts:
+            return found
+        # tokens hold no spaces: a phrase's words follow each other exactly where " w1 w2 " is in " t1 t2 ... "
+        joined = " " + " ".join(toks) + " "
+        phrases = [" ".join(ph) for first in firsts for ph in self._starts[first]]
+        return found.union(ph for ph in phrases if f" {ph} " in joined)
+
+    def scan_rows(self, df: pd.DataFrame, rows: np.ndarray) -> list[frozenset[str]]:
+        """:meth:`scan` of the given rows of ``df``, memoised per row for the rules sharing this index."""
+        memo = self.texts.memo(df, ("scan", self.fields), dict)
+        missing = np.array([i for i in rows.tolist() if i not in memo], dtype=np.int64)
+        for i, text in zip(missing.tolist(), self.texts.some_texts(df, self.fields, missing), strict=True):
+            memo[i] = self.scan(text)
+        return [memo[i] for i in rows.tolist()]
 
 
 class _Texts:
@@ -197,16 +204,9 @@ class _Texts:
         return self.memo(df, ("rows", fields, pattern), find)  # type: ignore[no-any-return]
 
     def some_texts(self, df: pd.DataFrame, fields: tuple[str, ...], rows: np.ndarray) -> list[str]:
-        """:func:`_batch_text` of the given rows only (memoised per row: the LFs over these fields share them)."""
-        memo = self.memo(df, ("some", fields), dict)
+        """:func:`_batch_text` of the given rows only."""
         columns = [self.memo(df, ("stored_str", f), lambda f=f: _strings(df, f)) for f in fields]
-        out = []
-        for i in rows.tolist():
-            text = memo.get(i)
-            if text is None:
-                text = memo[i] = "\n".join(c[i] for c in columns).lower()
-            out.append(text)
-        return out
+        return ["\n".join(c[i] for c in columns).lower() for i in rows.tolist()]
 
     def rows_in_any(self, df: pd.DataFrame, fields: tuple[str, ...], pattern: str | None) -> np.ndarray:
         """Indices of the rows where the RE2 ``pattern`` matches one of ``fields`` as stored (not lower-cased).
@@ -285,40 +285,14 @@ def _regex_lf(
     return LF(rule.name, target, rule.kind, row, batch, rule.label)
 
 
-def _keyword_present(keyword: str) -> Callable[[str], bool]:
-    """Whether the normalized ``keyword`` is among :meth:`_KeywordIndex.scan` of a lower-cased text.
-
-    A word is a token of the text exactly when it occurs with no word character on either side; a phrase
-    when its words occur so, separated by non-word characters only. Its longest word must be a substring,
-    which is checked first (fast).
-    """
-    toks = keyword.split()
-    longest = max(toks, key=len)
-    first = re.escape(toks[0])
-    # the literal first word leads, so that re searches it fast; the look-behind then checks what precedes it
-    rx = re.compile(first + rf"(?<=(?<!\w){first})" + "".join(r"\W+" + re.escape(t) for t in toks[1:]) + r"(?!\w)")
-    return lambda text: longest in text and rx.search(text) is not None
-
-
 def _keyword_lf(rule: Rule, target: str, label: int, index: _KeywordIndex) -> LF:
     """Fires when at least ``min_matches`` *different* keywords occur and none of the ``none`` words."""
     words = frozenset(_norm_keyword(k) for k in rule.params["any"]) - {""}
     veto = frozenset(_norm_keyword(k) for k in rule.params.get("none", ())) - {""}
     need = int(rule.params.get("min_matches", 1))
-    word_tests = [_keyword_present(w) for w in sorted(words)]
-    veto_tests = [_keyword_present(w) for w in sorted(veto)]
 
     def hit(found: frozenset[str]) -> bool:
         return len(words & found) >= need and not (veto and veto & found)
-
-    def hit_text(text: str) -> bool:
-        n = 0
-        for present in word_tests:
-            if present(text):
-                n += 1
-                if n >= need:
-                    break
-        return n >= need and not any(present(text) for present in veto_tests)
 
     # a keyword is found only where its longest word is a substring of the lower-cased text of one field
     can_match = prefilter.any_case_alternation(max(w.split(), key=len) for w in words) if need >= 1 else None
@@ -331,8 +305,7 @@ def _keyword_lf(rule: Rule, target: str, label: int, index: _KeywordIndex) -> LF
         if need >= 1 and not words:
             return out
         rows = index.texts.rows_in_any(df, index.fields, can_match)
-        strings = index.texts.some_texts(df, index.fields, rows)
-        hits = np.fromiter((hit_text(t) for t in strings), dtype=bool, count=len(rows))
+        hits = np.fromiter((hit(f) for f in index.scan_rows(df, rows)), dtype=bool, count=len(rows))
         out[rows] = np.where(hits, label, ABSTAIN)
         return out
 
