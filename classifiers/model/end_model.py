@@ -93,7 +93,7 @@ class EndModel:
             "owner_chars": OWNER_CHARS,
             "url_shape": True,
         }
-        raw = _raw_blocks(frame, config)
+        raw = _featurize(frame, config)
         idf = {}
         for name, X in raw.items():
             df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float64)
@@ -196,6 +196,14 @@ def _vectorizers(config: dict[str, Any]) -> dict[str, HashingVectorizer]:
         "domain": HashingVectorizer(n_features=2 ** bits["domain"], analyzer="char_wb", ngram_range=(3, 5), **common),
         "struct": HashingVectorizer(n_features=2 ** bits["struct"], analyzer=str.split, lowercase=False, **common),
     }
+
+
+def _featurize(frame: pd.DataFrame, config: dict[str, Any], batch_size: int = 2048) -> dict[str, sp.csr_matrix]:
+    """:func:`_raw_blocks` of a large frame, a batch at a time (rows are featurized independently)."""
+    if len(frame) <= batch_size:
+        return _raw_blocks(frame, config)
+    parts = [_raw_blocks(frame.iloc[i : i + batch_size], config) for i in range(0, len(frame), batch_size)]
+    return {name: sp.vstack([p[name] for p in parts], format="csr") for name in parts[0]}
 
 
 def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any], fast: bool = True) -> dict[str, sp.csr_matrix]:

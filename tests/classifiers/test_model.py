@@ -7,7 +7,7 @@ from classifiers.analysis import class_balance, lf_summary, totals
 from classifiers.evaluate import evaluate
 from classifiers.frames import prepare
 from classifiers.model import EndModel, fit_label_model, majority_probs
-from classifiers.model.end_model import _raw_blocks, _weight
+from classifiers.model.end_model import _featurize, _raw_blocks, _weight
 from classifiers.model.hashing import murmur3_32
 from classifiers.taxonomy import load_taxonomy
 from classifiers.train import gold_indices, predict, train_end_model, weak_labels
@@ -112,6 +112,9 @@ def test_fast_featurizer_gives_scikit_learns_matrices_and_predictions():
                 np.testing.assert_array_equal(Y.indptr, X.indptr)
                 np.testing.assert_array_equal(Y.indices, X.indices)
                 np.testing.assert_array_equal(Y.data, X.data)
+    batched, whole = _featurize(df, model.config, batch_size=7), _raw_blocks(df, model.config, fast=False)
+    for name, X in whole.items():
+        assert (batched[name] != X).nnz == 0 and batched[name].has_canonical_format
     for part in (df, df.tail(5)):
         expected = model.proba_of(_weight(_raw_blocks(part, model.config, fast=False), model.idf))
         np.testing.assert_array_equal(model.predict_proba(part, batch_size=7), expected)
