@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 LSVENV      ?= .lsvenv
 LS_SPEC     ?= label-studio
 
-.PHONY: all setup resolve test test-fast test-integration lint bench eval clean help retrain
+.PHONY: all setup resolve test test-fast test-integration test-browser lint bench eval clean help retrain
 
 all: resolve
 
@@ -20,11 +20,12 @@ help:
 	@echo "make resolve   set up .venv and run the main job on the built-in sample ($(SAMPLE)) into $(DB)"
 	@echo "make test      set up .venv and run the test suite"
 	@echo "make test-integration  install Label Studio into $(LSVENV) and run the tests against a real server"
-	@echo "make lint      ruff"
+	@echo "make test-browser  install Chromium (apt-get, as root) and check the run report in it"
+	@echo "make lint      ruff, the formatter check and the type checker (mypy)"
 	@echo "make bench     benchmarks (not part of make test)"
 	@echo "make retrain   retrain on the latest batch + gold; promote only what passes validation"
 	@echo "make eval      figures on the real data in ../shared/eval (skipped where absent)"
-	@echo "make clean     remove .venv, $(DB) and out/"
+	@echo "make clean     remove .venv, $(DB) and its exports and report"
 
 setup: $(STAMP)
 
@@ -52,12 +53,18 @@ $(LSVENV)/bin/label-studio:
 test-integration: $(STAMP) $(LSVENV)/bin/label-studio
 	LABEL_STUDIO_BIN=$(abspath $(LSVENV))/bin/label-studio $(BIN)/python -m pytest -q -m integration tests/integration $(PYTEST_ARGS)
 
+# The run report in a real headless Chromium (Debian's package; the test skips where it is absent).
+test-browser: $(STAMP)
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	$(BIN)/python -m pytest -q tests/orgmap/test_report.py $(PYTEST_ARGS)
+
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow and not integration" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check orgmap resolver classifiers graph tests benchmarks
 	$(BIN)/ruff format --check orgmap resolver classifiers graph tests benchmarks
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
@@ -74,4 +81,4 @@ eval: $(STAMP)
 	$(BIN)/python -m benchmarks.eval_classify
 
 clean:
-	rm -rf $(VENV) $(LSVENV) $(DB) $(DB).wal out
+	rm -rf $(VENV) $(LSVENV) $(DB) $(DB).wal $(DB).run $(basename $(DB)).kumu.json $(basename $(DB)).report.html out

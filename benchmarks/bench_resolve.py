@@ -5,11 +5,17 @@ signal extraction, NER over the ownership text, owner scoring + entity resolutio
 is bare ``nlp.pipe`` (the same NER-only pipeline) over the same ownership texts: the ratio says what
 orgmap's work costs on top of the NER it cannot avoid, and how much cutting NER to ownership text saves
 compared with NER over whole page texts (``nlp.pipe`` over the first 20k characters of each page's text).
-Also reports domain→org F1 on the crawl's ground truth (a seed not used for tuning).
+Also reports domain→org F1 on the crawl's ground truth (a seed not used for tuning), and the resolve stage's
+seconds with each owner scorer (the learned model and the noisy-OR baseline).
 """
 
 from __future__ import annotations
 
+import json
+import os
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -72,6 +78,27 @@ def real_pages(n: int) -> dict[str, Any] | str:
     }
 
 
+def scorer_seconds(db: str, repeats: int = 3) -> dict[str, float]:
+    """The resolve stage's seconds with each owner scorer: median of ``repeats`` fresh ``orgmap resolve`` runs.
+
+    Each run is a new process on the already-ingested store with the owner cache emptied, as a user's run
+    is: the scorers alternate, and the stage's own timing (``runs.counts``) is read back.
+    """
+    seconds: dict[str, list[float]] = {"noisy_or": [], "model": []}
+    skip = [arg for stage in ("classify", "graph", "export") for arg in ("--skip", stage)]
+    for _ in range(repeats):
+        for scorer in seconds:
+            with Store(db) as store:
+                store.con.execute("delete from _owner_cache").fetchall()
+            env = {**os.environ, "ORGMAP_RESOLVE__SCORER": scorer}
+            cmd = [sys.executable, "-m", "orgmap.cli", "resolve", "--db", db, *skip]
+            subprocess.run(cmd, check=True, env=env, capture_output=True)
+            with Store(db, read_only=True) as store:
+                row = store.con.execute("select counts from runs order by run_id desc limit 1").fetchone()
+            seconds[scorer].append(json.loads(row[0])["seconds"]["resolve"])
+    return {scorer: statistics.median(s) for scorer, s in seconds.items()}
+
+
 def run(quick: bool) -> dict[str, Any]:
     """Figures for one generated crawl."""
     n_pages = 2_000 if quick else 10_000
@@ -112,7 +139,8 @@ def run(quick: bool) -> dict[str, Any]:
             summary = resolve(store, settings, Run(run_id))
             t_resolve = time.perf_counter() - t0
 
-            result = evaluate_links(load_truth(work / "crawl"), predictions_from_store(store), 0.5)
+            result = evaluate_links(load_truth(work / "crawl"), predictions_from_store(store), 0.0)
+        by_scorer = scorer_seconds(settings.db)
         total = t_signals + t_ner + t_resolve
         return {
             "pages": n,
@@ -126,6 +154,8 @@ def run(quick: bool) -> dict[str, Any]:
             "ratio_stage_to_bare_nlp_pipe": total / t_bare,
             "ner_whole_page_text_s_estimated": t_bodies,
             "ner_ownership_text_vs_whole_text": t_bare / t_bodies if t_bodies else 0.0,
+            "resolve_s_by_scorer": by_scorer,
+            "owner_model_cost_share_of_resolve": (by_scorer["model"] - by_scorer["noisy_or"]) / by_scorer["noisy_or"],
             "domain_org_f1": result.f1,
             "bcubed_f1": result.bcubed[2],
             "real_pages": real_pages(100 if quick else 300),

@@ -1,7 +1,7 @@
 """Owners and classes on the real gold (``benchmarks/gold/owners.csv``), orgmap beside trafilatura's sitename.
 
     python -m benchmarks.eval_owners [--split dev|test|both] [--json FILE] [--misses] [--plot [PNG]]
-                                     [--reuse DB] [--owners-only]
+                                     [--reuse DB] [--owners-only] [--scorer model|noisy_or]
 
 orgmap runs once over every real page of the gold domains (``../shared/eval/pages``, url and html only).
 
@@ -46,6 +46,7 @@ from typing import Any
 
 from benchmarks.name_rules import RULES, any_names_match
 from benchmarks.real_pages import AFTER_RESOLVE, eval_dir, read_pages, resolve_pages, settings_for
+from orgmap.config import Settings
 from orgmap.pipeline import STAGES
 from orgmap.store.database import Store
 from resolver.domains import registered_domain
@@ -459,14 +460,27 @@ def fingerprint(gold_path: Path, page_files: Iterable[Path], *, without: Sequenc
     return h.hexdigest()
 
 
-def build(db: Path, gold: Sequence[GoldOwner], page_files: Sequence[Path]) -> dict[str, Any]:
+def build(
+    db: Path,
+    gold: Sequence[GoldOwner],
+    page_files: Sequence[Path],
+    *,
+    scorer: str | None = None,
+    min_precision: float | None = None,
+) -> dict[str, Any]:
     """Run orgmap up to owners and the baseline on the gold domains' pages; returns the baseline and the seconds."""
     domains = {g.domain for g in gold}
 
     def keep(page: Mapping[str, Any]) -> bool:
         return registered_domain(page["url"]) in domains
 
-    _, seconds, rows = resolve_pages(page_files, db, keep=keep, skip=AFTER_RESOLVE)
+    _, seconds, rows = resolve_pages(
+        page_files,
+        db,
+        keep=keep,
+        skip=AFTER_RESOLVE,
+        overrides={"resolve.scorer": scorer, "resolve.min_precision": min_precision},
+    )
     t0 = time.perf_counter()
     baseline = sitename_baseline(read_pages(page_files, keep))
     return {
@@ -516,7 +530,16 @@ class Outcome:
     """What the classify run said (gold imported, its summary: models, validation)."""
 
 
-def outcome(db: Path, gold: Sequence[GoldOwner], page_files: Sequence[Path], *, classes: bool, reuse: bool) -> Outcome:
+def outcome(
+    db: Path,
+    gold: Sequence[GoldOwner],
+    page_files: Sequence[Path],
+    *,
+    classes: bool,
+    reuse: bool,
+    scorer: str | None = None,
+    min_precision: float | None = None,
+) -> Outcome:
     """Build the database at ``db`` (classified in a copy beside it) and read it back.
 
     With ``reuse``, a database left by an earlier call is kept while the code outside the classification, the
@@ -524,7 +547,8 @@ def outcome(db: Path, gold: Sequence[GoldOwner], page_files: Sequence[Path], *, 
     stamps beside them record what built them.
     """
     stamp = Path(f"{db}.eval.json")
-    key = fingerprint(GOLD, page_files, without=CLASS_CODE)
+    options = f":{scorer or 'default'}:{min_precision or 'default'}"
+    key = fingerprint(GOLD, page_files, without=CLASS_CODE) + options
     cached = json.loads(stamp.read_text(encoding="utf-8")) if reuse and stamp.exists() and db.exists() else {}
     reused = cached.get("fingerprint") == key
     if reused:
@@ -532,13 +556,13 @@ def outcome(db: Path, gold: Sequence[GoldOwner], page_files: Sequence[Path], *, 
     else:
         for stale in (db, Path(f"{db}.wal"), stamp):
             stale.unlink(missing_ok=True)
-        built = build(db, gold, page_files)
+        built = build(db, gold, page_files, scorer=scorer, min_precision=min_precision)
         stamp.write_text(json.dumps({"fingerprint": key, "built": built}), encoding="utf-8")
     read_db, classified = db, {}
     if classes:
         read_db = db.with_name(db.stem + ".classes" + db.suffix)
         cstamp = Path(f"{read_db}.eval.json")
-        ckey = fingerprint(GOLD, page_files)
+        ckey = fingerprint(GOLD, page_files) + options
         old = json.loads(cstamp.read_text(encoding="utf-8")) if reuse and cstamp.exists() and read_db.exists() else {}
         if old.get("fingerprint") == ckey:
             classified = old["classified"]
@@ -742,6 +766,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--reuse", type=Path, metavar="DB", help="keep the database here; reuse it if unchanged")
     parser.add_argument("--owners-only", action="store_true", help="skip the classify stage and class figures")
+    parser.add_argument("--scorer", choices=("model", "noisy_or"), help="owner scorer (default: the settings')")
+    parser.add_argument("--min-precision", type=float, help="the owners' precision target (default: the settings')")
     args = parser.parse_args(argv)
     if args.misses and args.split == "test":
         parser.error("--misses prints dev rows only: the test split is never read row by row")
@@ -755,12 +781,23 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as td:
         db = args.reuse.resolve() if args.reuse else Path(td) / "owners.duckdb"
-        out = outcome(db, gold, page_files, classes=not args.owners_only, reuse=args.reuse is not None)
+        out = outcome(
+            db,
+            gold,
+            page_files,
+            classes=not args.owners_only,
+            reuse=args.reuse is not None,
+            scorer=args.scorer,
+            min_precision=args.min_precision,
+        )
     figures = figures_of(gold, out)
     figures["seconds"]["total"] = round(time.perf_counter() - t0, 1)
     reused = " (database reused; seconds of the run that built it)" if out.reused else ""
+    scorer = args.scorer or Settings().resolve.scorer
+    figures["scorer"] = scorer
     print(
-        f"{figures['domains']} gold domains, {figures['pages']} pages{reused}; seconds {json.dumps(figures['seconds'])}"
+        f"{figures['domains']} gold domains, {figures['pages']} pages, owner scorer {scorer}{reused};"
+        f" seconds {json.dumps(figures['seconds'])}"
     )
     print_owners(figures, splits)
     print_confidence(figures, splits)

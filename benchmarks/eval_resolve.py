@@ -43,7 +43,9 @@ def webstruct(root: Path, tmp: Path) -> dict[str, object]:
     pages = root / "pages" / "webstruct_business_pages.jsonl.gz"
     settings, seconds, _ = resolve_pages([pages], tmp / "webstruct.duckdb")
     with Store(settings.db, read_only=True) as store:
-        owners = dict(store.con.execute("select registered_domain, org_name from domain_org").fetchall())
+        owners = dict(
+            store.con.execute("select registered_domain, coalesce(org_name, 'unknown') from domain_org").fetchall()
+        )
     right: dict[str, int] = dict.fromkeys(RULES, 0)
     n = 0
     misses = []
@@ -132,7 +134,7 @@ def _reference_run(
         owners = {
             d: (org, conf, ref)
             for d, org, conf, ref in store.con.execute(
-                "select d.registered_domain, d.org_name, d.confidence, o.reference_id"
+                "select d.registered_domain, coalesce(d.org_name, 'unknown'), d.confidence, o.reference_id"
                 " from domain_org d left join orgs o using (org_id)"
             ).fetchall()
         }

@@ -10,7 +10,7 @@ import gzip
 import json
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +53,12 @@ def resolve_pages(
     *,
     keep: Callable[[dict[str, Any]], bool] | None = None,
     skip: Sequence[str] = AFTER_RESOLVE,
+    overrides: Mapping[str, object] | None = None,
 ) -> tuple[Settings, float, list[dict[str, Any]]]:
     """Run orgmap on the pages of ``files`` (url and html only) into ``db``, leaving out the stages in ``skip``.
 
-    Returns the run's settings, its seconds, and each page's other fields (gold annotations), html left out.
+    ``overrides``: dotted settings (``{"resolve.scorer": "noisy_or"}``). Returns the run's settings, its
+    seconds, and each page's other fields (gold annotations), html left out.
     """
     src = db.with_suffix(".pages.jsonl")
     rows = []
@@ -64,7 +66,7 @@ def resolve_pages(
         for row in read_pages(files, keep):
             out.write(json.dumps({"url": row["url"], "html": row.pop("html")}) + "\n")
             rows.append(row)
-    settings = settings_for(db)
+    settings = settings_for(db, **(overrides or {}))
     t0 = time.perf_counter()
     try:
         run(settings, [str(src)], skip=skip)

@@ -1,14 +1,9 @@
 """Calibration: a class probability should be the probability of being right.
 
-- :func:`calibration`: expected calibration error (top-class confidence against accuracy, equal-width bins) and
-  the Brier score of probabilities against gold classes;
-- :func:`reliability`: the bins themselves (for a reliability plot);
-- :func:`fit_temperature` / :func:`apply_temperature`: temperature scaling (one parameter, divides the
-  log-probabilities), fitted on gold by minimising the negative log-likelihood. One parameter cannot overfit a
-  few hundred gold labels and keeps the ranking of classes, so a model's labels do not change, only its
-  confidence;
-- :func:`cross_fitted_temperature`: each fold calibrated by a temperature fitted on the other folds, so the
-  calibrated figures of the gold it was fitted on stay honest.
+:func:`calibration` (expected calibration error and Brier score) and :func:`reliability` (the bins of a plot)
+measure it; :func:`fit_temperature` / :func:`apply_temperature` fix it with one parameter fitted on gold, which
+keeps the ranking of classes; :func:`cross_fitted_temperature` calibrates each fold on the others, so figures
+on the gold it was fitted on stay honest. Why temperature scaling: docs/classify.md.
 
 Example::
 

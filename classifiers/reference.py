@@ -1,15 +1,9 @@
 """Distant supervision: a list of domains with their class becomes a labeling function.
 
-A reference-labels file is a CSV with a header, one row per domain: ``domain,class`` or
-``domain,target,class`` (``registered_domain`` and ``label`` are accepted as column names too). A domain may
-be written as a host or URL; it is reduced to its registered domain. Without a target column a class labels
-the domains whose class it is (a site category) and, through the taxonomy's ``[map.org]`` or directly, their
-owners (an organization type): ``example.gov,government`` votes ``government`` for the domain and its owner.
-
-The same file format serves as gold labels (``orgmap label import FILE``): one reader, two uses.
-
-Lists used to *evaluate* are split by a hash of the domain (:func:`half_of`): one half may feed labeling
-functions, the other only scores them, so a list never grades itself.
+A reference-labels file is a CSV of ``domain,class`` or ``domain,target,class`` (a host or URL is reduced to its
+registered domain). Without a target a class labels the domains of that site category and, through the
+taxonomy's ``[map.org]``, their owners. The same files serve as gold (``orgmap label import FILE``). Lists used
+to evaluate are split by a hash of the domain (:func:`half_of`) so a list never grades itself; docs/classify.md.
 
 Example::
 

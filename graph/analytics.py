@@ -1,11 +1,8 @@
 """Graph analytics over edge arrays: PageRank, connected components, Louvain communities.
 
-Why arrays and not a NetworkX graph: a million-node graph as Python objects costs gigabytes and minutes,
-while the same numbers come from sparse matrices in seconds. Nodes are dense integers ``0..n-1`` (the
-build numbers them in SQL), edges are parallel NumPy arrays. PageRank is NetworkX's own power iteration
-(``networkx.pagerank`` with scipy) on a CSR matrix, so results agree with NetworkX; components come from
-``scipy.sparse.csgraph``; communities use NetworkX's Louvain (there is no faster exact equivalent), on
-the non-isolated nodes only and up to a size limit.
+A million-node graph as Python objects costs gigabytes and minutes; sparse matrices give the same numbers in
+seconds. Nodes are integers ``0..n-1``, edges parallel NumPy arrays; PageRank is NetworkX's own algorithm on
+a CSR matrix, so it agrees with ``networkx.pagerank`` (docs/graph.md, "Graph model").
 
 Example::
 

@@ -1,21 +1,10 @@
 """Build the domain/org graph in DuckDB, compute its analytics, store it, and load it into NetworkX.
 
-The graph is *derived*: nodes are domains and organizations (hosts and pages optionally), edges are
-``owned_by`` (domain→org), ``links_to`` and ``redirects_to`` (domain→domain), ``parent_of`` /
-``subsidiary_of`` / ``same_as`` (org→org) and ``part_of`` (host→domain, page→host). :func:`build` derives
-all of it from the resolver's tables with set-at-a-time SQL (``graph/build.sql``), computes the analytics
-on integer arrays (:mod:`graph.analytics`), and merges the result into ``graph_nodes`` / ``graph_edges``
-by diff: unchanged rows are not touched, changed rows get the run id, vanished rows are deleted (a
-domain whose owner changed loses its old ``owned_by`` edge). Re-running is a no-op; a new batch updates
-counts, confidences and classes in place.
-
-NetworkX is for the user, not the hot path: :func:`load_networkx` gives back exactly what was stored
-(a ``MultiDiGraph`` keyed by edge kind), :func:`store_networkx` writes any such graph in bulk.
+The graph is derived from the resolver's tables with set-at-a-time SQL (``graph/build.sql``) and merged into
+``graph_nodes`` / ``graph_edges`` by diff, so a re-run changes nothing and a new batch updates rows in place.
+NetworkX is for the user, not the hot path (:func:`load_networkx`). The graph model: docs/graph.md.
 
 Example::
-
-    import duckdb
-    from graph.build import build, load_networkx
 
     con = duckdb.connect("orgmap.duckdb")
     summary = build(con)

@@ -1,14 +1,8 @@
-"""Filtered subgraphs of the stored graph, and the files they export to.
+"""Filtered subgraphs of the stored graph, and the files they export to: Kumu JSON and sheets, GraphML, GEXF.
 
-Formats: Kumu JSON, Kumu spreadsheets (CSV / XLSX), GraphML and GEXF (Gephi).
-
-Selection runs in DuckDB (``graph/export.sql``): an org's neighbourhood is a breadth-first walk made of
-SQL joins, filters are ``WHERE`` clauses, top-N is a window. Only the selected rows reach Python.
-
-Neighbourhood semantics (``org`` + ``depth``): the orgs whose name or alias contains the text (case and
-accents ignored; the closest names are suggested when none does), with their own domains, are depth 0.
-Each further step follows every edge kind in either direction and brings along the owners of the
-domains it reaches. Edges below ``min_confidence`` are neither followed nor exported.
+Selection runs in DuckDB (``graph/export.sql``): an org's neighbourhood is a breadth-first walk of SQL joins,
+filters are ``WHERE`` clauses, top-N is a window; only the selected rows reach Python. The filters:
+docs/graph.md, "Commands".
 
 Example::
 
@@ -43,6 +37,7 @@ __all__ = [
     "ExportResult",
     "Subgraph",
     "select_subgraph",
+    "spreadsheet_paths",
     "write_gexf",
     "write_graphml",
     "write_empty",
@@ -53,7 +48,37 @@ __all__ = [
 Q = load_queries("graph", "export.sql")
 
 FUZZY_ACCEPT = 0.9
-"""Jaro-Winkler similarity above which a name that does not contain ``--org`` is taken as a typo of it."""
+"""Similarity (0-1) above which a name that does not contain ``--org`` is taken as a typo of it."""
+FUZZY_SUGGEST = 0.35
+"""Similarity below which a name is too far from ``--org`` to be worth suggesting."""
+
+
+def closest_orgs(con: duckdb.DuckDBPyConnection, query: str, limit: int = 5) -> list[tuple[str, str, float]]:
+    """The orgs whose name or an alias is most like ``query``, as (node id, label, similarity 0-1), best first.
+
+    Similarity (rapidfuzz, case and accents ignored) is the best of the whole name (``WRatio``, which also
+    scores a query that is part of a long name) and of its single words (a typo in one word: ``Globx``).
+    """
+    from rapidfuzz import fuzz, utils
+
+    q = utils.default_process(_fold(query))
+    scored = []
+    for node_id, label, aliases, pagerank in con.execute(Q["org_names"]).fetchall():
+        best = 0.0
+        for name in [label, *(aliases or [])]:
+            text = utils.default_process(_fold(name or ""))
+            words = [fuzz.ratio(q, w) for w in text.split()]
+            best = max(best, fuzz.WRatio(q, text), *words)
+        scored.append((-best, -(pagerank or 0.0), node_id, label))
+    scored.sort()
+    return [(node_id, label, -neg / 100) for neg, _pr, node_id, label in scored[:limit]]
+
+
+def _fold(text: str) -> str:
+    """``text`` without accents (``Université`` → ``Universite``), as ``strip_accents`` does in the SQL."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
@@ -121,11 +146,19 @@ def select_subgraph(con: duckdb.DuckDBPyConnection, f: ExportFilter | None = Non
         if f.org:
             rows = con.execute(Q["match_orgs"], {"q": f.org}).fetchall()
             if not rows:
-                close = con.execute(Q["fuzzy_orgs"], {"q": f.org}).fetchall()
+                close = closest_orgs(con, f.org)
                 rows = [(r[0], r[1]) for r in close if r[2] >= FUZZY_ACCEPT]
-                names = "; ".join(repr(r[1]) for r in close)
+                names = "; ".join(f"{r[1]!r} ({r[2]:.0%})" for r in close if r[2] >= FUZZY_SUGGEST)
+                if not names:
+                    raise InputError(
+                        f"no organization name contains {f.org!r}, and none is close; list them with: "
+                        "orgmap sql \"select label from graph_nodes where kind = 'org' order by label\""
+                    )
                 if not rows:
-                    raise InputError(f"no organization name contains {f.org!r}; closest: {names}. Try one of those")
+                    raise InputError(
+                        f"no organization name contains {f.org!r}; closest, most similar first: {names}. "
+                        "Try one of those"
+                    )
                 warnings.append(f"no organization name contains {f.org!r}; using the closest: {rows[0][1]!r}")
                 rows = rows[:1]
             seeds = [r[0] for r in rows]
@@ -218,7 +251,7 @@ _FIRST_ELEMENT_COLS = ["ID", "Label", "Type", "Description", "Tags"]
 _FIRST_CONNECTION_COLS = ["ID", "From", "To", "Type", "Direction"]
 
 
-def sheets(sub: Subgraph) -> tuple[list[str], list[list[Any]], list[str], list[str]]:
+def sheets(sub: Subgraph) -> tuple[list[str], list[list[Any]], list[str], list[list[Any]]]:
     """Kumu's spreadsheet form: (element columns, element rows, connection columns, connection rows).
 
     ``ID`` comes first in both sheets (Kumu then matches rows by id, so labels may repeat); ``From`` / ``To``
@@ -229,7 +262,7 @@ def sheets(sub: Subgraph) -> tuple[list[str], list[list[Any]], list[str], list[s
     rename_c = {"id": "ID", "from": "From", "to": "To", "type": "Type", "direction": "Direction"}
     el_cols, el_rows = _table(bp["elements"], rename_el, _FIRST_ELEMENT_COLS)
     c_cols, c_rows = _table(bp["connections"], rename_c, _FIRST_CONNECTION_COLS)
-    return el_cols, el_rows, c_cols, c_rows  # type: ignore[return-value]
+    return el_cols, el_rows, c_cols, c_rows
 
 
 def _table(items: list[dict[str, Any]], rename: dict[str, str], first: list[str]) -> tuple[list[str], list[list[Any]]]:
@@ -252,6 +285,21 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
+def spreadsheet_paths(path: str | Path, fmt: str = "csv") -> list[Path]:
+    """The files :func:`write_spreadsheet` writes for ``path``.
+
+    >>> [p.name for p in spreadsheet_paths("out/acme.csv")]
+    ['acme-elements.csv', 'acme-connections.csv']
+    >>> [p.name for p in spreadsheet_paths("out/acme", "xlsx")]
+    ['acme.xlsx']
+    """
+    out = Path(path)
+    if fmt == "xlsx":
+        return [out if out.suffix.lower() == ".xlsx" else out.with_suffix(".xlsx")]
+    stem = out.with_suffix("") if out.suffix.lower() == ".csv" else out
+    return [stem.with_name(stem.name + "-elements.csv"), stem.with_name(stem.name + "-connections.csv")]
+
+
 def write_spreadsheet(sub: Subgraph, path: str | Path, fmt: str = "csv") -> ExportResult:
     """Kumu's spreadsheet import: two CSV files, or one XLSX workbook.
 
@@ -261,8 +309,7 @@ def write_spreadsheet(sub: Subgraph, path: str | Path, fmt: str = "csv") -> Expo
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
-        stem = out.with_suffix("") if out.suffix.lower() == ".csv" else out
-        paths = [stem.with_name(stem.name + "-elements.csv"), stem.with_name(stem.name + "-connections.csv")]
+        paths = spreadsheet_paths(out, fmt)
         for p, cols, rows in ((paths[0], el_cols, el_rows), (paths[1], c_cols, c_rows)):
             with p.open("w", encoding="utf-8", newline="") as fh:
                 writer = csv.writer(fh)
@@ -282,7 +329,7 @@ def write_spreadsheet(sub: Subgraph, path: str | Path, fmt: str = "csv") -> Expo
         wc = wb.create_sheet("Connections")
         for row in [c_cols, *c_rows]:
             wc.append([_xlsx_safe(v) for v in row])
-        target = out if out.suffix.lower() == ".xlsx" else out.with_suffix(".xlsx")
+        target = spreadsheet_paths(out, fmt)[0]
         wb.save(target)
         written = [str(target)]
     else:

@@ -8,17 +8,11 @@ WHERE kind = 'org'
   AND contains(lower(strip_accents(label || ' ' || coalesce(attrs->>'aliases', ''))), lower(strip_accents($q)))
 ORDER BY pagerank DESC NULLS LAST, node_id;
 
--- name: fuzzy_orgs
--- No substring match: the closest names, for a typo in --org.
--- Similarity: the best of the whole name, its beginning, and its single words (a typo in one word).
-WITH q AS (SELECT lower(strip_accents($q)) AS q),
-names AS (SELECT node_id, label, pagerank, lower(strip_accents(label)) AS name FROM graph_nodes WHERE kind = 'org')
-SELECT node_id, label,
-       greatest(jaro_winkler_similarity(name, q.q), jaro_winkler_similarity(left(name, length(q.q)), q.q),
-                coalesce(list_max(list_transform(string_split_regex(name, '[^[:alnum:]]+'),
-                                                 lambda t: jaro_winkler_similarity(t, q.q))), 0)) AS sim
-FROM names, q
-ORDER BY sim DESC, pagerank DESC NULLS LAST, node_id LIMIT 5;
+-- name: org_names
+-- Every org's label and aliases, for suggesting the closest names when --org matches none (graph.export).
+SELECT node_id, label, CAST(attrs->'aliases' AS VARCHAR[]) AS aliases, pagerank
+FROM graph_nodes WHERE kind = 'org'
+ORDER BY node_id;
 
 -- name: seed
 -- The matched orgs and their own domains (an org's domains are part of the org, not a hop away).

@@ -1,15 +1,12 @@
 """Kumu blueprints: the stored graph as Kumu's JSON import (``{"elements": [...], "connections": [...]}``).
 
-Format (docs.kumu.io, "JSON / Blueprints" and "Structure your data for Kumu"): elements carry ``label``,
-``type``, ``description``, ``tags`` (an array) and any flat custom fields; connections carry ``from`` /
-``to`` (element ids), ``type``, ``direction`` (``directed`` / ``undirected`` / ``mutual``) and custom fields.
-Ids must be unique across elements *and* connections; orgmap's ids use only letters, digits and ``-``
-(no ``_`` or ``.``, which Kumu treats specially) and are derived from the node id, so re-importing an
-updated export updates the same elements instead of duplicating them.
+Ids use only letters, digits and ``-`` (Kumu treats ``_`` and ``.`` specially) and derive from the node id,
+so re-importing an updated export updates the same elements; :func:`validate_blueprint` checks every export
+against the format (docs/graph.md, "Kumu format").
 
 Example::
 
-    bp = blueprint(nodes, edges)          # Arrow rows from graph.export.select_subgraph
+    bp = blueprint(nodes, edges)  # Arrow rows from graph.export.select_subgraph
     assert validate_blueprint(bp) == []
 """
 
@@ -31,6 +28,7 @@ __all__ = [
     "ELEMENT_TYPES",
     "blueprint",
     "connection_id",
+    "distinct_labels",
     "element_id",
     "validate_blueprint",
 ]
@@ -69,10 +67,44 @@ def connection_id(src: str, dst: str, kind: str) -> str:
 def blueprint(nodes: pa.Table, edges: pa.Table) -> dict[str, list[dict[str, Any]]]:
     """Kumu elements and connections for node and edge rows shaped like ``graph_nodes`` / ``graph_edges``."""
     node_rows = nodes.to_pylist()
-    labels = {r["node_id"]: r["label"] for r in node_rows}
+    labels = distinct_labels(node_rows)
     elements = [_element(r, labels) for r in node_rows]
     connections = [_connection(r) for r in edges.to_pylist() if r["src"] in labels and r["dst"] in labels]
     return {"elements": elements, "connections": connections}
+
+
+def distinct_labels(node_rows: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Each node's Kumu label: its own, unless an element of another kind has the same one.
+
+    Kumu users find elements by label, so an org named ``acme.com`` next to the domain ``acme.com`` would
+    be two hits that look alike: the domain keeps the label, the others get their type after it
+    (``acme.com (Organization)``). Case is ignored when comparing.
+
+    >>> rows = [{"node_id": "domain:a.com", "kind": "domain", "label": "a.com", "item_id": "a.com"},
+    ...         {"node_id": "org:1", "kind": "org", "label": "A.com", "item_id": "1"}]
+    >>> distinct_labels(rows)
+    {'domain:a.com': 'a.com', 'org:1': 'A.com (Organization)'}
+    """
+    rows = list(node_rows)
+    base = {r["node_id"]: r["label"] or r["item_id"] for r in rows}
+    kinds: dict[str, set[str]] = {}
+    for r in rows:
+        kinds.setdefault(base[r["node_id"]].casefold(), set()).add(r["kind"])
+    out = {}
+    for r in rows:
+        label, kind = base[r["node_id"]], r["kind"]
+        shared = len(kinds[label.casefold()]) > 1
+        keeps = kind == min(kinds[label.casefold()], key=_label_priority)
+        out[r["node_id"]] = label if not shared or keeps else f"{label} ({ELEMENT_TYPES.get(kind, kind.title())})"
+    return out
+
+
+_LABEL_PRIORITY = ("domain", "host", "org", "page")
+"""Which kind keeps a label several kinds share (the rest get their type after it)."""
+
+
+def _label_priority(kind: str) -> int:
+    return _LABEL_PRIORITY.index(kind) if kind in _LABEL_PRIORITY else len(_LABEL_PRIORITY)
 
 
 def _attrs(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -110,7 +142,7 @@ def _clip(items: Iterable[str]) -> str:
 
 def _element(row: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any]:
     kind, attrs = row["kind"], _attrs(row)
-    label = row["label"] or row["item_id"]
+    label = labels[row["node_id"]]
     tags: list[str] = []
     if row.get("class"):
         tags.append(str(row["class"]))
@@ -135,7 +167,7 @@ def _element(row: Mapping[str, Any], labels: Mapping[str, str]) -> dict[str, Any
             parts.append(str(row["country"]))
         domains = attrs.get("domains") or []
         parts.append(f"{row.get('n_domains') or 0} domains" + (f": {_clip(domains)}" if domains else ""))
-        aliases = [a for a in attrs.get("aliases") or [] if a != label]
+        aliases = [a for a in attrs.get("aliases") or [] if a != (row["label"] or row["item_id"])]
         if aliases:
             parts.append("also known as " + _clip(aliases))
     if row.get("class"):
@@ -231,7 +263,8 @@ def validate_blueprint(bp: Any) -> list[str]:
             errors.append(f"{where} is not an object")
             continue
         errors += _check_id(el.get("id"), where, seen)
-        element_ids.add(el.get("id"))
+        if isinstance(el.get("id"), str):  # any other id is reported above (and may be unhashable)
+            element_ids.add(el["id"])
         if not isinstance(el.get("label"), str) or not el["label"]:
             errors.append(f"{where}.label must be a non-empty string")
         for key in ("type", "description"):

@@ -1,17 +1,13 @@
 """Settings: one frozen object, loadable from TOML, overridable by environment and flags, saved with every run.
 
 Precedence, lowest first: defaults here < ``orgmap.toml`` (or ``--config FILE``) < ``ORGMAP_*`` environment
-variables (``ORGMAP_INGEST__MAX_PAGE_BYTES=1000000``: section and key joined by a double underscore)
-< command-line flags. Sections embed the libraries' own parameter classes (``LinkingParams``,
-``BuildOptions``, ``FetchConfig``): each knob is defined once.
-
-Example ``orgmap.toml``::
+variables (``ORGMAP_RESOLVE__MIN_PRECISION=0.99``: section and key joined by a double underscore) <
+command-line flags. Sections embed the libraries' own parameter classes (``LinkingParams``,
+``BuildOptions``, ``FetchConfig``): each knob is defined once. Example ``orgmap.toml``::
 
     db = "crawl.duckdb"
-    [ner]
-    model = "en_core_web_sm"
-    [resolve.linking]
-    min_confidence = 0.6
+    [resolve]
+    min_precision = 0.99
 """
 
 from __future__ import annotations
@@ -73,8 +69,17 @@ class NerSettings:
 class ResolveSettings:
     """Owner-of-domain scoring and entity resolution."""
 
+    scorer: str = "model"
+    """``model``: the learned, calibrated owner model (``resolver.owner_model``); ``noisy_or``: the hand-set
+    baseline, thresholded at ``linking.min_confidence``."""
+    min_precision: float = 0.9
+    """The model scorer's precision target: the confidence threshold is the lowest at which the owners of the
+    model's calibration gold reach this precision, never below 0.5 (an owner more likely wrong than right is
+    never linked); ``--min-precision``; docs/owners.md."""
+    owner_model: str = ""
+    """A model artifact (JSON) to use instead of the one shipped in the package."""
     linking: LinkingParams = field(default_factory=LinkingParams)
-    """Owner scoring (``[resolve.linking]``; ``min_confidence``: below it a domain's owner is unknown)."""
+    """Owner grouping and the noisy-OR scorer (``[resolve.linking]``; ``min_confidence``: the noisy-OR threshold)."""
     match_threshold: float = 90.0
     """rapidfuzz score (0-100) above which two normalized names are the same organization."""
     orgs_file: str = ""
@@ -89,11 +94,13 @@ class GraphSettings:
 
     build: BuildOptions = field(default_factory=BuildOptions)
     """What goes into the graph and how it is analysed (``[graph.build]``)."""
-    kumu_path: str = "out/kumu.json"
+    kumu_path: str = ""
+    """Where ``orgmap resolve`` writes the Kumu blueprint; empty: ``<db stem>.kumu.json`` beside the database
+    (or in ``out_dir``)."""
     kumu_max_elements: int = 3_000
-    """Above this, exports warn and suggest a filter (Kumu slows down past a few thousand)."""
+    """Above this, Kumu exports warn and suggest a filter (Kumu slows down past a few thousand)."""
     min_confidence: float = 0.5
-    """``out/kumu.json`` (written by ``orgmap resolve``) leaves out ownership edges below this."""
+    """The blueprint ``orgmap resolve`` writes leaves out ownership edges below this."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +172,10 @@ class Settings:
     """Everything a run needs; saved as JSON in ``runs.settings``."""
 
     db: str = "orgmap.duckdb"
-    out_dir: str = "out"
+    db_wait: float = 0.0
+    """Seconds to wait for another process's lock on the database before giving up (``orgmap --wait``)."""
+    out_dir: str = ""
+    """Where ``orgmap resolve`` writes its exports and report (``--out``); empty: beside the database."""
     progress_seconds: float = 5.0
     """When output is not a terminal (cron, CI, a log file): seconds between progress lines."""
     ingest: IngestSettings = field(default_factory=IngestSettings)

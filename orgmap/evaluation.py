@@ -1,16 +1,8 @@
 """``orgmap eval``: how right the domain→org links and the org clusters are, against ground truth.
 
-Ground truth is either the synthetic generator's ``truth/`` directory (``domains.csv`` + ``orgs.csv``) or a
-CSV with ``registered_domain,org_name`` (optionally ``org_id``) rows.
-
-Matching rule (the same for every report): a predicted owner is correct when its canonical name, or one of
-its aliases, normalizes (``resolver.names.normalize_name``: case, accents, punctuation and legal form aside)
-to the same key as the gold organization's name or one of its gold aliases. A domain whose gold owner is
-empty counts as a false positive when orgmap links it.
-
-Linking: precision = correct links / links made; recall = correct links / gold domains with an owner.
-Clustering: pairwise and B-cubed P/R/F1 over the gold-owned domains, predicted cluster = org_id
-(unlinked domains are singletons), gold cluster = gold org id.
+Ground truth is the generator's ``truth/`` directory or a CSV of ``registered_domain,org_name`` rows. A
+predicted owner is right when one of its names has the key of one of the gold organization's names
+(:func:`resolver.names.normalize_name`); the metrics: docs/matching.md, "Metrics".
 """
 
 from __future__ import annotations
@@ -80,18 +72,20 @@ def load_truth(path: str | Path) -> Truth:
         domains_csv, orgs_csv = truth_dir / "domains.csv", truth_dir / "orgs.csv"
         if not domains_csv.exists() or not orgs_csv.exists():
             raise InputError(f"{truth_dir} has no domains.csv/orgs.csv: pass the generator's output dir or a CSV")
-        orgs = {}
+        orgs: dict[str, GoldOrg] = {}
         with orgs_csv.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 aliases = tuple(a for a in (row.get("aliases") or "").split("|") if a)
                 orgs[row["org_id"]] = GoldOrg(row["org_id"], row["name"], aliases)
         with domains_csv.open(encoding="utf-8") as fh:
-            domain_org = {r["registered_domain"]: (r.get("org_id") or None) for r in csv.DictReader(fh)}
+            domain_org: dict[str, str | None] = {
+                r["registered_domain"]: (r.get("org_id") or None) for r in csv.DictReader(fh)
+            }
         return Truth(domain_org, orgs)
     if not p.exists():
         raise InputError(f"ground truth {p} not found")
-    orgs: dict[str, GoldOrg] = {}
-    domain_org: dict[str, str | None] = {}
+    orgs = {}
+    domain_org = {}
     with p.open(encoding="utf-8-sig") as fh:
         reader = csv.DictReader(fh)
         cols = set(reader.fieldnames or [])
@@ -152,13 +146,13 @@ def evaluate_links(truth: Truth, pred: Mapping[str, Prediction], threshold: floa
     for d in sorted(truth.domain_org):
         gold = truth.domain_org[d]
         pr = pred.get(d)
-        linked = pr is not None and pr.org_id is not None and pr.confidence >= threshold
-        if (gold and not (linked and correct(d, pr))) or (not gold and linked):
+        kept = pr if pr is not None and pr.org_id is not None and pr.confidence >= threshold else None
+        if (gold and not (kept is not None and correct(d, kept))) or (not gold and kept is not None):
             errors.append(
                 {
                     "domain": d,
                     "gold": truth.orgs[gold].name if gold in truth.orgs else "",
-                    "predicted": pr.names[0] if linked and pr.names else "unknown",
+                    "predicted": kept.names[0] if kept is not None and kept.names else "unknown",
                     "confidence": f"{pr.confidence:.2f}" if pr else "",
                 }
             )

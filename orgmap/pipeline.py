@@ -17,11 +17,12 @@ from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run, recorded
 from orgmap.stages.classify import classify
 from orgmap.stages.graph import build_graph, export_kumu
-from orgmap.stages.ingest import ingest
+from orgmap.stages.ingest import ingest, require_usable_records
 from orgmap.stages.ner import recognize_orgs
 from orgmap.stages.resolve import resolve
 from orgmap.stages.signals import extract_signals
 from orgmap.store.database import Store
+from resolver.reference import read_reference
 
 
 class Stage(Protocol):
@@ -69,17 +70,28 @@ def run(
     progress: Progress = SILENT,
     on_stage: Callable[[str, Any], None] | None = None,
 ) -> RunReport:
-    """Run the whole job on ``paths`` (which may be empty: then only the later stages run)."""
-    with Store(settings.db) as store, recorded(store, "resolve", settings, list(paths), columns=columns) as (r, counts):
+    """Run the whole job on ``paths`` (which may be empty: then only the later stages run).
+
+    A reference list (``--orgs``) is read first: a bad one stops the run before any page is ingested.
+    """
+    if settings.resolve.orgs_file and "resolve" not in skip:
+        read_reference(settings.resolve.orgs_file)  # cached: the resolve stage reads it again for free
+    with (
+        Store(settings.db, wait=settings.db_wait) as store,
+        recorded(store, "resolve", settings, list(paths), columns=columns) as (r, counts),
+    ):
         report = RunReport(r.run_id)
-        for name, stage in STAGES.items():
-            if name in skip or (name == "ingest" and not paths):
-                continue
+        todo = [n for n in STAGES if n not in skip and (n != "ingest" or paths)]
+        for i, name in enumerate(todo, 1):
+            step = progress.task(f"[{i}/{len(todo)}] {name}", unit="stages")  # shows even a stage that counts nothing
             t0 = time.perf_counter()
-            report.stages[name] = stage(store, settings, r, progress)
+            report.stages[name] = STAGES[name](store, settings, r, progress)
             report.seconds[name] = round(time.perf_counter() - t0, 2)
+            step.close()
             counts.clear()
             counts.update(report.to_dict())
+            if name == "ingest":
+                require_usable_records(report.stages[name])
             if on_stage:
                 on_stage(name, report.stages[name])
         return report

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import threading
 import time
 from types import TracebackType
 from typing import Any, Protocol, TextIO
@@ -85,10 +86,7 @@ class _LogTask:
 
     def advance(self, n: float = 1) -> None:
         self.done += n
-        now = time.monotonic()
-        if now - self.last >= self.sink.every:
-            self.last = now
-            self.sink.write(self.line(now))
+        self.sink.tick(self)
 
     def set_total(self, total: float | None) -> None:
         self.total = total
@@ -97,33 +95,97 @@ class _LogTask:
         self.text = text
 
     def close(self) -> None:
-        self.sink.write(self.line(time.monotonic(), final=True))
+        self.sink.finish(self)
 
     def line(self, now: float, final: bool = False) -> str:
         elapsed = max(now - self.t0, 1e-9)
-        of = f"/{self.total:,.0f}" if self.total else ""
-        rate = self.done / elapsed
-        parts = [f"{self.label}:", f"{self.done:,.0f}{of} {self.unit}", f"{rate:,.1f} {self.unit}/s"]
-        parts.append(f"done in {elapsed:.1f}s" if final else _eta(self.done, self.total, elapsed))
+        parts = [f"{self.label}:"]
+        if self.done or self.total:  # a task that counts nothing (a whole stage) shows its time only
+            of = f"/{_amount(self.total, self.unit)}" if self.total else ""
+            parts.append(f"{_amount(self.done, self.unit, bare=bool(of) and self.unit != 'bytes')}{of}")
+        if self.done:
+            parts.append(f"{_amount(self.done / elapsed, self.unit)}/s")
+        parts.append(f"done in {elapsed:.1f}s" if final else f"{elapsed:.0f}s so far")
+        if not final:
+            parts.append(_eta(self.done, self.total, elapsed))
         if self.text:
             parts.append(f"({self.text})")
         return " ".join(p for p in parts if p)
 
 
+def _amount(value: float, unit: str, bare: bool = False) -> str:
+    """A count with its unit for a log line; bytes in KB/MB/GB so big inputs stay readable.
+
+    >>> _amount(12_345, "pages"), _amount(12_345_678, "bytes"), _amount(0.25, "targets"), _amount(3, "pages", bare=True)
+    ('12,345 pages', '12.3 MB', '0.2 targets', '3')
+    """
+    if unit == "bytes":
+        for size, name in ((1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
+            if value >= size:
+                return f"{value / size:,.1f}" + ("" if bare else f" {name}")
+    number = f"{value:,.1f}" if 0 < value < 10 and value != int(value) else f"{value:,.0f}"
+    return number if bare else f"{number} {unit}"
+
+
 class LogLines:
-    """Plain lines on a stream every ``every`` seconds and when a task ends: for cron, CI and log files."""
+    """Plain lines on a stream every ``every`` seconds and when a task ends: for cron, CI and log files.
+
+    A line comes every ``every`` seconds while a task is open even when the stage reports nothing for
+    a while (one long step, a model training): a background thread repeats the newest open task's line,
+    so a log never goes silent for long.
+    """
 
     def __init__(self, stream: TextIO | None = None, every: float = 5.0) -> None:
         self.stream = stream
         self.every = every
+        self._open: list[_LogTask] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def task(self, label: str, total: float | None = None, unit: str = "items") -> Task:
         """A task that prints its count, rate and ETA now and then."""
-        return _LogTask(self, label, total, unit)
+        task = _LogTask(self, label, total, unit)
+        with self._lock:
+            self._open.append(task)
+            if self._thread is None and self.every > 0:  # every <= 0: a line at every advance, nothing between
+                self._wake = threading.Event()
+                self._thread = threading.Thread(
+                    target=self._heartbeat, args=(self._wake,), name="orgmap-progress", daemon=True
+                )
+                self._thread.start()
+        return task
+
+    def tick(self, task: _LogTask) -> None:
+        """Print ``task``'s line if its last one is ``every`` seconds old."""
+        now = time.monotonic()
+        with self._lock:  # the stage and the heartbeat thread both tick: one line per period
+            due = now - task.last >= self.every
+            if due:
+                task.last = now
+        if due:
+            self.write(task.line(now))
+
+    def finish(self, task: _LogTask) -> None:
+        """Print ``task``'s final line and stop repeating it."""
+        with self._lock:
+            if task in self._open:
+                self._open.remove(task)
+            if not self._open and self._thread is not None:
+                self._wake.set()  # the thread ends; the next task starts another
+                self._thread = None
+        self.write(task.line(time.monotonic(), final=True))
 
     def write(self, line: str) -> None:
         """Print one progress line (to stderr unless another stream was given)."""
         print(line, file=self.stream or sys.stderr, flush=True)
+
+    def _heartbeat(self, stop: threading.Event) -> None:
+        while not stop.wait(self.every / 2):
+            with self._lock:
+                newest = self._open[-1] if self._open else None
+            if newest is not None:
+                self.tick(newest)
 
 
 class _BarTask:

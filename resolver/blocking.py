@@ -1,23 +1,8 @@
 """Blocking: which pairs of name keys are worth scoring, computed in DuckDB, never as all pairs.
 
-Why: a million names are 5·10¹¹ pairs; almost all of them are obviously different. Like splink and
-dedupe, orgmap only scores pairs that share something cheap to index. The rules (SQL in
-``resolver/blocking.sql``, one named step each) and the bit each sets in ``rules``:
-
-==  ===================  ===========================================================================
-32  ``key``              equal keys (only across two sets: within one set keys are deduplicated first)
-1   ``token``            a shared *rare* word: one that occurs in at most ``token_cap`` keys, so
-                         "solutions", "group" or "university" block nothing on their own
-2   ``acronym``          a one-word key equals the initials of another ("ibm" / "international business
-                         machines"); acronyms shared by more than ``token_cap`` keys are skipped
-4   ``prefix``           the same first ``prefix_len`` characters of the key without spaces (blocks of at
-                         most ``token_cap`` keys): names made only of common words
-8   ``sorted``           sorted neighbourhood: the next ``window - 1`` keys in key order (typos late)
-16  ``sorted_reversed``  the same over reversed keys (typos in the first word)
-==  ===================  ===========================================================================
-
-The number of pairs is bounded by ``Σ_word df² / 2 + n·(window - 1)·2`` with ``df ≤ token_cap``: linear in
-the number of keys for a fixed cap. :func:`reduction_ratio` tells how much of the all-pairs work is saved.
+Like splink and dedupe, orgmap scores only pairs that share something cheap to index: a rare word, an
+acronym, a prefix, a sorted neighbourhood, a shared value such as a domain (steps in ``blocking.sql``;
+rules and the bound on pairs: docs/matching.md, "Blocking").
 
 Example::
 
@@ -40,7 +25,15 @@ __all__ = ["BlockingParams", "RULES", "candidate_pairs", "reduction_ratio", "rul
 
 Q = load_queries("resolver", "blocking.sql")
 
-RULES: dict[int, str] = {32: "key", 1: "token", 2: "acronym", 4: "prefix", 8: "sorted", 16: "sorted_reversed"}
+RULES: dict[int, str] = {
+    32: "key",
+    1: "token",
+    2: "acronym",
+    4: "prefix",
+    8: "sorted",
+    16: "sorted_reversed",
+    64: "shared",
+}
 """Bit → rule name, as in the ``rules`` column of :func:`candidate_pairs`."""
 
 
@@ -62,17 +55,22 @@ def candidate_pairs(
     bipartite: bool = False,
     params: BlockingParams | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
+    shared: pa.Table | None = None,
 ) -> pa.Table:
     """Candidate pairs of rows of ``keys``: a table ``(kid_a, kid_b, rules)`` of row positions.
 
     ``keys`` has columns ``key`` and ``acronym`` (nullable), and with ``bipartite=True`` a ``side``
     column (0 = query, 1 = reference): then only query-reference pairs are produced, ``kid_a`` on the query
     side. Without it, pairs have ``kid_a < kid_b``; keys should be distinct (equal keys are one entity).
-    Runs on ``con`` (a fresh in-memory DuckDB when None); its temp tables are dropped afterwards.
+    ``shared``: ``(kid, value)`` rows, values the records of key ``kid`` carry (a registered domain): keys
+    sharing a value are paired too (rule ``shared``). Runs on ``con`` (a fresh in-memory DuckDB when None);
+    its temp tables are dropped afterwards.
     """
     p = params or BlockingParams()
     own = con is None
-    con = con or duckdb.connect()
+    if con is None:
+        con = duckdb.connect()
+        con.execute(Q["quiet"]).fetchall()  # a long blocking query must not draw a progress bar on the terminal
     n = keys.num_rows
     side = keys.column("side") if "side" in keys.column_names else pa.array([0] * n, pa.int8())
     rel = pa.table(
@@ -83,8 +81,14 @@ def candidate_pairs(
             "acronym": keys.column("acronym").cast(pa.string()),
         }
     )
+    if shared is None:
+        shared = pa.table({"kid": pa.array([], pa.int32()), "value": pa.array([], pa.string())})
+    shared_rel = pa.table(
+        {"kid": shared.column("kid").cast(pa.int32()), "value": shared.column("value").cast(pa.string())}
+    )
     try:
         con.register("_bk_keys", rel)
+        con.register("_bk_shared", shared_rel)
         con.execute(Q["tokens"]).fetchall()
         con.execute(
             Q["pairs"],
@@ -94,6 +98,7 @@ def candidate_pairs(
     finally:
         con.execute(Q["drop_temp"]).fetchall()
         con.unregister("_bk_keys")
+        con.unregister("_bk_shared")
         if own:
             con.close()
 

@@ -1,5 +1,6 @@
 -- Blocking: candidate pairs of name keys, never all pairs (see resolver/blocking.py).
--- Input: temp relation _bk_keys(kid INTEGER, side TINYINT, key VARCHAR, acronym VARCHAR).
+-- Input: temp relation _bk_keys(kid INTEGER, side TINYINT, key VARCHAR, acronym VARCHAR), and
+-- _bk_shared(kid INTEGER, value VARCHAR): values the keys' records carry (a registered domain), maybe empty.
 -- side is 0 for every key when deduplicating one set; 0 = query, 1 = reference when linking two.
 -- Each rule emits (x, sx, y, sy, rule) with x < y; `pairs` orients and deduplicates them.
 
@@ -71,6 +72,18 @@ by_bwd as (
     select a.kid as x, a.side as sx, b.kid as y, b.side as sy, 16 as rule
     from bwd a cross join range(1, $window) as w(d) join bwd b on b.rn = a.rn + w.d
 ),
+-- Rule 6 (bit 64): keys whose records share a value (the same registered domain), whatever their names;
+-- a value of more than $token_cap keys (a mail provider, a hosting platform) blocks nothing.
+shared as (
+    select distinct s.kid, k.side, s.value from _bk_shared s join _bk_keys k on k.kid = s.kid
+),
+shared_ok as (
+    select value from shared group by value having count(*) between 2 and $token_cap
+),
+by_shared as (
+    select a.kid as x, a.side as sx, b.kid as y, b.side as sy, 64 as rule
+    from shared a semi join shared_ok using (value) join shared b on a.value = b.value and a.kid < b.kid
+),
 raw as (
     select * from by_key
     union all select * from by_token
@@ -78,6 +91,7 @@ raw as (
     union all select * from by_prefix
     union all select * from by_fwd
     union all select * from by_bwd
+    union all select * from by_shared
 )
 select
     case when $bipartite then (case when sx = 0 then x else y end) else least(x, y) end as kid_a,
@@ -90,6 +104,10 @@ group by all;
 -- name: sorted_pairs
 -- The candidate pairs, in a stable order.
 select * from _bk_pairs order by kid_a, kid_b;
+
+-- name: quiet
+-- No progress bar on a connection the blocking opened itself: its callers print their own progress.
+SET enable_progress_bar = false;
 
 -- name: drop_temp
 -- The blocking's temp tables, dropped whatever happened.

@@ -1,45 +1,15 @@
 """Entity resolution across domains: organization names clustered into organizations.
 
-How (each step scales to millions of names; nothing is all-pairs):
-
-1. **Units.** Names are reduced to keys (``resolver.names``). Names with the same key, overlapping
-   jurisdiction (:func:`resolver.scoring.jurisdiction`: country, else what the legal form implies) and the
-   same language (when given) are one *unit*; "Apex Solutions Ltd" (GB) and "Apex Solutions Inc" (US) are
-   two units of one key, and so are a Spanish and a Portuguese "Folha". A name that is not ``joinable``
-   (the caller saw it only in weak evidence: an NER mention, a link text) is a unit of its own that no
-   similarity ever merges.
-2. **Blocking** over the distinct keys in DuckDB (:mod:`resolver.blocking`), then **scoring** of the
-   candidate pairs (:func:`resolver.scoring.score_candidates`). Pairs at ``threshold`` or above are edges.
-3. **Clustering with a chaining guard.** Edges are taken strongest first (ties broken by the keys, so
-   row order never matters). An edge merges its two clusters only if
-   (a) their jurisdictions overlap and their languages agree, and (b) the **average linkage** between
-   them, the mean score over
-   all pairs of their keys (up to the ``linkage_sample`` heaviest keys of each side), is at least
-   ``link_threshold`` (default ``threshold - 5``). So "IBM" ~ "International Business Machines" (acronym)
-   and "International Business Machines" ~ "International Business Machine Shop" cannot chain "IBM" to
-   the shop: single-linkage connected components would. Rejected merges are kept in the edge table with
-   the reason (``guard``, ``jurisdiction``, ``language``).
-4. **Hard evidence** (the same JSON-LD url/sameAs, the same legal name, a redirect between the domains,
-   the same Impressum entity: pairs the caller gives) then merges clusters unconditionally, dissimilar
-   names and jurisdictions included: it is evidence, not resemblance.
-5. **Links.** Every accepted edge (it merged two clusters, or its ends were already one) is reported
-   between two *names* (``ClusterResult.links``): between units, their heaviest names; inside a unit, each
-   name to the unit's heaviest (``same_key``). So a caller can show the chain of edges that joins any
-   two names of a cluster.
-
-The canonical name of a cluster is the most-supported original form (sum of ``weight``) of its
-most-supported key (ties: the longer key); among forms of that key ties prefer one with a legal form
-("ACME Widgets GmbH" over "Acme Widgets"), then the shorter, then the alphabetically first.
-Cluster ids are a hash of the cluster's smallest unit, so the same input gives the same ids whatever
-the row order; ids that must stay stable across *runs* come from :mod:`resolver.orgs` (a key → org table).
+Edges between similar name keys merge clusters strongest first, under a chaining guard (average linkage) so
+"IBM" ~ "International Business Machines" ~ "International Business Machine Shop" does not put IBM with the
+shop; hard evidence then merges whatever the names say (docs/matching.md; list records: docs/dedupe.md).
 
 Example::
 
     >>> import pyarrow as pa
     >>> names = pa.table({"name_id": ["a", "b", "c"], "name": ["ACME Widgets GmbH", "Acme Widgets", "Acme Bank"]})
-    >>> out = cluster_names(names)
-    >>> dict(zip(out["name_id"].to_pylist(), out["canonical_name"].to_pylist()))["b"]
-    'ACME Widgets GmbH'
+    >>> cluster_names(names)["canonical_name"].to_pylist()
+    ['ACME Widgets GmbH', 'ACME Widgets GmbH', 'Acme Bank']
 """
 
 from __future__ import annotations
@@ -54,19 +24,30 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from resolver.blocking import BlockingParams, candidate_pairs, reduction_ratio
+from resolver.blocking import RULES, BlockingParams, candidate_pairs, reduction_ratio
 from resolver.errors import InputError
-from resolver.scoring import KeyInfo, compatible, jurisdiction, score_candidates, score_keys
+from resolver.scoring import (
+    EvidenceParams,
+    KeyInfo,
+    Score,
+    compatible,
+    jurisdiction,
+    score_candidates,
+    score_keys,
+    with_evidence,
+)
 
 __all__ = ["ClusterResult", "ClusterParams", "cluster_names", "prepare_names", "resolve_clusters"]
 
 Juris = frozenset[str] | None
 """A set of countries or of languages; None: any."""
 
+_SHARED_BIT = next(bit for bit, rule in RULES.items() if rule == "shared")
+
 
 @dataclass(frozen=True, slots=True)
 class ClusterParams:
-    """Thresholds of clustering; see the module docstring for the rule each one drives."""
+    """Thresholds of clustering; docs/matching.md, "Clustering with a chaining guard", says the rule each one drives."""
 
     threshold: float = 90.0
     """A pair of keys scoring this or more (0-100) is an edge."""
@@ -77,6 +58,12 @@ class ClusterParams:
     blocking: BlockingParams = field(default_factory=BlockingParams)
     workers: int = 1
     """Threads for rapidfuzz's vectorized scoring."""
+    evidence: EvidenceParams = field(default_factory=EvidenceParams)
+    """How a name's city and domain move its pairs' scores (used when those columns are given)."""
+    review_margin: float = 0.0
+    """Pairs scoring within this much below ``threshold`` are logged as ``below threshold`` edges."""
+    processes: int = 1
+    """Worker processes for scoring many pairs (:mod:`resolver.parallel`); 1: in this process."""
 
     @property
     def guard(self) -> float:
@@ -92,7 +79,8 @@ class ClusterResult:
     """One row per name: ``name_id, cluster_id, canonical_name, key, score, reason``."""
     edges: pa.Table
     """Every edge considered: ``name_a, name_b`` (keys), ``score, reason, kind`` (fuzzy/hard),
-    ``accepted`` and ``why`` (merged / same cluster / guard / jurisdiction)."""
+    ``accepted`` and ``why`` (merged / same cluster / guard / jurisdiction / language / identifier / below
+    threshold), ``name_id_a, name_id_b`` (the heaviest name of each side)."""
     stats: dict[str, Any]
     """Counts and timings: names, keys, candidate pairs, reduction ratio, edges, clusters, seconds."""
     links: pa.Table = field(default_factory=lambda: LINK_SCHEMA.empty_table())
@@ -101,7 +89,7 @@ class ClusterResult:
     already one). Names of one unit are linked to the unit's heaviest name (``same_key``, 100)."""
 
 
-LINK_SCHEMA = pa.schema(
+LINK_SCHEMA: pa.Schema = pa.schema(
     [
         ("name_id_a", pa.string()),
         ("name_id_b", pa.string()),
@@ -119,7 +107,8 @@ def prepare_names(names: pa.Table) -> dict[str, list[Any]]:
 
     Required: ``name_id`` and ``name``; optional: ``key``, ``legal_form``, ``acronym``, ``country``,
     ``countries`` (a list, used when ``country`` is empty), ``lang``, ``weight`` (default 1.0), ``joinable``
-    (default true), ``domain``. A missing required column is an :class:`InputError`.
+    (default true), ``domain``, ``city``, ``identifier`` (empty strings count as missing). A missing required
+    column is an :class:`InputError`.
     """
     missing = [c for c in ("name_id", "name") if c not in names.column_names]
     if missing:
@@ -141,6 +130,8 @@ def prepare_names(names: pa.Table) -> dict[str, list[Any]]:
         "weight",
         "joinable",
         "domain",
+        "city",
+        "identifier",
     ):
         cols[c] = names.column(c).to_pylist() if c in names.column_names else [None] * n
     cols["name_id"] = [str(x) for x in cols["name_id"]]
@@ -159,6 +150,8 @@ def prepare_names(names: pa.Table) -> dict[str, list[Any]]:
     cols["weight"] = [1.0 if w is None else float(w) for w in cols["weight"]]
     cols["joinable"] = [j is None or bool(j) for j in cols["joinable"]]
     cols["lang"] = [str(x).strip().lower() or None if x is not None else None for x in cols["lang"]]
+    for c in ("domain", "city", "identifier"):
+        cols[c] = [str(x).strip() or None if x is not None else None for x in cols[c]]
     return cols
 
 
@@ -180,11 +173,13 @@ class _Clusters:
         unit_langs: list[Juris],
         unit_weight: list[float],
         sample: int,
+        unit_ids: list[Juris] | None = None,
     ):
         n = len(unit_keys)
         self.parent = list(range(n))
         self.juris: list[Juris] = list(unit_juris)
         self.langs: list[Juris] = list(unit_langs)
+        self.ids: list[Juris] = list(unit_ids) if unit_ids is not None else [None] * n
         self.size = [1] * n
         # the heaviest distinct keys of each cluster, (-weight, key id), for the linkage guard
         self.top: list[list[tuple[float, int]]] = [[(-unit_weight[u], unit_keys[u])] for u in range(n)]
@@ -205,6 +200,7 @@ class _Clusters:
         self.size[a] += self.size[b]
         self.juris[a] = _meet(self.juris[a], self.juris[b])
         self.langs[a] = _meet(self.langs[a], self.langs[b])
+        self.ids[a] = _meet(self.ids[a], self.ids[b])
         best: dict[int, float] = {}
         for w, k in self.top[a] + self.top[b]:
             best[k] = min(best.get(k, 0.0), w)
@@ -243,7 +239,7 @@ def resolve_clusters(
     params: ClusterParams | None = None,
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> ClusterResult:
-    """Cluster organization names into organizations (the rules are in the module docstring).
+    """Cluster organization names into organizations (the rules: docs/matching.md, sections 1-4).
 
     ``names``: ``name_id`` (unique), ``name``; optional ``key``, ``legal_form``, ``acronym``, ``country``,
     ``countries``, ``lang``, ``weight``, ``joinable`` (see :func:`prepare_names`). ``hard_links``:
@@ -264,8 +260,8 @@ def resolve_clusters(
     kid_of = {k: i for i, k in enumerate(key_list)}
     acr_of: dict[str, str | None] = {}
     for k, a, j in zip(cols["key"], cols["acronym"], joins, strict=True):
-        if j and a and len(a) >= 2:
-            acr_of[k] = min(a, acr_of.get(k) or a)
+        if j and a is not None and (a == "" or len(a) >= 2):  # "": the caller says the name has none
+            acr_of[k] = min(a, acr_of.get(k, a))
     infos = [KeyInfo.of(k, acr_of.get(k)) for k in key_list]
     name_juris = [
         jurisdiction(c, f) if c or not cs else frozenset(x.strip().upper() for x in cs)
@@ -279,7 +275,15 @@ def resolve_clusters(
     unit_weight: list[float] = []
     unit_text: list[str] = []
     unit_head: list[int] = []  # the unit's heaviest name: where its edges attach
-    scope = [_juris_text(name_juris[i]) + (f"@{cols['lang'][i]}" if cols["lang"][i] else "") for i in range(n)]
+    unit_ids: list[Juris] = []
+    unit_cities: list[frozenset[str]] = []
+    unit_domains: list[frozenset[str]] = []
+    scope = [
+        _juris_text(name_juris[i])
+        + (f"@{cols['lang'][i]}" if cols["lang"][i] else "")
+        + (f"#{cols['identifier'][i]}" if cols["identifier"][i] else "")
+        for i in range(n)
+    ]
     order = sorted(range(n), key=lambda i: (cols["key"][i] or "", scope[i], cols["name_id"][i]))
     unit_of_name = [0] * n
     for i in order:
@@ -294,10 +298,17 @@ def resolve_clusters(
             unit_weight.append(0.0)
             unit_text.append(f"{ident[0]}|{ident[1]}")
             unit_head.append(i)
+            unit_ids.append(frozenset({cols["identifier"][i]}) if cols["identifier"][i] else None)
+            unit_cities.append(frozenset())
+            unit_domains.append(frozenset())
         elif (-cols["weight"][i], cols["name_id"][i]) < (-cols["weight"][unit_head[u]], cols["name_id"][unit_head[u]]):
             unit_head[u] = i
         unit_weight[u] += cols["weight"][i]
         unit_of_name[i] = u
+        if cols["city"][i]:
+            unit_cities[u] = unit_cities[u] | {cols["city"][i].casefold()}
+        if cols["domain"][i]:
+            unit_domains[u] = unit_domains[u] | {cols["domain"][i].lower()}
     unit_weight = [round(w, 9) for w in unit_weight]
     units_by_key: dict[int, list[int]] = defaultdict(list)
     for u, k in enumerate(unit_keys):
@@ -308,15 +319,23 @@ def resolve_clusters(
     # 2. blocking and scoring over distinct keys
     t1 = time.perf_counter()
     keys_tbl = pa.table({"key": key_list, "acronym": [acr_of.get(k) for k in key_list]})
-    pairs = candidate_pairs(keys_tbl, params=p.blocking, con=con)
+    shared = sorted({(unit_keys[u], d) for u, ds in enumerate(unit_domains) if unit_keys[u] >= 0 for d in ds})
+    shared_tbl = pa.table(
+        {"kid": pa.array([k for k, _ in shared], pa.int32()), "value": pa.array([d for _, d in shared], pa.string())}
+    )
+    pairs = candidate_pairs(keys_tbl, params=p.blocking, con=con, shared=shared_tbl)
     t2 = time.perf_counter()
+    has_city = any(unit_cities)
+    slack = max(p.review_margin, p.evidence.city_bonus if has_city else 0.0)
     scored = score_candidates(
         key_list,
         keys_tbl.column("acronym").to_pylist(),
         pairs,
-        min_score=p.threshold,
+        min_score=p.threshold - slack,
         workers=p.workers,
         infos=infos,
+        floors={_SHARED_BIT: p.evidence.domain_min} if shared else None,
+        processes=p.processes,
     )
     t3 = time.perf_counter()
     stats.update(
@@ -331,20 +350,35 @@ def resolve_clusters(
     # 3. unit edges, strongest first, ties by text: deterministic whatever the row order
     scores = _PairScores(infos)
     edges: list[tuple[float, str, str, int, int, str]] = []
+    strong: set[tuple[int, int]] = set()  # unit pairs a shared domain joins across countries
+    low = p.threshold - p.review_margin
+    attributes = has_city or bool(shared)
     for ka, kb, s, why in zip(
         *(scored.column(c).to_pylist() for c in ("kid_a", "kid_b", "score", "reason")), strict=True
     ):
         scores.cache[(ka, kb) if ka < kb else (kb, ka)] = s
         for ua in units_by_key[ka]:
             for ub in units_by_key[kb]:
-                edges.append((s, unit_text[ua], unit_text[ub], ua, ub, why))
+                e, reason = s, why
+                if attributes:
+                    moved, by_domain = with_evidence(
+                        Score(s, why),
+                        (unit_cities[ua], unit_cities[ub]),
+                        (unit_domains[ua], unit_domains[ub]),
+                        p.evidence,
+                    )
+                    e, reason = moved.value, moved.reason
+                    if by_domain:
+                        strong.add((ua, ub))
+                if e >= low:
+                    edges.append((e, unit_text[ua], unit_text[ub], ua, ub, reason))
     for us in units_by_key.values():
         for x in range(len(us)):
             for y in range(x + 1, len(us)):
                 edges.append((100.0, unit_text[us[x]], unit_text[us[y]], us[x], us[y], "same_key"))
     edges.sort(key=lambda e: (-e[0], e[1], e[2]))
 
-    cl = _Clusters(unit_keys, unit_juris, unit_langs, unit_weight, p.linkage_sample)
+    cl = _Clusters(unit_keys, unit_juris, unit_langs, unit_weight, p.linkage_sample, unit_ids)
     attach: dict[int, tuple[float, str]] = {}
     log: dict[str, list[Any]] = defaultdict(list)
     links: dict[str, list[Any]] = defaultdict(list)
@@ -352,15 +386,28 @@ def resolve_clusters(
         head = unit_head[unit_of_name[i]]
         if head != i:
             _link(links, cols["name_id"][head], cols["name_id"][i], 100.0, "same_key", "name", True)
-    counts = {"merged": 0, "same cluster": 0, "guard": 0, "jurisdiction": 0, "language": 0}
+    counts = {
+        "merged": 0,
+        "same cluster": 0,
+        "guard": 0,
+        "jurisdiction": 0,
+        "language": 0,
+        "identifier": 0,
+        "below threshold": 0,
+    }
     for s, ta, tb, ua, ub, why in edges:
         ra, rb = cl.find(ua), cl.find(ub)
+        by_domain = (ua, ub) in strong
         verdict = "merged"
-        if ra == rb:
+        if s < p.threshold:
+            verdict = "below threshold"
+        elif ra == rb:
             verdict = "same cluster"
-        elif not compatible(cl.juris[ra], cl.juris[rb]):
+        elif not compatible(cl.ids[ra], cl.ids[rb]):
+            verdict = "identifier"
+        elif not by_domain and not compatible(cl.juris[ra], cl.juris[rb]):
             verdict = "jurisdiction"
-        elif not compatible(cl.langs[ra], cl.langs[rb]):
+        elif not by_domain and not compatible(cl.langs[ra], cl.langs[rb]):
             verdict = "language"
         else:
             ka = [k for _, k in cl.top[ra]]
@@ -374,24 +421,25 @@ def resolve_clusters(
             for u, other in ((ua, tb), (ub, ta)):
                 if u not in attach or attach[u][0] < s:
                     attach[u] = (s, f"{why} ~ {other.split('|', 1)[0]!r}")
-            ha, hb = cols["name_id"][unit_head[ua]], cols["name_id"][unit_head[ub]]
-            _link(links, ha, hb, s, why, "name", verdict == "merged")
-        _log(log, ta, tb, s, why, "fuzzy", verdict)
+        ha, hb = cols["name_id"][unit_head[ua]], cols["name_id"][unit_head[ub]]
+        if verdict in ("merged", "same cluster"):
+            _link(links, ha, hb, s, why, "domain" if by_domain else "name", verdict == "merged")
+        _log(log, ta, tb, s, why, "fuzzy", verdict, ha, hb)
 
     # 4. hard evidence merges unconditionally
     index = {nid: i for i, nid in enumerate(cols["name_id"])}
     unknown = 0
+    rows = _identifier_links([cols["name_id"][h] for h in unit_head], [cols["identifier"][h] for h in unit_head])
     if hard_links is not None and hard_links.num_rows:
-        rows = sorted(
-            zip(
-                *(hard_links.column(c).to_pylist() for c in ("name_id_a", "name_id_b")),
-                hard_links.column("reason").to_pylist()
-                if "reason" in hard_links.column_names
-                else ["hard"] * hard_links.num_rows,
-                strict=True,
-            ),
-            key=lambda r: (str(r[0]), str(r[1]), str(r[2])),
+        rows += zip(
+            *(hard_links.column(c).to_pylist() for c in ("name_id_a", "name_id_b")),
+            hard_links.column("reason").to_pylist()
+            if "reason" in hard_links.column_names
+            else ["hard"] * hard_links.num_rows,
+            strict=True,
         )
+    if rows:
+        rows.sort(key=lambda r: (str(r[0]), str(r[1]), str(r[2])))
         for a, b, why in rows:
             ia, ib = index.get(str(a)), index.get(str(b))
             if ia is None or ib is None:
@@ -407,13 +455,15 @@ def resolve_clusters(
                     attach[u] = (100.0, f"hard:{why} ~ {other}")
             if ia != ib:
                 _link(links, str(a), str(b), 100.0, str(why), "hard", verdict == "merged")
-            _log(log, unit_text[ua], unit_text[ub], 100.0, str(why), "hard", verdict)
+            _log(log, unit_text[ua], unit_text[ub], 100.0, str(why), "hard", verdict, str(a), str(b))
     stats.update(
         edges=len(edges),
         merges=counts["merged"],
         rejected_guard=counts["guard"],
         rejected_jurisdiction=counts["jurisdiction"],
         rejected_language=counts["language"],
+        rejected_identifier=counts["identifier"],
+        below_threshold=counts["below threshold"],
         hard_links_unknown=unknown,
     )
 
@@ -473,6 +523,8 @@ def resolve_clusters(
             ("kind", pa.string()),
             ("accepted", pa.bool_()),
             ("why", pa.string()),
+            ("name_id_a", pa.string()),
+            ("name_id_b", pa.string()),
         ]
     )
     return ClusterResult(
@@ -483,10 +535,12 @@ def resolve_clusters(
     )
 
 
-def _log(log: dict[str, list[Any]], a: str, b: str, s: float, why: str, kind: str, verdict: str) -> None:
+def _log(
+    log: dict[str, list[Any]], a: str, b: str, s: float, why: str, kind: str, verdict: str, ida: str, idb: str
+) -> None:
     """One considered edge between two units (``ClusterResult.edges``)."""
     accepted = verdict in ("merged", "same cluster")
-    for col, value in zip(EDGE_COLUMNS, (a, b, float(s), why, kind, accepted, verdict), strict=True):
+    for col, value in zip(EDGE_COLUMNS, (a, b, float(s), why, kind, accepted, verdict, ida, idb), strict=True):
         log[col].append(value)
 
 
@@ -496,7 +550,18 @@ def _link(links: dict[str, list[Any]], a: str, b: str, s: float, why: str, kind:
         links[col].append(value)
 
 
-EDGE_COLUMNS = ("name_a", "name_b", "score", "reason", "kind", "accepted", "why")
+EDGE_COLUMNS = ("name_a", "name_b", "score", "reason", "kind", "accepted", "why", "name_id_a", "name_id_b")
+
+
+def _identifier_links(name_ids: Sequence[str], identifiers: Sequence[str | None]) -> list[tuple[str, str, str]]:
+    """Hard links between names sharing an identifier: each to the first (smallest id) of its identifier."""
+    first: dict[str, str] = {}
+    for nid, ident in sorted(zip(name_ids, identifiers, strict=True)):
+        if ident:
+            first.setdefault(ident, nid)
+    return [
+        (first[i], nid, "identifier") for nid, i in zip(name_ids, identifiers, strict=True) if i and first[i] != nid
+    ]
 
 
 def cluster_names(

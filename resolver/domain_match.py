@@ -1,26 +1,15 @@
 """Link a domain to an organization from the domain's name alone, against a reference list.
 
-Domains often carry no page we can read (a CRM export, a list of .gov domains), yet their labels are
-built from the owner's name: ``29palms.gov`` ← "City of Twentynine Palms", ``wmillardmosquitout.gov`` ←
-"West Millard Mosquito Abatement District" (+ state code), ``fho.edu.br`` ← "Fundação Hermínio Ometto".
-
-How: the label is *aligned* with the name's tokens by dynamic programming — each token is used whole,
-abbreviated to a prefix (down to its initial, which makes acronyms), or skipped (cheap for generic words
-such as "City of", dear for distinctive ones); label characters left over at the end may be a region
-code. The score rewards label characters explained by the name and distinctive name tokens used.
-Candidates come from inverted indexes of distinctive tokens found inside the label, of word beginnings at
-its ends and of acronyms (blocking), so a label is scored against tens of names, not the whole list; a
-short label on a country-code domain is also aligned with every name of that country. Names are also
-aligned in the forms labels abbreviate: "X village" for "Village of X", pinyin syllables for Chinese
-names (``cqu.edu.cn``), the Russian words of an ex-Soviet institution's English name (``kgmu.ru``). The
-label's country, US state and hints (``-nsn``: a tribe; ``vote``: an election office; a trailing "fire",
-"911", …: that service) shift scores between same-named orgs; the confidence falls as the runner-up
-comes close. Measured on the real dotgov and university lists: ``python -m benchmarks.eval_resolve``.
+Many domains carry no page to read (a CRM export, a list of .gov domains), yet their labels are built from
+the owner's name: ``29palms.gov`` ← "City of Twentynine Palms", ``fho.edu.br`` ← "Fundação Hermínio
+Ometto". The label is aligned with a candidate name's words, each used whole, abbreviated or skipped
+(docs/matching.md, "Domains without pages").
 
 Example::
 
-    index = ReferenceIndex.build([("r1", "City of Twentynine Palms", "CA")])
-    index.match("29palms.gov")  # → DomainMatch(ref_id="r1", score≈0.95, ...)
+    >>> index = ReferenceIndex.build([("r1", "City of Twentynine Palms", "CA")])
+    >>> index.match("29palms.gov").ref_id
+    'r1'
 """
 
 from __future__ import annotations
@@ -287,7 +276,7 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     by_first = _by_first_char(LABEL_EXTRAS | extras)
     skip = [_skip_cost(t, redundant) for t in tokens]
     distinct = [0.0 if t in GENERIC else 1.0 for t in tokens]
-    abbrs = [ABBREVIATIONS.get(t) or _STATE_CODE.get(t, ()) for t in tokens]
+    abbrs = [ABBREVIATIONS.get(t) or _STATE_CODE.get(t) or () for t in tokens]
     abbreviable = [t not in redundant for t in tokens]
     dp: list[list[tuple[float, float]]] = [[(0.0, 0.0)] * (m + 1) for _ in range(n + 1)]
     tail = 0.0
@@ -612,7 +601,7 @@ class ReferenceIndex:
     @classmethod
     def build(cls, rows: Iterable[tuple[str, str, str | None]]) -> ReferenceIndex:
         """From ``(ref_id, name, region)`` rows (aliases as extra rows with the same id)."""
-        names = []
+        names: list[ReferenceName] = []
         for rid, name, region in rows:
             if name:
                 names.extend(ReferenceName(rid, name, form, region) for form in name_forms(name, region))
@@ -704,10 +693,10 @@ class ReferenceIndex:
         if not scored:
             return None
         ranked = sorted(scored.items(), key=lambda t: (-t[1][0], t[0]))
-        ref_id, (score, name) = ranked[0]
-        if score < min_score:
+        ref_id, (best, name) = ranked[0]
+        if best < min_score:
             return None
         runner = ranked[1] if len(ranked) > 1 else None
         return DomainMatch(
-            domain, ref_id, name, min(1.0, score), runner[1][1] if runner else None, runner[1][0] if runner else 0.0
+            domain, ref_id, name, min(1.0, best), runner[1][1] if runner else None, runner[1][0] if runner else 0.0
         )

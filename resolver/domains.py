@@ -1,25 +1,8 @@
 """Hosts and URLs reduced to the keys orgmap groups by: normalized URL, host, registered domain.
 
-Why a module of its own: every stage keys on the *registered domain* (the part of a host someone can
-register: ``acme-widgets.co.uk``, ``alice.github.io``), and getting it wrong merges unrelated sites or
-splits one site in two. The Public Suffix List decides, through tldextract's **bundled** copy (no
-download at run time) with the private section included, so ``alice.github.io`` and ``bob.github.io``
-are two sites rather than two pages of GitHub's.
-
-Rules, in the order they apply:
-
-- only ``http``/``https``; a bare host or domain (``Example.COM``, ``example.com/path``) means ``http``;
-- userinfo and the fragment are dropped, a default port (80/443) is dropped, other ports are kept;
-- the host is lower-cased, its trailing dot removed; IDNs are stored as punycode (``HostParts.host``)
-  and also kept in Unicode for display (``HostParts.host_unicode``);
-- IPv4/IPv6 literals are kept as such and are their own registered domain (``is_ip``);
-- a leading ``www`` label (``www``, ``www2``...) is removed from the subdomain, never from the registered
-  domain (``www.ck`` is a registrable domain of its own under the ``*.ck`` rule);
-- invalid hosts raise :class:`~resolver.errors.InvalidURLError` with a reason: empty, bad characters,
-  a label over 63 characters, nothing registrable (a bare public suffix such as ``co.uk``), or a TLD the
-  list does not know (``intranet.local``; pass ``unlisted_tld=True`` to apply the PSL's default ``*`` rule).
-
-Hosts repeat across a crawl, so :func:`parse_host` is memoized (failures included).
+Every stage keys on the registered domain (the part of a host someone can register: ``acme-widgets.co.uk``,
+``alice.github.io``); getting it wrong merges unrelated sites or splits one in two. tldextract's bundled
+Public Suffix List decides, private section included. The rules: docs/ingest.md, "Domain normalization".
 
 Example::
 

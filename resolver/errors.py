@@ -1,6 +1,6 @@
-"""Errors raised by orgmap's stages.
+"""Errors raised by orgmap's stages, in a hierarchy so callers can catch at the level they care about.
 
-The hierarchy, so callers can catch at the level they care about::
+::
 
     OrgmapError                    anything orgmap raises on purpose
     ├── InputError                 a whole input is unusable (missing path, unreadable file)
@@ -9,9 +9,6 @@ The hierarchy, so callers can catch at the level they care about::
     ├── StoreError                 the DuckDB store cannot be opened or migrated
     ├── ConfigError                a settings or taxonomy file is wrong
     └── FetchError                 a page could not be fetched (carries the url and reason)
-
-Per-record problems are *values* in a batch (``IngestProblem`` rows), not exceptions that stop it;
-``RecordError`` exists for code that handles one record at a time.
 """
 
 from __future__ import annotations
@@ -30,7 +27,11 @@ class InputError(OrgmapError):
 
 
 class RecordError(OrgmapError):
-    """One record is unusable; carries where it came from so the report can name it."""
+    """One record is unusable; carries where it came from so the report can name it.
+
+    For code that handles one record at a time: a batch keeps its bad records as values (``IngestProblem``
+    rows) and goes on.
+    """
 
     def __init__(
         self, reason: str, *, file: str | None = None, record: int | None = None, url: str | None = None

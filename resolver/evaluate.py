@@ -1,22 +1,11 @@
-"""Metrics scikit-learn does not compute: P/R/F1 from counts, pairwise and B-cubed clustering scores, threshold curves.
+"""Clustering and linking metrics scikit-learn lacks: P/R/F1 from counts, pairwise and B-cubed, threshold curves.
 
-Per-class scores and confusion matrices of a classifier come from scikit-learn (:mod:`classifiers.evaluate`).
-
-Clusterings are mappings item → cluster label (``{"acme.de": "org-1", ...}``); labels are compared only
-for equality, so predicted and gold labels need not share a vocabulary.
-
-**Items missing on one side.** Gold decides what is evaluated:
-
-- an item in ``gold`` but not in ``pred`` was not resolved: it counts as a *singleton* predicted cluster
-  (it is found together with nothing, which costs recall, never precision);
-- an item in ``pred`` but not in ``gold`` has no truth: it is ignored.
-
-Pass ``missing="ignore"`` to evaluate only items present on both sides instead.
+A clustering maps item → cluster label; labels are only compared for equality, so predicted and gold labels
+need not share a vocabulary. A classifier's per-class scores come from scikit-learn (:mod:`classifiers.evaluate`).
 
 Example::
 
-    >>> gold = {"a": 1, "b": 1, "c": 2}
-    >>> pred = {"a": "x", "b": "y", "c": "y"}
+    >>> gold, pred = {"a": 1, "b": 1, "c": 2}, {"a": "x", "b": "y", "c": "y"}
     >>> pairwise_prf(pred, gold)
     PRF(precision=0.0, recall=0.0, f1=0.0, tp=0, fp=1, fn=1)
     >>> round(bcubed_prf(pred, gold).f1, 3)
@@ -28,11 +17,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 __all__ = ["PRF", "CurvePoint", "bcubed_prf", "pairwise_prf", "prf", "threshold_curve"]
 
 Missing = Literal["singleton", "ignore"]
+K = TypeVar("K", bound=Hashable)
+"""An evaluated item (a domain, a name id): the key of both clusterings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,12 +55,12 @@ def prf(tp: float, fp: float, fn: float) -> PRF:
 
 
 def _aligned(
-    pred: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable], missing: Missing
+    pred: Mapping[K, Hashable], gold: Mapping[K, Hashable], missing: Missing
 ) -> list[tuple[Hashable, Hashable]]:
     """(pred label, gold label) per evaluated item; unresolved items get a label of their own."""
     if missing not in ("singleton", "ignore"):
         raise ValueError(f"missing must be 'singleton' or 'ignore', not {missing!r}")
-    out = []
+    out: list[tuple[Hashable, Hashable]] = []
     for item, g in gold.items():
         if item in pred:
             out.append((("p", pred[item]), g))
@@ -82,12 +73,13 @@ def _c2(n: int) -> int:
     return n * (n - 1) // 2
 
 
-def pairwise_prf(
-    pred: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable], *, missing: Missing = "singleton"
-) -> PRF:
+def pairwise_prf(pred: Mapping[K, Hashable], gold: Mapping[K, Hashable], *, missing: Missing = "singleton") -> PRF:
     """Pairwise P/R/F1: over all pairs of items, "same cluster" predicted vs. true.
 
-    Counted from the contingency table in O(items), never by enumerating pairs.
+    Gold decides what is evaluated. An item in ``gold`` but not in ``pred`` was not resolved: it counts as
+    a predicted cluster of its own (found with nothing, which costs recall, never precision). An item in
+    ``pred`` but not in ``gold`` has no truth and is ignored. ``missing="ignore"`` evaluates only the items
+    present on both sides. Counted from the contingency table in O(items), never by enumerating pairs.
     """
     pairs = _aligned(pred, gold, missing)
     both = Counter(pairs)
@@ -99,14 +91,12 @@ def pairwise_prf(
     return prf(tp, pred_pairs - tp, gold_pairs - tp)
 
 
-def bcubed_prf(
-    pred: Mapping[Hashable, Hashable], gold: Mapping[Hashable, Hashable], *, missing: Missing = "singleton"
-) -> PRF:
+def bcubed_prf(pred: Mapping[K, Hashable], gold: Mapping[K, Hashable], *, missing: Missing = "singleton") -> PRF:
     """B-cubed P/R/F1 (Bagga & Baldwin), averaged over items.
 
     Per item: the share of its predicted cluster that truly belongs with it (precision) and the share of
     its true cluster found with it (recall). Unlike pairwise scores, large clusters do not dominate.
-    F1 is the harmonic mean of the averages.
+    F1 is the harmonic mean of the averages. Items missing on one side count as in :func:`pairwise_prf`.
     """
     pairs = _aligned(pred, gold, missing)
     if not pairs:

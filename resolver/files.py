@@ -29,7 +29,7 @@ PIECE = 1 << 16
 """Characters handed to the JSON parser at a time (a line, or a piece of a longer one)."""
 
 
-def text_stream(raw: IO[bytes], *, errors: str = "strict") -> io.TextIOWrapper:
+def text_stream(raw: IO[bytes] | gzip.GzipFile, *, errors: str = "strict") -> io.TextIOWrapper:
     """``raw`` decoded as orgmap reads every text file: UTF-8, a leading BOM dropped, line ends as written."""
     return io.TextIOWrapper(raw, encoding="utf-8-sig", errors=errors, newline="")
 

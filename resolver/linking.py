@@ -1,23 +1,12 @@
-"""Who owns a domain: score the candidate names every page of a registered domain offers.
+"""Who owns a domain: the candidate names of its pages, grouped by organization and scored.
 
-A domain's pages offer names through signals of different reliability (JSON-LD ``legalName`` and the
-entity on an Impressum are nearly always the owner; a ``<title>`` or an NER hit often is not). For each
-registered domain we
-
-1. normalize every candidate name (``resolver.names``) and group the candidates that name the same
-   organization (same key, or one is the other's acronym, or near-identical keys);
-2. score each group by noisy-OR over its signal kinds: each kind contributes its prior weight, raised by
-   how many of the domain's pages carry it and scaled by how well the name fits the domain
-   (``acme-widgets.co.uk`` ~ "Acme Widgets Ltd"; ``bbc.co.uk`` ~ "British Broadcasting Corporation").
-   Legal signals barely depend on fit (brand domains rarely look like the legal name); weak signals
-   (title, NER) depend on it strongly;
-3. discount names that appear on many unrelated domains without fitting them (platforms, payment
-   providers, "Powered by WordPress"), and on private-suffix sites (``alice.github.io``) drop names that
-   fit the platform itself;
-4. take the best group; its confidence is its score shrunk by a close runner-up; below the threshold
-   the owner is ``unknown``. Every contributing signal is kept as evidence.
-
-Pure functions over plain records: the stage in ``orgmap.stages.resolve`` feeds them from DuckDB.
+Candidates are cleaned and normalized (``resolver.names``) and grouped when they name one organization
+(same key, acronym, near-identical key, one JSON-LD node). :func:`score_groups` gives each group the
+baseline's noisy-OR score over its signal kinds (prior weight, pages carrying it, fit to the domain, a
+discount for names spread over unrelated domains); :func:`noisy_or_owner` picks the owner by it, and
+``resolver.owner_model`` ranks the same groups with a learned, calibrated model. :func:`describe_owner`
+turns the chosen group into a :class:`DomainOwner` with its evidence. Pure functions over plain records;
+docs/owners.md and docs/signals.md say how they score.
 """
 
 from __future__ import annotations
@@ -98,7 +87,8 @@ class DomainOwner:
 
     registered_domain: str
     status: str
-    """``linked``, ``unknown`` (no candidate strong enough) or ``platform`` (only platform names)."""
+    """``linked``, ``unknown`` (no candidate strong enough), ``platform`` (a user site on a hosting platform, or
+    only the platform is named) or ``person`` (``resolver.owners.demote_persons``)."""
     name: str | None
     """The best surface form of the owner's name (legal name preferred), None when unknown."""
     key: str | None
@@ -112,13 +102,32 @@ class DomainOwner:
     runner_up: str | None = None
     runner_up_score: float = 0.0
     signal_kinds: tuple[str, ...] = field(default_factory=tuple)
+    site_name: str | None = None
+    """The domain's own brand or site name (og:site_name, title brand, ...), beside the owner's canonical name."""
+    platform: str | None = None
+    """For a user site on a hosting platform (``alice.github.io``): the platform's domain, which owns the
+    registered domain while the site is the publication's (``site_name``)."""
+    contributions: tuple[tuple[str, float], ...] = ()
+    """The learned scorer's largest feature contributions to the chosen group's score (``orgmap explain``)."""
 
 
 @dataclass
-class _Group:
+class CandidateGroup:
+    """Candidate names of one domain that name the same organization (:func:`group_candidates`)."""
+
     keys: set[str]
+    """The name keys of the group."""
     names: list[NameKey]
+    """Each candidate's normalized name, in the order of ``cands``."""
     cands: list[OrgCandidate]
+    _surface: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def surface(self) -> str:
+        """The name to show (:func:`best_surface`), computed once: scorers and features all ask for it."""
+        if self._surface is None:
+            self._surface = best_surface(self.names, self.cands)
+        return self._surface
 
 
 _LEADING_JUNK = re.compile(r"^(?:copyright|\(c\)|\d{4}(?:\s*[-–]\s*\d{2,4})?|[^\w])+\s*", re.IGNORECASE | re.UNICODE)
@@ -222,7 +231,7 @@ def _fit_factor(kind: str, fit: float) -> float:
     return 0.5 + 0.5 * fit
 
 
-def _best_surface(names: Sequence[NameKey], cands: Sequence[OrgCandidate]) -> str:
+def best_surface(names: Sequence[NameKey], cands: Sequence[OrgCandidate]) -> str:
     """The name to show: a legal name (legal signal or legal form) first, then the best-supported form."""
     score: dict[str, float] = defaultdict(float)
     legal: dict[str, int] = defaultdict(int)
@@ -238,20 +247,20 @@ def group_candidates(
     normalize: Callable[[str], NameKey],
     params: LinkingParams,
     is_acronym: Callable[[NameKey, NameKey], bool] | None = None,
-) -> list[_Group]:
+) -> list[CandidateGroup]:
     """Group one domain's candidates by the organization they name (key, acronym, near-identical key)."""
-    by_key: dict[str, _Group] = {}
+    by_key: dict[str, CandidateGroup] = {}
     for c in candidates:
         nk = normalize(c.name)
         if not nk.key:
             continue
         g = by_key.get(nk.key)
         if g is None:
-            g = by_key[nk.key] = _Group({nk.key}, [], [])
+            g = by_key[nk.key] = CandidateGroup({nk.key}, [], [])
         g.names.append(nk)
         g.cands.append(c)
     groups = sorted(by_key.values(), key=lambda g: -len(g.cands))
-    merged: list[_Group] = []
+    merged: list[CandidateGroup] = []
     for g in groups:
         gkey = next(iter(g.keys))
         gacr = g.names[0].acronym
@@ -286,7 +295,7 @@ SAME_NODE_KINDS = ("jsonld_legal_name", "jsonld_name", "jsonld_alternate_name")
 """JSON-LD properties of one Organization node: a page with exactly one value of each names one entity."""
 
 
-def _merge_same_node(groups: list[_Group]) -> list[_Group]:
+def _merge_same_node(groups: list[CandidateGroup]) -> list[CandidateGroup]:
     """Merge groups that one JSON-LD node names together (brand ``name`` + ``legalName``).
 
     Only pages whose JSON-LD carries a single value per property are trusted: a page describing two
@@ -313,11 +322,11 @@ def _merge_same_node(groups: list[_Group]) -> list[_Group]:
             parent[find(other)] = find(ids[0])
     if all(parent[i] == i for i in range(len(groups))):
         return groups
-    out: dict[int, _Group] = {}
+    out: dict[int, CandidateGroup] = {}
     for gi, g in enumerate(groups):
         root = find(gi)
         if root not in out:
-            out[root] = _Group(set(g.keys), list(g.names), list(g.cands))
+            out[root] = CandidateGroup(set(g.keys), list(g.names), list(g.cands))
         else:
             out[root].keys |= g.keys
             out[root].names.extend(g.names)
@@ -350,12 +359,45 @@ def name_candidates(registered_domain: str, candidates: Sequence[OrgCandidate]) 
             out.append(
                 c
                 if cleaned == c.name
-                else OrgCandidate(c.registered_domain, c.page_id, cleaned, c.signal, c.weight, c.context)
+                else OrgCandidate(c.registered_domain, c.page_id, cleaned, c.signal, c.weight, c.context, c.scope)
             )
     return out
 
 
-def score_domain(
+@dataclass(frozen=True, slots=True)
+class ScoredGroup:
+    """One candidate group of a domain with its noisy-OR score (the baseline scorer's view of it)."""
+
+    score: float
+    """Noisy-OR over the group's signal kinds, scaled by fit, discounted as a decoy (in [0, 1])."""
+    fit: float
+    """How well the group's best name fits the domain, in [0, 1]."""
+    group: CandidateGroup
+    spread: int
+    """On how many domains the group's most widespread key is a candidate (bucketed: :func:`spread_bucket`)."""
+    holds_domain: bool = False
+    """The domain's own name belongs to the group: a name of it spells the domain, or it is that name alone."""
+    kind_pages: Mapping[str, set[str]] = field(default_factory=dict)
+    """Signal kind → the pages on which it names the group."""
+    kind_weight: Mapping[str, float] = field(default_factory=dict)
+    """Signal kind → its highest weight in the group."""
+    scopes: Mapping[str, int] = field(default_factory=dict)
+    """Candidates per scope (``OrgCandidate.scope``: site, host, section, page)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DomainGroups:
+    """A domain's candidate groups, best noisy-OR score first."""
+
+    registered_domain: str
+    groups: tuple[ScoredGroup, ...]
+    platform_only: bool = False
+    """Every group named the hosting platform (those groups are left out)."""
+    site_name: str | None = None
+    """The domain's own brand/site name (:func:`site_name_of`), whatever group owns the domain."""
+
+
+def score_groups(
     registered_domain: str,
     candidates: Sequence[OrgCandidate],
     *,
@@ -366,41 +408,43 @@ def score_domain(
     platform: str | None = None,
     params: LinkingParams | None = None,
     is_acronym: Callable[[NameKey, NameKey], bool] | None = None,
-) -> DomainOwner:
-    """Choose the owner of ``registered_domain`` from its pages' candidate names.
+    domain_name: bool = False,
+) -> DomainGroups:
+    """Group ``registered_domain``'s candidate names and score each group by noisy-OR (see the module doc).
 
     ``n_pages``: pages with content on the domain (for coverage). ``name_domain_freq``: for each name key,
     on how many registered domains it is a candidate (decoy detection). ``platform``: for private-suffix
     sites, the platform's domain (``github.io``): names fitting it are not the site's owner.
+    ``domain_name``: where the pages name anything at all but no group spells the domain, add the domain
+    itself as a group of its own (:func:`domain_name_candidate`, score 0), for a scorer that learned when a
+    site is known by its address. A domain without pages (one that only redirects) gets none: it inherits
+    its target's owner (``resolver.owners.apply_redirects``).
     """
     params = params or LinkingParams()
     freq = name_domain_freq or {}
     cands = name_candidates(registered_domain, candidates)
     groups = group_candidates(cands, normalize, params, is_acronym)
-    scored: list[tuple[float, float, _Group]] = []
+    scored: list[ScoredGroup] = []
     platform_only = False
     for g in groups:
-        rep = max(g.names, key=lambda nk: (nk.legal_form is not None, len(nk.key)))
         fit = max(fits(nk, registered_domain) for nk in g.names[:20])
         if platform and max(fits(nk, platform) for nk in g.names[:20]) >= 0.8 and fit < 0.8:
             platform_only = True
             continue
         per_kind_pages: dict[str, set[str]] = defaultdict(set)
         per_kind_weight: dict[str, float] = defaultdict(float)
+        scopes: dict[str, int] = defaultdict(int)
         for c in g.cands:
             per_kind_pages[c.signal].add(c.page_id)
             per_kind_weight[c.signal] = max(per_kind_weight[c.signal], c.weight)
+            scopes[c.scope] += 1
         contributions = []
         for kind, pages in per_kind_pages.items():
             coverage = min(1.0, len(pages) / max(1, n_pages))
             repeat = 1.0 - 0.5 ** len(pages)  # 1 page: .5, 2: .75, 3: .875
             strength = per_kind_weight[kind] * (0.55 + 0.25 * repeat + 0.2 * coverage)
             contributions.append(strength * _fit_factor(kind, fit))
-        self_named = all(
-            nk.original.strip().lower().removeprefix("www.") == registered_domain and not _camel_cased(nk.original)
-            for nk in g.names
-        )
-        if fit >= params.fit_evidence_min and not self_named:
+        if fit >= params.fit_evidence_min and not is_self_named(g, registered_domain):
             # A name spelling the domain is evidence, unless the "name" is the domain itself as a parking page
             # prints it; written as a brand ("MinorityJobs.net") it is the site's name.
             contributions.append(params.fit_evidence * fit)
@@ -409,15 +453,87 @@ def score_domain(
         strong = any(k in LEGAL_KINDS for k in per_kind_pages)
         if n_domains >= params.decoy_min_domains and fit < 0.5 and not strong:
             score /= 1.0 + math.log(n_domains / (params.decoy_min_domains - 1))
-        del rep
-        scored.append((score, fit, g))
-    if not scored:
-        return DomainOwner(registered_domain, "platform" if platform_only else "unknown", None, None, None, 0.0, 0.0)
-    scored.sort(key=lambda t: (-t[0], -len(t[2].cands), min(t[2].keys)))
-    best_score, best_fit, best = scored[0]
-    runner_score, runner = (scored[1][0], scored[1][2]) if len(scored) > 1 else (0.0, None)
-    confidence = best_score * math.sqrt(best_score / (best_score + runner_score)) if best_score > 0 else 0.0
-    name = _best_surface(best.names, best.cands)
+        scored.append(ScoredGroup(score, fit, g, n_domains, fit >= 0.999, per_kind_pages, per_kind_weight, scopes))
+    if domain_name and scored and not any(sg.holds_domain for sg in scored):
+        own = domain_name_candidate(registered_domain)
+        label = domain_label(registered_domain)  # as normalize keys "pocketpc.ch", without its cost
+        group = CandidateGroup({label}, [NameKey(own.name, label, None, None, (label,))], [own])
+        scored.append(ScoredGroup(0.0, 1.0, group, 1, holds_domain=True))
+    scored.sort(key=lambda t: (-t.score, -len(t.group.cands), min(t.group.keys)))
+    return DomainGroups(registered_domain, tuple(scored), platform_only, site_name_of(cands))
+
+
+DOMAIN_NAME = "domain_name"
+"""The kind of :func:`domain_name_candidate`: no page signal, the domain itself."""
+
+
+def domain_name_candidate(registered_domain: str) -> OrgCandidate:
+    """The domain as a name of its own ("pocketpc.ch"): many sites are known by their address.
+
+    The group of a page name that spells it ("PocketPC.ch", "Pocket PC") holds it already; else it stands
+    alone, the owner when nothing better names the site (as trafilatura's sitename falls back to the domain).
+    """
+    name = registered_domain
+    if "xn--" in name:
+        try:
+            name = name.encode("ascii").decode("idna")
+        except UnicodeError:
+            pass
+    return OrgCandidate(registered_domain, "", name, DOMAIN_NAME, 0.0, "the domain's own name")
+
+
+def is_self_named(group: CandidateGroup, registered_domain: str) -> bool:
+    """True when every name of the group is the domain itself, written as an address ("acme.com", not "AcMe.com")."""
+    return all(
+        c.signal == DOMAIN_NAME
+        or (nk.original.strip().lower().removeprefix("www.") == registered_domain and not _camel_cased(nk.original))
+        for nk, c in zip(group.names, group.cands, strict=True)
+    )
+
+
+SITE_NAME_KINDS = ("og_site_name", "application_name", "jsonld_name", "title_brand")
+"""Signals that give a site's own name, in the order a reader trusts them (as trafilatura's sitename does)."""
+
+
+def site_name_of(candidates: Sequence[OrgCandidate]) -> str | None:
+    """The domain's own brand or site name: the most common value of the first :data:`SITE_NAME_KINDS` present.
+
+    It may differ from the owner's canonical name (a newspaper's brand and its publisher's legal name);
+    ``domain_org.site_name`` records it beside the owner. Candidates must be cleaned (:func:`name_candidates`).
+    """
+    for kind in SITE_NAME_KINDS:
+        pages: dict[str, set[str]] = defaultdict(set)
+        for c in candidates:
+            if c.signal == kind:
+                pages[c.name.strip()].add(c.page_id)
+        if pages:
+            return max(sorted(pages), key=lambda n: len(pages[n]))
+    return None
+
+
+def describe_owner(
+    found: DomainGroups,
+    chosen: ScoredGroup | None,
+    runner: ScoredGroup | None,
+    *,
+    confidence: float,
+    linked: bool,
+    normalize: Callable[[str], NameKey],
+    params: LinkingParams,
+    runner_score: float | None = None,
+    contributions: tuple[tuple[str, float], ...] = (),
+) -> DomainOwner:
+    """The :class:`DomainOwner` of a domain whose owner is the group ``chosen`` (None: no candidate).
+
+    The name, aliases, legal form and evidence come from the group; ``confidence`` and ``linked`` from the
+    scorer that chose it (noisy-OR here, ``resolver.owner_model`` for the learned model).
+    """
+    dom = found.registered_domain
+    if chosen is None:
+        status = "platform" if found.platform_only else "unknown"
+        return DomainOwner(dom, status, None, None, None, 0.0, 0.0, site_name=found.site_name)
+    best = chosen.group
+    name = best.surface
     nk = normalize(name)
     legal_forms = [n.legal_form for n in best.names if n.legal_form]
     legal_form = max(set(legal_forms), key=legal_forms.count) if legal_forms else None
@@ -433,18 +549,70 @@ def score_domain(
         key=lambda e: (-e.weight, -e.n_pages, e.signal, e.name),
     )[: params.max_evidence]
     aliases = tuple(sorted({n.original.strip() for n in best.names} - {name}))
-    status = "linked" if confidence >= params.min_confidence else "unknown"
     return DomainOwner(
-        registered_domain=registered_domain,
-        status=status,
+        registered_domain=dom,
+        status="linked" if linked else "unknown",
         name=name,
         key=nk.key,
         legal_form=legal_form,
         confidence=round(confidence, 4),
-        fit=round(best_fit, 4),
+        fit=round(chosen.fit, 4),
         aliases=aliases,
         evidence=tuple(evidence),
-        runner_up=_best_surface(runner.names, runner.cands) if runner else None,
-        runner_up_score=round(runner_score, 4),
+        runner_up=runner.group.surface if runner else None,
+        runner_up_score=round(runner.score if runner_score is None else runner_score, 4) if runner else 0.0,
         signal_kinds=tuple(sorted({c.signal for c in best.cands})),
+        site_name=found.site_name or name,
+        contributions=contributions,
+    )
+
+
+def score_domain(
+    registered_domain: str,
+    candidates: Sequence[OrgCandidate],
+    *,
+    n_pages: int,
+    normalize: Callable[[str], NameKey],
+    fits: Callable[[NameKey, str], float],
+    name_domain_freq: Mapping[str, int] | None = None,
+    platform: str | None = None,
+    params: LinkingParams | None = None,
+    is_acronym: Callable[[NameKey, NameKey], bool] | None = None,
+) -> DomainOwner:
+    """Choose the owner of ``registered_domain`` by noisy-OR (the baseline scorer; arguments: :func:`score_groups`).
+
+    The best group wins; its confidence is its score shrunk by a close runner-up; below
+    ``params.min_confidence`` the owner is ``unknown``.
+    """
+    params = params or LinkingParams()
+    found = score_groups(
+        registered_domain,
+        candidates,
+        n_pages=n_pages,
+        normalize=normalize,
+        fits=fits,
+        name_domain_freq=name_domain_freq,
+        platform=platform,
+        params=params,
+        is_acronym=is_acronym,
+    )
+    return noisy_or_owner(found, normalize, params)
+
+
+def noisy_or_owner(found: DomainGroups, normalize: Callable[[str], NameKey], params: LinkingParams) -> DomainOwner:
+    """The owner the noisy-OR scorer gives the scored groups ``found`` (see :func:`score_domain`)."""
+    if not found.groups:
+        return describe_owner(found, None, None, confidence=0.0, linked=False, normalize=normalize, params=params)
+    best = found.groups[0]
+    runner = found.groups[1] if len(found.groups) > 1 else None
+    runner_score = runner.score if runner else 0.0
+    confidence = best.score * math.sqrt(best.score / (best.score + runner_score)) if best.score > 0 else 0.0
+    return describe_owner(
+        found,
+        best,
+        runner,
+        confidence=confidence,
+        linked=confidence >= params.min_confidence,
+        normalize=normalize,
+        params=params,
     )

@@ -1,20 +1,14 @@
 """Entity resolution of organization names: the public face of blocking, scoring, clustering, linking.
 
-The pieces, one concept per module:
-
-- :mod:`resolver.blocking`: candidate pairs in DuckDB (rare words, acronyms, prefixes, sorted
-  neighbourhood), never all pairs;
-- :mod:`resolver.scoring`: rapidfuzz similarity of two keys with the reason, and jurisdictions;
-- :mod:`resolver.clustering`: names → organizations with a chaining guard and hard evidence;
-- :mod:`resolver.orgs`: clusters of owners → organizations whose ids stay stable across runs;
-- :mod:`resolver.reference`: a user's reference list of organizations and linking to it.
+One concept per module: :mod:`resolver.blocking` (candidate pairs), :mod:`resolver.scoring` (similarity,
+jurisdictions), :mod:`resolver.clustering` (names → organizations), :mod:`resolver.reference` (a user's
+list of organizations); :mod:`resolver.orgs` keeps org ids stable across runs. How: docs/matching.md.
 
 Example::
 
     >>> import pyarrow as pa
     >>> names = pa.table({"name_id": ["1", "2", "3"], "name": ["ACME Widgets GmbH", "Acme Widgets", "Acme Bank"]})
-    >>> out = cluster_names(names)
-    >>> len(set(out["cluster_id"].to_pylist()))
+    >>> len(set(cluster_names(names)["cluster_id"].to_pylist()))
     2
 """
 

@@ -1,34 +1,7 @@
 """Organization names reduced to what identifies them, and how well a name fits a domain.
 
-Why: the same organization appears as "Acme Widgets GmbH", "ACME Widgets", "Acme-Widgets GmbH & Co. KG"
-and "The Acme Widgets Company". Entity resolution and owner scoring compare *keys*, not surface forms:
-
-- Unicode NFKC + case folding; accents folded on Latin letters only (``Müller`` → ``muller``), other
-  scripts kept intact (``삼성전자``, ``Газпром``: folding Cyrillic ``й`` to ``и`` would change the word);
-- punctuation dropped (``S.A.`` → ``sa``, ``Coca-Cola`` → ``coca cola``, ``McDonald's`` → ``mcdonalds``),
-  ``&`` / ``+`` dropped and "and"/"und"/"et"/"en"/"y"/"og"/"och" dropped *between* words, so
-  "Johnson & Johnson" and "Johnson and Johnson" share a key;
-- leading articles dropped ("The", "Die", "Der", "Das", "Le", "La", "Les", "Het", "El", "Il");
-  Dutch/Spanish "De" is *not* (it is as often part of the name: "De Beers", "De Persgroep");
-- the **legal form** (GmbH, GmbH & Co. KG, UG (haftungsbeschränkt), e.V., Ltd, PLC, LLC, Inc., Corp.,
-  S.A., SAS, SARL, B.V., N.V., S.p.A., A/S, AB, Oy, Pty Ltd, K.K., 株式会社, ООО, ...) recognized at the end
-  (some at the start: "OOO", "PT"; CJK forms without spaces), kept as a canonical attribute
-  (``NameKey.legal_form``) and removed from the key. A name is never reduced to nothing: "AG" alone stays "ag";
-- a web-address tail is dropped (``Amazon.com, Inc.`` → ``amazon``).
-
-Decisions on words that look like legal forms:
-
-- "Company", "Corporation", "Incorporated", "Limited" at the *end* are legal designators (US/UK law
-  requires them) and are removed: "General Electric Company" ≡ "General Electric Co." ≡ "General Electric".
-- "Group", "Holding(s)", "International", "Stiftung", "Verlag", "Bank" are **kept**: "Acme Holding" and
-  "Acme" are usually different legal entities (a parent and its subsidiary: an edge, not a merge), and
-  fuzzy matching in ``resolver.matching`` can still bring them together when other evidence says so.
-
-The acronym (``NameKey.acronym``) is the initials of the key's significant words (stopwords such as
-"of", "the", "für", "de" skipped), so it never includes the legal form: "International Business Machines
-Corp." → ``ibm``. Acronyms that *do* include a spelled-out legal word ("British Broadcasting
-Corporation" → ``bbc``) come from :func:`name_acronyms`, which :func:`name_fits_domain` and
-:func:`is_acronym_of` use.
+"Acme Widgets GmbH", "ACME Widgets" and "The Acme Widgets Company" are one organization: matching compares
+keys, not surface forms. The rules (accents, articles, legal forms, acronyms): docs/signals.md.
 
 Example::
 

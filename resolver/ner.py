@@ -1,12 +1,8 @@
 """spaCy NER over the text that carries ownership, plus a phrase matcher for organizations we already know.
 
-Why both: the statistical model finds ORG names it has never seen but misses many (F≈0.8 for ORG in
-``en_core_web_sm``) and often glues neighbours on ("Contact Acme Ltd"); the PhraseMatcher finds every
-occurrence of a name from earlier runs or the user's reference list, whatever the model thinks.
-
-Only the ``ner`` component runs (the small English pipelines' NER has its own tok2vec), over short
-ownership-bearing texts (title, header, footer, legal and about pages; see ``resolver.signals``), never
-whole page bodies: that is what keeps NER affordable on millions of pages.
+The statistical model finds names it has never seen but misses many and glues neighbours on ("Contact Acme
+Ltd"); the PhraseMatcher finds every name from earlier runs or the user's reference list. Only the ``ner``
+component runs, over short ownership texts (docs/signals.md), never whole bodies: that keeps NER affordable.
 
 Example::
 
@@ -85,7 +81,7 @@ def resolve_model_name(name: str = "") -> str:
 
 @lru_cache(maxsize=4)
 def load_nlp(name: str = "") -> Language:
-    """Load a spaCy pipeline with only what NER needs; memoised (loading takes ~1 s).
+    """Load a spaCy pipeline with only what NER needs; memoised (loading is slow).
 
     Pipelines whose NER listens to a shared tok2vec keep it: we exclude tok2vec only when NER has its own.
     """

@@ -1,13 +1,11 @@
 """Organizations across domains: owners clustered by name and hard evidence, explained, with stable ids.
 
-- :func:`cluster_owners` clusters the linked owners (``resolver.clustering``): by name only where the
-  name is strong (``resolver.same_site.join_names``) and the two domains' countries and languages agree
-  (:func:`domain_scopes`), by hard evidence always, by a shared reference org.
-- :func:`build_orgs` turns the clusters into ``orgs`` rows and their merge edges (``org_edges``): for each
-  cluster the maximum spanning tree of its accepted edges, so the chain between two of its domains is the
-  one whose weakest edge is strongest, and the org's confidence is that tree's weakest edge.
+- :func:`cluster_owners`: by name only where it is strong and the domains' countries and languages agree
+  (:func:`domain_scopes`), by hard evidence always, by a shared reference org (``resolver.clustering``).
+- :func:`build_orgs`: ``orgs`` rows and their merge edges (``org_edges``), the maximum spanning tree of each
+  cluster's edges; the org's confidence is that tree's weakest edge.
 - Org ids stay stable: a cluster takes the id its domains had in the last run, else the one its name keys
-  had (``_org_keys``), else a new one (a hash of its first key and country); see :func:`build_orgs`.
+  had (``_org_keys``), else a new one (a hash of its first key and country).
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ import pyarrow as pa
 from resolver.clustering import resolve_clusters
 from resolver.domains import country_of, registered_domain
 from resolver.linking import DomainOwner
-from resolver.owners import normalize
+from resolver.owners import normalize, site_alias
 from resolver.same_site import join_names
 from resolver.scoring import jurisdiction
 
@@ -362,7 +360,7 @@ def build_orgs(
         for o in group:
             surfaces[o.name or ""] += o.confidence + (0.5 if o.legal_form else 0.0)
         canonical = ref.name if ref else sorted(surfaces.items(), key=lambda t: (-t[1], t[0]))[0][0]
-        aliases = sorted({a for o in group for a in (o.name or "", *o.aliases)} - {canonical, ""})
+        aliases = sorted({a for o in group for a in (o.name or "", *o.aliases, site_alias(o) or "")} - {canonical, ""})
         forms = Counter(o.legal_form for o in group if o.legal_form)
         firsts = [seen[d][0] for d in doms if d in seen and seen[d][0] is not None]
         lasts = [seen[d][1] for d in doms if d in seen and seen[d][1] is not None]

@@ -1,21 +1,13 @@
 """Is a name a person's? Personal sites name their owner, and a person is not an organization.
 
-Why probablepeople: a CRF trained to tell people from companies in romanized names. On the names that
-reach this check (no legal form, no JSON-LD or legal-page evidence) it was more reliable than spaCy's
-small NER model ("Callows Audio" and "CV Writing" read as PERSON by spaCy are companies to it; "Sophie
-Mitchell" read as ORG by spaCy is a person to it). It still errs on two-word brands built from nouns
-("Barcode Giant" is GivenName + Surname to it). So a name also needs a given name that people carry:
-one of the US census first and last names probablepeople ships (``gender.py``, ``ratios.py``; 159k names,
-many European ones among them). "Barcode", "Fundraising" and "Electric" are nobody's; "Anna", "Klaus",
-"Benoit" are. A rare given name ("Katrin", "Uwe") fails the check and the site keeps an organization as
-owner, the lesser error: a company called a person loses its owner outright. Callers use the check only
-where the evidence leaves room.
+probablepeople (a CRF that tells people from companies in romanized names) tags the name; a person's name
+must also start with a given name people carry, and a trade, profession or place word makes it an
+organization's. Why: docs/signals.md, "Personal sites".
 
-Business names look like "Surname + word" to the tagger: "Smith Roofing", "Miller Physiotherapy", "Jones
-Bakery", "Praxis Dr. Weber", "Boulangerie Martin". A trade, profession, practice, publication, topic or
-place word (``name_words.toml``: English, German, French, Spanish, Italian, Dutch) makes a name an
-organization's. A word that is also a common surname or given name ("Law", "Post", "Holland") does so
-only when the name does not start with a given name: "Davis Law" is a firm, "Jude Law" a person.
+Example::
+
+    >>> is_person_name("Sophie Mitchell"), is_person_name("Smith Roofing"), is_person_name("Davis Law")
+    (True, False, False)
 """
 
 from __future__ import annotations

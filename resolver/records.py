@@ -62,6 +62,8 @@ class OrgCandidate:
     """How reliable this signal is in [0, 1], before name-fits-domain and frequency are considered."""
     context: str = ""
     """The snippet it came from, kept as evidence."""
+    scope: str = ""
+    """What the name speaks for (``page_signals.scope``: site, host, section, page; "" unknown)."""
 
 
 @dataclass(frozen=True, slots=True)

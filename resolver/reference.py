@@ -1,76 +1,21 @@
 """Reference lists: a user's master list of organizations, and linking names to it.
 
-``orgmap resolve --orgs known.csv`` links what it finds to the user's organizations before creating new
-ones. :func:`load_reference` reads the list by its file name:
-
-=========================  ===================================================================================
-file                       read as
-=========================  ===================================================================================
-``.csv`` (``.csv.gz``)     one organization per row, columns below
-``.jsonl`` ``.ndjson``     one JSON object per line: the CSV's keys (``aliases``/``domains`` a list or
-(``.gz`` too)              ``|``-joined), or a ROR record (below)
-``.json`` ``.json.gz``     a JSON array of such objects (the ROR data dump), or JSON Lines
-``.zip``                   the ROR data dump as downloaded: its ``*_schema_v2.json`` is read
-other names                JSON if the file starts with ``{`` or ``[``, else CSV
-=========================  ===================================================================================
-
-==========  ========  ===========================================================================
-column      required  meaning
-==========  ========  ===========================================================================
-id          yes       the user's identifier, kept as ``ref_id``
-name        yes       the organization's name
-aliases     no        other names, ``|``-joined ("IBM|Big Blue")
-domains     no        known domains, ``|``-joined; URLs and hosts are reduced to registered domains
-country     no        ISO 3166 alpha-2; names only link to it from a compatible jurisdiction
-class       no        the user's category (company, education, government, ...)
-(others)    no        kept as a JSON object in ``attributes``
-==========  ========  ===========================================================================
-
-A ROR record (Research Organization Registry, https://ror.org; a record whose ``id`` is a ror.org URL or
-that has ROR's keys) maps as follows, in the v2 dump's shape or the flattened one (``name``, ``aliases``,
-``acronyms``, ``labels: [{lang, value}]``, ``websites``, ``website_hosts``, ``country``; schema 1.0
-dumps read the same way):
-
-=============  ======================================================================================
-column         from
-=============  ======================================================================================
-ref_id         ``id`` (``https://ror.org/02crff812``)
-name           the ``names`` entry typed ``ror_display`` (flattened: ``name``)
-aliases        every other name: aliases, acronyms, labels in other languages (case-insensitively
-               deduplicated)
-domains        ``domains`` and ``links`` of type ``website`` (flattened: ``websites``, ``website_hosts``),
-               kept only where the host *is* a registered domain (``www.`` aside): ``physics.ox.ac.uk``
-               is a unit's site, not a claim on ``ox.ac.uk``. A domain several records list stays with
-               the one that is the others' ancestor (``relationships`` of type ``parent``), else with none
-country        ``locations[0].geonames_details.country_code`` (flattened: ``country``)
-class          the first of ``types`` other than ``funder`` (a role, not a kind)
-attributes     ``{"source": "ror", "types": [...], "websites": [...]}``
-=============  ======================================================================================
-
-Records whose ``status`` is ``withdrawn`` or ``inactive`` are skipped; :func:`read_reference` says how
-many, and how many domains it left out and why.
-
-Linking (:func:`match_reference`) blocks and scores query names against every name and alias exactly
-as clustering does (:mod:`resolver.blocking`, :mod:`resolver.scoring`), and a query whose ``domain``
-is one of an organization's known domains links to it at score 99 (``domain``; 100 with a name match
-too) whatever its name says. Acronyms link one way only: a query "IBM" links to International Business
-Machines, but a query "Department of Physics" never links to an organization whose alias is "DP".
-Each query gets its best organization; the runner-up is returned too so
-callers can see ties (many "University Hospital"s).
+``orgmap resolve --orgs known.csv`` links what it finds to the user's organizations before creating new ones.
+:func:`load_reference` reads CSV, JSON Lines, JSON arrays and ROR dumps; :func:`match_reference` links names
+with clustering's blocking and scoring. Formats and rules: docs/matching.md, "Reference lists".
 
 Example::
 
     >>> import pyarrow as pa
-    >>> ref = pa.table({"ref_id": ["r1"], "name": ["International Business Machines Corp."],
-    ...                 "aliases": [["IBM"]], "domains": [["ibm.com"]]})
-    >>> q = pa.table({"name_id": ["q"], "name": ["I.B.M."]})
-    >>> match_reference(q, ref, threshold=90)["ref_id"].to_pylist()
+    >>> ref = pa.table({"ref_id": ["r1"], "name": ["International Business Machines Corp."], "aliases": [["IBM"]]})
+    >>> match_reference(pa.table({"name_id": ["q"], "name": ["I.B.M."]}), ref)["ref_id"].to_pylist()
     ['r1']
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -110,6 +55,17 @@ CONTAINS_BASE = 86.0
 CONTAINS_MAX = 96.0
 _STOP = frozenset("of the and for de du des la le les der die das von van et und y del di da do dos a an in at".split())
 _KNOWN = ("id", "name", "aliases", "domains", "country", "class")
+
+
+def _distinct(forms: list[str], name: str) -> list[str]:
+    """The non-empty ``forms`` in order, each once and none equal to ``name`` (ignoring case)."""
+    seen = {name.casefold()}
+    out = []
+    for form in forms:
+        if form and form.casefold() not in seen:
+            seen.add(form.casefold())
+            out.append(form)
+    return out
 
 
 def _split(value: Any) -> list[str]:
@@ -220,7 +176,7 @@ class _Builder:
         self._add(line, _text(rec.get("id")), _text(rec.get("name")), _split(rec.get("aliases")), domains, rec, extra)
 
     def add_ror(self, line: int, rec: dict[str, Any]) -> None:
-        """A ROR record, in the v2 dump's shape or flattened (see the module docstring)."""
+        """A ROR record, in the v2 dump's shape or flattened (the mapping: docs/matching.md, "Reference lists")."""
         status = _text(rec.get("status")).lower()
         if status in _SKIP_STATUS:
             self.skipped[status] += 1
@@ -234,8 +190,7 @@ class _Builder:
         forms += _split(rec.get("aliases")) + _split(rec.get("acronyms"))
         forms += [_text(lb.get("value") or lb.get("label")) for lb in rec.get("labels") or [] if isinstance(lb, dict)]
         name = name or next((f for f in forms if f), "")
-        seen = {name.casefold()}
-        aliases = [f for f in forms if f and f.casefold() not in seen and not seen.add(f.casefold())]
+        aliases = _distinct(forms, name)
         websites = _split(rec.get("websites")) or [  # schema 1.0 dumps: links are bare URLs
             _text(lk.get("value")) if isinstance(lk, dict) else _text(lk)
             for lk in rec.get("links") or []
@@ -335,7 +290,7 @@ class _Builder:
 
 
 def read_reference(path: str | Path) -> ReferenceList:
-    """Read a reference list file (formats in the module docstring), with counts of what was left out.
+    """Read a reference list file (formats: docs/matching.md, "Reference lists"), with counts of what was left out.
 
     The reader is chosen by the file name (``.csv``; ``.jsonl``, ``.ndjson``, ``.json``, with ``.gz``;
     ``.zip``), else by the first character (``{`` or ``[``: JSON). Every problem is collected and reported
@@ -349,6 +304,13 @@ def read_reference(path: str | Path) -> ReferenceList:
             f"reference list {path} not found: pass a CSV, JSON Lines file or ROR dump of known organizations",
             path=str(path),
         )
+    stat = path.stat()
+    return _read_reference(path, (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=2)
+def _read_reference(path: Path, _stamp: tuple[int, int]) -> ReferenceList:
+    """:func:`read_reference` once per file version: a run checks the list before ingesting, then uses it."""
     builder = _Builder()
     try:
         with _open_list(path) as handle:

@@ -1,18 +1,9 @@
 """What may join two domains into one organization: hard evidence, and names strong enough to match on.
 
-Hard links (redirects, hreflang, JSON-LD url/sameAs) merge clusters whatever the names say
-(``resolver.clustering``), so a wrong one fuses unrelated organizations, and a hub fuses hundreds: on real
-pages every news site's JSON-LD ``sameAs`` lists its Twitter, Facebook and Wikipedia pages, and once those
-platforms are crawled too, the CBS News, NZZ and Planetary Press sites would become one org through them.
-So only a *home page* of another site counts, never a profile on it, a domain that many sites claim is a
-platform, not a sibling, and a JSON-LD node counts only when it names the domain's own owner (a platform's
-profile page describes the company it lists, with that company's url: the company is not the platform).
-
-Names join domains by similarity only when the domain gives them in strong evidence (:func:`join_names`):
-a name seen only as an NER mention, a link text or one page title says that the page mentions an
-organization, not who owns the site.
-
-Pure functions over query rows and owners; the resolve stage feeds them from DuckDB.
+A hard link (redirect, hreflang, JSON-LD url/sameAs) merges clusters whatever the names say, so a wrong one
+fuses unrelated organizations and a hub (a social network every site names) fuses hundreds: only another
+site's home page counts (:func:`hard_links`). Names join domains by similarity only when the domain gives
+them in strong evidence (:func:`join_names`). Why: docs/matching.md, sections 4 and 5.
 """
 
 from __future__ import annotations

@@ -1,37 +1,8 @@
 """How alike two organization name keys are, with the reason, and which names may never be one org.
 
-The score is a rapidfuzz similarity in [0, 100] on *keys* (``resolver.names.normalize_name``: legal form,
-case, punctuation and leading articles already gone), shaped by rules that plain string similarity gets
-wrong for organization names:
-
-====================  =====  ==========================================================================
-reason                score  when
-====================  =====  ==========================================================================
-``same_key``          100    the keys are equal ("ACME Widgets GmbH" / "Acme Widgets")
-``same_compact``      98     equal without spaces ("Coca Cola" / "CocaCola")
-``acronym``           92     one key is the initials of the other ("IBM" / International Business
-                             Machines; 86 for two-letter acronyms, below the default threshold)
-``different_numbers`` ≤ 60   the numbers differ ("Studio 54" / "Studio 55", "Acme 2000" / "Acme")
-``distinct_token``    ≤ 75   each side has a distinctive word the other lacks ("Acme Widgets" /
-                             "Acme Bank"): one word apart is a different company, not a typo
-``generic_words``     ≥ 93   one adds only generic words to the other ("Acme" / "Acme Group")
-``word_ending``       ≤ 85   both are one word, one the other plus an ending ("Tiempo" / "Tiempos",
-                             "Nación" / "Nacional"): another form of a word is another name, and a
-                             one-word name has nothing else to confirm it (a typo inside the word,
-                             "Microsoft" / "Mircosoft", is still forgiven)
-``fuzzy``             ...    otherwise: ``token_sort_ratio``; when every word has a counterpart
-                             (typos, word order) the mean with Jaro-Winkler, which forgives typos
-====================  =====  ==========================================================================
-
-Words match across the two names when equal, or for words of five letters and more when their
-``ratio`` is at least 80 (one typo). Generic words (:data:`GENERIC_TOKENS`) are the vocabulary every
-company uses; "holding", "bank", "verlag" are *not* generic: "Acme Holding" is usually another legal
-entity than "Acme" (a parent/subsidiary edge, not a merge).
-
-**Jurisdiction.** Names carry an optional country (from the domain suffix, a reference list). Without
-one, a legal form that exists in few countries implies them ("Ltd" → GB, IE, ...; "Inc." → US, CA, PH).
-Two names whose jurisdictions do not overlap are never the same organization on similarity alone:
-"Apex Solutions Ltd" (UK) and "Apex Solutions Inc" (US) stay apart unless hard evidence joins them.
+A rapidfuzz similarity in [0, 100], shaped by rules plain string similarity gets wrong for organizations,
+and jurisdictions that keep "Apex Solutions Ltd" (UK) apart from "Apex Solutions Inc" (US); records of a
+list add domain and city evidence (:func:`with_evidence`). See docs/matching.md, "Scoring".
 
 Example::
 
@@ -44,7 +15,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,14 +24,19 @@ import pyarrow as pa
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
+from resolver.parallel import chunks, fork_map
+
 __all__ = [
     "GENERIC_TOKENS",
+    "EvidenceParams",
     "KeyInfo",
     "Score",
     "compatible",
     "jurisdiction",
+    "same_city",
     "score_candidates",
     "score_keys",
+    "with_evidence",
 ]
 
 GENERIC_TOKENS = frozenset(
@@ -189,7 +165,7 @@ def _unmatched(a: tuple[str, ...], b: tuple[str, ...]) -> list[str]:
 
 
 def score_keys(a: KeyInfo, b: KeyInfo) -> Score:
-    """Similarity of two keys in [0, 100] with its reason (rules in the module docstring)."""
+    """Similarity of two keys in [0, 100] with its reason (the rules: docs/matching.md, "Scoring")."""
     if a.key == b.key:
         return Score(100.0, "same_key")
     if a.compact == b.compact and a.compact:
@@ -238,6 +214,71 @@ def compatible(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
     return a is None or b is None or not a.isdisjoint(b)
 
 
+@dataclass(frozen=True, slots=True)
+class EvidenceParams:
+    """How a record's city and domain move the score of two names (:func:`with_evidence`)."""
+
+    city_bonus: float = 3.0
+    """Points added when the two records share a city."""
+    city_malus: float = 5.0
+    """Points taken off when both have a city and no city of one is like a city of the other."""
+    domain_min: float = 75.0
+    """Names scoring this or more whose records share a registered domain are one organization."""
+    domain_score: float = 99.0
+    """The score such a pair gets (the edge is taken among the first)."""
+    domain_malus: float = 5.0
+    """Points taken off when both have a domain and none is shared (an org may have several: a malus,
+    not a veto)."""
+
+
+def same_city(a: frozenset[str], b: frozenset[str]) -> bool | None:
+    """True: a city in common (a typo forgiven); False: both known, none alike; None: a side has none.
+
+    >>> same_city(frozenset({"lyon"}), frozenset({"lyonn"})), same_city(frozenset({"lyon"}), frozenset())
+    (True, None)
+    """
+    if not a or not b:
+        return None
+    if not a.isdisjoint(b):
+        return True
+    return any(fuzz.ratio(x, y) >= _CITY_MATCH for x in a for y in b)
+
+
+_CITY_MATCH = 85.0
+
+
+def with_evidence(
+    s: Score,
+    cities: tuple[frozenset[str], frozenset[str]],
+    domains: tuple[frozenset[str], frozenset[str]],
+    params: EvidenceParams,
+) -> tuple[Score, bool]:
+    """The name score ``s`` of two records moved by their cities and domains; True when the domain decides.
+
+    A shared registered domain with alike names (``domain_min``) is evidence that outweighs the country:
+    the second value says so, and the score becomes ``domain_score``. Otherwise different domains take off
+    ``domain_malus``, a shared city adds ``city_bonus``, different cities take off ``city_malus``.
+
+    >>> p = EvidenceParams()
+    >>> with_evidence(Score(85.0, "fuzzy"), (frozenset(), frozenset()), (frozenset({"a.com"}),) * 2, p)
+    (Score(value=99.0, reason='domain+fuzzy'), True)
+    >>> with_evidence(Score(88.0, "fuzzy"), (frozenset({"york"}),) * 2, (frozenset(), frozenset()), p)[0]
+    Score(value=91.0, reason='fuzzy+city')
+    """
+    if domains[0] and domains[1]:
+        if not domains[0].isdisjoint(domains[1]):
+            if s.value >= params.domain_min:
+                return Score(max(s.value, params.domain_score), f"domain+{s.reason}"), True
+        elif params.domain_malus:
+            s = Score(round(max(0.0, s.value - params.domain_malus), 2), f"{s.reason}-domain")
+    city = same_city(*cities)
+    if city is True and params.city_bonus:
+        return Score(round(min(100.0, s.value + params.city_bonus), 2), f"{s.reason}+city"), False
+    if city is False and params.city_malus:
+        return Score(round(max(0.0, s.value - params.city_malus), 2), f"{s.reason}-city"), False
+    return s, False
+
+
 def score_candidates(
     keys: Sequence[str],
     acronyms: Sequence[str | None],
@@ -246,6 +287,8 @@ def score_candidates(
     min_score: float,
     workers: int = 1,
     infos: Sequence[KeyInfo] | None = None,
+    floors: Mapping[int, float] | None = None,
+    processes: int = 1,
 ) -> pa.Table:
     """Score blocked pairs of keys; keep those at ``min_score`` or above.
 
@@ -253,7 +296,9 @@ def score_candidates(
     positions into ``keys``/``acronyms``). A vectorized upper bound (``token_set_ratio`` and Jaro-Winkler
     via ``rapidfuzz.process.cpdist``) discards most pairs before the rule-based :func:`score_keys` runs,
     so only plausible pairs pay for Python. ``infos``: prebuilt :class:`KeyInfo` per key position, when the
-    caller has them. Returns ``(kid_a, kid_b, score, reason)``.
+    caller has them. ``floors``: rule bit → a lower minimum for the pairs that rule found (pairs of keys
+    whose records share a domain are kept from ``domain_min``). ``processes`` > 1 scores large lists in
+    forked workers (:mod:`resolver.parallel`; ``infos`` needed). Returns ``(kid_a, kid_b, score, reason)``.
     """
     ka = pairs.column("kid_a").to_numpy()
     kb = pairs.column("kid_b").to_numpy()
@@ -262,11 +307,16 @@ def score_candidates(
         return _scored([], [], [], [])
     keys_arr = np.asarray(keys, dtype=object)
     qa, qb = keys_arr[ka].tolist(), keys_arr[kb].tolist()
-    upper = np.maximum(
-        process.cpdist(qa, qb, scorer=fuzz.token_set_ratio, workers=workers),
-        process.cpdist(qa, qb, scorer=JaroWinkler.normalized_similarity, workers=workers) * 100.0,
-    )
-    keep = np.flatnonzero((upper >= min_score) | ((rules & _ACRONYM_BIT) != 0))
+    token_set = process.cpdist(qa, qb, scorer=fuzz.token_set_ratio, workers=workers)
+    jw = process.cpdist(qa, qb, scorer=JaroWinkler.normalized_similarity, workers=workers) * 100.0
+    upper = np.maximum(token_set, jw)
+    floor = np.full(len(ka), float(min_score))
+    for bit, low in (floors or {}).items():
+        floor = np.where((rules & bit) != 0, np.minimum(floor, low), floor)
+    keep = (upper >= floor) | ((rules & _ACRONYM_BIT) != 0)
+    if keep.sum() >= _TIGHTER_FROM:
+        keep &= _tighter_bound(keys_arr, ka, kb, token_set, jw, floor, rules, workers)
+    keep = np.flatnonzero(keep)
     built: dict[int, KeyInfo] = {}
 
     def info(i: int) -> KeyInfo:
@@ -281,15 +331,77 @@ def score_candidates(
     out_b: list[int] = []
     out_s: list[float] = []
     out_r: list[str] = []
+    if processes > 1 and infos is not None and len(keep) >= _PARALLEL_PAIRS:
+        items = [
+            (ka[keep[r.start : r.stop]].tolist(), kb[keep[r.start : r.stop]].tolist(), floor[keep[r.start : r.stop]])
+            for r in chunks(len(keep), _PARALLEL_PAIRS // 4)
+        ]
+        for (ca, cb, _), scored in zip(
+            items, fork_map(_score_chunk, items, processes=processes, shared=infos), strict=True
+        ):
+            for a, b, got in zip(ca, cb, scored, strict=True):
+                if got is not None:
+                    out_a.append(a)
+                    out_b.append(b)
+                    out_s.append(got.value)
+                    out_r.append(got.reason)
+        return _scored(out_a, out_b, out_s, out_r)
     for i in keep.tolist():
         a, b = int(ka[i]), int(kb[i])
         s = score_keys(info(a), info(b))
-        if s.value >= min_score:
+        if s.value >= floor[i]:
             out_a.append(a)
             out_b.append(b)
             out_s.append(s.value)
             out_r.append(s.reason)
     return _scored(out_a, out_b, out_s, out_r)
+
+
+def _tighter_bound(
+    keys: np.ndarray,
+    ka: np.ndarray,
+    kb: np.ndarray,
+    token_set: np.ndarray,
+    jw: np.ndarray,
+    floor: np.ndarray,
+    rules: np.ndarray,
+    workers: int,
+) -> np.ndarray:
+    """Pairs that :func:`score_keys` may score at their floor or more: exact, and far fewer than max(set, JW).
+
+    Every rule of :func:`score_keys` scores at most ``max(token_set_ratio, (token_sort_ratio + JW) / 2)``
+    except three, which keep the looser bound: equal keys without spaces (``same_compact``), a side with a
+    generic word (``generic_words``), an acronym. JW alone is high for any two names with a common start
+    ("museum of calbury" / "museum of halbury"): the mean with the sort ratio is not.
+    """
+    sort_ratio = process.cpdist(keys[ka].tolist(), keys[kb].tolist(), scorer=fuzz.token_sort_ratio, workers=workers)
+    tight = np.maximum(token_set, (sort_ratio + jw) / 2.0) >= floor
+    generic = np.fromiter((any(t in GENERIC_TOKENS for t in k.split()) for k in keys), bool, len(keys))
+    loose = generic[ka] | generic[kb] | ((rules & _ACRONYM_BIT) != 0)
+    rest = np.flatnonzero(~tight & ~loose)
+    compact = np.fromiter(
+        (keys[a].replace(" ", "") == keys[b].replace(" ", "") for a, b in zip(ka[rest], kb[rest], strict=True)),
+        bool,
+        len(rest),
+    )
+    loose[rest[compact]] = True
+    return tight | loose
+
+
+_TIGHTER_FROM = 20_000
+"""Kept pairs from which the tighter bound pays for its third pass over the pairs."""
+
+_PARALLEL_PAIRS = 40_000
+"""Pairs to score from which ``processes`` > 1 forks workers (fewer: forking costs more than it saves)."""
+
+
+def _score_chunk(infos: Sequence[KeyInfo], item: tuple[list[int], list[int], np.ndarray]) -> list[Score | None]:
+    """Scores of one chunk of pairs (in a worker): None where a pair scores below its floor."""
+    out: list[Score | None] = []
+    for a, b, low in zip(item[0], item[1], item[2].tolist(), strict=True):
+        s = score_keys(infos[a], infos[b])
+        out.append(s if s.value >= low else None)
+    return out
 
 
 _ACRONYM_BIT = 2

@@ -1,5 +1,6 @@
 """Every CLI command is documented in the README (a command nobody can find does not exist)."""
 
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -7,7 +8,8 @@ import typer.main
 
 from orgmap.cli import app
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text("utf-8")
 
 
 def test_every_top_level_command_is_in_the_readme() -> None:
@@ -37,3 +39,64 @@ def test_every_command_and_group_has_an_example() -> None:
 
 def test_readme_says_the_two_commands() -> None:
     assert "make resolve" in README and "make test" in README
+
+
+PACKAGES = ("orgmap", "resolver", "classifiers", "graph")
+DOCSTRING_LINES = 12
+DOCSTRING_WORDS = 120
+"""A module docstring says what the module is for and may show a short example; design text and measured
+figures belong in docs/, where they can be dated."""
+
+LONG_DOCSTRINGS_PENDING = {
+    "orgmap/sources/discovery.py",  # pending: robustness work
+    "orgmap/sources/fetch.py",  # pending: robustness work
+    "orgmap/sources/netguard.py",  # pending: robustness work
+    "orgmap/sources/page_rows.py",  # pending: robustness work
+    "orgmap/sources/readers.py",  # pending: robustness work
+    "orgmap/sources/robots.py",  # pending: robustness work
+    "orgmap/review/labelstudio.py",  # pending: robustness work
+    "orgmap/stages/signals.py",  # pending: robustness work
+    "resolver/jsonld.py",  # pending: robustness work
+    "resolver/legal.py",  # pending: robustness work
+    "resolver/signals.py",  # pending: robustness work
+    "classifiers/__init__.py",  # pending: classes work
+    "classifiers/active.py",  # pending: classes work
+    "classifiers/drift.py",  # pending: classes work
+    "classifiers/frames.py",  # pending: classes work
+    "classifiers/lf/user.py",  # pending: classes work
+    "classifiers/model/end_model.py",  # pending: classes work
+    "classifiers/promotion.py",  # pending: classes work
+    "classifiers/taxonomy.py",  # pending: classes work
+}
+"""Modules other work in progress is changing; each leaves this set when its docstring is cut."""
+
+
+def _module_docstring_sizes() -> dict[str, tuple[int, int]]:
+    """(lines, words) of every package module's docstring, by path relative to the repository."""
+    sizes = {}
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            doc = ast.get_docstring(ast.parse(path.read_text("utf-8"))) or ""
+            sizes[path.relative_to(ROOT).as_posix()] = (len(doc.splitlines()), len(doc.split()))
+    return sizes
+
+
+def _too_long(size: tuple[int, int]) -> bool:
+    lines, words = size
+    return lines > DOCSTRING_LINES or words > DOCSTRING_WORDS
+
+
+def test_module_docstrings_are_short() -> None:
+    sizes = _module_docstring_sizes()
+    long = [
+        f"{path}: {lines} lines, {words} words"
+        for path, (lines, words) in sizes.items()
+        if path not in LONG_DOCSTRINGS_PENDING and _too_long((lines, words))
+    ]
+    assert long == [], f"at most {DOCSTRING_LINES} lines and {DOCSTRING_WORDS} words; move the rest to docs/"
+
+
+def test_the_pending_list_names_only_long_docstrings() -> None:
+    sizes = _module_docstring_sizes()
+    done = sorted(path for path in LONG_DOCSTRINGS_PENDING if path not in sizes or not _too_long(sizes[path]))
+    assert done == [], "remove these from LONG_DOCSTRINGS_PENDING"

@@ -23,3 +23,10 @@ def test_library_packages_never_import_orgmap() -> None:
             if "import orgmap" in text or "from orgmap" in text:
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_http2_is_on_as_the_fetcher_settings_say() -> None:
+    """``FetchConfig.http2`` defaults to True; without h2 installed httpx would silently speak HTTP/1.1."""
+    from orgmap.sources.fetch import FetchConfig
+
+    assert FetchConfig().http2 and FetchConfig().http2_enabled

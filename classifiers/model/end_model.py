@@ -99,7 +99,7 @@ class EndModel:
             df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float64)
             idf[name] = (np.log((1 + X.shape[0]) / (1 + df)) + 1.0).astype(np.float32)
         X = _weight(raw, idf)
-        lr = LogisticRegression(C=C, max_iter=max_iter, tol=1e-3)
+        lr = LogisticRegression(C=C, max_iter=max_iter, tol=1e-3, random_state=0)  # lbfgs: unused, kept if it changes
         with threadpool_limits(limits=1):  # BLAS/OpenMP threads fight over small shared machines: ~3x slower
             lr.fit(X, y, sample_weight=sample_weight)
         coef = np.zeros((len(classes), X.shape[1]), dtype=np.float32)

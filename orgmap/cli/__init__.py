@@ -7,10 +7,12 @@ module-level Typer groups; this module puts them together, in the order ``orgmap
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from orgmap.cli import classify, drift, evaluate, fetch, graph, ingest, label, resolve, sql, synth
-from orgmap.cli._common import friendly
+from orgmap.cli import classify, dedupe, drift, evaluate, fetch, graph, ingest, label, report, resolve, sql, synth
+from orgmap.cli._common import GLOBAL_OPTIONS, friendly
 
 __all__ = ["app", "friendly", "main"]
 
@@ -24,6 +26,23 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _options(
+    wait: Annotated[
+        float | None,
+        typer.Option(
+            "--wait",
+            min=0,
+            metavar="SECONDS",
+            help="Wait up to SECONDS for another run's lock on the database, instead of failing at once.",
+        ),
+    ] = None,
+) -> None:
+    """Options every command takes, given before it: orgmap --wait 600 resolve crawl/."""
+    GLOBAL_OPTIONS.clear()
+    GLOBAL_OPTIONS["wait"] = wait
+
+
 @app.command()
 def version() -> None:
     """Print orgmap's version.
@@ -35,7 +54,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _area in (classify, drift, fetch, ingest, label, resolve, sql, synth):
+for _area in (classify, dedupe, drift, fetch, ingest, label, report, resolve, sql, synth):
     app.add_typer(_area.commands)  # no name: the area's commands join the top level
 app.add_typer(classify.lf_app, name="lf")
 app.add_typer(classify.model_app, name="model")

@@ -20,9 +20,13 @@ ConfigOption = Annotated[
 ]
 
 
+GLOBAL_OPTIONS: dict[str, Any] = {}
+"""Options given before the command (``orgmap --wait 60 resolve``), set by the app's callback for this invocation."""
+
+
 def settings_from(config: Path | None, db: str | None = None, **overrides: Any) -> Settings:
-    """Load settings and apply the flags a command was given (None = not given)."""
-    flat: dict[str, Any] = {"db": db}
+    """Load settings and apply the flags a command was given (None = not given), and ``orgmap --wait``."""
+    flat: dict[str, Any] = {"db": db, "db_wait": GLOBAL_OPTIONS.get("wait")}
     flat.update(overrides)
     return load_settings(config, flat)
 

@@ -48,7 +48,7 @@ def lf_report(
     from orgmap.models import lf_report
 
     settings = settings_from(config, db)
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         result = lf_report(store, settings, target)
     if result is None:
         typer.echo(f"no {target} rows yet; run `orgmap resolve` first")
@@ -99,7 +99,7 @@ def train_cmd(
     settings = settings_from(config, db)
     targets = ["page", "domain", "org"] if target == "all" else [target]
     kept = 0
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         run_id = store.start_run("train", targets, settings.to_dict())
         results = {}
         try:
@@ -134,7 +134,7 @@ def model_list(
     from classifiers import registry
 
     settings = settings_from(config, db)
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         models = registry.list_models(store.con, target)
     table = Table()
     table.add_column("version", no_wrap=True)
@@ -163,7 +163,7 @@ def model_use(
     from classifiers import registry
 
     settings = settings_from(config, db)
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         registry.load(store.con, version)  # exists and checksum holds
         registry.promote(store.con, version, "promoted by `orgmap model use`")
     typer.echo(f"{version} promoted")
@@ -184,7 +184,7 @@ def eval_classify(
 
     settings = settings_from(config, db)
     any_gold = False
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         for t in [target] if target else ["page", "domain", "org"]:
             rep = evaluate_labels(store, t)
             if rep is None:

@@ -58,7 +58,7 @@ def drift_cmd(
     from orgmap.stages.drift import check
 
     settings = settings_from(config, db)
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         run_id = store.start_run("drift", {"reference": reference, "current": current}, settings.to_dict())
         try:
             out = check(store, settings, reference, current, run_id=run_id)
@@ -152,7 +152,7 @@ def _retrain_once(config: Path | None, db: str | None, flags: dict[str, Any], fo
 
     settings = settings_from(config, db, **flags)
     with (
-        Store(settings.db) as store,
+        Store(settings.db, wait=settings.db_wait) as store,
         recorded(store, "retrain", settings, {"window": settings.drift.retrain_window}) as (run, counts),
     ):
         out = retrain(store, settings, run, force=force)

@@ -51,7 +51,7 @@ def resolve_eval(
     settings = settings_from(config, db)
     th = settings.resolve.linking.min_confidence if threshold is None else threshold
     gold = load_truth(truth or Path("data/sample"))
-    with Store(settings.db, read_only=True) as store:
+    with Store(settings.db, read_only=True, wait=settings.db_wait) as store:
         pred = predictions_from_store(store)
     result = evaluate_links(gold, pred, th)
     if as_json:

@@ -94,7 +94,7 @@ def fetch(
             "fetch.allow_loopback": True if allow_loopback else None,
         },
     )
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         summary = run_fetch(
             store,
             domains=domains,

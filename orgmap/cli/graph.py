@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -56,8 +57,8 @@ class ExportFilterOptions:
         list[str] | None, typer.Option("--kind", help="Node kinds to include: domain, org, host, page (repeatable).")
     ] = None
 
-    def to_filter(self, warn_elements: int) -> ExportFilter:
-        """The library's ``ExportFilter`` for these options (warn above WARN_ELEMENTS elements)."""
+    def to_filter(self, warn_elements: int | None) -> ExportFilter:
+        """The library's ``ExportFilter`` for these options (warn above WARN_ELEMENTS elements; None: never)."""
         from graph.export import ExportFilter
 
         return ExportFilter(
@@ -99,7 +100,7 @@ def build_cmd(db: DbOption = None, config: ConfigOption = None) -> None:
     from orgmap.stages.graph import build_graph
 
     settings = settings_from(config, db)
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         with recorded(store, "graph build", settings) as (run, counts):
             summary = build_graph(store, settings, run)
             counts.update(summary.__dict__)
@@ -127,7 +128,7 @@ def stats_cmd(
     from graph.stats import graph_stats
 
     settings = settings_from(config, db)
-    with Store(settings.db) as store:
+    with Store(settings.db, read_only=True, wait=settings.db_wait) as store:
         stats = graph_stats(store.con, top=top)
     if as_json:
         typer.echo(json.dumps(stats, ensure_ascii=False, indent=2, default=str))
@@ -135,16 +136,33 @@ def stats_cmd(
     _print_stats(stats)
 
 
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
+
+
 def _select(
-    filters: ExportFilterOptions, output: Path | None, default_name: str, db: str | None, config: Path | None
+    filters: ExportFilterOptions,
+    output: Path | None,
+    default_name: str,
+    db: str | None,
+    config: Path | None,
+    *,
+    force: bool,
+    for_kumu: bool = True,
+    files: Callable[[Path], list[Path]] = lambda out: [out],
 ) -> tuple[Any, Path]:
-    """The part of the graph FILTERS selects, and the file to write it to."""
+    """The part of the graph FILTERS selects, and the file to write it to (checked: new, or --force).
+
+    Without ``-o`` the file goes beside the database, named after it (``crawl.kumu.json``). Only Kumu
+    formats warn about Kumu's size limit. ``files`` lists the files a writer makes of the output path.
+    """
     from graph import export
+    from orgmap.outputs import output_path, require_new
 
     settings = settings_from(config, db)
-    f = filters.to_filter(settings.graph.kumu_max_elements)
-    out = output or Path(settings.out_dir) / default_name
-    with Store(settings.db) as store:
+    f = filters.to_filter(settings.graph.kumu_max_elements if for_kumu else None)
+    out = output or output_path(settings, default_name)
+    require_new(files(out), force)
+    with Store(settings.db, read_only=True, wait=settings.db_wait) as store:
         sub = export.select_subgraph(store.con, f)
     return sub, out
 
@@ -153,7 +171,10 @@ def _select(
 @friendly
 @option_sets
 def kumu_cmd(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="JSON file (default: out/kumu.json).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="JSON file (default: <db stem>.kumu.json by the database).")
+    ] = None,
+    force: ForceOption = False,
     filters: ExportFilterOptions = WHOLE_GRAPH,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -164,7 +185,7 @@ def kumu_cmd(
     """
     from graph.export import write_kumu
 
-    sub, out = _select(filters, output, "kumu.json", db, config)
+    sub, out = _select(filters, output, "kumu.json", db, config, force=force)
     _report(write_kumu(sub, out))
 
 
@@ -173,9 +194,11 @@ def kumu_cmd(
 @option_sets
 def spreadsheet_cmd(
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="File stem or .xlsx file (default: out/kumu).")
+        Path | None,
+        typer.Option("-o", "--output", help="File stem or .xlsx file (default: <db stem>.kumu beside the database)."),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv (two files) or xlsx (one workbook).")] = "csv",
+    force: ForceOption = False,
     filters: ExportFilterOptions = WHOLE_GRAPH,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -184,9 +207,9 @@ def spreadsheet_cmd(
 
     Example: orgmap export spreadsheet --format xlsx -o out/acme.xlsx --org Acme
     """
-    from graph.export import write_spreadsheet
+    from graph.export import spreadsheet_paths, write_spreadsheet
 
-    sub, out = _select(filters, output, "kumu", db, config)
+    sub, out = _select(filters, output, "kumu", db, config, force=force, files=lambda out: spreadsheet_paths(out, fmt))
     _report(write_spreadsheet(sub, out, fmt))
 
 
@@ -194,7 +217,10 @@ def spreadsheet_cmd(
 @friendly
 @option_sets
 def graphml_cmd(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: out/graph.graphml).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default: <db stem>.graphml beside the database).")
+    ] = None,
+    force: ForceOption = False,
     filters: ExportFilterOptions = WHOLE_GRAPH,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -205,7 +231,7 @@ def graphml_cmd(
     """
     from graph.export import write_graphml
 
-    sub, out = _select(filters, output, "graph.graphml", db, config)
+    sub, out = _select(filters, output, "graphml", db, config, force=force, for_kumu=False)
     _report(write_graphml(sub, out))
 
 
@@ -213,7 +239,10 @@ def graphml_cmd(
 @friendly
 @option_sets
 def gexf_cmd(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File (default: out/graph.gexf).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File (default: <db stem>.gexf beside the database).")
+    ] = None,
+    force: ForceOption = False,
     filters: ExportFilterOptions = WHOLE_GRAPH,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -224,7 +253,7 @@ def gexf_cmd(
     """
     from graph.export import write_gexf
 
-    sub, out = _select(filters, output, "graph.gexf", db, config)
+    sub, out = _select(filters, output, "gexf", db, config, force=force, for_kumu=False)
     _report(write_gexf(sub, out))
 
 

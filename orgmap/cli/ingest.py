@@ -38,6 +38,16 @@ def summary_table(summary: Any) -> Table:
     return table
 
 
+def bad_records_line(summary: Any) -> str | None:
+    """One line saying how many records were skipped and where to look, or None when none was."""
+    from orgmap.stages.ingest import WHERE_TO_LOOK
+
+    if not summary.bad:
+        return None
+    what = "1 record was" if summary.bad == 1 else f"{summary.bad:,} records were"
+    return f"{what} bad and skipped. {WHERE_TO_LOOK.format(run_id=summary.run_id)}"
+
+
 @commands.command()
 @friendly
 def ingest(
@@ -62,23 +72,29 @@ def ingest(
 
     Example: orgmap ingest crawl.jsonl.gz pages.warc.gz --db orgmap.duckdb
     """
+    from orgmap.cli.report import write_after_run
     from orgmap.progress import SILENT, for_terminal, progress_context
     from orgmap.runs import recorded
     from orgmap.sources.readers import plan_inputs
     from orgmap.stages.ingest import ingest as run_ingest
+    from orgmap.stages.ingest import require_usable_records
     from orgmap.store.database import Store
 
     settings = settings_from(config, db, **{"ingest.max_page_bytes": max_page_bytes, "ingest.batch_size": batch_size})
-    columns = {"url": url_col, "html": html_col, "text": text_col, "fetched_at": time_col}
-    columns = {k: v for k, v in columns.items() if v}
+    given = {"url": url_col, "html": html_col, "text": text_col, "fetched_at": time_col}
+    columns = {k: v for k, v in given.items() if v}
     plan_inputs(paths, columns=columns, fmt=fmt)  # fail before the database is opened or created
     progress = SILENT if no_progress else for_terminal(every=settings.progress_seconds)
     inputs = [str(p) for p in paths]
     with (
-        Store(settings.db) as store,
+        Store(settings.db, wait=settings.db_wait) as store,
         recorded(store, "ingest", settings, inputs, columns=columns, fmt=fmt) as (run, counts),
         progress_context(progress),
     ):
         summary = run_ingest(store, settings, run, progress)
         counts.update(summary.counts())
-    Console().print(summary_table(summary))
+        Console().print(summary_table(summary))
+        if not summary.all_bad and (line := bad_records_line(summary)):
+            typer.echo(line, err=True)
+        require_usable_records(summary)  # the run fails; its bad records stay in ingest_errors
+    write_after_run(settings, summary.run_id)

@@ -74,7 +74,7 @@ def push_cmd(
     from orgmap.stages.label import push
 
     settings = settings_from(config, db)
-    with Store(settings.db) as store, _client(url, token) as client:
+    with Store(settings.db, wait=settings.db_wait) as store, _client(url, token) as client:
         run_id = store.start_run("label push", {"target": target, "n": n, "strategy": strategy}, settings.to_dict())
         out = push(
             store, settings, client, target, n, strategy, diverse=not no_diversity, project_title=project_title,
@@ -106,7 +106,7 @@ def pull_cmd(
     from orgmap.stages.label import pull
 
     settings = settings_from(config, db)
-    with Store(settings.db) as store, _client(url, token) as client:
+    with Store(settings.db, wait=settings.db_wait) as store, _client(url, token) as client:
         run_id = store.start_run("label pull", {"target": target}, settings.to_dict())
         out = pull(store, settings, client, target, project_title=project_title, run_id=run_id)
         store.finish_run(run_id, "ok", {"n_tasks": out.n_tasks, "n_gold": out.n_gold})
@@ -137,7 +137,7 @@ def export_cmd(
     from orgmap.stages.label import build_tasks, record_tasks, select_items
 
     settings = settings_from(config, db)
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         selected = select_items(store, settings, target, n, strategy, seed=settings.classify.seed)
         rows = write_file(build_tasks(selected, target), out, fmt)
         record_tasks(store, selected, server=f"file:{fmt}", project_id=0, target=target, strategy=strategy)
@@ -176,7 +176,7 @@ def import_cmd(
     if not by_domain:
         gold, problems = read_file(path, {t: tax.classes(t) for t in TARGETS}, kind, annotator)
     source = "labelstudio_file" if kind == "labelstudio" else kind
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         if by_domain:
             gold, problems = domain_gold(store, read_domain_labels(path), tax, annotator)
         n_gold = write_gold(store, gold, source)

@@ -40,8 +40,26 @@ def _summary_table(report: Any) -> Table:
     return table
 
 
+def _where_to_look(report: Any) -> list[str]:
+    """Lines saying how many records or pages had problems in this run, and where they are listed."""
+    from orgmap.cli.ingest import bad_records_line
+
+    lines = []
+    if "ingest" in report.stages and (line := bad_records_line(report.stages["ingest"])):
+        lines.append(line)
+    signals = report.stages.get("signals")
+    if signals is not None and signals.pages_with_errors:
+        lines.append(
+            f"{signals.pages_with_errors:,} pages had extraction problems (their other signals are kept); "
+            f"examples: orgmap sql \"select counts->'signals'->'problems' from runs where run_id = {report.run_id}\""
+        )
+    return lines
+
+
 def _fmt(value: Any) -> str:
     """Short form for the summary: lists become counts, nested values are cut."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return f"{len(value)} examples in runs.counts"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_fmt(v)}" for k, v in list(value.items())[:12]) + "}"
     if isinstance(value, list | tuple):
@@ -78,33 +96,66 @@ def resolve(
             help="CSV of domain,class or domain,target,class: a labeling function (distant supervision). Repeatable.",
         ),
     ] = None,
-    min_confidence: Annotated[float | None, typer.Option(help="Owner confidence threshold.")] = None,
+    min_precision: Annotated[
+        float | None,
+        typer.Option(
+            "--min-precision",
+            min=0.0,
+            max=1.0,
+            help="Owner precision target: the model links a domain when its owner is this likely right on the gold"
+            " the model was calibrated on (default 0.95; see docs/owners.md).",
+        ),
+    ] = None,
+    min_confidence: Annotated[
+        float | None, typer.Option(help="Owner confidence threshold of the noisy_or scorer (resolve.scorer).")
+    ] = None,
     model: Annotated[str | None, typer.Option(help="spaCy pipeline for NER.")] = None,
     no_ner: Annotated[bool, typer.Option("--no-ner", help="Skip spaCy NER (faster, fewer candidates).")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for the Kumu export and the run report (default: the database's)."),
+    ] = None,
 ) -> None:
     """Run the main job: ingest PATHS, extract signals, find every domain's owner, classify, build the graph.
 
     Incremental: re-running the same input changes nothing; a new batch links to existing orgs.
+    --min-precision trades coverage for precision: 0.99 leaves more domains unknown than 0.95.
     --reference-labels: your own lists of domains with their class (example.gov,government) vote as labeling
     functions for the domains' site categories and their owners' organization types.
 
-    Example: orgmap resolve data/sample --db orgmap.duckdb
+    Example: orgmap resolve data/sample --db orgmap.duckdb --min-precision 0.99
     """
+    from orgmap.cli.report import write_after_run
+    from orgmap.outputs import output_path, require_writable_dir
     from orgmap.pipeline import run
+    from orgmap.store.database import require_writable
 
     overrides: dict[str, Any] = {
         "resolve.linking.min_confidence": min_confidence,
+        "resolve.min_precision": min_precision,
         "ner.model": model,
         "resolve.orgs_file": str(orgs) if orgs else None,
         "classify.reference_labels": ",".join(str(p) for p in reference_labels) if reference_labels else None,
+        "out_dir": str(out) if out else None,
     }
     if no_ner:
         overrides["ner.enabled"] = False
     settings = settings_from(config, db, **overrides)
+    kumu = Path(settings.graph.kumu_path or output_path(settings, "kumu.json"))
+    require_writable(Path(settings.db))  # the database first: it is the cause when both are in one directory
+    if "export" not in (skip or ()):
+        require_writable_dir(kumu.parent, "the Kumu export")  # now, not after an hour of work
+    replaced = kumu.exists()
     progress = for_terminal(every=settings.progress_seconds)
     with progress_context(progress):
         report = run(settings, [str(p) for p in (paths or [])], skip=skip or (), progress=progress)
     Console().print(_summary_table(report))
+    for line in _where_to_look(report):
+        typer.echo(line, err=True)
+    if "export" in report.stages:
+        again = " (replacing this database's export from an earlier run)" if replaced else ""
+        typer.echo(f"Kumu blueprint: {report.stages['export'].path}{again}")
+    write_after_run(settings, report.run_id)
     typer.echo(f'database: {settings.db}  (try: duckdb {settings.db} -c "select * from domain_org limit 5")')
 
 
@@ -137,7 +188,7 @@ def explain(
     reg = registered_domain(domain) if domain is not None else None
     if domain is not None and reg is None:
         raise InputError(f"{domain!r} is not a valid domain or URL")
-    with Store(settings.db, read_only=True) as store:
+    with Store(settings.db, read_only=True, wait=settings.db_wait) as store:
         _require_current_schema(store, settings.db)
         if org is not None or reg is None:
             _explain_org(store, org or "", settings.db, as_json)
@@ -160,6 +211,8 @@ def explain(
                     "status": row[4],
                     "evidence": evidence,
                     "runner_up": row[6],
+                    "site_name": row[8],
+                    "platform": row[9],
                     "org_confidence": org_row[6] if org_row else None,
                     "merges": [{"domain": d, "edges": [_edge_json(e) for e in path]} for d, path in paths.items()],
                     "classes": classes,
@@ -170,7 +223,8 @@ def explain(
         )
         return
     out = Console()
-    out.print(f"[bold]{reg}[/] → [bold]{row[2]}[/] ({row[4]}, confidence {row[3]:.2f}, {row[7]} pages)")
+    owner = row[2] if row[2] is not None else "no organization"
+    out.print(f"[bold]{reg}[/] → [bold]{owner}[/] ({row[4]}, confidence {row[3]:.2f}, {row[7]} pages)")
     if org_row:
         conf = f", org confidence {org_row[6]:.2f}" if org_row[6] is not None else ""
         out.print(f"  org {row[1]}: legal form {org_row[2] or '-'}, country {org_row[3] or '-'}{conf}")
@@ -178,8 +232,13 @@ def explain(
         out.print(f"  domains: {', '.join(org_row[5] or [])}")
     if evidence.get("why"):
         out.print(f"  why: {evidence['why']}", markup=False)
+    if row[8] or row[9]:
+        out.print(f"  site name: {row[8] or '-'}" + (f"; hosted on the platform {row[9]}" if row[9] else ""))
     if evidence.get("name"):
         out.print(f"  best candidate name: {evidence['name']!r}, fits the domain: {evidence.get('fit', 0):.2f}")
+    if evidence.get("contributions"):
+        parts = ", ".join(f"{k} {v:+.2f}" for k, v in evidence["contributions"].items())
+        out.print(f"  owner model ({evidence.get('scorer')}): largest feature contributions: {parts}", markup=False)
     table = Table("signal", "name", "weight", "pages", "first page", "context")
     for item in evidence.get("items", []):
         table.add_row(

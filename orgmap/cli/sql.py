@@ -34,7 +34,7 @@ def sql(
     Example: orgmap sql "select registered_domain, org_name, confidence from domain_org limit 5"
     """
     settings = settings_from(config, db)
-    with open_sandboxed(settings.db) as con:
+    with open_sandboxed(settings.db, wait=settings.db_wait) as con:
         cols, rows = run_query(con, query)
     if fmt == "csv":
         writer = csv.writer(sys.stdout)

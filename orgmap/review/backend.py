@@ -1,25 +1,8 @@
 """The ML backend Label Studio calls (``orgmap serve``): a small ASGI app speaking Label Studio's protocol.
 
-- ``GET /health`` → ``{"status": "UP", "model_class": ..., "model_version": ...}`` (and counters; no internals)
-- ``POST /setup`` → ``{"model_version": ...}`` (Label Studio sends the project and its labeling config)
-- ``POST /predict`` → ``{"results": [...]}``: one prediction per task (``choices`` result, ``score`` = the
-  model's confidence, ``model_version``), in task order, so Label Studio stores them as predictions
-- ``POST /webhook`` → annotation events; after ``retrain_every`` new annotations a retrain starts in a
-  background thread. Predictions keep being served by the current model meanwhile; the new model replaces it
-  only when training succeeds (a failed retrain keeps the old model; ``/health`` says it failed, the log why).
-
-Hostile clients: with credentials (HTTP Basic, Label Studio's "Use basic auth" switch) every route but
-``/health`` needs them; without, ``/setup``, ``/webhook`` and ``/train`` answer only loopback peers, since they
-write gold labels and promote models. Bodies over :attr:`ServeLimits.max_body_bytes` get 413; malformed JSON,
-deep nesting and wrong shapes get 400/422. Predictions run in a worker thread, concurrent small requests
-batched into one model call, so a 200k-task request does not stall ``/health`` and 500 one-task requests do
-not queue behind each other on the event loop. Annotations wait in a bounded buffer until a retrain has
-stored them.
-
-The model is anything with ``predict_proba(frame)`` and ``classes`` (an :class:`~classifiers.model.EndModel`);
-tasks are turned into a frame by :func:`classifiers.frames.prepare` over their data (orgmap pushes the frame
-columns into task data, so the backend needs no database to predict). Retraining is delegated to a callable so
-that ``orgmap serve`` can store gold labels and register the new version in its database.
+It serves the promoted model's predictions, takes annotation events, and after ``retrain_every`` of them
+retrains in the background through a callable the caller gives, keeping the old model until the new one is
+ready. Routes, limits and what hostile clients get: docs/labeling.md, "The ML backend".
 
 Example::
 
@@ -310,7 +293,8 @@ class _Predictor:
 
     async def _run_batches(self) -> None:
         while self._waiting:
-            batch, size = [], 0
+            batch: list[tuple[list[dict[str, Any]], asyncio.Future[Any]]] = []
+            size = 0
             while self._waiting and (not batch or size + len(self._waiting[0][0]) <= self.limits.batch_tasks):
                 tasks, future = self._waiting.popleft()
                 if not future.done():  # a client that went away is not predicted for

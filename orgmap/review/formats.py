@@ -1,18 +1,8 @@
 """Labeling files for users who move files instead of running a Label Studio server.
 
-Export (``orgmap label export --format ...``) writes the tasks ``orgmap label push`` would send:
-
-- ``labelstudio``: a JSON list of tasks (``data`` + ``predictions``), importable in Label Studio's UI as is;
-  its export (JSON) comes back through :func:`read_file`
-- ``doccano``: JSONL, one ``{"text", "label": [], "orgmap_id", "prediction", "score", "url"}`` per line
-  (doccano's text-classification format; the labeller fills ``label``)
-- ``csv``: ``orgmap_id, target, item_id, url, title, text, prediction, confidence, priority, label``
-  (fill the ``label`` column in a spreadsheet)
-
-Import (:func:`read_file`) detects the format from the file name (``.json`` Label Studio export, ``.jsonl``
-doccano, ``.csv``) and returns resolved gold labels. Every row must carry ``orgmap_id`` (``"domain:example.com"``),
-or ``target`` and ``item_id`` columns; rows with no label are not gold and are skipped silently, rows with an
-unknown class or no id are reported as problems.
+:func:`write_file` writes the tasks ``orgmap label push`` would send, as Label Studio JSON, doccano JSONL or
+CSV; :func:`read_file` reads a labelled file back as gold labels and the rows it could not use. The
+columns of each format: docs/labeling.md, "Labeling files".
 
 Example::
 

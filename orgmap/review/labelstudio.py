@@ -5,6 +5,12 @@ skips ids the project already holds, so pushing the same items twice does not du
 pre-annotations (``model_version``, ``score``, a ``choices`` result); ``score`` is orgmap's *priority* (lower =
 label first), so a project whose sampling is "Uncertainty sampling" serves the most informative task first.
 
+Why not label-studio-sdk (2.1.2, evaluated 2026-12): it covers every call made here (projects, import,
+export, annotations, users, ML backends, data-manager actions) and takes our httpx client, but it pulls ~30
+packages (opencv-python-headless, nltk, datamodel-code-generator, black, Faker, requests-mock pinned ``==``;
+500 MB in a scratch venv), pins ``numpy<3`` against the 2.4 orgmap runs on, and would downgrade it. That is
+too much for a dozen REST calls that this module makes with httpx and tests against a real server.
+
 Errors (all :class:`LabelStudioError`, an :class:`~resolver.errors.OrgmapError`) say what to do next:
 unreachable server, wrong token (401/403), a project whose labeling config does not match the taxonomy.
 

@@ -1,16 +1,11 @@
 """Classify stage: pages → domains → orgs, each with LFs, a label model and the promoted end model.
 
-Reads ``page_features``/``page_signals``/``links``/``domains``/``domain_org``/``orgs``, writes ``labels``
-(one row per item and target, replaced per target), ``lf_runs`` and, on the first run of a database (or
-after the taxonomy changed), a first model version per target. With gold labels the first model is
-calibrated and cross-validated on them and promoted only when it is not worse than the label model alone;
-without, it is promoted ``unvalidated`` (so every item gets a class) and the summary and every label say so.
-A target trains at most once per run, and never again on inputs a registered version was trained on.
-``orgmap train`` trains later versions; ``--promote-if-better`` gates them.
-
-Three vocabularies: page types, site categories (domains), organization types (orgs). Domains see their
-pages' types as features (a ministry full of articles is still government), orgs their domains' categories.
-Gold labels always win in ``labels`` (``source = 'gold'``).
+Reads the page features, signals, links and owners; writes ``labels`` (one row per item and target), ``lf_runs``
+and, on a database's first run (or after the taxonomy changed), a first model per target. With gold labels the
+first model is cross-validated and calibrated on them and promoted only when not worse than the label model
+alone; without, it is promoted ``unvalidated`` and the summary and every label say so. Domains see their pages'
+types as features, orgs their domains' categories; gold labels win in ``labels`` (``source = 'gold'``). A target
+trains at most once per run, never again on the same inputs. See docs/classify.md.
 """
 
 from __future__ import annotations

@@ -1,16 +1,8 @@
 """The fetch stage: domains and URLs → ``fetch_queue`` → pages (source ``fetch``), redirects, queue statuses.
 
-For each target domain the home page is fetched (``https://domain/``, then ``http://`` when https does not
-connect), the pages that name the owner are found on it (``orgmap.sources.discovery``: Impressum, legal notice,
-about, contact; common paths as fallback) and fetched too. ``--urls`` targets are fetched as given.
-
-Why it is safe to kill: every URL is a ``fetch_queue`` row (``pending``) before it is fetched; results are
-written in batches of ``fetch.batch_size``, in this order — the owner pages found on a home page are queued
-(pending), the pages and redirects are stored through :func:`orgmap.stages.ingest.store_records` (exactly
-like ingested pages, so storing them twice changes nothing), and only then are the fetched rows marked
-done/failed/skipped. A kill between any two steps leaves URLs pending, never marked done without their
-page. A re-run fetches what is still pending: nothing done is fetched again unless ``refresh`` (or
-``retry_failed`` for failures).
+For each domain the home page is fetched, then the pages on it that name the owner (Impressum, legal
+notice, about, contact). Every URL is queued before it is fetched and marked done only after its page is
+stored, so the stage is safe to kill and a re-run fetches only what is pending (docs/fetch.md).
 
 Example::
 
@@ -227,7 +219,7 @@ def _targets(
                 names.append(d)
     homes: list[tuple[str, str]] = []
     for d in dict.fromkeys(names):
-        first = given_homes.get(d) or (list(home_urls(d)) or [None])[0]
+        first = given_homes.get(d) or next(iter(home_urls(d)), None)
         if first:
             homes.append((d, first))
     rows: list[QueueRow] = []

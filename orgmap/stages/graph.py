@@ -14,6 +14,7 @@ from graph.build import BuildSummary, build
 from graph.export import ExportFilter, ExportResult, select_subgraph, write_empty, write_kumu
 from graph.stats import count_nodes
 from orgmap.config import Settings
+from orgmap.outputs import output_path
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store.database import Store
@@ -73,7 +74,7 @@ def export_kumu(
     path: str | Path | None = None,
     filters: ExportFilter | None = None,
 ) -> ExportSummary:
-    """Write a Kumu blueprint (``settings.graph.kumu_path``, ``out/kumu.json`` by default).
+    """Write a Kumu blueprint (``settings.graph.kumu_path``; by default ``<db stem>.kumu.json`` beside the database).
 
     Without ``filters`` (the pipeline's case) edges below ``settings.graph.min_confidence`` are left out and
     a graph larger than ``kumu_max_elements`` is cut to its highest-PageRank nodes, with a warning saying
@@ -84,7 +85,7 @@ def export_kumu(
         filters = ExportFilter(min_confidence=g.min_confidence, max_elements=g.kumu_max_elements)
     if filters.warn_elements is None:
         filters = ExportFilter(**{**filters.__dict__, "warn_elements": g.kumu_max_elements})
-    out = Path(path) if path is not None else Path(g.kumu_path)
+    out = Path(path or g.kumu_path or output_path(settings, "kumu.json"))
     if not count_nodes(store.con):
         write_empty(out)
         return ExportSummary(str(out), 0, 0, ["the graph is empty: nothing resolved yet, wrote an empty blueprint"])

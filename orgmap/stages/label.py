@@ -344,7 +344,7 @@ def serve_app(
     from orgmap.review.backend import Annotation, ModelHolder, create_app
 
     _check_target(target)
-    with Store(settings.db) as store:
+    with Store(settings.db, wait=settings.db_wait) as store:
         version = registry.promoted(store.con, target)
         if version is None:
             raise InputError(
@@ -359,7 +359,7 @@ def serve_app(
             if not a.item_id.startswith("ls-")
         ]
         trained = dataclasses.replace(settings, classify=dataclasses.replace(settings.classify, train_on_gold=True))
-        with Store(settings.db) as store:
+        with Store(settings.db, wait=settings.db_wait) as store:
             write_gold(store, gold, "labelstudio")
             out = train(store, trained, target, promote=True)
             return registry.load(store.con, out.version), out.version

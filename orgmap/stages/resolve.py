@@ -23,9 +23,11 @@ from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store import schemas
 from orgmap.store.database import Store
+from resolver.errors import ConfigError
 from resolver.linking import DomainOwner
 from resolver.orgs import build_orgs, cluster_owners, domain_scopes, org_relations
-from resolver.owners import DomainFacts, apply_redirects, demote_persons, score_owners, why_status
+from resolver.owner_model import ARTICLE_TYPES, PageInfo, load_model
+from resolver.owners import DomainFacts, Scorer, apply_redirects, demote_persons, score_owners, why_status
 from resolver.records import OrgCandidate
 from resolver.reference import read_reference
 from resolver.reference_linking import LabelMatcher, link_to_reference, reference_fingerprint, refs_from_table
@@ -58,15 +60,20 @@ class ResolveSummary:
     owners_reused: int = 0
     labels_matched: int = 0
     """Domain labels matched against ``--orgs`` in this run (the rest reuse ``_label_cache``)."""
+    scorer: str = ""
+    """``model`` or ``noisy_or`` (``settings.resolve.scorer``)."""
+    threshold: float = 0.0
+    """The confidence below which an owner is unknown (the model's: from ``min_precision``)."""
 
 
 def load_candidates(store: Store) -> dict[str, list[OrgCandidate]]:
     """All candidate names, grouped by registered domain."""
     table = store.arrow(Q["name_candidates"])
     out: dict[str, list[OrgCandidate]] = defaultdict(list)
-    cols = [table.column(c).to_pylist() for c in ("registered_domain", "page_id", "kind", "value", "weight", "context")]
-    for dom, page, kind, value, weight, context in zip(*cols, strict=True):
-        out[dom].append(OrgCandidate(dom, page, value, kind, float(weight), context))
+    names = ("registered_domain", "page_id", "kind", "value", "weight", "context", "scope")
+    cols = [table.column(c).to_pylist() for c in names]
+    for dom, page, kind, value, weight, context, scope in zip(*cols, strict=True):
+        out[dom].append(OrgCandidate(dom, page, value, kind, float(weight), context, scope))
     return out
 
 
@@ -76,6 +83,23 @@ def load_facts(store: Store) -> dict[str, DomainFacts]:
         dom: DomainFacts(int(n or 1), suffix or "", bool(private))
         for dom, n, suffix, private, _ip in store.con.execute(Q["domain_facts"]).fetchall()
     }
+
+
+def load_pages(store: Store) -> dict[str, PageInfo]:
+    """The kind of each page that carries candidates (the owner model's features read them)."""
+    rows = store.con.execute(Q["page_info"], [sorted(ARTICLE_TYPES)]).fetchall()
+    return {page_id: PageInfo(home, legal, about, article) for page_id, home, legal, about, article in rows}
+
+
+def scorer_of(settings: Settings) -> Scorer:
+    """The owner scorer the settings ask for; the model's threshold comes from ``min_precision``."""
+    rs = settings.resolve
+    if rs.scorer == "noisy_or":
+        return Scorer("noisy_or", threshold=rs.linking.min_confidence)
+    if rs.scorer != "model":
+        raise ConfigError(f"resolve.scorer: unknown scorer {rs.scorer!r}; use model or noisy_or")
+    model = load_model(rs.owner_model or None)
+    return Scorer("model", model, model.threshold_for(rs.min_precision))
 
 
 _CACHE_DELETE = {"_owner_cache": Q["delete_owner_cache_of"], "_label_cache": Q["delete_label_cache_of"]}
@@ -99,13 +123,14 @@ def _domain_org_table(
     n_pages: Mapping[str, int],
     urls: Mapping[str, str],
     why: Callable[[DomainOwner], str],
+    scorer: str,
 ) -> pa.Table:
     rows: dict[str, list[Any]] = defaultdict(list)
     for o in owners:
         org_id = domain_to_org.get(o.registered_domain) if o.status == "linked" else None
         rows["registered_domain"].append(o.registered_domain)
         rows["org_id"].append(org_id)
-        rows["org_name"].append(canonical.get(org_id, o.name) if org_id else "unknown")
+        rows["org_name"].append(canonical.get(org_id, o.name) if org_id else None)
         rows["confidence"].append(float(o.confidence))
         rows["status"].append(o.status if org_id or o.status != "linked" else "unknown")
         rows["evidence"].append(
@@ -114,6 +139,8 @@ def _domain_org_table(
                     "name": o.name,
                     "fit": o.fit,
                     "why": why(o),
+                    "scorer": scorer,
+                    "contributions": dict(o.contributions),
                     "signals": list(o.signal_kinds),
                     "items": [
                         {
@@ -134,6 +161,8 @@ def _domain_org_table(
         rows["runner_up"].append(o.runner_up)
         rows["n_pages"].append(int(n_pages.get(o.registered_domain, 0)))
         rows["updated_run"].append(run_id)
+        rows["site_name"].append(o.site_name)
+        rows["platform"].append(o.platform)
     return schemas.rows("domain_org", rows)
 
 
@@ -147,7 +176,9 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         listed = read_reference(rs.orgs_file)
         refs, ref_skipped = refs_from_table(listed.table), sum(listed.skipped.values())
     cache = {d: (fp, o) for d, fp, o in store.con.execute(Q["owner_cache"]).fetchall()}
-    scored = score_owners(load_candidates(store), load_facts(store), rs.linking, cache)
+    scorer = scorer_of(settings)
+    pages = load_pages(store) if scorer.kind == "model" else {}
+    scored = score_owners(load_candidates(store), load_facts(store), rs.linking, cache, scorer=scorer, pages=pages)
     task.advance()
     redirects = store.con.execute(Q["cross_domain_redirects"]).fetchall()
     link_signals = store.con.execute(Q["hard_link_signals"]).fetchall()
@@ -205,7 +236,8 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         run.run_id,
         n_pages,
         urls,
-        lambda o: why_status(o, rs.linking.min_confidence, o.registered_domain in person_named_orgs),
+        lambda o: why_status(o, scorer.threshold, o.registered_domain in person_named_orgs),
+        scorer.kind,
     )
     relations = org_relations(link_signals, domain_to_org, key_to_org)
     with store.transaction():
@@ -239,4 +271,6 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
         labels_matched=len(matcher.fresh) if matcher is not None else 0,
         owners_scored=len(scored.fresh),
         owners_reused=scored.reused,
+        scorer=scorer.kind,
+        threshold=scorer.threshold,
     )

@@ -1,13 +1,8 @@
 """The DuckDB store: one file holds every table orgmap writes; the only place records become rows.
 
-Why DuckDB: the user queries results with plain SQL, and set-at-a-time work (dedup, aggregation,
-blocking joins) runs inside the database instead of over Python lists. Writes go in bulk through
-Arrow/DataFrame scans, never row-by-row ``INSERT``.
-
-Schema lives in ``orgmap/store/migrations``: ``NNN_name.sql`` files are forward migrations, applied once
-in order and recorded in ``schema_version``; ``views/view_*.sql`` files hold ``CREATE OR REPLACE VIEW``
-statements re-applied on every open, so views always match the code. Every other query is a named block of
-``orgmap/store/queries/*.sql``.
+Users query results with plain SQL, and set-at-a-time work runs inside the database, written in bulk through
+Arrow scans. Migrations (``migrations/NNN_name.sql``) apply once each, in order; views (``views/*.sql``) are
+re-applied on every open; every other query is a named block of ``queries/*.sql``.
 
 Example::
 
@@ -19,7 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
+import sys
+import tempfile
+import time
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from importlib import resources
@@ -80,24 +79,130 @@ def decompress_html(blob: bytes | None) -> str | None:
     return None if blob is None else zlib.decompress(blob).decode("utf-8")
 
 
+def connect(
+    path: str, *, read_only: bool = False, wait: float = 0.0, config: Mapping[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file at ``path``; a failure is a :class:`StoreError` that names its real cause.
+
+    A missing file (read-only opens do not create one), permissions (the file, or the directory where the
+    database writes its ``.wal``), or a lock: then the orgmap run holding it, if it is one. A lock is waited
+    for up to ``wait`` seconds (``orgmap --wait SECONDS``).
+    """
+    if path == ":memory:":
+        return duckdb.connect(path, config=dict(config or {}))
+    file = Path(path)
+    if read_only and not file.exists():
+        raise StoreError(f"{path} does not exist; check --db, or create it with: orgmap resolve PATH --db {path}")
+    if not read_only:
+        require_writable(file)
+    deadline = time.monotonic() + wait
+    waiting = False
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only, config=dict(config or {}))
+        except duckdb.IOException as exc:
+            pid = _lock_pid(str(exc))
+            if pid is None:
+                raise StoreError(f"cannot open {path}: {_first_line(exc)}") from exc
+            if time.monotonic() >= deadline:
+                raise StoreError(_locked_message(path, pid, read_only, wait)) from exc
+            if not waiting:
+                waiting = True
+                print(f"orgmap: waiting up to {wait:g} s for {_holder(path, pid)} to release {path}", file=sys.stderr)
+            time.sleep(min(0.25, max(deadline - time.monotonic(), 0.0)))
+
+
+def probe_dir(where: Path) -> None:
+    """Create ``where`` if needed and write (and drop) a file in it: OSError when that cannot be done."""
+    where.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryFile(dir=where, prefix=".orgmap-probe-"):
+        pass
+
+
+def require_writable(file: Path) -> None:
+    """Fail now, not mid-run, when the database or its directory cannot be written."""
+    where = file.parent
+    try:
+        probe_dir(where)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot write in {where} ({exc.strerror or exc}): the database {file.name} and its write-ahead log "
+            f"{file.name}.wal live there. Pass a --db in a writable directory; reading commands (orgmap sql, "
+            "explain, graph stats, report) open a database read-only and work on a read-only copy",
+        ) from exc
+    if file.exists():
+        try:
+            with file.open("r+b"):
+                pass
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write {file} ({exc.strerror or exc}); fix its permissions (chmod u+w {file}) or pass "
+                "another --db. Reading commands (orgmap sql, explain, graph stats, report) work on a read-only file",
+            ) from exc
+
+
+_LOCK_PID = re.compile(r"Conflicting lock is held in .*?\(PID (\d+)\)")
+
+
+def _lock_pid(message: str) -> int | None:
+    """The process DuckDB says holds the file's lock, from its error message; None for other errors.
+
+    >>> _lock_pid('IO Error: Could not set lock on file "x": Conflicting lock is held in /usr/bin/python3 (PID 42).')
+    42
+    """
+    m = _LOCK_PID.search(message)
+    return int(m.group(1)) if m else None
+
+
+def _run_file(path: str) -> Path:
+    """``<db>.run``: the run (pid, run id, command) that has the database open for writing."""
+    return Path(f"{path}.run")
+
+
+def _lock_holder_run(path: str, pid: int) -> dict[str, Any] | None:
+    """The run process ``pid`` said it was in ``<db>.run``, or None (not a run, or the file is stale)."""
+    try:
+        holder = json.loads(_run_file(path).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return holder if isinstance(holder, dict) and holder.get("pid") == pid else None
+
+
+def _holder(path: str, pid: int) -> str:
+    """Who holds the lock, in words: the orgmap run if it is one."""
+    holder = _lock_holder_run(path, pid)
+    if holder is not None:
+        started = holder["started_at"][:19]
+        return f"orgmap run {holder['run_id']} ({holder['command']}, started {started} UTC, PID {pid})"
+    return f"process {pid}, not an orgmap run (another program, or an orgmap command reading it)"
+
+
+def _locked_message(path: str, pid: int, read_only: bool, wait: float) -> str:
+    who = _holder(path, pid)
+    waited = f" after waiting {wait:g} s" if wait else ""
+    how = "for reading" if read_only else "for writing"
+    return (
+        f"{path} is locked by {who}{waited}, so it cannot be opened {how}. Wait for it to finish: "
+        f"orgmap --wait SECONDS <command> ... waits up to SECONDS for the lock; or pass another --db"
+    )
+
+
+def _first_line(exc: Exception) -> str:
+    """An error message's first non-empty line."""
+    return next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+
+
 class Store:
     """An open orgmap database: migrations applied, views current.
 
     Use as a context manager, or call :meth:`close`. ``con`` is the DuckDB connection; SQL users
-    need nothing else. ``read_only=True`` opens without migrating (for reports while a run writes).
+    need nothing else. ``read_only=True`` opens without migrating (for reports while a run writes, or a
+    read-only file). ``wait``: seconds to wait for another process's lock (see :func:`connect`).
     """
 
-    def __init__(self, path: str | Path = "orgmap.duckdb", *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = "orgmap.duckdb", *, read_only: bool = False, wait: float = 0.0) -> None:
         self.path = str(path)
-        try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(
-                f"cannot open {self.path}: {exc}. Is another orgmap run using it? "
-                "Wait for it to finish or pass another --db."
-            ) from exc
+        self.con = connect(self.path, read_only=read_only, wait=wait)
         if not read_only:
             self.migrate()
 
@@ -145,18 +250,29 @@ class Store:
 
     # -- runs ------------------------------------------------------------------------------
     def start_run(self, command: str, inputs: Sequence[str] | Mapping[str, Any], settings: Mapping[str, Any]) -> int:
-        """Open a ``runs`` row; runs left ``running`` by a killed process are marked ``interrupted``."""
+        """Open a ``runs`` row; runs left ``running`` by a killed process are marked ``interrupted``.
+
+        Beside the file, ``<db>.run`` says which run this process is, so that another process the database
+        lock keeps out can say which run holds it (a locked database cannot be read).
+        """
         with self.transaction() as con:
             con.execute(Q["interrupt_runs"], [now()])
+            started = now()
             row = con.execute(
-                Q["start_run"], [command, now(), json.dumps(inputs, default=str), json.dumps(settings, default=str)]
+                Q["start_run"], [command, started, json.dumps(inputs, default=str), json.dumps(settings, default=str)]
             ).fetchone()
         assert row is not None
+        if self.path != ":memory:":
+            holder = {"pid": os.getpid(), "run_id": int(row[0]), "command": command, "started_at": str(started)}
+            with contextlib.suppress(OSError):
+                _run_file(self.path).write_text(json.dumps(holder), "utf-8")
         return int(row[0])
 
     def finish_run(self, run_id: int, status: str, counts: Mapping[str, Any], error: str | None = None) -> None:
         """Close a ``runs`` row with its final status and counts."""
         self.con.execute(Q["finish_run"], [now(), status, json.dumps(counts, default=str), error, run_id])
+        if self.path != ":memory:" and (_lock_holder_run(self.path, os.getpid()) or {}).get("run_id") == run_id:
+            _run_file(self.path).unlink(missing_ok=True)
 
     # -- bulk writes -----------------------------------------------------------------------
     def insert_new(self, table: str, rows: pa.Table, key: Sequence[str]) -> int:

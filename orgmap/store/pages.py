@@ -32,6 +32,10 @@ class RecordCounts:
     duplicates: int = 0
     redirects: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    hosts: set[str] = field(default_factory=set)
+    """Hosts of the pages read (stored or already there): what the batch covers, not the database."""
+    domains: set[str] = field(default_factory=set)
+    """Registered domains of the pages and redirects read."""
 
 
 def store_records(
@@ -77,6 +81,12 @@ def store_records(
         totals.duplicates += batch.pages.num_rows - new_pages
         totals.redirects += new_redirects
         totals.skipped.update(e.reason for e in items if isinstance(e, IngestProblem))
+        for item in items:
+            if isinstance(item, PreparedPage):
+                totals.hosts.add(item.host)
+                totals.domains.add(item.registered_domain)
+            elif isinstance(item, PreparedRedirect):
+                totals.domains.update((item.from_domain, item.to_domain))
         if on_batch is not None:
             on_batch(totals, len(chunk))
     return totals

@@ -1,25 +1,15 @@
 """A sandbox for SQL a user writes: it may read the database, and do nothing else.
 
-``orgmap sql`` runs its query here, and so should any other SQL a user supplies (reference labels, taxonomy
-rules, views). Two layers, each enough on its own against the known attacks:
-
-1. the connection (:func:`open_sandboxed`): read-only, no file or URL outside the database
-   (``enable_external_access = false``: no ``read_text('/etc/passwd')``, ``COPY … TO``, ``ATTACH``), no
-   extension autoinstall or autoload, and the configuration locked so no ``SET`` undoes it; all of it is
-   set when the connection opens, before any user SQL runs;
-2. the statements (:func:`check_sql`): split and typed by DuckDB's own parser (comments, case, several
-   statements in one string and CTEs are its job, not a regex's); anything but a query is refused, among
-   them ATTACH, DETACH, USE, COPY, EXPORT, IMPORT, INSTALL, LOAD, SET and PRAGMA.
+``orgmap sql`` runs its query here, and so should any other SQL a user supplies. Two layers, each enough on
+its own: a read-only connection without files, network or extensions (:func:`open_sandboxed`), and the
+statements typed by DuckDB's own parser, anything but a query refused (:func:`check_sql`). See
+docs/ingest.md, "Querying the store".
 
 Example::
 
     >>> con = open_sandboxed()  # in memory; pass the database path to read an orgmap store
     >>> run_query(con, "with t as (select 42 as answer) from t")
     (['answer'], [(42,)])
-    >>> run_query(con, "select 1; copy (select 1) to 'x.csv'")
-    Traceback (most recent call last):
-    ...
-    resolver.errors.InputError: refused: COPY (user SQL may only query: SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE)
 """
 
 from __future__ import annotations
@@ -29,7 +19,8 @@ from typing import Any
 
 import duckdb
 
-from resolver.errors import InputError, StoreError
+from orgmap.store.database import connect
+from resolver.errors import InputError
 
 __all__ = ["SANDBOX_CONFIG", "check_sql", "open_sandboxed", "run_query"]
 
@@ -49,25 +40,24 @@ ALLOWED = frozenset({duckdb.StatementType.SELECT})
 _HINT = "user SQL may only query: SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE"
 
 
-def open_sandboxed(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+def open_sandboxed(path: str | Path | None = None, *, wait: float = 0.0) -> duckdb.DuckDBPyConnection:
     """A connection to the database at ``path`` (read-only), or to an empty one in memory, for user SQL.
 
-    Raises :class:`StoreError` when the file is missing or another process holds it for writing.
+    Raises :class:`StoreError` when the file is missing or another process holds it for writing (waited for
+    up to ``wait`` seconds).
     """
-    if path is None:
-        return duckdb.connect(":memory:", config=dict(SANDBOX_CONFIG))
-    try:
-        return duckdb.connect(str(path), read_only=True, config=dict(SANDBOX_CONFIG))
-    except duckdb.Error as exc:
-        raise StoreError(
-            f"cannot open {path} read-only: {_first_line(exc)}. Check the path (--db), or wait for the run using it."
-        ) from exc
+    return connect(":memory:" if path is None else str(path), read_only=True, wait=wait, config=SANDBOX_CONFIG)
 
 
 def check_sql(sql: str, allowed: frozenset[duckdb.StatementType] = ALLOWED) -> list[duckdb.Statement]:
     """The statements of ``sql``, parsed by DuckDB; :class:`InputError` (one line) if any is not ``allowed``.
 
     A syntax error is reported as such; an empty string (or only comments) is refused.
+
+    >>> check_sql("select 1; copy (select 1) to 'x.csv'")
+    Traceback (most recent call last):
+    ...
+    resolver.errors.InputError: refused: COPY (user SQL may only query: SELECT, WITH, FROM, SHOW, DESCRIBE, SUMMARIZE)
     """
     try:
         statements = duckdb.extract_statements(sql)

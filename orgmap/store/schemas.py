@@ -44,10 +44,13 @@ def rows(table: str, columns: Mapping[str, Sequence[Any] | pa.Array] | pa.Table)
     """An Arrow table of ``columns`` (name → values, or a table a library built) typed as those columns of ``table``.
 
     Columns the batch leaves out stay NULL (or take their default) when it is written; a column the table
-    lacks is an error, not a silently dropped value. Values that do not fit the column's type raise.
+    lacks is an error, not a silently dropped value. Values that do not fit the column's type raise. A batch
+    with no columns at all (a stage that had nothing to write) is an empty batch of every column.
     """
     schema = table_schema(table)
     names = columns.column_names if isinstance(columns, pa.Table) else list(columns)
+    if not names:
+        return schema.empty_table()
     unknown = [c for c in names if schema.get_field_index(c) < 0]
     if unknown:
         raise StoreError(f"{table} has no column(s) {', '.join(unknown)}")

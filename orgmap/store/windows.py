@@ -1,22 +1,12 @@
 """Reference and current windows: which ingestion batches a drift check or a retrain looks at.
 
-Every ingestion run is a batch (``pages.run_id``). A window is named by a spec:
-
-==========================  ===========================================================================
-``run:12``                  the pages of ingestion run 12
-``run:3..5``, ``runs:3,7``  a run range (inclusive) or a list of runs
-``date:2026-01-01..2026-02-01``  pages ingested in [from, to) (``pages.ingested_at``); ``fetched:`` uses ``fetched_at``
-``latest``, ``latest:3``    the newest batch, or the newest three
-``previous``                the batch before the newest
-``trained``                 the batches the promoted model was trained on (``models.data_window``)
-``all``                     every page
-==========================  ===========================================================================
+Every ingestion run is a batch (``pages.run_id``); a window names some of them with a spec such as ``run:12``,
+``run:3..5``, ``date:2026-01-01..2026-02-01``, ``latest:3``, ``previous``, ``trained`` or ``all`` (the full
+list: docs/drift.md, "Batches and windows").
 
 Example::
 
-    >>> w = resolve_window(con, "run:2")                      # doctest: +SKIP
-    >>> w.runs
-    (2,)
+    window = resolve_window(con, "run:2")  # Window(spec="run:2", runs=(2,), ...)
 """
 
 from __future__ import annotations
@@ -79,10 +69,11 @@ def resolve_window(con: duckdb.DuckDBPyConnection, spec: str, target: str = "pag
     if kind in ("date", "fetched"):
         lo, hi = _date_range(arg, spec)
         column = "ingested_at" if kind == "date" else "fetched_at"
-        runs = con.execute(_RUNS_BETWEEN[column], [lo, hi]).fetchall()
-        if not runs:
+        rows = con.execute(_RUNS_BETWEEN[column], [lo, hi]).fetchall()
+        if not rows:
             raise InputError(f"window {spec!r}: no pages with {column} in [{lo:%Y-%m-%d}, {hi:%Y-%m-%d})")
-        return Window(spec, tuple(r[0] for r in runs), column, lo, hi)
+        return Window(spec, tuple(r[0] for r in rows), column, lo, hi)
+    runs: list[int]
     if kind == "latest":
         k = _int(arg, spec) if arg else 1
         runs = have[-k:]

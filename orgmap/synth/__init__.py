@@ -1,26 +1,14 @@
 """Synthetic crawls with ground truth, deterministic from a seed, streamed to disk.
 
-Why: orgmap's tests, benchmarks and evaluations need crawls of any size whose right answers are known —
-which org owns each domain, what class each page, domain and org is, who is whose parent — with the traps
-real crawls set (brand domains, IDNs, redirects, parked domains, shared hosting, the same name in two
-countries, partners and "Powered by" names in footers).
-
-The world (orgs and their sites, a few per 10 pages) is built in memory; pages are then rendered one at a
-time and written as they come, so a million pages need no more memory than a thousand.
-
-Output (a contract other areas code against; see docs/synth.md)::
-
-    DIR/pages.jsonl.gz          one crawl record per line (200 pages and 301 redirects)
-    DIR/truth/orgs.csv          org_id,name,legal_form,aliases,org_class,country,parent_org_id
-    DIR/truth/domains.csv       registered_domain,org_id,domain_kind,domain_class
-    DIR/truth/pages.csv         url,registered_domain,page_class,org_id,lang,page_type   (200 records only)
-    DIR/truth/manifest.json     seed, sizes, shift, version, counts per class
+Tests, benchmarks and evaluations need crawls of any size whose right answers are known (who owns each
+domain, the class of each page), with the traps real crawls set: brand domains, IDNs, redirects, parked
+domains, the same name in two countries. The files written are a contract: docs/synth.md.
 
 Example::
 
-    >>> m = generate("out/crawl", n_pages=1000, seed=1)          # doctest: +SKIP
-    >>> for page in iter_pages(n_pages=50, seed=1):               # doctest: +SKIP
-    ...     page.record["url"], page.page_class
+    manifest = generate("out/crawl", n_pages=1000, seed=1)  # the files `orgmap synth` writes
+    for page in iter_pages(n_pages=50, seed=1):  # the same records, in memory
+        page.record["url"], page.page_class
 """
 
 from __future__ import annotations

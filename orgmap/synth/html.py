@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 from html import escape
+from typing import Any
 
 from orgmap.synth import vocab as V
 from orgmap.synth.world import Org, Site, ascii_fold
@@ -153,7 +154,7 @@ def jsonld(rng: random.Random, site: Site, home_url: str, *, broken: bool) -> st
     """A JSON-LD Organization block (sometimes broken JSON, as in the wild)."""
     org = site.org
     assert org is not None
-    data: dict[str, object] = {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": JSONLD_TYPES.get(site.site_class, "Organization"),
         "name": site.brand,
@@ -174,7 +175,7 @@ def jsonld(rng: random.Random, site: Site, home_url: str, *, broken: bool) -> st
         }
     if org.main_site is not None and org.main_site is not site and rng.random() < 0.5:
         data.setdefault("sameAs", [])
-        data["sameAs"].append(url_of(org.main_site, unicode_host=False))  # type: ignore[union-attr]
+        data["sameAs"].append(url_of(org.main_site, unicode_host=False))
     text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     if broken:
         text = text[: max(10, len(text) - rng.randint(2, 30))] + (",}" if rng.random() < 0.5 else "")

@@ -224,12 +224,12 @@ class PageStream:
 
     def _header(self, site: Site, lang: str, cls: str, generic: bool) -> str:
         """The rendered header, cached per site (menus repeat on every page of a site)."""
-        key = ("html", lang, "" if generic else cls)
-        html = site.nav.get(key)
+        key = (lang, "" if generic else cls)
+        html = site.headers.get(key)
         if html is None:
             items = H.generic_nav(lang) if generic else self._nav_items(site, lang, cls)
-            html = site.nav[key] = H.nav(site, lang, items)  # type: ignore[assignment]
-        return html  # type: ignore[return-value]
+            html = site.headers[key] = H.nav(site, lang, items)
+        return html
 
     def _term(self, cls: str, lang: str) -> str:
         rnd = self.rng.random

@@ -71,8 +71,10 @@ class Site:
     """Copyright line style: legal, short, brand_of, none."""
     wp: bool = False
     agency: str = ""
-    nav: dict[tuple[str, ...], object] = field(default_factory=dict)
-    """Menu items (and rendered headers) per language and page class, drawn once per site."""
+    nav: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """Menu items per language and page class, drawn once per site."""
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)
+    """Rendered headers per language and page class ("" for the generic menu)."""
 
     @property
     def host_ascii(self) -> str:

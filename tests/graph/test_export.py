@@ -1,5 +1,6 @@
 import csv
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -15,7 +16,7 @@ from graph.export import (
     write_kumu,
     write_spreadsheet,
 )
-from graph.kumu import ELEMENT_TYPES, ID_PATTERN, validate_blueprint
+from graph.kumu import ELEMENT_TYPES, ID_PATTERN, blueprint, validate_blueprint
 from orgmap.config import Settings
 from orgmap.store.database import Store
 from resolver.errors import InputError
@@ -116,8 +117,17 @@ def test_org_matching_accents_aliases_typos_and_misses(built: Store) -> None:
     assert select_subgraph(built.con, ExportFilter(org="группа")).matched_orgs == [ODD[1]]
     typo = select_subgraph(built.con, ExportFilter(org="Globx", depth=0))
     assert typo.matched_orgs == [ODD[1]] and "closest" in typo.warnings[0]
-    with pytest.raises(InputError, match="closest"):
+    with pytest.raises(InputError, match="none is close"):
         select_subgraph(built.con, ExportFilter(org="Zyxwvut"))
+
+
+def test_an_org_that_matches_nothing_suggests_close_names_most_similar_first(built: Store) -> None:
+    with pytest.raises(InputError, match="closest") as info:
+        select_subgraph(built.con, ExportFilter(org="Acne Gadgets"))
+    suggested = re.findall(r"'([^']+)' \((\d+)%\)", str(info.value).replace('"', ""))
+    assert suggested[0][0] == "Acme Widgets Ltd"
+    scores = [int(s) for _, s in suggested]
+    assert scores == sorted(scores, reverse=True) and scores[0] < 90
 
 
 def test_class_top_and_size_warning(built: Store) -> None:
@@ -216,8 +226,10 @@ def test_cli_graph_stats_and_exports(tmp_path: Path, gdata) -> None:
     r = runner.invoke(app, [*args, "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert validate_blueprint(json.loads(out.read_text("utf-8"))) == []
-    r = runner.invoke(app, ["export", "kumu", "--db", str(db), "--org", "Nobody At All", "-o", str(out)])
-    assert r.exit_code == 2 and "closest" in r.output
+    r = runner.invoke(
+        app, ["export", "kumu", "--db", str(db), "--org", "Nobody At All", "-o", str(tmp_path / "n.json")]
+    )
+    assert r.exit_code == 2 and "no organization name contains" in r.output
     for cmd in (
         ["spreadsheet", "--format", "xlsx", "-o", str(tmp_path / "a.xlsx")],
         ["graphml", "-o", str(tmp_path / "a.graphml")],
@@ -234,3 +246,54 @@ def test_cli_graph_stats_and_exports(tmp_path: Path, gdata) -> None:
         ["export", "gexf"],
     ):
         assert "Example:" in runner.invoke(app, [*cmd, "--help"]).output
+
+
+def test_a_label_a_domain_and_an_org_share_is_made_distinct_in_kumu(built: Store) -> None:
+    built.con.execute("update graph_nodes set label = 'ACME.com' where node_id = 'org:org-acme'")
+    elements = blueprint(select_subgraph(built.con).nodes, select_subgraph(built.con).edges)["elements"]
+    by_type = {(e["type"], e["label"]) for e in elements}
+    assert ("Domain", "acme.com") in by_type and ("Organization", "ACME.com (Organization)") in by_type
+    labels = [e["label"].casefold() for e in elements]
+    assert len(labels) == len(set(labels))
+
+
+def test_no_export_replaces_a_file_unless_forced_and_default_files_go_beside_the_database(
+    tmp_path: Path, gdata
+) -> None:
+    from orgmap.cli import app
+
+    db = tmp_path / "crawls" / "x.duckdb"
+    with Store(db) as store:
+        gdata.populate(store)
+    runner = CliRunner()
+    assert runner.invoke(app, ["graph", "build", "--db", str(db)]).exit_code == 0
+    mine = tmp_path / "mine.json"
+    mine.write_text("my notes")
+    r = runner.invoke(app, ["export", "kumu", "--db", str(db), "-o", str(mine)])
+    assert r.exit_code == 2 and "already exists; pass --force" in r.stderr and mine.read_text() == "my notes"
+    assert runner.invoke(app, ["export", "kumu", "--db", str(db), "-o", str(mine), "--force"]).exit_code == 0
+    assert validate_blueprint(json.loads(mine.read_text("utf-8"))) == []
+    (tmp_path / "s-elements.csv").write_text("mine")
+    r = runner.invoke(app, ["export", "spreadsheet", "--db", str(db), "-o", str(tmp_path / "s.csv")])
+    assert r.exit_code == 2 and "s-elements.csv already exists" in r.stderr
+    for kind, name in (("kumu", "x.kumu.json"), ("graphml", "x.graphml"), ("gexf", "x.gexf")):
+        r = runner.invoke(app, ["export", kind, "--db", str(db)])
+        assert r.exit_code == 0, r.output
+        assert (db.parent / name).exists() and not (Path.cwd() / "out" / name).exists()
+
+
+def test_gexf_and_graphml_do_not_print_kumus_size_warning(tmp_path: Path, gdata) -> None:
+    from orgmap.cli import app
+
+    db = tmp_path / "x.duckdb"
+    with Store(db) as store:
+        gdata.populate(store)
+    (tmp_path / "orgmap.toml").write_text("[graph]\nkumu_max_elements = 2\n")
+    runner = CliRunner()
+    assert runner.invoke(app, ["graph", "build", "--db", str(db)]).exit_code == 0
+    config = ["--db", str(db), "--config", str(tmp_path / "orgmap.toml")]
+    r = runner.invoke(app, ["export", "kumu", *config, "-o", str(tmp_path / "k.json")])
+    assert "kumu_max_elements" in r.stderr
+    for kind in ("graphml", "gexf"):
+        r = runner.invoke(app, ["export", kind, *config, "-o", str(tmp_path / f"g.{kind}")])
+        assert r.exit_code == 0 and "kumu_max_elements" not in r.output, r.output

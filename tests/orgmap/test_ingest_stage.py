@@ -250,3 +250,50 @@ def test_killed_run_is_completed_by_the_next(tmp_path: Path) -> None:
     counts = json.loads(con.execute("select counts from runs where run_id = 2").fetchone()[0])
     assert counts["stored"] == n - 6 - partial and counts["duplicates"] == partial and counts["pages_read"] == n
     con.close()
+
+
+def test_hosts_and_domains_count_the_batch_like_pages_read(tmp_path: Path, crawl: list[Path]) -> None:
+    with Store(tmp_path / "o.duckdb") as store:
+        run_ingest(store, settings(), crawl)
+        more = run_ingest(store, settings(), [crawl[1]])  # acme-widgets.co.uk/about, news.example.org
+        assert (more.pages_read, more.hosts, more.registered_domains) == (2, 2, 2)
+        again = run_ingest(store, settings(), [crawl[1]])  # all already stored: still what the batch covers
+        assert (again.duplicates, again.hosts, again.registered_domains) == (2, 2, 2)
+
+
+class RecordingProgress:
+    """A progress sink that keeps every call (what a bar or a log line would be given)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    def task(self, label: str, total: float | None = None, unit: str = "items") -> RecordingProgress:
+        self.calls.append(("task", (label, total, unit)))
+        return self
+
+    def advance(self, n: float = 1) -> None:
+        self.calls.append(("advance", n))
+
+    def set_total(self, total: float | None) -> None:
+        self.calls.append(("total", total))
+
+    def describe(self, text: str) -> None:
+        self.calls.append(("describe", text))
+
+    def close(self) -> None:
+        self.calls.append(("close", None))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fdinfo").is_dir(), reason="reads the readers' file offsets from /proc")
+def test_ingest_progress_counts_bytes_of_the_input_so_one_big_file_moves(tmp_path: Path) -> None:
+    big = tmp_path / "big.jsonl"
+    rows = [{"url": f"https://site{i}.example.com/", "html": page(f"Site {i}", "x " * 2000)} for i in range(600)]
+    big.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    progress = RecordingProgress()
+    with Store(tmp_path / "o.duckdb") as store, recorded(store, "ingest", settings(), [str(big)]) as (run, _):
+        ingest(store, Settings(ingest=IngestSettings(batch_size=50)), run, progress)
+    assert progress.calls[0] == ("task", ("ingest", big.stat().st_size, "bytes"))
+    steps = [n for what, n in progress.calls if what == "advance"]
+    assert sum(steps) == big.stat().st_size
+    assert len(steps) > 3 and steps[0] < big.stat().st_size / 2  # movement while the one file is read
+    assert any(what == "describe" and "records" in str(text) for what, text in progress.calls)

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from orgmap.cli import app
-from orgmap.config import load_settings
+from orgmap.config import Settings, load_settings
 from orgmap.pipeline import run
 from orgmap.store.database import Store
 
@@ -66,11 +66,14 @@ class Page:
         )
 
 
-def resolve_crawl(tmp: Path, pages: list[Page], *, ner: bool = True, name: str = "crawl") -> str:
+def resolve_crawl(
+    tmp: Path, pages: list[Page], *, ner: bool = True, name: str = "crawl", scorer: str | None = None
+) -> str:
     """Write ``pages`` as a JSON Lines crawl, run the pipeline up to resolve; returns the database path."""
     crawl = tmp / f"{name}.jsonl"
     crawl.write_text("".join(json.dumps({"url": p.url, "html": p.html()}) + "\n" for p in pages), encoding="utf-8")
-    settings = load_settings(None, {"db": str(tmp / f"{name}.duckdb"), "ner.enabled": ner}, environ={})
+    overrides = {"db": str(tmp / f"{name}.duckdb"), "ner.enabled": ner, "resolve.scorer": scorer}
+    settings = load_settings(None, overrides, environ={})
     run(settings, [str(crawl)], skip=AFTER_RESOLVE)
     return settings.db
 
@@ -127,8 +130,9 @@ def test_a_site_known_only_by_a_mention_stays_apart_from_the_company(tmp_path: P
         *company_site("acme-widgets.com", "Acme Widgets", "Acme Widgets Ltd"),
         Page("https://acmewidgets-parts.net/", "Acme Widgets", mention, footer=footer),
     ]
-    db = resolve_crawl(tmp_path, pages)
-    orgs = org_of(db)
+    model = org_of(resolve_crawl(tmp_path, pages, name="model"))
+    assert model["acme-widgets.com"] and model["acmewidgets-parts.net"] != model["acme-widgets.com"]
+    orgs = org_of(resolve_crawl(tmp_path, pages, scorer="noisy_or"))  # the baseline links the shop: the guard acts
     assert orgs["acme-widgets.com"] and orgs["acmewidgets-parts.net"]  # linked, by its weak evidence
     assert orgs["acmewidgets-parts.net"] != orgs["acme-widgets.com"]
 
@@ -233,10 +237,11 @@ def test_weak_merges_are_listed_for_review_with_the_precision_target(tmp_path: P
     [(edge_confidence,)] = rows(db, "select confidence from org_edges")
     assert confidence == edge_confidence < 1.0
     review = rows(db, "select a, b, confidence, target from merge_review_candidates")
+    target = Settings().resolve.min_precision  # the run's target: the default
     assert [(a, b) for a, b, *_ in review] == (
-        [("apex-solutions.com", "apexsolutionsgroup.com")] if confidence < 0.9 else []
+        [("apex-solutions.com", "apexsolutionsgroup.com")] if confidence < target else []
     )
-    assert all(c < target == 0.9 for *_, c, target in review)  # the default target: the run set none
+    assert all(c < t == target for *_, c, t in review)
 
 
 def test_explain_on_a_database_an_older_orgmap_wrote_says_how_to_update_it(tmp_path: Path) -> None:

@@ -52,11 +52,13 @@ def test_sample_quality_meets_the_bar(sample_db: str) -> None:
 
 def test_every_domain_has_an_owner_row_with_confidence_and_evidence(sample_db: str) -> None:
     n_domains = _rows(sample_db, "select count(*) from domains")[0][0]
-    rows = _rows(sample_db, "select status, confidence, evidence, org_id from domain_org")
+    rows = _rows(sample_db, "select status, confidence, evidence, org_id, org_name from domain_org")
     assert len(rows) == n_domains
-    for status, confidence, evidence, org_id in rows:
+    assert "person" in {status for status, *_ in rows}
+    for status, confidence, evidence, org_id, org_name in rows:
         assert 0.0 <= confidence <= 1.0
         assert (org_id is not None) == (status == "linked")
+        assert (org_name is not None) == (status == "linked")  # never the string 'unknown'
         if status == "linked":
             assert json.loads(evidence)["items"], "a link without evidence"
 
@@ -150,7 +152,7 @@ def test_reference_list_links_domains_without_pages(tmp_path: Path) -> None:
     assert owners["29palms.gov"] == "City of Twentynine Palms"
     assert owners["wmillardmosquitout.gov"] == "West Millard Mosquito Abatement District"
     assert owners["acme-widgets.co.uk"] == "Acme Widgets Ltd"
-    assert owners["unrelated-thing.org"] == "unknown"
+    assert owners["unrelated-thing.org"] is None
     refs = _rows(settings.db, "select reference_id, source from orgs order by 1")
     assert refs == [("g1", "reference"), ("g2", "reference"), ("g3", "reference")]
     # another reference list: its own matches (the old ones are dropped from the cache)

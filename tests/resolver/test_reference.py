@@ -258,8 +258,8 @@ def test_resolve_links_domains_to_a_ror_list(tmp_path: Path) -> None:
     assert name == "University of Zurich"
     assert "'UZH'" in evidence["items"][0]["context"]  # the acronym alias, not the name, spells the label
     assert got["caltech.edu"][:2] == ("California Institute of Technology", 0.99)
-    assert got["nasa.gov"][0] == "unknown"  # JPL's domain is a host under nasa.gov: no claim on NASA's domain
-    assert got["unrelated-thing.org"][0] == "unknown"
+    assert got["nasa.gov"][0] is None  # no org: JPL's domain is a host under nasa.gov: no claim on NASA's domain
+    assert got["unrelated-thing.org"][0] is None
     assert refs["University of Zurich"] == "https://ror.org/02crff812"
 
 

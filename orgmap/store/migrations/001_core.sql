@@ -30,7 +30,7 @@ CREATE TABLE pages (
     source            VARCHAR NOT NULL,     -- jsonl | json | csv | parquet | warc | html_dir | urllist | fetch
     source_file       VARCHAR NOT NULL,
     record_no         BIGINT,
-    html_z            BLOB,                 -- zlib-compressed UTF-8 HTML (orgmap.store.page_html decodes)
+    html_z            BLOB,                 -- zlib-compressed UTF-8 HTML (Store.page_html decodes)
     text              VARCHAR,              -- plain text, when the input was text rather than HTML
     title             VARCHAR,              -- <title>, for quick SQL browsing
     lang              VARCHAR,              -- ISO 639-1 guess from the text (py3langid)

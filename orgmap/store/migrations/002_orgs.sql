@@ -78,7 +78,7 @@ CREATE TABLE _org_keys (
 CREATE TABLE domain_org (
     registered_domain VARCHAR PRIMARY KEY,
     org_id            VARCHAR,            -- NULL when unknown
-    org_name          VARCHAR NOT NULL,   -- canonical name, or 'unknown'
+    org_name          VARCHAR NOT NULL,   -- canonical name, or 'unknown' (NULL from 013 on)
     confidence        DOUBLE NOT NULL,    -- in [0, 1]
     status            VARCHAR NOT NULL,   -- linked | unknown | platform (names only the hosting platform) | person (a personal site)
     evidence          JSON,               -- [{signal, name, page_id, url, weight, fit}, ...]

@@ -1,5 +1,5 @@
 -- 007_labeling: what orgmap sent to Label Studio (or a labeling file), so re-pushing never duplicates a task
--- and every gold label can be traced back to the push that asked for it (classifiers/labelstudio.py,
+-- and every gold label can be traced back to the push that asked for it (orgmap/review/labelstudio.py,
 -- orgmap/stages/label.py). Gold labels themselves live in gold_labels (005_classify).
 
 -- One row per item pushed to a Label Studio project (or exported to a file: project_id NULL).

@@ -1,8 +1,8 @@
 -- Queries of `orgmap explain` (orgmap/cli/resolve.py), one per "-- name:" block.
 
 -- name: domain_owner
--- The owner row of one registered domain.
-SELECT registered_domain, org_id, org_name, confidence, status, evidence, runner_up, n_pages
+-- The owner row of one registered domain, with its own site name and hosting platform.
+SELECT registered_domain, org_id, org_name, confidence, status, evidence, runner_up, n_pages, site_name, platform
 FROM domain_org WHERE registered_domain = ?;
 
 -- name: org

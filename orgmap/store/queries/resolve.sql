@@ -2,7 +2,8 @@
 
 -- name: name_candidates
 -- Every candidate owner name on every page (signals that are names, not links or types).
-SELECT s.registered_domain, s.page_id, s.kind, s.value, s.weight, coalesce(s.context, '') AS context
+SELECT s.registered_domain, s.page_id, s.kind, s.value, s.weight, coalesce(s.context, '') AS context,
+       coalesce(s.scope, '') AS scope
 FROM page_signals s
 WHERE s.kind NOT IN ('email_domain', 'link_domain', 'jsonld_type', 'og_type', 'jsonld_url',
                      'jsonld_same_as', 'jsonld_parent', 'redirect', 'canonical', 'hreflang')
@@ -126,3 +127,18 @@ DELETE FROM _label_cache WHERE registered_domain IN (SELECT unnest(?::varchar[])
 -- name: delete_org_edges
 -- The merge edges of the last run, replaced as a whole.
 DELETE FROM org_edges;
+
+-- name: page_info
+-- What the owner model's features read of each page that carries a candidate, as resolver.owner_model.PageInfo
+-- flags: a home page (the rule of resolver.domains.is_home_url, as in cross_domain_redirects), a legal page,
+-- an about page, an article (og:type or a JSON-LD type in the list bound as the parameter).
+SELECT page_id,
+       regexp_matches(lower(url_norm),
+           '^[a-z][a-z0-9+.-]*://[^/?#]+/?((index|default|home|start)(\.[a-z0-9]{2,5})?|[a-z]{2}([-_][a-z]{2})?/?)?([?#].*)?$')
+           AS home,
+       coalesce(is_legal_page, false) AS legal,
+       coalesce(is_about_page, false) AS about,
+       list_has_any(list_transform(coalesce(jsonld_types, []) || [coalesce(og_type, '')], lambda t: lower(t)), ?::varchar[])
+           AS article
+FROM page_features
+WHERE page_id IN (SELECT DISTINCT page_id FROM page_signals);
