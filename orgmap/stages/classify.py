@@ -4,8 +4,8 @@ Reads the page features, signals, links and owners; writes ``labels`` (one row p
 and, on a database's first run (or after the taxonomy changed), a first model per target. With gold labels the
 first model is cross-validated and calibrated on them and promoted only when not worse than the label model
 alone; without, it is promoted ``unvalidated`` and the summary and every label say so. Domains see their pages'
-types as features, orgs their domains' categories; gold labels win in ``labels`` (``source = 'gold'``). A target
-trains at most once per run, never again on the same inputs. See docs/classify.md.
+types as features, orgs their domains' categories; gold labels win in ``labels`` (``source = 'gold'``).
+Trains once per run at most, only on new inputs. See docs/classify.md.
 """
 
 from __future__ import annotations
