@@ -9,6 +9,7 @@ once; only the rows it flags are tested in Python, so the label matrix is that o
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -18,12 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-try:  # Python ≥ 3.11
-    from re import _constants as C
-    from re import _parser as P
-except ImportError:  # pragma: no cover
-    import sre_constants as C  # type: ignore[no-redef]
-    import sre_parse as P  # type: ignore[no-redef]
+C: Any = importlib.import_module("re._constants")  # the parser of Python's own re module (Python ≥ 3.11)
+P: Any = importlib.import_module("re._parser")
 
 _MAX_CHAR = 0x10FFFF
 _SURROGATES = (0xD800, 0xDFFF)

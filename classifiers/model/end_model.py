@@ -130,7 +130,7 @@ class EndModel:
         z /= self.temperature
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)  # type: ignore[no-any-return]
+        return e / e.sum(axis=1, keepdims=True)
 
     @property
     def temperature(self) -> float:
@@ -227,8 +227,8 @@ def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any], fast: bool = True) 
         X_words = hashing.word_counts(words, size["words"])
         blocks = {"words": X_words if X_words is not None else vec["words"].transform(words).tocsr()}
         for name, docs in (("domain", domains), ("struct", struct)):
-            rows, cols = hashing.per_value_counts(docs, vec[name].build_analyzer(), size[name])
-            blocks[name] = hashing.count_matrix(rows, cols, n_rows, size[name])
+            rows, columns = hashing.per_value_counts(docs, vec[name].build_analyzer(), size[name])
+            blocks[name] = hashing.count_matrix(rows, columns, n_rows, size[name])
         return blocks
     return {
         "words": vec["words"].transform(words).tocsr(),

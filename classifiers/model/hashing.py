@@ -39,7 +39,7 @@ def murmur3_32(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         for b in range(int(nblocks.max()) if n else 0):
             idx = np.flatnonzero(nblocks > b)
             p = starts[idx] + 4 * b
-            k = d[p] | (d[p + 1] << 8) | (d[p + 2] << 16) | (d[p + 3] << 24)
+            k: np.ndarray = d[p] | (d[p + 1] << 8) | (d[p + 2] << 16) | (d[p + 3] << 24)
             k = _rotl(k * _C1, 15) * _C2
             hh = _rotl(h[idx] ^ k, 13)
             h[idx] = hh * np.uint32(5) + np.uint32(0xE6546B64)
