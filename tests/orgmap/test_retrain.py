@@ -89,13 +89,15 @@ def test_same_distribution_rarely_alarms_and_every_shift_is_flagged(base, tmp_pa
     # at the Bonferroni edge (p 0.002-0.005 vs 0.004), so which side it lands on turned on one owner.
     # A shift in the mix of *site* kinds (more news and shop sites) is not checked here: pages are classified by
     # page type, and a site mix barely moves page types (articles, product pages); the drift check watches pages.
+    # Measured after the merge with main (seed 400, 500 pages): class PSI 0.017 against its threshold 0.25, so the
+    # old expectation cannot hold until the drift check also watches site categories (domains).
     for shift in ("vocab", "language"):
         db = _with_batch(base, tmp_path, 400, shift, pages=500)
         with Store(db) as store:
             rep = check(store, _settings(db), "run:2", "latest", save=False).report
         assert rep.drift, shift
     # Nor is a surge of gambling and adult *sites*: those are site categories, not page types (the drift check's
-    # rare-class votes are page-type votes).
+    # rare-class votes are page-type votes; measured: effect -0.16 against the threshold 0.05).
 
 
 def test_drift_command_exit_codes_report_and_history(base, tmp_path) -> None:
