@@ -15,13 +15,18 @@ orgmap runs once over every real page of the gold domains (``../shared/eval/page
   calibration error (10 equal-width bins). An ``unknown`` row is scored by its best candidate
   (``evidence.name``, the confidence it scored), so thresholds below ``min_confidence`` show what a lower
   threshold would give; a row with no candidate at all is no answer.
-- Classes: orgmap's domain and org labels mapped to the gold ``site_category`` and ``org_type`` by
-  :data:`CLASS_MAP`; per-class P/R/F1, macro-F1 (over the classes present in the split's gold), confusion
-  matrix, precision at confidence and ECE.
+- Classes: orgmap's domain, org and page labels against the gold ``site_category``, ``org_type`` and page
+  types (the taxonomy uses the gold's vocabularies, :data:`CLASS_MAP` is the identity); per-class P/R/F1,
+  macro-F1 (over the classes present in the split's gold), confusion matrix, precision at confidence and ECE.
+  The dev split's labels are imported as gold labels before the classify stage runs (as a user would with
+  ``orgmap label import``): they train and calibrate the models and gate their promotion. A dev item is scored
+  by the model's own cross-validated answer (``labels.probs`` of a gold item), never by its gold label; the
+  test split is never imported.
 
 Figures for both splits side by side; per-domain misses (``--misses``) for dev only: the test split is
-never read row by row. ``--reuse DB`` keeps the database and reuses it while code, gold and pages are
-unchanged.
+never read row by row. ``--reuse DB`` keeps the resolved database and reuses it while the code outside
+classification, the gold and the pages are unchanged; the classification runs again on a copy whenever
+its code changed.
 """
 
 from __future__ import annotations
@@ -35,13 +40,14 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmarks.name_rules import RULES, any_names_match
-from benchmarks.real_pages import AFTER_RESOLVE, eval_dir, read_pages, resolve_pages
+from benchmarks.real_pages import AFTER_RESOLVE, eval_dir, read_pages, resolve_pages, settings_for
 from orgmap.config import Settings
+from orgmap.pipeline import STAGES
 from orgmap.store.database import Store
 from resolver.domains import registered_domain
 from resolver.evaluate import threshold_curve
@@ -63,35 +69,16 @@ PAGE_FILES = {
 
 CODE = ("orgmap", "resolver", "classifiers", "graph", "pyproject.toml")
 """What a reused database must have been built by (with the gold and the pages)."""
+CLASS_CODE = ("classifiers", "orgmap/stages/classify.py", "orgmap/models.py", "orgmap/store/queries/classify.sql")
+"""The classification's code: a change here re-runs only the classify stage on a reused resolved database."""
+PAGES_GOLD = REPO / "benchmarks" / "gold" / "pages.csv"
+CLASS_PLOT = REPO / "docs" / "classes_reliability.png"
 
 SYSTEMS = ("orgmap", "trafilatura")
 
-CLASS_MAP: dict[str, dict[str, str]] = {
-    "site_category": {
-        "news": "news_media",
-        "shop": "shop",
-        "government": "government",
-        "education": "education_research",
-        "finance": "finance",
-        "health": "health",
-        "nonprofit": "nonprofit",
-        "company": "company",
-        "tech": "company",
-        "blog": "blog_personal",
-        "adult": "adult",
-        "gambling": "gambling",
-    },
-    "org_type": {
-        "company": "company",
-        "government": "government",
-        "education": "education_research",
-        "research": "education_research",
-        "nonprofit": "nonprofit",
-        "media": "media",
-    },
-}
+CLASS_MAP: dict[str, dict[str, str]] = {"site_category": {}, "org_type": {}}
 """orgmap's class (``classifiers/taxonomy.toml``: domain target → site_category, org target → org_type) → the
-gold vocabulary; a class missing here maps to ``other``. Replace this dict when the taxonomy changes."""
+gold vocabulary, where they differ. The taxonomy uses the gold's vocabularies, so it is the identity."""
 
 NO_LABEL = "(none)"
 """A domain or org orgmap left without a class."""
@@ -269,7 +256,7 @@ class ClassAnswer:
 
 def map_class(target: str, label: str | None) -> str:
     """The gold class of target ``target`` (site_category | org_type) for orgmap's ``label``."""
-    return NO_LABEL if label is None else CLASS_MAP[target].get(label, "other")
+    return NO_LABEL if label is None else CLASS_MAP[target].get(label, label)
 
 
 def class_figures(gold: Sequence[str], pred: Sequence[str], conf: Sequence[float | None]) -> dict[str, Any]:
@@ -341,24 +328,105 @@ def orgmap_answers(store: Store) -> dict[str, Answer]:
     return out
 
 
+def own_answer(
+    label: str | None, confidence: float | None, source: str | None, probs: str | None
+) -> tuple[str | None, float | None]:
+    """Orgmap's class of an item and its probability; for a gold item, the model's own (cross-validated) answer."""
+    if source == "gold" and probs:
+        p = json.loads(probs)
+        best = max(p, key=p.get)
+        return best, float(p[best])
+    return label, confidence
+
+
 def orgmap_classes(store: Store) -> dict[str, dict[str, ClassAnswer]]:
     """The classes orgmap gives every domain and its owner; a person owner is org type ``person``, none ``unknown``."""
     rows = store.con.execute(
         """
-        select d.registered_domain, d.status, dc.label, dc.confidence, oc.label, oc.confidence
+        select d.registered_domain, d.status, dl.label, dl.confidence, dl.source, dl.probs,
+               ol.label, ol.confidence, ol.source, ol.probs
         from domain_org d
-        left join domain_classes dc using (registered_domain)
-        left join org_classes oc on oc.org_id = d.org_id
+        left join labels dl on dl.target = 'domain' and dl.item_id = d.registered_domain
+        left join labels ol on ol.target = 'org' and ol.item_id = d.org_id
         """
     ).fetchall()
     out = {}
-    for domain, status, site, site_conf, org, org_conf in rows:
+    for domain, status, *rest in rows:
+        site, site_conf = own_answer(*rest[:4])
+        org, org_conf = own_answer(*rest[4:])
         if status == "linked":
             org_type = ClassAnswer(map_class("org_type", org), org_conf)
         else:
             org_type = ClassAnswer("person" if status == "person" else "unknown", None)
         out[domain] = {"site_category": ClassAnswer(map_class("site_category", site), site_conf), "org_type": org_type}
     return out
+
+
+def read_page_gold(path: Path = PAGES_GOLD) -> dict[str, tuple[str, str]]:
+    """sha1 of a page's URL → (split, page type)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {r["url_sha1"]: (r["split"], r["page_type"]) for r in csv.DictReader(fh)}
+
+
+def page_answers(store: Store) -> dict[str, tuple[str, ClassAnswer]]:
+    """sha1 of each page's URL → (page_id, orgmap's page type)."""
+    rows = store.con.execute(
+        """
+        select p.page_id, p.url, l.label, l.confidence, l.source, l.probs
+        from (select distinct on (page_id) page_id, url from pages) p
+        join labels l on l.target = 'page' and l.item_id = p.page_id
+        """
+    ).fetchall()
+    out = {}
+    for page_id, url, *rest in rows:
+        label, conf = own_answer(*rest)
+        out[hashlib.sha1(url.encode("utf-8")).hexdigest()] = (page_id, ClassAnswer(label or NO_LABEL, conf))
+    return out
+
+
+def page_accuracy(
+    gold: Mapping[str, tuple[str, str]], answers: Mapping[str, tuple[str, ClassAnswer]]
+) -> dict[str, Any]:
+    """:func:`class_figures` of page types per split (pages orgmap did not keep count as no answer)."""
+    none = ("", ClassAnswer(NO_LABEL, None))
+    out = {}
+    for split in SPLITS:
+        keys = [k for k, (sp, _) in gold.items() if sp == split]
+        pred = [answers.get(k, none)[1] for k in keys]
+        out[split] = class_figures([gold[k][1] for k in keys], [c.label for c in pred], [c.confidence for c in pred])
+    return out
+
+
+def import_dev_gold(
+    store: Store, settings: Any, gold: Sequence[GoldOwner], pages: Mapping[str, tuple[str, str]]
+) -> dict[str, int]:
+    """The dev split as gold labels: site category of the domain, org type of its owner, page types.
+
+    What a user does with ``orgmap label import``. The test split is never imported.
+    """
+    from classifiers.reference import DomainLabel
+    from orgmap.models import domain_gold, taxonomy_for
+    from orgmap.review.labelstudio import GoldLabel
+    from orgmap.stages.label import write_gold
+
+    dev = [g for g in gold if g.split == "dev"]
+    rows = [DomainLabel(g.domain, "domain", g.site_category) for g in dev]
+    rows += [DomainLabel(g.domain, "org", g.org_type) for g in dev if g.status == "org" and g.org_type != "unknown"]
+    labels, problems = domain_gold(store, rows, taxonomy_for(settings), annotator="benchmarks/gold")
+    by_url = page_ids(store)
+    labels += [
+        GoldLabel("page", by_url[k], t, "benchmarks/gold", None, None, 1)
+        for k, (sp, t) in pages.items()
+        if sp == "dev" and k in by_url
+    ]
+    written = write_gold(store, labels, "csv")
+    return {"gold_labels": written, "problems": len(problems)}
+
+
+def page_ids(store: Store) -> dict[str, str]:
+    """sha1 of each stored page's URL → its page_id (how benchmarks/gold/pages.csv names pages)."""
+    rows = store.con.execute("select distinct on (page_id) page_id, url from pages").fetchall()
+    return {hashlib.sha1(url.encode("utf-8")).hexdigest(): page_id for page_id, url in rows}
 
 
 def sitename_baseline(pages: Iterable[Mapping[str, Any]]) -> dict[str, str]:
@@ -373,16 +441,19 @@ def sitename_baseline(pages: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     return {d: c.most_common(1)[0][0] if c else d for d, c in names.items()}
 
 
-def fingerprint(gold_path: Path, page_files: Iterable[Path]) -> str:
-    """A hash of the code, the gold and the pages files: a database built under another one is stale."""
+def fingerprint(gold_path: Path, page_files: Iterable[Path], *, without: Sequence[str] = ()) -> str:
+    """A hash of the code (less the paths in ``without``), the gold and the pages files: what built a database."""
     h = hashlib.sha256()
+    skip = {REPO / w for w in without}
     for entry in CODE:
         path = REPO / entry
         for f in sorted(path.rglob("*") if path.is_dir() else [path]):
-            if f.is_file() and "__pycache__" not in f.parts:
+            if f.is_file() and "__pycache__" not in f.parts and not any(f == w or w in f.parents for w in skip):
                 h.update(str(f.relative_to(REPO)).encode())
                 h.update(f.read_bytes())
     h.update(gold_path.read_bytes())
+    if PAGES_GOLD.exists():
+        h.update(PAGES_GOLD.read_bytes())
     for f in page_files:
         st = f.stat()
         h.update(f"{f.name}:{st.st_size}:{st.st_mtime_ns}".encode())
@@ -394,22 +465,20 @@ def build(
     gold: Sequence[GoldOwner],
     page_files: Sequence[Path],
     *,
-    classes: bool,
     scorer: str | None = None,
     min_precision: float | None = None,
 ) -> dict[str, Any]:
-    """Run orgmap and the baseline on the gold domains' pages; returns the baseline and the seconds."""
+    """Run orgmap up to owners and the baseline on the gold domains' pages; returns the baseline and the seconds."""
     domains = {g.domain for g in gold}
 
     def keep(page: Mapping[str, Any]) -> bool:
         return registered_domain(page["url"]) in domains
 
-    skip = AFTER_RESOLVE[1:] if classes else AFTER_RESOLVE
     _, seconds, rows = resolve_pages(
         page_files,
         db,
         keep=keep,
-        skip=skip,
+        skip=AFTER_RESOLVE,
         overrides={"resolve.scorer": scorer, "resolve.min_precision": min_precision},
     )
     t0 = time.perf_counter()
@@ -419,6 +488,24 @@ def build(
         "baseline": baseline,
         "seconds": {"orgmap": round(seconds, 1), "baseline": round(time.perf_counter() - t0, 1)},
     }
+
+
+def classify_copy(resolved: Path, db: Path, gold: Sequence[GoldOwner]) -> dict[str, Any]:
+    """Copy the resolved database to ``db``, import the dev gold, run the classify stage; returns its summary."""
+    import shutil
+
+    from orgmap.pipeline import run
+
+    for stale in (db, Path(f"{db}.wal")):
+        stale.unlink(missing_ok=True)
+    shutil.copyfile(resolved, db)
+    settings = settings_for(db)
+    with Store(db) as store:
+        imported = import_dev_gold(store, settings, gold, read_page_gold() if PAGES_GOLD.exists() else {})
+    t0 = time.perf_counter()
+    report = run(settings, [], skip=[s for s in STAGES if s != "classify"])
+    summary = report.to_dict().get("classify", {})
+    return {"imported": imported, "seconds": round(time.perf_counter() - t0, 1), "summary": summary}
 
 
 def _stage_seconds(store: Store) -> dict[str, float]:
@@ -437,6 +524,10 @@ class Outcome:
     pages: int
     seconds: dict[str, Any]
     reused: bool
+    page_types: dict[str, tuple[str, ClassAnswer]] = field(default_factory=dict)
+    """sha1 of a page URL → (page_id, orgmap's page type); empty when the classify stage was skipped."""
+    classify: dict[str, Any] = field(default_factory=dict)
+    """What the classify run said (gold imported, its summary: models, validation)."""
 
 
 def outcome(
@@ -449,30 +540,45 @@ def outcome(
     scorer: str | None = None,
     min_precision: float | None = None,
 ) -> Outcome:
-    """Build the database at ``db`` and read it back.
+    """Build the database at ``db`` (classified in a copy beside it) and read it back.
 
-    With ``reuse``, a database left by an earlier call is kept while the code, gold and pages are unchanged
-    (and it was classified, if ``classes`` asks for it); the stamp beside it records what built it.
+    With ``reuse``, a database left by an earlier call is kept while the code outside the classification, the
+    gold and the pages are unchanged, and its classified copy while the classification's code is too; the
+    stamps beside them record what built them.
     """
     stamp = Path(f"{db}.eval.json")
-    key = f"{fingerprint(GOLD, page_files)}:{scorer or 'default'}:{min_precision or 'default'}"
+    options = f":{scorer or 'default'}:{min_precision or 'default'}"
+    key = fingerprint(GOLD, page_files, without=CLASS_CODE) + options
     cached = json.loads(stamp.read_text(encoding="utf-8")) if reuse and stamp.exists() and db.exists() else {}
-    reused = cached.get("fingerprint") == key and (cached.get("classes") or not classes)
+    reused = cached.get("fingerprint") == key
     if reused:
-        built, classes = cached["built"], cached["classes"] and classes
+        built = cached["built"]
     else:
         for stale in (db, Path(f"{db}.wal"), stamp):
             stale.unlink(missing_ok=True)
-        built = build(db, gold, page_files, classes=classes, scorer=scorer, min_precision=min_precision)
-        stamp.write_text(json.dumps({"fingerprint": key, "classes": classes, "built": built}), encoding="utf-8")
-    with Store(db, read_only=True) as store:
+        built = build(db, gold, page_files, scorer=scorer, min_precision=min_precision)
+        stamp.write_text(json.dumps({"fingerprint": key, "built": built}), encoding="utf-8")
+    read_db, classified = db, {}
+    if classes:
+        read_db = db.with_name(db.stem + ".classes" + db.suffix)
+        cstamp = Path(f"{read_db}.eval.json")
+        ckey = fingerprint(GOLD, page_files) + options
+        old = json.loads(cstamp.read_text(encoding="utf-8")) if reuse and cstamp.exists() and read_db.exists() else {}
+        if old.get("fingerprint") == ckey:
+            classified = old["classified"]
+        else:
+            classified = classify_copy(db, read_db, gold)
+            cstamp.write_text(json.dumps({"fingerprint": ckey, "classified": classified}), encoding="utf-8")
+    with Store(read_db, read_only=True) as store:
         return Outcome(
             answers=orgmap_answers(store),
             baseline={d: Answer("linked", (name,)) for d, name in built["baseline"].items()},
             classes=orgmap_classes(store) if classes else {},
             pages=built["pages"],
-            seconds={**built["seconds"], "stages": _stage_seconds(store)},
+            seconds={**built["seconds"], "classify": classified.get("seconds"), "stages": _stage_seconds(store)},
             reused=reused,
+            page_types=page_answers(store) if classes else {},
+            classify=classified,
         )
 
 
@@ -488,7 +594,11 @@ def figures_of(gold: Sequence[GoldOwner], out: Outcome) -> dict[str, Any]:
     }
     if out.classes:
         figures["classes"] = class_accuracy(gold, out.classes)
-        figures["class_map"] = CLASS_MAP
+        if out.page_types and PAGES_GOLD.exists():
+            pages = page_accuracy(read_page_gold(), out.page_types)
+            for split in SPLITS:
+                figures["classes"][split]["page_type"] = pages[split]
+        figures["classify_run"] = {k: v for k, v in out.classify.items() if k != "seconds"}
     return figures
 
 
@@ -529,19 +639,28 @@ def print_confidence(figures: Mapping[str, Any], splits: Sequence[str]) -> None:
 
 
 def print_classes(figures: Mapping[str, Any], splits: Sequence[str]) -> None:
-    """Per split and target: macro-F1, accuracy, ECE, per-class P/R/F1 and the confusion matrix."""
-    for split in splits:
-        for target, rep in figures["classes"][split].items():
-            if not rep["n"]:
-                continue
-            print(
-                f"\n{target}, {split} (n {rep['n']}): macro-F1 {rep['macro_f1']:.3f}, accuracy {rep['accuracy']:.3f},"
-                f" ECE {_fmt(rep['ece']).strip()}"
-            )
-            print(f"  {'class':<20}{'prec':>7}{'recall':>8}{'f1':>7}{'n':>6}")
-            for c, m in rep["per_class"].items():
-                print(f"  {c:<20}{m['precision']:>7.3f}{m['recall']:>8.3f}{m['f1']:>7.3f}{m['support']:>6}")
-            print("  confusion (rows gold, columns orgmap):")
+    """Per target: macro-F1, accuracy, ECE, per-class P/R/F1 of the splits side by side; then the confusion matrices."""
+    targets = list(figures["classes"][splits[0]])
+    for target in targets:
+        reps = {sp: figures["classes"][sp][target] for sp in splits if figures["classes"][sp][target].get("n")}
+        if not reps:
+            continue
+        head = "; ".join(
+            f"{sp} n {r['n']}: macro-F1 {r['macro_f1']:.3f}, accuracy {r['accuracy']:.3f}, ECE {_fmt(r['ece']).strip()}"
+            for sp, r in reps.items()
+        )
+        print(f"\n{target}: {head}")
+        print(f"  {'class':<20}" + "".join(f"   {sp + ':':<6}{'prec':>6}{'recall':>7}{'f1':>7}{'n':>5}" for sp in reps))
+        classes = list(dict.fromkeys(c for r in reps.values() for c in r["per_class"]))
+        for c in classes:
+            line = f"  {c:<20}"
+            for r in reps.values():
+                m = r["per_class"].get(c)
+                cells = f"{m['precision']:>6.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}{m['support']:>5}" if m else " " * 25
+                line += f"   {'':<6}{cells}"
+            print(line)
+        for sp, rep in reps.items():
+            print(f"  confusion, {sp} (rows gold, columns orgmap):")
             print(" " * 22 + "".join(f"{c[:6]:>7}" for c in rep["labels"]))
             for c, row in zip(rep["labels"], rep["confusion"], strict=True):
                 print(f"  {c:<20}" + "".join(f"{v:>7}" for v in row))
@@ -606,6 +725,35 @@ def plot_reliability(figures: Mapping[str, Any], splits: Sequence[str], path: Pa
     plt.close(fig)
 
 
+def plot_class_reliability(figures: Mapping[str, Any], splits: Sequence[str], path: Path) -> None:
+    """Reliability diagrams of the class probabilities (site category, org type, page type), splits side by side."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    targets = [t for t in ("site_category", "org_type", "page_type") if t in figures["classes"][splits[0]]]
+    fig, axes = plt.subplots(1, len(targets), figsize=(4.5 * len(targets), 4.5), squeeze=False)
+    for ax, target in zip(axes[0], targets, strict=True):
+        ax.plot([0, 1], [0, 1], color="grey", linestyle=":", label="perfect calibration")
+        for split in splits:
+            rep = figures["classes"][split][target]
+            bins = rep.get("reliability") or []
+            ax.plot(
+                [b["confidence"] for b in bins],
+                [b["accuracy"] for b in bins],
+                marker="o",
+                label=f"{split} (ECE {rep['ece']:.3f}, n {rep['answers']})",
+            )
+        ax.set(xlabel="probability of the class (bin mean)", ylabel="share right", xlim=(0, 1), ylim=(0, 1))
+        ax.set_title(target.replace("_", " "))
+        ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Evaluate, print the tables, and write the JSON and the plot when asked."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -613,6 +761,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write every figure (aggregates only) to this file")
     parser.add_argument("--misses", action="store_true", help="print each dev domain orgmap gets wrong")
     parser.add_argument("--plot", type=Path, nargs="?", const=PLOT, help=f"reliability plot (default {PLOT})")
+    parser.add_argument(
+        "--class-plot", type=Path, nargs="?", const=CLASS_PLOT, help=f"class reliability plot (default {CLASS_PLOT})"
+    )
     parser.add_argument("--reuse", type=Path, metavar="DB", help="keep the database here; reuse it if unchanged")
     parser.add_argument("--owners-only", action="store_true", help="skip the classify stage and class figures")
     parser.add_argument("--scorer", choices=("model", "noisy_or"), help="owner scorer (default: the settings')")
@@ -665,6 +816,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot:
         plot_reliability(figures, splits, args.plot)
         print(f"\nreliability plot: {args.plot}")
+    if args.class_plot and "classes" in figures:
+        plot_class_reliability(figures, splits, args.class_plot)
+        print(f"class reliability plot: {args.class_plot}")
     return 0
 
 

@@ -6,9 +6,14 @@ DuckDB (``orgmap.stages.classify``), from a test, or from a user's own DataFrame
 NaN in a string column (pandas 3 turns missing strings into NaN, which ``in``/regex would trip on).
 
 List-valued inputs are joined into strings so that vectorized rules can use plain string operations:
-``jsonld`` is ``"|newsarticle|organization|"`` (lower case, bars around every type), ``link_domains``
-and ``legal_forms`` are space-separated, ``suffix`` may hold several suffixes (orgs) separated by spaces.
+``jsonld`` is ``"|newsarticle|organization|"`` (lower case, bars around every type), ``link_domains`` is
+space-separated, ``legal_forms`` and ``owner_names`` are ``" | "``-separated (a legal form or a name may hold
+spaces), ``suffix`` may hold several suffixes (orgs) separated by spaces.
 ``domain_label`` defaults to :func:`resolver.domain_match.domain_label` of each registered domain.
+
+Who is behind an item, as the resolver saw it: ``owner_names`` (copyright lines, site names, title brands,
+legal entities), ``owner_text`` (title, header, footer and legal lines), ``owner_status`` (``linked``,
+``person``, ``platform``, ``unknown``), and for a linked owner its ``name`` and ``legal_form``.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ STRING_COLUMNS = (
     "title",
     "description",
     "text",
+    "owner_text",
+    "owner_names",
+    "owner_status",
     "lang",
     "og_type",
     "jsonld",
@@ -36,6 +44,7 @@ STRING_COLUMNS = (
     "link_domains",
     "name",
     "legal_form",
+    "reference_id",
     "pages_top",
     "domains_top",
     "inlinks_top",
@@ -55,6 +64,8 @@ NUMERIC_COLUMNS = (
     "inlinks_top_share",
 )
 BOOL_COLUMNS = ("is_legal_page", "is_about_page")
+BAR_COLUMNS = ("legal_forms", "owner_names")
+"""List-valued columns joined with ``" | "`` (their items may hold spaces)."""
 
 
 def jsonld_string(types: Iterable[str] | None) -> str:
@@ -76,7 +87,8 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = np.full(n, "", dtype=object)
             continue
         values = out[col].to_numpy(dtype=object, na_value=None) if hasattr(out[col], "to_numpy") else out[col]
-        out[col] = np.array([_as_str(v) for v in values], dtype=object)
+        sep = " | " if col in BAR_COLUMNS else " "
+        out[col] = np.array([_as_str(v, sep) for v in values], dtype=object)
     for col in NUMERIC_COLUMNS:
         out[col] = pd.to_numeric(out[col], errors="coerce").fillna(0).astype(float) if col in out.columns else 0.0
     for col in BOOL_COLUMNS:
@@ -89,9 +101,9 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _as_str(value: object) -> str:
+def _as_str(value: object, sep: str = " ") -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, list | tuple | np.ndarray):
-        return " ".join(str(v) for v in value if v is not None)
+        return sep.join(str(v) for v in value if v is not None)
     return str(value)

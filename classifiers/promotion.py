@@ -1,8 +1,10 @@
 """The promotion gate: whether a candidate model may replace the current one.
 
 Both models are scored on the **same gold labels**, never used to train the candidate (``orgmap retrain``
-holds a share of them out; ``orgmap train --promote-if-better`` uses the gold labels, which training leaves
-out unless ``train_on_gold`` is set). The candidate passes when
+holds a share of them out; ``orgmap train`` and the classify stage score the candidate's cross-validated,
+out-of-fold probabilities). "Current" is the promoted model, or the label model alone: a model is promoted
+only when it is not worse than the labeling functions it was trained from (:mod:`orgmap.models`). The
+candidate passes when
 
 - macro-F1: candidate >= current - ``tolerance``;
 - per-class F1: no class with enough gold support loses more than ``per_class_tolerance``;
@@ -29,6 +31,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from classifiers.calibration import calibration
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,26 +68,6 @@ class Decision:
     """The candidate's scores on the gold labels (:func:`evaluate_probs`)."""
     current: dict[str, Any] | None = None
     """The current model's scores on the same labels (None: no model to compare with)."""
-
-
-def calibration(probs: np.ndarray, y: np.ndarray, n_bins: int = 10) -> dict[str, float]:
-    """Expected calibration error (top-class confidence vs accuracy, equal-width bins) and Brier score."""
-    probs = np.asarray(probs, dtype=np.float64)
-    y = np.asarray(y, dtype=np.int64)
-    if not len(y):
-        return {"ece": float("nan"), "brier": float("nan")}
-    conf = probs.max(axis=1)
-    correct = (probs.argmax(axis=1) == y).astype(float)
-    bins = np.minimum((conf * n_bins).astype(int), n_bins - 1)
-    ece = 0.0
-    for b in range(n_bins):
-        m = bins == b
-        if m.any():
-            ece += m.mean() * abs(correct[m].mean() - conf[m].mean())
-    onehot = np.zeros_like(probs)
-    onehot[np.arange(len(y)), y] = 1.0
-    brier = float(((probs - onehot) ** 2).sum(axis=1).mean())
-    return {"ece": float(ece), "brier": brier}
 
 
 def evaluate_probs(probs: np.ndarray, y: np.ndarray, classes: Sequence[str]) -> dict[str, Any]:

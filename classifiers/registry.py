@@ -33,6 +33,8 @@ class ModelInfo:
     metrics: dict[str, Any]
     sha256: str
     note: str | None
+    validation: str | None = None
+    """``validated`` (scored on gold labels before promotion) or ``unvalidated``."""
 
 
 def register(
@@ -45,6 +47,7 @@ def register(
     metrics: Mapping[str, Any],
     run_id: int | None = None,
     status: str = "candidate",
+    validation: str | None = None,
 ) -> str:
     """Store ``model`` as a new version of its target; returns the version id (``page-v3``)."""
     blob = model.to_bytes()
@@ -64,6 +67,7 @@ def register(
             blob,
             sha256(blob),
             run_id,
+            validation,
         ],
     ).fetchall()
     if status == "promoted":
@@ -106,7 +110,25 @@ def set_note(con: duckdb.DuckDBPyConnection, version: str, note: str) -> None:
 def list_models(con: duckdb.DuckDBPyConnection, target: str | None = None) -> list[ModelInfo]:
     """Every version, newest first."""
     rows = con.execute(Q["list_versions"], [target, target]).fetchall()
-    return [ModelInfo(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6]) for r in rows]
+    return [ModelInfo(r[0], r[1], r[2], r[3], json.loads(r[4] or "{}"), r[5], r[6], r[7]) for r in rows]
+
+
+def validation_of(con: duckdb.DuckDBPyConnection, version: str) -> str | None:
+    """Whether ``version`` was validated on gold labels (``validated`` / ``unvalidated``; None: unknown)."""
+    row = con.execute(Q["validation"], [version]).fetchone()
+    return row[0] if row else None
+
+
+def same_training(
+    con: duckdb.DuckDBPyConnection, target: str, fingerprint: str, run_id: int | None = None
+) -> str | None:
+    """The newest version of ``target`` trained on inputs with this fingerprint, or trained in run ``run_id``.
+
+    A version's ``data_window`` carries the :func:`classifiers.train.training_fingerprint` of what it was trained on:
+    training again on the same inputs gives the same model, so callers reuse that version instead.
+    """
+    row = con.execute(Q["same_training"], [target, fingerprint, run_id, run_id]).fetchone()
+    return str(row[0]) if row else None
 
 
 def metrics_of(con: duckdb.DuckDBPyConnection, version: str) -> dict[str, Any]:

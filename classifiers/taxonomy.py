@@ -28,7 +28,7 @@ from resolver.errors import ConfigError
 
 TARGETS = ("page", "domain", "org")
 RULE_KINDS = ("keyword", "regex", "tld", "domain", "jsonld", "og_type", "link", "field", "aggregate")
-_OPS = ("==", "!=", ">=", "<=", ">", "<")
+_OPS = ("==", "!=", ">=", "<=", ">", "<", "in", "not in")
 _REQUIRED = {
     "keyword": ("any", "fields"),
     "regex": ("patterns", "fields"),
@@ -164,6 +164,12 @@ def taxonomy_from_dict(data: Mapping[str, Any], source: str = "<dict>") -> Taxon
         for cond in raw.get("conditions", ()) if kind == "field" else ():
             if not (isinstance(cond, list) and len(cond) == 3 and cond[1] in _OPS):
                 errors.append(f"{where}: condition {cond!r} must be [column, op, value] with op in {_OPS}")
+            elif cond[1] in ("in", "not in") and not isinstance(cond[2], list):
+                errors.append(f"{where}: condition {cond!r}: {cond[1]!r} needs a list of values")
+        for t in rule_targets if kind == "aggregate" else ():
+            for src, dst in (raw.get("map") or {}).items():
+                if t in targets and dst not in targets[t]:
+                    errors.append(f"{where}: map {src} = {dst!r}: not a {t} class")
         params = {k: v for k, v in raw.items() if k not in ("name", "targets", "kind", "label")}
         rules.append(Rule(name=name or "", targets=rule_targets, kind=kind, label=label, params=params))
     if errors:

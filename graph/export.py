@@ -90,7 +90,8 @@ class ExportFilter:
     depth: int = 1
     """Hops from the matched orgs (their own domains are depth 0)."""
     classes: tuple[str, ...] = ()
-    """Keep only nodes of these classes (matched orgs always stay)."""
+    """Keep only nodes of these classes: orgs of these organization types, domains of these site categories, and
+    the domains (with their hosts and pages) of the orgs kept, whatever their category (matched orgs always stay)."""
     min_confidence: float = 0.0
     """Drop edges (ownership, relations) below this confidence, and orgs left without a sure domain."""
     top: int | None = None
@@ -137,6 +138,7 @@ def select_subgraph(con: duckdb.DuckDBPyConnection, f: ExportFilter | None = Non
     if total == 0:
         raise StoreError("the graph is empty: run `orgmap resolve` (or `orgmap graph build`) first")
     min_conf = float(f.min_confidence or 0.0)
+    _check_classes(con, f.classes)
     seeds: list[str] = []
     matched: list[str] = []
     warnings: list[str] = []
@@ -205,6 +207,20 @@ def select_subgraph(con: duckdb.DuckDBPyConnection, f: ExportFilter | None = Non
             "--class CLASS or --min-confidence 0.8"
         )
     return Subgraph(nodes, edges_table, total, matched, warnings)
+
+
+def _check_classes(con: duckdb.DuckDBPyConnection, classes: Sequence[str]) -> None:
+    """A class no node has is a typo or another vocabulary: say which classes exist."""
+    if not classes:
+        return
+    known = {kind: set(values) for kind, values in con.execute(Q["known_classes"]).fetchall()}
+    unknown = [c for c in classes if not any(c in v for v in known.values())]
+    if unknown:
+        listed = "; ".join(f"{kind}: {', '.join(sorted(v))}" for kind, v in sorted(known.items()))
+        raise InputError(
+            f"no node has class {', '.join(map(repr, unknown))}; classes in this graph: {listed or 'none'}. "
+            "Organization types and site categories are two vocabularies (classifiers/taxonomy.toml)"
+        )
 
 
 # -- writers -------------------------------------------------------------------------------------

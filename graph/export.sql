@@ -65,6 +65,9 @@ CREATE OR REPLACE TEMP TABLE _x_nodes AS SELECT node_id FROM graph_nodes;
 
 -- name: filter_nodes
 -- Kinds, classes and (with a confidence floor) orgs left without any sure domain; seeds always stay.
+-- A class keeps the orgs of that organization type and the domains of that site category, and with an org its
+-- domains, their hosts and pages (`--class government`: the government bodies and the sites they run, whatever
+-- each site's category).
 CREATE OR REPLACE TEMP TABLE _x_nodes AS
 WITH related AS (  -- orgs with a sure edge other than ownership (a relation): kept even without a sure domain
     SELECT src AS node_id FROM graph_edges
@@ -72,13 +75,32 @@ WITH related AS (  -- orgs with a sure edge other than ownership (a relation): k
     UNION
     SELECT dst FROM graph_edges
     WHERE $min_conf > 0 AND kind <> 'owned_by' AND dst LIKE 'org:%' AND coalesce(confidence, 1) >= $min_conf
+), class_nodes AS (
+    SELECT node_id FROM graph_nodes WHERE NOT $no_class AND list_contains($classes::VARCHAR[], class)
+), class_domains AS (
+    SELECT node_id FROM class_nodes WHERE node_id LIKE 'domain:%'
+    UNION
+    SELECT d.node_id FROM graph_nodes d JOIN class_nodes o ON o.node_id = 'org:' || d.owner_id
+    WHERE d.kind = 'domain' AND o.node_id LIKE 'org:%'
+), class_hosts AS (
+    SELECT h.node_id FROM graph_nodes h JOIN class_domains d ON d.node_id = 'domain:' || (h.attrs->>'registered_domain')
+    WHERE h.kind = 'host'
+), in_class AS (
+    SELECT node_id FROM class_nodes
+    UNION SELECT node_id FROM class_domains
+    UNION SELECT node_id FROM class_hosts
+    UNION SELECT e.src FROM graph_edges e JOIN class_hosts h ON h.node_id = e.dst WHERE e.kind = 'part_of'
 )
 SELECT x.node_id FROM _x_nodes x JOIN graph_nodes n USING (node_id) LEFT JOIN related r USING (node_id)
 WHERE list_contains($seeds::VARCHAR[], n.node_id) OR (
     list_contains($kinds::VARCHAR[], n.kind)
-    AND ($no_class OR list_contains($classes::VARCHAR[], n.class))
+    AND ($no_class OR n.node_id IN (SELECT node_id FROM in_class))
     AND ($min_conf <= 0 OR n.kind <> 'org' OR coalesce(n.confidence, 0) >= $min_conf OR r.node_id IS NOT NULL)
 );
+
+-- name: known_classes
+-- The classes the graph's nodes have, per kind (to say which exist when --class names none of them).
+SELECT kind, list(DISTINCT class ORDER BY class) FROM graph_nodes WHERE class IS NOT NULL GROUP BY kind ORDER BY kind;
 
 -- name: top_nodes
 -- Keep the N highest-PageRank nodes (seeds always kept).

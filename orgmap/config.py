@@ -139,14 +139,24 @@ class ClassifySettings:
     seed: int = 0
     lf_modules: str = ""
     """Python files with user labeling functions (``@labeling_function``), comma-separated."""
-    label_model: str = "snorkel"
-    """snorkel (LabelModel) or majority (vote counting)."""
-    n_epochs: int = 300
+    reference_labels: str = ""
+    """CSV files of ``domain,class`` or ``domain,target,class``, comma-separated: each becomes a labeling function
+    (distant supervision; ``orgmap resolve --reference-labels FILE``)."""
+    label_model: str = "auto"
+    """snorkel (LabelModel), majority (vote counting) or auto (snorkel, unless majority vote does better on enough
+    gold labels)."""
+    n_epochs: int = 100
     """LabelModel training epochs."""
     min_confidence: float = 0.0
     """Label-model confidence below which a covered row is left out of end-model training."""
-    train_on_gold: bool = False
-    """Add gold labels to end-model training (then gold metrics are no longer held out)."""
+    train_on_gold: bool = True
+    """Add gold labels to end-model training; its gold figures are then cross-validated (``cv_folds``)."""
+    cv_folds: int = 5
+    """Folds of the cross-validation that scores and calibrates a model on gold labels."""
+    gold_weight: float = 5.0
+    """Training weight of a gold row (a weak row weighs its label-model confidence, at most 1)."""
+    balance_gold: bool = True
+    """Weight gold rows inversely to their class's share of the gold, so rare classes are learnt too."""
     regularization: float = 4.0
     """Inverse L2 strength (C) of the end model's logistic regression."""
     promotion: Gate = field(default_factory=Gate)

@@ -3,6 +3,8 @@
 Every string rule reduces to "count matches of one compiled regex in one derived string": the row and
 the batch paths build the derived string with the same function and count with the same regex, which
 is why their label matrices are identical. Matching is case-insensitive (strings are lower-cased once).
+The batch path first asks one RE2 pass over the whole column which rows can match at all
+(:mod:`classifiers.lf.prefilter`) and runs the Python test on those rows only.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from classifiers.lf import prefilter
 from classifiers.lf.core import ABSTAIN, LF
 from classifiers.taxonomy import Rule, Taxonomy
 
@@ -26,29 +29,43 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "<=": operator.le,
     ">": operator.gt,
     "<": operator.lt,
+    "in": lambda a, b: np.isin(a, list(b)) if isinstance(a, np.ndarray) else a in b,
+    "not in": lambda a, b: ~np.isin(a, list(b)) if isinstance(a, np.ndarray) else a not in b,
 }
 
 
 def compile_rules(taxonomy: Taxonomy, target: str) -> list[LF]:
     """The labeling functions of ``target`` defined by the taxonomy's rules, in file order."""
     rules = taxonomy.rules_for(target)
+    texts = _Texts()
     indexes: dict[tuple[str, ...], _KeywordIndex] = {}
     for rule in rules:
         if rule.kind == "keyword":
-            index = indexes.setdefault(tuple(rule.params["fields"]), _KeywordIndex(tuple(rule.params["fields"])))
+            fields = tuple(rule.params["fields"])
+            index = indexes.setdefault(fields, _KeywordIndex(fields, texts))
             index.add([*rule.params["any"], *rule.params.get("none", ())])
-    return [compile_rule(rule, taxonomy, target, indexes) for rule in rules]
+    return [compile_rule(rule, taxonomy, target, indexes, texts) for rule in rules]
 
 
 def compile_rule(
-    rule: Rule, taxonomy: Taxonomy, target: str, indexes: dict[tuple[str, ...], _KeywordIndex] | None = None
+    rule: Rule,
+    taxonomy: Taxonomy,
+    target: str,
+    indexes: dict[tuple[str, ...], _KeywordIndex] | None = None,
+    texts: _Texts | None = None,
 ) -> LF:
-    """One rule as an :class:`LF` for ``target``."""
-    lf = _compile(rule, taxonomy, target, indexes)
+    """One rule as an :class:`LF` for ``target`` (``indexes`` and ``texts`` are shared by the rules of a target)."""
+    lf = _compile(rule, taxonomy, target, indexes, texts or _Texts())
     return dataclasses.replace(lf, override=True) if rule.params.get("override") else lf
 
 
-def _compile(rule: Rule, taxonomy: Taxonomy, target: str, indexes: dict[tuple[str, ...], _KeywordIndex] | None) -> LF:
+def _compile(
+    rule: Rule,
+    taxonomy: Taxonomy,
+    target: str,
+    indexes: dict[tuple[str, ...], _KeywordIndex] | None,
+    texts: _Texts,
+) -> LF:
     p = rule.params
     if rule.kind == "aggregate":
         return _aggregate_lf(rule, taxonomy, target)
@@ -59,7 +76,7 @@ def _compile(rule: Rule, taxonomy: Taxonomy, target: str, indexes: dict[tuple[st
         fields = tuple(p["fields"])
         index = (indexes or {}).get(fields)
         if index is None:
-            index = _KeywordIndex(fields)
+            index = _KeywordIndex(fields, texts)
             index.add([*p["any"], *p.get("none", ())])
         return _keyword_lf(rule, target, label, index)
     fields: Sequence[str]
@@ -84,7 +101,7 @@ def _compile(rule: Rule, taxonomy: Taxonomy, target: str, indexes: dict[tuple[st
     else:  # pragma: no cover - validated by the taxonomy loader
         raise AssertionError(rule.kind)
     veto = _words(p["none"]) if p.get("none") else None
-    return _regex_lf(rule, target, label, rx, tuple(fields), int(p.get("min_matches", 1)), veto)
+    return _regex_lf(rule, target, label, rx, tuple(fields), int(p.get("min_matches", 1)), veto, texts)
 
 
 def _words(words: Sequence[str]) -> re.Pattern[str]:
@@ -107,14 +124,15 @@ class _KeywordIndex:
     Text and keywords are both reduced to word tokens (punctuation and case aside). Single words are
     looked up in the text's token set; phrases are matched by walking the tokens once and checking the
     phrases that start with each token. Each keyword rule then only intersects sets, so 13 keyword rules
-    cost one tokenization of the text (the batch path also memoises it per frame). The row path calls
-    the same :meth:`scan`, so both paths agree exactly.
+    cost one tokenization of the text; the batch path tokenizes only rows where a keyword's longest word
+    occurs, once for all rules over the same fields (:meth:`scan_rows`).
     """
 
-    def __init__(self, fields: tuple[str, ...]) -> None:
+    def __init__(self, fields: tuple[str, ...], texts: _Texts) -> None:
         self.fields = fields
+        self.texts = texts
+        """The derived strings of the frames the batch path sees."""
         self._starts: dict[str, set[tuple[str, ...]]] = {}
-        self._memo: tuple[int, pd.DataFrame | None, list[frozenset[str]]] = (0, None, [])
 
     def add(self, keywords: Sequence[str]) -> None:
         """Make ``keywords`` findable (phrases are indexed by their first word)."""
@@ -126,23 +144,87 @@ class _KeywordIndex:
     def scan(self, text: str) -> frozenset[str]:
         """The words and known phrases present in ``text``."""
         toks = _TOKEN.findall(text.lower())
-        found = set(toks)
-        starts = self._starts
-        if not starts.keys() & found:
-            return frozenset(found)
-        for i in [i for i, t in enumerate(toks) if t in starts]:
-            for ph in starts[toks[i]]:
-                if tuple(toks[i : i + len(ph)]) == ph:
-                    found.add(" ".join(ph))
-        return frozenset(found)
+        found = frozenset(toks)
+        firsts = self._starts.keys() & found
+        if not firsts:
+            return found
+        # tokens hold no spaces: a phrase's words follow each other exactly where " w1 w2 " is in " t1 t2 ... "
+        joined = " " + " ".join(toks) + " "
+        phrases = [" ".join(ph) for first in firsts for ph in self._starts[first]]
+        return found.union(ph for ph in phrases if f" {ph} " in joined)
 
-    def scan_frame(self, df: pd.DataFrame) -> list[frozenset[str]]:
-        """:meth:`scan` of every row, memoised for the most recent frame (LFs share one pass)."""
-        if self._memo[1] is df and self._memo[0] == len(df):
-            return self._memo[2]
-        scans = [self.scan(t) for t in _batch_text(df, self.fields)]
-        self._memo = (len(df), df, scans)
-        return scans
+    def scan_rows(self, df: pd.DataFrame, rows: np.ndarray) -> list[frozenset[str]]:
+        """:meth:`scan` of the given rows of ``df``, memoised per row for the rules sharing this index."""
+        memo = self.texts.memo(df, ("scan", self.fields), dict)
+        missing = np.array([i for i in rows.tolist() if i not in memo], dtype=np.int64)
+        for i, text in zip(missing.tolist(), self.texts.some_texts(df, self.fields, missing), strict=True):
+            memo[i] = self.scan(text)
+        return [memo[i] for i in rows.tolist()]
+
+
+class _Texts:
+    """The derived strings of the most recent frame (per field tuple), their Arrow copy and prefilter masks.
+
+    The LFs of a target share one instance, so each field's strings are built once per frame.
+    """
+
+    def __init__(self) -> None:
+        self._frame: pd.DataFrame | None = None
+        self._rows = -1
+        self._memo: dict[Any, Any] = {}
+
+    def memo(self, df: pd.DataFrame, key: Any, make: Callable[[], Any]) -> Any:
+        """The value stored under ``key`` for ``df`` (``make()`` on first use)."""
+        if df is not self._frame or len(df) != self._rows:
+            self._frame, self._rows, self._memo = df, len(df), {}
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    def texts(self, df: pd.DataFrame, fields: tuple[str, ...]) -> list[str]:
+        """:func:`_batch_text` of ``df``, built from each field's lower-cased strings (also memoised)."""
+
+        def build() -> list[str]:
+            if fields == ("_tld",) or len(fields) == 1:
+                return _batch_text(df, fields)
+            # lower() commutes with joining on "\n" (no character's case depends on a neighbour across it)
+            parts = [self.texts(df, (f,)) for f in fields]
+            return ["\n".join(row) for row in zip(*parts, strict=True)]
+
+        return self.memo(df, ("texts", fields), build)  # type: ignore[no-any-return]
+
+    def rows(self, df: pd.DataFrame, fields: tuple[str, ...], pattern: str | None) -> np.ndarray:
+        """Indices of the rows whose text the RE2 ``pattern`` matches (every row when it cannot tell)."""
+
+        def find() -> np.ndarray:
+            column = self.memo(df, ("arrow", fields), lambda: prefilter.to_arrow(self.texts(df, fields)))
+            mask = prefilter.candidates(column, pattern)
+            return np.arange(len(df)) if mask is None else np.flatnonzero(mask)
+
+        return self.memo(df, ("rows", fields, pattern), find)  # type: ignore[no-any-return]
+
+    def some_texts(self, df: pd.DataFrame, fields: tuple[str, ...], rows: np.ndarray) -> list[str]:
+        """:func:`_batch_text` of the given rows only."""
+        columns = [self.memo(df, ("stored_str", f), lambda f=f: _strings(df, f)) for f in fields]
+        return ["\n".join(c[i] for c in columns).lower() for i in rows.tolist()]
+
+    def rows_in_any(self, df: pd.DataFrame, fields: tuple[str, ...], pattern: str | None) -> np.ndarray:
+        """Indices of the rows where the RE2 ``pattern`` matches one of ``fields`` as stored (not lower-cased).
+
+        For patterns that cannot span two fields (single words): no joined or lower-cased copy is made.
+        """
+
+        def find() -> np.ndarray:
+            hit = np.zeros(len(df), dtype=bool)
+            for f in fields:
+                column = self.memo(df, ("stored", f), lambda f=f: prefilter.arrow_column(df[f]))
+                mask = prefilter.candidates(column, pattern)
+                if mask is None:
+                    return np.arange(len(df))
+                hit |= mask
+            return np.flatnonzero(hit)
+
+        return self.memo(df, ("rows_in_any", fields, pattern), find)  # type: ignore[no-any-return]
 
 
 def tld_text(suffix: str) -> str:
@@ -158,10 +240,15 @@ def _row_text(x: Any, fields: tuple[str, ...]) -> str:
 
 def _batch_text(df: pd.DataFrame, fields: tuple[str, ...]) -> list[str]:
     if fields == ("_tld",):
-        return [tld_text(s) for s in df["suffix"]]
+        return [tld_text(s) for s in _strings(df, "suffix")]
     if len(fields) == 1:
-        return [s.lower() for s in df[fields[0]]]
-    return ["\n".join(parts).lower() for parts in zip(*(df[f] for f in fields), strict=True)]
+        return [s.lower() for s in _strings(df, fields[0])]
+    return ["\n".join(parts).lower() for parts in zip(*(_strings(df, f) for f in fields), strict=True)]
+
+
+def _strings(df: pd.DataFrame, column: str) -> np.ndarray:
+    """A string column as Python strings (iterating an Arrow-backed column element by element is slow)."""
+    return df[column].to_numpy(dtype=object)
 
 
 def _regex_lf(
@@ -172,7 +259,10 @@ def _regex_lf(
     fields: tuple[str, ...],
     min_matches: int,
     veto: re.Pattern[str] | None,
+    texts: _Texts,
 ) -> LF:
+    can_match = prefilter.re2_superset(rx.pattern)
+
     def hit(text: str) -> bool:
         if min_matches <= 1:
             found = rx.search(text) is not None
@@ -184,9 +274,13 @@ def _regex_lf(
         return label if hit(_row_text(x, fields)) else ABSTAIN
 
     def batch(df: pd.DataFrame) -> np.ndarray:
-        texts = _batch_text(df, fields)
-        hits = np.fromiter((hit(t) for t in texts), dtype=bool, count=len(texts))
-        return np.where(hits, label, ABSTAIN).astype(np.int64)
+        out = np.full(len(df), ABSTAIN, dtype=np.int64)
+        rows = texts.rows(df, fields, can_match)
+        strings = texts.texts(df, fields)
+        out[rows] = np.where(
+            np.fromiter((hit(strings[i]) for i in rows.tolist()), dtype=bool, count=len(rows)), label, ABSTAIN
+        )
+        return out
 
     return LF(rule.name, target, rule.kind, row, batch, rule.label)
 
@@ -200,13 +294,20 @@ def _keyword_lf(rule: Rule, target: str, label: int, index: _KeywordIndex) -> LF
     def hit(found: frozenset[str]) -> bool:
         return len(words & found) >= need and not (veto and veto & found)
 
+    # a keyword is found only where its longest word is a substring of the lower-cased text of one field
+    can_match = prefilter.any_case_alternation(max(w.split(), key=len) for w in words) if need >= 1 else None
+
     def row(x: Any) -> int:
         return label if hit(index.scan(_row_text(x, index.fields))) else ABSTAIN
 
     def batch(df: pd.DataFrame) -> np.ndarray:
-        scans = index.scan_frame(df)
-        hits = np.fromiter((hit(f) for f in scans), dtype=bool, count=len(scans))
-        return np.where(hits, label, ABSTAIN).astype(np.int64)
+        out = np.full(len(df), ABSTAIN, dtype=np.int64)
+        if need >= 1 and not words:
+            return out
+        rows = index.texts.rows_in_any(df, index.fields, can_match)
+        hits = np.fromiter((hit(f) for f in index.scan_rows(df, rows)), dtype=bool, count=len(rows))
+        out[rows] = np.where(hits, label, ABSTAIN)
+        return out
 
     return LF(rule.name, target, rule.kind, row, batch, rule.label)
 
@@ -227,13 +328,21 @@ def _field_lf(rule: Rule, target: str, label: int) -> LF:
 
 
 def _aggregate_lf(rule: Rule, taxonomy: Taxonomy, target: str) -> LF:
-    """Votes the class in ``column`` (a class of the source target, mapped for orgs) when its share is high."""
+    """Votes the class in ``column`` (a class of the source target) when its share is high.
+
+    With a ``map`` table only the mapped source classes vote (a majority of product pages → ``shop``);
+    without one, a source class that is a class of ``target`` votes for itself, and for orgs the
+    taxonomy's ``[map.org]`` turns a domain category into an organization type.
+    """
     col, share_col = rule.params["column"], rule.params["share_column"]
     min_share = float(rule.params.get("min_share", 0.5))
     classes = taxonomy.classes(target)
-    mapping = {c: classes.index(c) for c in classes}
-    if target == "org":
-        mapping = {src: classes.index(dst) for src, dst in taxonomy.org_map.items()} | mapping
+    if rule.params.get("map"):
+        mapping = {src: classes.index(dst) for src, dst in rule.params["map"].items()}
+    else:
+        mapping = {c: classes.index(c) for c in classes}
+        if target == "org":
+            mapping = {src: classes.index(dst) for src, dst in taxonomy.org_map.items()} | mapping
 
     def row(x: Any) -> int:
         return mapping.get(x[col], ABSTAIN) if x[share_col] >= min_share else ABSTAIN

@@ -20,6 +20,7 @@ Example::
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import math
@@ -32,10 +33,15 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
+from classifiers.model import hashing
 from resolver.errors import InputError
 
 FORMAT = "orgmap-end-model/1"
+OWNER_CHARS = 1500
+"""Characters of ``owner_text`` (header, footer, legal lines) among the words; models trained before it
+existed have no ``owner_chars`` in their config and are featurized as they were trained."""
 
 
 @dataclass
@@ -80,15 +86,22 @@ class EndModel:
         # set gains nothing from a huge space, and L-BFGS time grows with classes × features.
         bits = int(min(hash_bits, max(12, math.ceil(math.log2(max(len(y), 2))) + 6)))
         blocks = {"words": {"bits": bits}, "domain": {"bits": bits - 3}, "struct": {"bits": bits - 3}}
-        config = {"max_text_chars": max_text_chars, "C": C, "blocks": blocks}
-        raw = _raw_blocks(frame, config)
+        config = {
+            "max_text_chars": max_text_chars,
+            "C": C,
+            "blocks": blocks,
+            "owner_chars": OWNER_CHARS,
+            "url_shape": True,
+        }
+        raw = _featurize(frame, config)
         idf = {}
         for name, X in raw.items():
             df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float64)
             idf[name] = (np.log((1 + X.shape[0]) / (1 + df)) + 1.0).astype(np.float32)
         X = _weight(raw, idf)
         lr = LogisticRegression(C=C, max_iter=max_iter, tol=1e-3, random_state=0)  # lbfgs: unused, kept if it changes
-        lr.fit(X, y, sample_weight=sample_weight)
+        with threadpool_limits(limits=1):  # BLAS/OpenMP threads fight over small shared machines: ~3x slower
+            lr.fit(X, y, sample_weight=sample_weight)
         coef = np.zeros((len(classes), X.shape[1]), dtype=np.float32)
         intercept = np.full(len(classes), -1e4, dtype=np.float32)
         present = lr.classes_.astype(int)
@@ -100,17 +113,33 @@ class EndModel:
         return cls(target, tuple(classes), idf, coef, intercept, config)
 
     # -- prediction --------------------------------------------------------------------------------
-    def predict_proba(self, frame: pd.DataFrame, batch_size: int = 50_000) -> np.ndarray:
-        """Class probabilities (rows × classes) for every row of a prepared frame."""
+    def predict_proba(self, frame: pd.DataFrame, batch_size: int = 2048) -> np.ndarray:
+        """Class probabilities (rows × classes) for every row of a prepared frame.
+
+        Rows are featurized ``batch_size`` at a time: small batches reuse memory instead of mapping new pages.
+        """
         out = np.empty((len(frame), len(self.classes)), dtype=np.float64)
         for start in range(0, len(frame), batch_size):
             part = frame.iloc[start : start + batch_size]
-            X = _weight(_raw_blocks(part, self.config), self.idf)
-            z = np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
-            z -= z.max(axis=1, keepdims=True)
-            e = np.exp(z)
-            out[start : start + len(part)] = e / e.sum(axis=1, keepdims=True)
+            out[start : start + len(part)] = self.proba_of(_weight(_raw_blocks(part, self.config), self.idf))
         return out
+
+    def proba_of(self, X: sp.csr_matrix) -> np.ndarray:
+        """Class probabilities of featurized rows (the softmax of the calibrated logits)."""
+        z = np.asarray(X @ self.coef.T, dtype=np.float64) + self.intercept
+        z /= self.temperature
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+    @property
+    def temperature(self) -> float:
+        """The calibration temperature its logits are divided by (1.0: not calibrated)."""
+        return float(self.config.get("temperature", 1.0))
+
+    def calibrated(self, temperature: float) -> EndModel:
+        """The same model with ``temperature`` (:func:`classifiers.calibration.fit_temperature`) in its config."""
+        return dataclasses.replace(self, config={**self.config, "temperature": float(temperature)})
 
     # -- artifact ----------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
@@ -169,15 +198,38 @@ def _vectorizers(config: dict[str, Any]) -> dict[str, HashingVectorizer]:
     }
 
 
-def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any]) -> dict[str, sp.csr_matrix]:
+def _featurize(frame: pd.DataFrame, config: dict[str, Any], batch_size: int = 2048) -> dict[str, sp.csr_matrix]:
+    """:func:`_raw_blocks` of a large frame, a batch at a time (rows are featurized independently)."""
+    if len(frame) <= batch_size:
+        return _raw_blocks(frame, config)
+    parts = [_raw_blocks(frame.iloc[i : i + batch_size], config) for i in range(0, len(frame), batch_size)]
+    return {name: sp.vstack([p[name] for p in parts], format="csr") for name in parts[0]}
+
+
+def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any], fast: bool = True) -> dict[str, sp.csr_matrix]:
+    """The three hashed count blocks of ``frame`` (``fast``: :mod:`classifiers.model.hashing`, else scikit-learn)."""
     n = int(config["max_text_chars"])
-    cols = (frame["title"], frame["description"], frame["text"], _url_words(frame["url"]))
+    cols = (*(frame[c].to_numpy(dtype=object) for c in ("title", "description", "text")), _url_words(frame["url"]))
     words = [f"{t} {t} {d} {x[:n]} {u}" for t, d, x, u in zip(*cols, strict=True)]
+    owner = int(config.get("owner_chars", 0))
+    if owner and "owner_text" in frame.columns:
+        extra = zip(frame["owner_names"], frame["owner_text"], strict=True)
+        words = [f"{w} {nm} {nm} {ot[:owner]}" for w, (nm, ot) in zip(words, extra, strict=True)]
     if "name" in frame.columns:
         words = [f"{nm} {nm} {w}" if nm else w for nm, w in zip(frame["name"], words, strict=True)]
     domains = [dl.replace("-", " ").replace(".", " ") for dl in frame["domain_label"]]
-    struct = _struct_tokens(frame)
+    struct = _struct_tokens(frame, owner=bool(owner), url_shape=bool(config.get("url_shape")))
     vec = _vectorizers(config)
+    size = {k: 2 ** v["bits"] for k, v in config["blocks"].items()}
+    n_rows = len(frame)
+    if fast:
+        # the same matrices as the vectorizers' (tests/classifiers/test_model.py), whole columns at a time
+        X_words = hashing.word_counts(words, size["words"])
+        blocks = {"words": X_words if X_words is not None else vec["words"].transform(words).tocsr()}
+        for name, docs in (("domain", domains), ("struct", struct)):
+            rows, columns = hashing.per_value_counts(docs, vec[name].build_analyzer(), size[name])
+            blocks[name] = hashing.count_matrix(rows, columns, n_rows, size[name])
+        return blocks
     return {
         "words": vec["words"].transform(words).tocsr(),
         "domain": vec["domain"].transform(domains).tocsr(),
@@ -209,7 +261,26 @@ def _bin(v: float) -> int:
     return 0 if v <= 0 else min(int(math.log2(v)) + 1, 12)
 
 
-def _struct_tokens(frame: pd.DataFrame) -> list[str]:
+def _url_shape(url: str) -> list[str]:
+    """What a URL looks like, not what it says: path depth, a root page, dates, numbers, an extension, a query."""
+    rest = url.split("://", 1)[-1]
+    path, _, query = (rest.split("/", 1)[1] if "/" in rest else "").partition("?")
+    parts = [p for p in path.split("/") if p]
+    toks = [f"depth={min(len(parts), 6)}"]
+    if parts:
+        last = parts[-1]
+        toks.append(f"ext={last.rsplit('.', 1)[-1][:5]}" if "." in last else "ext=")
+        toks.append(f"slug_words={min(last.count('-') + 1, 8)}")
+        if any(c.isdigit() for c in last):
+            toks.append("last_digits")
+        if any(len(p) == 4 and p.isdigit() and p[:2] in ("19", "20") for p in parts):
+            toks.append("date_path")
+    if query:
+        toks.append("query")
+    return toks
+
+
+def _struct_tokens(frame: pd.DataFrame, *, owner: bool = True, url_shape: bool = False) -> list[str]:
     cols = {c: frame[c].tolist() for c in frame.columns}
     n = len(frame)
     out = []
@@ -219,12 +290,16 @@ def _struct_tokens(frame: pd.DataFrame) -> list[str]:
         if cols["og_type"][i]:
             toks.append(f"og={cols['og_type'][i].lower()}")
         toks += [f"ld={t}" for t in cols["jsonld"][i].strip("|").split("|") if t]
-        toks += [f"lf={t.lower()}" for t in cols["legal_forms"][i].split()]
+        toks += [f"lf={t.lower()}" for t in cols["legal_forms"][i].split() if t != "|"]
         if cols["legal_form"][i]:
             toks.append(f"lform={cols['legal_form'][i].lower()}")
         toks += [f"ln={d}" for d in cols["link_domains"][i].lower().split()[:50]]
         if cols["lang"][i]:
             toks.append(f"lang={cols['lang'][i]}")
+        if owner and cols["owner_status"][i]:
+            toks.append(f"owner={cols['owner_status'][i]}")
+        if url_shape:
+            toks += _url_shape(cols["url"][i])
         for c in ("n_words", "n_links_internal", "n_links_external", "n_ent_org", "n_ent_gpe", "n_ent_money"):
             toks.append(f"{c}={_bin(cols[c][i])}")
         if cols["is_legal_page"][i]:

@@ -61,7 +61,7 @@ def fit_label_model(
     active = (L != ABSTAIN).any(axis=0) if L.size else np.zeros(0, dtype=bool)
     La = L[:, active]
     active_names = [n for n, a in zip(names, active, strict=True) if a]
-    if method == "snorkel" and La.shape[1] >= 3 and covered.sum() >= 10:
+    if method in ("snorkel", "auto") and La.shape[1] >= 3 and covered.sum() >= 10:
         import torch
         from snorkel.labeling.model import LabelModel
 

@@ -109,8 +109,9 @@ def train_cmd(
                 results[t] = {"version": out.version, "promoted": out.promoted, "reason": out.reason}
                 kept += int(promote_if_better and not out.promoted)
                 gold = out.metrics.get("gold") or {}
-                f1 = f"gold macro-F1 {gold['macro_f1']:.3f} (n={gold['n']})" if gold else "no gold labels"
-                typer.echo(f"{out.version}: {'promoted' if out.promoted else 'candidate'}; {f1}; {out.reason}")
+                f1 = f"gold macro-F1 {gold['macro_f1']:.3f} (n={gold['n']})" if gold.get("n") else "no gold labels"
+                state = "promoted" if out.promoted else "candidate"
+                typer.echo(f"{out.version}: {state}, {out.validation}; {f1}; {out.reason}")
         except BaseException as exc:
             store.finish_run(run_id, "failed", results, error=str(exc))
             raise
@@ -135,11 +136,14 @@ def model_list(
     settings = settings_from(config, db)
     with Store.open(settings) as store:
         models = registry.list_models(store.con, target)
-    table = Table("version", "target", "created", "status", "gold macro-F1", "train rows", "note")
+    table = Table()
+    table.add_column("version", no_wrap=True)
+    for col in ("target", "created", "status", "validation", "gold macro-F1", "train rows", "note"):
+        table.add_column(col)
     for m in models:
         gold = m.metrics.get("gold") or {}
         table.add_row(
-            m.version, m.target, str(m.created_at)[:19], m.status,
+            m.version, m.target, str(m.created_at)[:19], m.status, m.validation or "-",
             _fmt(gold.get("macro_f1", float("nan"))), str(m.metrics.get("n_train", "")), m.note or "",
         )  # fmt: skip
     console.print(table)

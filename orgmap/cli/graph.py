@@ -40,7 +40,13 @@ class ExportFilterOptions:
     ] = None
     depth: Annotated[int, typer.Option("--depth", min=0, help="Hops from --org (its own domains are hop 0).")] = 1
     classes: Annotated[
-        list[str] | None, typer.Option("--class", help="Keep nodes of this class (repeatable).", show_default=False)
+        list[str] | None,
+        typer.Option(
+            "--class",
+            help="Keep orgs of this organization type (with their domains) and domains of this site category "
+            "(repeatable; see classifiers/taxonomy.toml).",
+            show_default=False,
+        ),
     ] = None
     min_confidence: Annotated[
         float | None,
@@ -243,7 +249,7 @@ def gexf_cmd(
 ) -> None:
     """Write GEXF, Gephi's own format.
 
-    Example: orgmap export gexf -o out/graph.gexf --class news
+    Example: orgmap export gexf -o out/graph.gexf --class news_media
     """
     from graph.export import write_gexf
 

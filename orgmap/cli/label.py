@@ -157,19 +157,28 @@ def import_cmd(
 ) -> None:
     """Import a labelled file as gold labels.
 
+    Besides the files `orgmap label export` writes, a CSV of domain,class or domain,target,class (the format of
+    `orgmap resolve --reference-labels`) is read as gold: a site category labels the domain, an organization type
+    the org that owns it.
+
     Example: orgmap label import labelled.csv --annotator alice
     """
+    from classifiers.reference import is_domain_labels, read_domain_labels
     from classifiers.taxonomy import TARGETS
-    from orgmap.models import taxonomy_for
+    from orgmap.models import domain_gold, taxonomy_for
     from orgmap.review.formats import detect_format, read_file
     from orgmap.stages.label import PullSummary, record_pull, write_gold
 
     settings = settings_from(config, db)
     tax = taxonomy_for(settings)
     kind = fmt or detect_format(path)
-    gold, problems = read_file(path, {t: tax.classes(t) for t in TARGETS}, kind, annotator)
+    by_domain = kind == "csv" and is_domain_labels(path)
+    if not by_domain:
+        gold, problems = read_file(path, {t: tax.classes(t) for t in TARGETS}, kind, annotator)
     source = "labelstudio_file" if kind == "labelstudio" else kind
     with Store.open(settings) as store:
+        if by_domain:
+            gold, problems = domain_gold(store, read_domain_labels(path), tax, annotator)
         n_gold = write_gold(store, gold, source)
         for t in TARGETS:
             mine = [g for g in gold if g.target == t]

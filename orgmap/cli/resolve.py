@@ -89,6 +89,13 @@ def resolve(
         list[str] | None,
         typer.Option("--skip", help="Stage to leave out (signals, resolve, classify, graph, export)."),
     ] = None,
+    reference_labels: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--reference-labels",
+            help="CSV of domain,class or domain,target,class: a labeling function (distant supervision). Repeatable.",
+        ),
+    ] = None,
     min_precision: Annotated[
         float | None,
         typer.Option(
@@ -113,6 +120,8 @@ def resolve(
 
     Incremental: re-running the same input changes nothing; a new batch links to existing orgs.
     --min-precision trades coverage for precision: 0.99 leaves more domains unknown than 0.95.
+    --reference-labels: your own lists of domains with their class (example.gov,government) vote as labeling
+    functions for the domains' site categories and their owners' organization types.
 
     Example: orgmap resolve data/sample --db orgmap.duckdb --min-precision 0.99
     """
@@ -126,6 +135,7 @@ def resolve(
         "resolve.min_precision": min_precision,
         "ner.model": model,
         "resolve.orgs_file": str(orgs) if orgs else None,
+        "classify.reference_labels": ",".join(str(p) for p in reference_labels) if reference_labels else None,
         "out_dir": str(out) if out else None,
     }
     if no_ner:
@@ -188,6 +198,7 @@ def explain(
             raise InputError(f"{reg} is not in {settings.db}; ingest and resolve it first (orgmap resolve PATH)")
         org_row = store.con.execute(EXPLAIN["org"], [row[1]]).fetchone() if row[1] else None
         paths = merge_paths(_edges(store, row[1]), reg) if row[1] else {}
+        classes = _classes(store, reg, row[1])
     evidence = json.loads(row[5]) if row[5] else {}
     if as_json:
         typer.echo(
@@ -204,6 +215,7 @@ def explain(
                     "platform": row[9],
                     "org_confidence": org_row[6] if org_row else None,
                     "merges": [{"domain": d, "edges": [_edge_json(e) for e in path]} for d, path in paths.items()],
+                    "classes": classes,
                 },
                 ensure_ascii=False,
                 indent=2,
@@ -250,9 +262,58 @@ def explain(
             here = e.b if here == e.a else e.a
             step = f"    → {here}: {e.kind}, score {e.score:.0f}, confidence {e.confidence:.2f} ({e.reason})"
             out.print(step, markup=False)
+    _print_classes(out, classes)
 
 
 EXPLAIN = load_queries("orgmap.store.queries", "explain.sql")
+
+_CLASS_NAMES = {"domain": "site category", "org": "organization type"}
+
+
+def _classes(store: Store, domain: str, org_id: str | None) -> dict[str, Any]:
+    """The domain's site category and its owner's organization type: class, probability, who decided, LF votes."""
+    out: dict[str, Any] = {}
+    rows = store.con.execute(EXPLAIN["classes"], {"domain": domain, "org": org_id or ""}).fetchall()
+    for target, label, conf, probs, source, version, evidence, validation, model_label in rows:
+        ev = json.loads(evidence) if evidence else {}
+        p = json.loads(probs) if probs else {}
+        out[target] = {
+            "class": label,
+            "probability": conf,
+            "source": source,
+            "model_version": version,
+            "validation": validation,
+            "model_class": model_label,
+            "model_probability": p.get(model_label) if model_label else None,
+            "runner_up": max(((c, v) for c, v in p.items() if c != label), key=lambda cv: cv[1], default=None),
+            "lfs": ev.get("lf") or {},
+            "label_model": ev.get("label_model"),
+        }
+    return out
+
+
+def _print_classes(out: Console, classes: dict[str, Any]) -> None:
+    """The class section of ``orgmap explain``."""
+    if not classes:
+        out.print("  classes: not classified yet (orgmap resolve runs the classify stage)")
+        return
+    for target in ("domain", "org"):
+        c = classes.get(target)
+        if c is None:
+            continue
+        who = "a person's gold label" if c["source"] == "gold" else (c["model_version"] or "the label model")
+        line = f"  {_CLASS_NAMES[target]}: [bold]{c['class']}[/] (probability {c['probability']:.2f}, {who}"
+        out.print(line + f", {c['validation'] or 'validation unknown'})")
+        if c["source"] == "gold" and c["model_class"]:
+            own = f"{c['model_probability']:.2f}" if c["model_probability"] is not None else "-"
+            out.print(f"    the model alone says {c['model_class']} ({own})", markup=False)
+        if c["runner_up"]:
+            out.print(f"    runner-up: {c['runner_up'][0]} ({c['runner_up'][1]:.2f})", markup=False)
+        votes = ", ".join(f"{lf} → {cls}" for lf, cls in sorted(c["lfs"].items())) or "none (the model decided alone)"
+        out.print(f"    labeling functions that voted: {votes}", markup=False)
+        lm = c["label_model"]
+        if lm:
+            out.print(f"    label model: {lm['label']} ({lm['p']:.2f})", markup=False)
 
 
 def _require_current_schema(store: Store, db: str) -> None:

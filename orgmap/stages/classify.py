@@ -1,16 +1,16 @@
 """Classify stage: pages → domains → orgs, each with LFs, a label model and the promoted end model.
 
-Reads ``page_features``/``page_signals``/``links``/``domains``/``domain_org``/``orgs``, writes ``labels``
-(one row per item and target, replaced per target), ``lf_runs`` and, on the first run of a database
-(or after the taxonomy changed), a first model version per target, promoted automatically so that
-every item gets a class. ``orgmap train`` trains later versions; ``--promote-if-better`` gates them.
-
-Domains use their pages' predicted classes (aggregation LF + class-mix features), orgs their domains'.
-Gold labels always win in ``labels`` (``source = 'gold'``).
+Reads the page features, signals, links and owners; writes ``labels`` (one row per item and target), ``lf_runs``
+and, on a database's first run (or after the taxonomy changed), a first model per target. With gold labels the
+first model is cross-validated and calibrated on them and promoted only when not worse than the label model
+alone; without, it is promoted ``unvalidated`` and the summary and every label say so. Domains see their pages'
+types as features, orgs their domains' categories; gold labels win in ``labels`` (``source = 'gold'``).
+Trains once per run at most, only on new inputs. See docs/classify.md.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -22,7 +22,18 @@ from classifiers import registry
 from classifiers.taxonomy import TARGETS
 from classifiers.train import WeakLabels, gold_indices, predict
 from orgmap.config import Settings
-from orgmap.models import current_model, gold_for, load_frame, taxonomy_for, train_and_register, weak_for
+from orgmap.models import (
+    UNVALIDATED,
+    check_on_gold,
+    current_model,
+    fingerprint_of,
+    gold_for,
+    load_frame,
+    real_gold_ids,
+    taxonomy_for,
+    train_and_register,
+    weak_for,
+)
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store.database import Store
@@ -41,9 +52,12 @@ class ClassifySummary:
     coverage: dict[str, float] = field(default_factory=dict)
     """Share of items at least one LF voted on, per target."""
     models: dict[str, str] = field(default_factory=dict)
-    """Model version used per target ('label_model' when no end model could be trained)."""
+    """Model version used per target ('label_model' when no end model could be trained or it was not better)."""
     trained: list[str] = field(default_factory=list)
-    """Versions trained (and promoted) in this run because the target had none."""
+    """Versions trained in this run because the target had none (promoted or not: see ``validation``)."""
+    validation: dict[str, str] = field(default_factory=dict)
+    """Per target, whether its labels were validated on gold labels, and how they scored; ``unvalidated``
+    when there are too few gold labels to say how good they are."""
     seconds: float = 0.0
 
 
@@ -57,39 +71,97 @@ def classify(store: Store, settings: Settings, run: Run, progress: Progress = SI
     for target in TARGETS:
         frame = load_frame(store, target)
         if len(frame):
-            weak = weak_for(frame, tax, target, settings)
-            out, version, trained = _label(store, settings, weak, frame, run_id)
-            summary.labelled[target] = len(out)
+            gold = gold_indices(frame, gold_for(store, target), tax.classes(target))
+            weak = weak_for(frame, tax, target, settings, gold, real_gold_ids(store, target))
+            done = _label(store, settings, weak, frame, run_id)
+            summary.labelled[target] = done.labelled
             summary.coverage[target] = round(float(weak.label_model.covered.mean()), 4)
-            summary.models[target] = version or "label_model"
-            if trained:
-                summary.trained.append(version or "")
+            summary.models[target] = done.version or "label_model"
+            summary.validation[target] = done.validation
+            if done.trained:
+                summary.trained.append(done.trained)
         task.advance()
     task.close()
     summary.seconds = round(time.perf_counter() - t0, 2)
     return summary
 
 
-def _label(
-    store: Store, settings: Settings, weak: WeakLabels, frame: pd.DataFrame, run_id: int | None
-) -> tuple[pd.DataFrame, str | None, bool]:
+@dataclass(frozen=True)
+class _Labelled:
+    labelled: int
+    version: str | None
+    """The end model that labelled (None: the label model)."""
+    trained: str | None
+    """The version trained in this run, promoted or not."""
+    validation: str
+    """``validated ...`` / ``unvalidated ...``, for the summary."""
+
+
+def _own_answers(out: pd.DataFrame, gold_rows: np.ndarray, metrics: dict, weak: WeakLabels) -> None:
+    """The model's own probabilities of gold items, as it said them without their gold label (cross-validated).
+
+    A gold label replaces the class in ``labels``; ``probs`` keeps what the model says, so that ``orgmap eval
+    classify`` scores the model and not the gold label. An end model trained on gold stores its out-of-fold
+    probabilities; the label model never sees gold, so its own probabilities are already honest.
+    """
+    oof = (metrics.get("gold_check") or {}).get("oof") or {}
+    if not oof:
+        return
+    for i in np.nonzero(gold_rows)[0]:
+        probs = oof.get(out.at[i, "item_id"])
+        if probs is not None and len(probs) == len(weak.classes):
+            out.at[i, "probs"] = json.dumps(dict(zip(weak.classes, probs, strict=True)))
+            out.at[i, "label"] = weak.classes[int(np.argmax(probs))]
+            out.at[i, "confidence"] = float(max(probs))
+
+
+def _label(store: Store, settings: Settings, weak: WeakLabels, frame: pd.DataFrame, run_id: int | None) -> _Labelled:
     model, version = current_model(store, weak)
-    trained = False
+    trained = None
     gold = gold_indices(frame, gold_for(store, weak.target), weak.classes)
-    if model is None:
+    real = real_gold_ids(store, weak.target)
+    lm_temperature = 1.0
+    if model is not None:
+        status = registry.validation_of(store.con, version or "") or UNVALIDATED
+        validation = f"{status}: promoted model {version}"
+    elif prior := registry.same_training(
+        store.con, weak.target, fingerprint_of(settings, weak, frame, gold, real), run_id
+    ):
+        # trained before on these very inputs, or already in this run, and not promoted: no second training
+        status = registry.validation_of(store.con, prior) or UNVALIDATED
+        validation = f"{status}: the label model alone ({prior}, trained on the same data, was not promoted)"
+        gold_check = registry.metrics_of(store.con, prior).get("gold_check") or {}
+        lm_temperature = float(gold_check.get("label_model_temperature") or 1.0)
+    else:
+        check = None
         try:
-            outcome = train_and_register(store, settings, weak, frame, gold, run_id, promote="always")
-            model, version, trained = registry.load(store.con, outcome.version), outcome.version, True
-        except InputError:
-            model, version = None, None  # too little LF coverage: the label model labels alone
-    out = predict(frame, weak, model)
+            outcome = train_and_register(store, settings, weak, frame, gold, run_id, promote="first", real=real)
+        except InputError:  # too little LF coverage: the label model labels alone
+            check = check_on_gold(frame, weak, gold, None, settings, real)
+            status = check.validation
+            validation = f"{status}: the label model alone (too little LF coverage to train an end model)"
+        else:
+            trained = outcome.version
+            status = outcome.validation
+            validation = f"{status}: {outcome.reason}"
+            lm_temperature = outcome.metrics["gold_check"]["label_model_temperature"]
+            if outcome.promoted:
+                model, version = registry.load(store.con, outcome.version), outcome.version
+        if check is not None:
+            lm_temperature = check.label_model_temperature
+    out = predict(frame, weak, model, label_model_temperature=lm_temperature)
     out["model_version"] = version if model is not None else None
+    out["validation"] = status
     g = gold != -1
+    if g.any():
+        _own_answers(out, g, registry.metrics_of(store.con, version) if model is not None and version else {}, weak)
+    out["model_label"] = out["label"]
     if g.any():
         out.loc[g, "label"] = np.asarray(weak.classes, dtype=object)[gold[g]]
         out.loc[g, "confidence"] = 1.0
         out.loc[g, "source"] = "gold"
         out.loc[g, "model_version"] = None
+        out.loc[g, "validation"] = "gold"
     out.insert(0, "target", weak.target)
     out["run_id"] = run_id
     rows = pa.Table.from_pandas(out, preserve_index=False)
@@ -113,4 +185,4 @@ def _label(
         store.replace(
             "lf_runs", pa.Table.from_pandas(lf_rows, preserve_index=False), Q["delete_lf_runs"], [run_id, weak.target]
         )
-    return out, version, trained
+    return _Labelled(len(out), version if model is not None else None, trained, validation)

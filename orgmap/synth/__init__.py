@@ -153,14 +153,15 @@ def generate(
         open(truth_dir / "pages.csv", "w", encoding="utf-8", newline="") as pfh,
     ):
         pages_csv = csv.writer(pfh, lineterminator="\n")
-        pages_csv.writerow(("url", "registered_domain", "page_class", "org_id", "lang"))
+        pages_csv.writerow(("url", "registered_domain", "page_class", "org_id", "lang", "page_type"))
         pending = 0
         for page in stream:
             fh.write(json.dumps(page.record, ensure_ascii=False))
             fh.write("\n")
             counts["status"][str(page.record["status"])] += 1
             if not page.is_redirect:
-                pages_csv.writerow((page.url, page.registered_domain, page.page_class, page.org_id, page.lang))
+                row = (page.url, page.registered_domain, page.page_class, page.org_id, page.lang, page.page_type)
+                pages_csv.writerow(row)
                 counts["page_class"][page.page_class] += 1
                 counts["lang"][page.lang] += 1
             written += 1

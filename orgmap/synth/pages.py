@@ -48,6 +48,16 @@ TOPICS: dict[str, tuple[float, tuple[str, ...]]] = {
 """Per page class: share of content pages about another class's subject, and which classes."""
 
 
+def content_type(cls: str, section: str) -> str:
+    """The page type of a content page of class ``cls`` under ``section`` (see :data:`CONTENT_PATHS`)."""
+    top = section.split("/", 1)[0]
+    if cls in ("news", "blog") or top in ("news", "stories", "changelog", "publications"):
+        return "article"
+    if cls == "shop":
+        return "listing" if top == "category" else "product"
+    return {"docs": "documentation", "guides": "documentation", "careers": "job", "events": "event"}.get(top, "other")
+
+
 @dataclass(frozen=True, slots=True)
 class SynthPage:
     """One crawl record and its ground truth."""
@@ -62,6 +72,8 @@ class SynthPage:
     """Owner of the domain; empty when it has none."""
     lang: str
     """Language of the page ('' for redirects)."""
+    page_type: str = ""
+    """What the page is (the page-type vocabulary of classifiers/taxonomy.toml); empty for redirects."""
 
     @property
     def url(self) -> str:
@@ -135,7 +147,7 @@ class PageStream:
         t = self.base + timedelta(seconds=self.n * 3 + self.rng.randint(0, 2))
         return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def _page(self, site: Site, url: str, html: str, page_class: str, lang: str) -> SynthPage:
+    def _page(self, site: Site, url: str, html: str, page_class: str, lang: str, page_type: str = "other") -> SynthPage:
         org = site.org
         if org is not None and not self.named.get(site.registered_domain):
             if org.name in html or escape(org.name) in html:
@@ -147,7 +159,7 @@ class PageStream:
             "status": 200,
             "content_type": "text/html; charset=utf-8",
         }
-        return SynthPage(rec, site.registered_domain, page_class, org.org_id if org else "", lang)
+        return SynthPage(rec, site.registered_domain, page_class, org.org_id if org else "", lang, page_type)
 
     def _redirect(self, site: Site, url: str, to: str, status: int = 301) -> SynthPage:
         rec = {"url": url, "status": status, "redirect_to": to, "fetched_at": self._stamp()}
@@ -282,6 +294,7 @@ class PageStream:
         if kind == "content" and cls in TOPICS and rng.random() < TOPICS[cls][0]:
             topic = rng.choice(TOPICS[cls][1])
         # path and title
+        ptype = kind
         if kind == "home":
             path = "/"
             page_title = ""
@@ -293,6 +306,7 @@ class PageStream:
             path, page_title = "/contact", ui["contact"]
         else:
             section = rng.choice(CONTENT_PATHS[cls]).format(y=YEAR - rng.randint(0, 2), m=rng.randint(1, 12))
+            ptype = content_type(cls, section)
             words = (
                 [self._term(cls, lang) for _ in range(rng.randint(2, 3))]
                 if not keywordless
@@ -384,7 +398,7 @@ class PageStream:
                 html = H.break_markup(rng, html)
             elif r < 0.065:
                 html = html[: rng.randint(len(html) // 3, len(html))]
-        return self._page(site, url, html, cls, lang)
+        return self._page(site, url, html, cls, lang, ptype)
 
     def about(self, site: Site, lang: str, cls: str, place: str) -> str:
         """About page: what the org does, who it belongs to, whom it owns."""

@@ -17,8 +17,10 @@ from benchmarks.eval_owners import (
     is_right,
     main,
     map_class,
+    own_answer,
     owner_accuracy,
     owner_confidence,
+    page_accuracy,
     read_gold,
     reliability,
 )
@@ -113,8 +115,9 @@ def test_reliability_bins_and_ece() -> None:
 
 
 def test_classes_mapped_and_scored() -> None:
-    assert map_class("site_category", "tech") == "company"
-    assert map_class("site_category", "parked") == "other"
+    # the taxonomy speaks the gold's vocabularies: the map is the identity
+    assert map_class("site_category", "news_media") == "news_media"
+    assert map_class("org_type", "education_research") == "education_research"
     assert map_class("org_type", None) == "(none)"
     classes = {
         "example-news.de": {"site_category": ClassAnswer("news_media", 0.9), "org_type": ClassAnswer("media", 0.8)},
@@ -134,6 +137,21 @@ def test_classes_mapped_and_scored() -> None:
     assert site["labels"][-1] == "(none)"
     assert site["confusion"][site["labels"].index("company")][site["labels"].index("news_media")] == 1
     assert rep["org_type"]["answers"] == 2  # the person's org type has no probability
+
+
+def test_own_answer_of_a_gold_item_is_the_model_s() -> None:
+    assert own_answer("shop", 0.7, "end_model", '{"shop": 0.7, "company": 0.3}') == ("shop", 0.7)
+    # the gold label is shown in `labels`; the model's own (cross-validated) probabilities are scored
+    assert own_answer("company", 1.0, "gold", '{"shop": 0.6, "company": 0.4}') == ("shop", 0.6)
+    assert own_answer(None, None, None, None) == (None, None)
+
+
+def test_page_types_scored_per_split() -> None:
+    gold = {"a": ("dev", "article"), "b": ("dev", "home"), "c": ("test", "article")}
+    answers = {"a": ("p1", ClassAnswer("article", 0.9)), "b": ("p2", ClassAnswer("article", 0.6))}
+    out = page_accuracy(gold, answers)
+    assert out["dev"]["n"] == 2 and out["dev"]["accuracy"] == 0.5
+    assert out["test"]["per_class"]["(none)"]["support"] == 0 and out["test"]["accuracy"] == 0.0
 
 
 def test_misses_are_dev_only() -> None:

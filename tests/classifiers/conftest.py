@@ -11,12 +11,12 @@ import pytest
 
 from orgmap.store.database import Store
 
-# class → (domain stem, suffix, vocabulary, json-ld type)
+# site category → (domain stem, suffix, vocabulary, json-ld type)
 KINDS = {
-    "news": ("dailynews", "com", "breaking news headlines reporter editorial newspaper politics", "NewsArticle"),
+    "news_media": ("dailynews", "com", "breaking news headlines reporter editorial newspaper politics", "NewsArticle"),
     "shop": ("bestshop", "com", "add to cart checkout free shipping in stock price sale discount", "Product"),
     "government": ("cityof", "gov", "city council mayor residents permits department of public services", ""),
-    "education": ("stateuniv", "edu", "university students faculty campus admissions courses tuition", ""),
+    "education_research": ("stateuniv", "edu", "university students faculty campus admissions courses tuition", ""),
     "gambling": ("luckycasino", "com", "casino poker slots jackpot free spins betting odds bonus", ""),
     "health": ("carehospital", "org", "hospital clinic patients doctors medical treatment appointment", "Hospital"),
 }
@@ -24,7 +24,10 @@ FILLER = "welcome home page contact about us team service information great qual
 
 
 def make_page_frame(n_per_class: int = 20, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
-    """Pages with class vocabulary, noise words and some rows without any rule signal."""
+    """Sites (one page each) with their category's vocabulary, noise words and some rows without any rule signal.
+
+    The gold is the site category (the domain target's vocabulary).
+    """
     rng = np.random.default_rng(seed)
     rows, gold = [], []
     for label, (stem, sfx, vocab, ld) in KINDS.items():

@@ -30,7 +30,7 @@ def test_selection_tasks_and_exclusions(classify_store):
     assert t["predictions"][0]["score"] == t["data"]["priority"]
     assert t["predictions"][0]["model_version"].startswith("page-v")
     record_tasks(store, sel, server="http://ls", project_id=1, target="page", strategy="entropy")
-    store.con.execute("insert into gold_labels values ('page', ?, 'news', 'x', null, 'csv')", [sel["item_id"][1]])
+    store.con.execute("insert into gold_labels values ('page', ?, 'article', 'x', null, 'csv')", [sel["item_id"][1]])
     pushed = set(sel["item_id"][:1])
     nxt = select_items(store, s, "page", 5, "entropy", exclude=pushed)
     assert not set(nxt["item_id"]) & {sel["item_id"][0], sel["item_id"][1]}
@@ -51,7 +51,7 @@ def test_cli_export_fill_import(classify_store, tmp_path):
     assert r.exit_code == 0, r.output
     rows = list(csv.DictReader(out.open()))
     assert len(rows) == 4
-    rows[0]["label"], rows[1]["label"] = "news", "nonsense"
+    rows[0]["label"], rows[1]["label"] = "news_media", "nonsense"
     with out.open("w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
@@ -62,6 +62,6 @@ def test_cli_export_fill_import(classify_store, tmp_path):
     with Store(db) as s2:
         gold = s2.con.execute("select item_id, label, annotator, source from gold_labels").fetchall()
         pulls = s2.con.execute("select source, n_gold from label_pulls").fetchall()
-    assert gold == [(rows[0]["item_id"], "news", "alice", "csv")] and pulls == [("csv", 1)]
+    assert gold == [(rows[0]["item_id"], "news_media", "alice", "csv")] and pulls == [("csv", 1)]
     r = runner.invoke(app, ["label", "config", "--target", "org"])
     assert r.exit_code == 0 and '<Choice value="government"/>' in r.output

@@ -1,10 +1,14 @@
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.utils import murmurhash3_32
 
 from classifiers.analysis import class_balance, lf_summary, totals
 from classifiers.evaluate import evaluate
 from classifiers.frames import prepare
 from classifiers.model import EndModel, fit_label_model, majority_probs
+from classifiers.model.end_model import _featurize, _raw_blocks, _weight
+from classifiers.model.hashing import murmur3_32
 from classifiers.taxonomy import load_taxonomy
 from classifiers.train import gold_indices, predict, train_end_model, weak_labels
 from resolver.errors import InputError
@@ -41,7 +45,7 @@ def test_end_model_labels_rows_no_lf_covers_and_round_trips():
     frame, gold = make_page_frame(25, seed=3)
     df = prepare(frame)
     tax = load_taxonomy()
-    weak = weak_labels(df, tax, "page", method="majority")
+    weak = weak_labels(df, tax, "domain", method="majority")
     assert 0.5 < weak.label_model.covered.mean() <= 1.0
     fit = train_end_model(df, weak)
     assert fit.n_train == int(weak.label_model.covered.sum())
@@ -56,9 +60,64 @@ def test_end_model_labels_rows_no_lf_covers_and_round_trips():
         EndModel.from_bytes(blob, "0" * 64)
     # the end model also labels rows without any rule signal: text only, unseen domain
     bare = prepare(frame.assign(suffix="xyz", registered_domain="zz.xyz", jsonld="", link_domains="", title=""))
-    w2 = weak_labels(bare, tax, "page", method="majority")
+    w2 = weak_labels(bare, tax, "domain", method="majority")
     preds = predict(bare, w2, fit.model)
     assert (preds["label"].to_numpy() == gold).mean() > 0.6
+
+
+def _odd_rows() -> pd.DataFrame:
+    """Hand-written rows where a featurizer can go wrong: Unicode case and word characters, empty and long fields."""
+    return pd.DataFrame(
+        {
+            "registered_domain": ["münchen.de", "shop-now.co.uk", "x.com", "a.org", "b.jp"],
+            "suffix": ["de", "co.uk", "com", "org", "jp"],
+            "url": ["https://münchen.de/über-uns", "https://shop-now.co.uk/p/123?x=1", "http://x.com",
+                    "https://a.org/2024/05/news-item.html", "https://b.jp/a_b-c.d"],
+            "title": ["Über uns – Stadt München", "ADD TO CART!!", "", "ΑΣ news", "日本語のタイトル"],
+            "text": ["Straße naïve café İstanbul ǅx ½ ٣٤ a", "a b cc dd " * 50, "", "word " + "z" * 300,
+                     "テキスト 12 ab_cd"],
+            "jsonld": ["|governmentorganization|", "|product|offer|", "", "|newsarticle|", ""],
+            "og_type": ["", "Product Item", "", "article", ""],
+            "legal_form": ["", "GmbH & Co. KG", "", "", ""],
+            "link_domains": ["", "paypal.com Stripe.com", "", "", ""],
+            "owner_text": ["Impressum Landeshauptstadt", "", "", "", ""],
+            "owner_names": ["Landeshauptstadt München", "", "", "", ""],
+            "owner_status": ["linked", "unknown", "", "person", ""],
+            "class_dist": ["article:0.5 legal:0.25", "", "", "", ""],
+            "name": ["", "", "", "", "Acme 株式会社"],
+            "n_words": [1023.9999999999999, 1024, 0, -1, 3.5],
+        }
+    )  # fmt: skip
+
+
+def test_murmur3_matches_scikit_learn():
+    words = ["", "a", "ab", "abc", "abcd", "abcde", "news media", "über", "日本語", "ǅ" * 9, "x" * 301]
+    data = [w.encode() for w in words]
+    offsets = np.concatenate([[0], np.cumsum([len(b) for b in data])])
+    got = murmur3_32(np.frombuffer(b"".join(data), dtype=np.uint8), offsets)
+    assert got.tolist() == [murmurhash3_32(w, seed=0) for w in words]
+
+
+def test_fast_featurizer_gives_scikit_learns_matrices_and_predictions():
+    frame, _ = make_page_frame(8, seed=4)
+    df = prepare(pd.concat([frame, _odd_rows()], ignore_index=True))
+    model = EndModel.fit(df, np.arange(len(df)) % 3, classes=("a", "b", "c"))
+    older = {k: v for k, v in model.config.items() if k not in ("owner_chars", "url_shape")}
+    for config in (model.config, older):
+        for part in (df, df.tail(5), df.head(1)):
+            fast, slow = _raw_blocks(part, config), _raw_blocks(part, config, fast=False)
+            for name, X in slow.items():
+                Y = fast[name]
+                assert X.shape == Y.shape
+                np.testing.assert_array_equal(Y.indptr, X.indptr)
+                np.testing.assert_array_equal(Y.indices, X.indices)
+                np.testing.assert_array_equal(Y.data, X.data)
+    batched, whole = _featurize(df, model.config, batch_size=7), _raw_blocks(df, model.config, fast=False)
+    for name, X in whole.items():
+        assert (batched[name] != X).nnz == 0 and batched[name].has_canonical_format
+    for part in (df, df.tail(5)):
+        expected = model.proba_of(_weight(_raw_blocks(part, model.config, fast=False), model.idf))
+        np.testing.assert_array_equal(model.predict_proba(part, batch_size=7), expected)
 
 
 def test_end_model_needs_two_classes():
@@ -104,7 +163,7 @@ def test_evaluate_one_class_and_no_items():
 
 def test_gold_indices():
     df = prepare(make_page_frame(2)[0])
-    g = gold_indices(df, {"news-0": "news", "shop-1": "nope"}, load_taxonomy().classes("page"))
+    g = gold_indices(df, {"news_media-0": "news_media", "shop-1": "nope"}, load_taxonomy().classes("domain"))
     assert g[0] == 0 and (g[1:] == -1).all()
 
 
@@ -121,21 +180,67 @@ def test_override_rules_decide_where_they_agree():
     np.testing.assert_allclose(res.probs[2], [1 / 3] * 3)  # the override rules disagree: label model keeps it
 
 
-def test_org_name_override_beats_aggregated_domain_class():
+def test_override_rule_in_a_taxonomy_beats_aggregated_domain_class():
     import pandas as pd
 
-    tax = load_taxonomy()
+    from classifiers.taxonomy import taxonomy_from_dict
+
+    tax = taxonomy_from_dict(
+        {
+            "targets": {
+                "page": {"classes": ["article"]},
+                "domain": {"classes": ["education_research", "nonprofit"]},
+                "org": {"classes": ["education_research", "nonprofit"]},
+            },  # fmt: skip
+            "rules": [
+                {
+                    "name": "agg",
+                    "targets": ["org"],
+                    "kind": "aggregate",
+                    "column": "domains_top",
+                    "share_column": "domains_top_share",
+                },  # fmt: skip
+                {
+                    "name": "ev",
+                    "targets": ["org"],
+                    "kind": "regex",
+                    "label": "nonprofit",
+                    "fields": ["name"],
+                    "patterns": ["e\\.v\\."],
+                    "override": True,
+                },  # fmt: skip
+            ],
+        }
+    )
     df = prepare(
         pd.DataFrame(
             {
                 "item_id": [f"o{i}" for i in range(12)],
-                "name": ["Institut für Meeresbiologie e.V."] + [f"Uni {i} University" for i in range(11)],
-                "domains_top": ["education"] * 12,
+                "name": ["Förderverein Meeresbiologie e.V."] + [f"Uni {i} University" for i in range(11)],
+                "domains_top": ["education_research"] * 12,
                 "domains_top_share": [1.0] * 12,
-                "suffix": ["de"] + ["edu"] * 11,
             }
         )
     )
     weak = weak_labels(df, tax, "org", method="majority")
-    assert weak.classes[int(weak.label_model.probs[0].argmax())] == "research"
-    assert weak.classes[int(weak.label_model.probs[1].argmax())] == "education"
+    assert weak.classes[int(weak.label_model.probs[0].argmax())] == "nonprofit"
+    assert weak.classes[int(weak.label_model.probs[1].argmax())] == "education_research"
+
+
+def test_cross_validation_scores_each_gold_row_without_its_label_and_calibrates():
+    from classifiers.calibration import calibration
+    from classifiers.train import cross_validate
+
+    frame, gold = make_page_frame(12, seed=5)
+    df = prepare(frame)
+    tax = load_taxonomy()
+    weak = weak_labels(df, tax, "domain", method="majority")
+    classes = tax.classes("domain")
+    g = np.array([classes.index(c) if i % 2 == 0 else -1 for i, c in enumerate(gold)])
+    cv = cross_validate(df, weak, g, folds=4)
+    assert cv is not None and len(cv.rows) == (g != -1).sum() and set(cv.folds) == {0, 1, 2, 3}
+    np.testing.assert_allclose(cv.probs.sum(axis=1), 1.0, atol=1e-6)
+    assert (cv.probs.argmax(axis=1) == cv.y).mean() > 0.8
+    assert 0.05 <= cv.temperature <= 20
+    assert calibration(cv.calibrated, cv.y)["ece"] <= calibration(cv.probs, cv.y)["ece"] + 0.1
+    assert cross_validate(df, weak, np.full(len(df), -1)) is None

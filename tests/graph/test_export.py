@@ -131,8 +131,17 @@ def test_an_org_that_matches_nothing_suggests_close_names_most_similar_first(bui
 
 
 def test_class_top_and_size_warning(built: Store) -> None:
+    # an organization type keeps the orgs of that type, their domains (whatever their category) and the edges
     sub = select_subgraph(built.con, ExportFilter(classes=("company",)))
-    assert sub.nodes.column("node_id").to_pylist() == ["org:org-acme"]
+    assert sub.nodes.column("node_id").to_pylist() == ["org:org-acme", "domain:acme.com", "domain:acme.co.uk"]
+    kept = {(e["src"], e["dst"], e["kind"]) for e in sub.edges.to_pylist()}
+    assert {("domain:acme.com", "org:org-acme", "owned_by"), ("domain:acme.co.uk", "org:org-acme", "owned_by")} <= kept
+    assert all(s in sub.nodes.column("node_id").to_pylist() for s, _, _ in kept)
+    # a site category keeps those domains
+    blog = select_subgraph(built.con, ExportFilter(classes=("blog",)))
+    assert blog.nodes.column("node_id").to_pylist() == ["domain:blog.example"]
+    with pytest.raises(InputError, match="no node has class 'governmnet'.*org: company"):
+        select_subgraph(built.con, ExportFilter(classes=("governmnet",)))
     top = select_subgraph(built.con, ExportFilter(top=3, warn_elements=2))
     ranks = top.nodes.column("pagerank").to_pylist()
     assert top.nodes.num_rows == 3 and "narrow it with --org" in top.warnings[0]

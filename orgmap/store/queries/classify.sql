@@ -2,26 +2,37 @@
 -- Each *_frame query returns the columns of classifiers.frames (item_id first).
 
 -- name: page_frame
--- One row per page with features: text, structure, NER counts and outbound link domains.
+-- One row per page with features: text, structure, NER counts, outbound link domains, and who the page says
+-- is behind it: owner_names (copyright, site name, title brand, legal entity, application name) and
+-- owner_text (title, header, footer and legal lines: resolver.signals.ownership_text).
 WITH link_doms AS (
     SELECT page_id, string_agg(DISTINCT value, ' ') AS link_domains
     FROM page_signals WHERE kind = 'link_domain' GROUP BY page_id
+), names AS (
+    SELECT page_id, string_agg(DISTINCT value, ' | ' ORDER BY value) AS owner_names
+    FROM page_signals
+    WHERE kind IN ('copyright', 'og_site_name', 'title_brand', 'legal_entity', 'jsonld_legal_name', 'application_name')
+    GROUP BY page_id
 )
 SELECT f.page_id AS item_id, f.registered_domain, coalesce(d.suffix, '') AS suffix, f.url_norm AS url,
-       f.title, f.description, f.text, f.lang, f.og_type,
+       f.title, f.description, f.text, f.lang, f.og_type, f.owner_text, n.owner_names,
        CASE WHEN len(f.jsonld_types) > 0 THEN '|' || lower(array_to_string(f.jsonld_types, '|')) || '|' ELSE '' END
            AS jsonld,
-       array_to_string(f.legal_forms, ' ') AS legal_forms, l.link_domains,
+       array_to_string(f.legal_forms, ' | ') AS legal_forms, l.link_domains,
        f.is_legal_page, f.is_about_page, f.n_links_internal, f.n_links_external, f.n_words,
        f.n_ent_org, f.n_ent_gpe, f.n_ent_money
 FROM page_features f
 LEFT JOIN domains d USING (registered_domain)
 LEFT JOIN link_doms l USING (page_id)
+LEFT JOIN names n USING (page_id)
 ORDER BY f.page_id;
 
 -- name: domain_frame
--- One row per domain with pages: titles and text of its pages, the union of their structured data,
--- outbound link domains, and the class mix of its pages (from _cls_page_pred: item_id, label).
+-- One row per domain with pages: titles and text of its pages, the union of their structured data, outbound
+-- link domains, the mix of its pages' types (from _cls_page_pred: item_id, label), who its pages say is
+-- behind it, and its owner as the resolver found it (owner_status: linked | person | platform | unknown;
+-- name and legal_form of the linked org). A domain's category is not the majority of its page types: the
+-- page-type mix is one feature among others.
 WITH pl AS (
     SELECT f.registered_domain, p.label, count(*) AS n
     FROM page_features f JOIN _cls_page_pred p ON p.item_id = f.page_id
@@ -41,6 +52,7 @@ WITH pl AS (
            string_agg(title, ' | ' ORDER BY rn) FILTER (WHERE rn <= 20) AS title,
            string_agg(description, ' | ' ORDER BY rn) FILTER (WHERE rn <= 5) AS description,
            string_agg(left(text, 800), ' \n ' ORDER BY rn) FILTER (WHERE rn <= 5) AS text,
+           string_agg(left(owner_text, 1500), ' \n ' ORDER BY rn) FILTER (WHERE rn <= 5) AS owner_text,
            mode(og_type) AS og_type,
            list_distinct(flatten(list(jsonld_types))) AS jsonld_types,
            list_distinct(flatten(list(legal_forms))) AS legal_forms,
@@ -52,37 +64,54 @@ WITH pl AS (
            sum(n_links_external) AS n_links_external, count(*) AS n_pages,
            first(url_norm ORDER BY rn) AS url
     FROM ranked GROUP BY registered_domain
+), names AS (
+    SELECT registered_domain, string_agg(DISTINCT value, ' | ' ORDER BY value) AS owner_names
+    FROM page_signals
+    WHERE kind IN ('copyright', 'og_site_name', 'title_brand', 'legal_entity', 'jsonld_legal_name', 'application_name')
+    GROUP BY registered_domain
+), owner AS (
+    SELECT d.registered_domain, d.status AS owner_status,
+           CASE WHEN d.status = 'linked'
+                THEN coalesce(o.canonical_name, d.org_name)
+                     || coalesce(' | ' || nullif(array_to_string(o.aliases, ' | '), ''), '') END AS name,
+           CASE WHEN d.status = 'linked' THEN o.legal_form END AS legal_form
+    FROM domain_org d LEFT JOIN orgs o USING (org_id)
 ), outl AS (
     SELECT from_domain AS registered_domain, string_agg(to_domain, ' ' ORDER BY n_links DESC, to_domain) AS link_domains
     FROM links WHERE from_domain <> to_domain GROUP BY from_domain
 ), inl AS (
-    -- the majority class of the domains linking here (share 0 below 3 linking domains: too little evidence)
+    -- the majority category of the domains linking here, as last classified (share 0 below 3 linking
+    -- domains: too little evidence)
     SELECT registered_domain,
-           first(pages_top ORDER BY n DESC, pages_top) AS inlinks_top,
+           first(label ORDER BY n DESC, label) AS inlinks_top,
            CASE WHEN sum(n) >= 3 THEN max(n) / sum(n) ELSE 0 END AS inlinks_top_share
-    FROM (SELECT l.to_domain AS registered_domain, t.pages_top, count(*) AS n
-          FROM links l JOIN dist t ON t.registered_domain = l.from_domain
+    FROM (SELECT l.to_domain AS registered_domain, t.label, count(*) AS n
+          FROM links l JOIN _cls_domain_pred t ON t.item_id = l.from_domain
           WHERE l.from_domain <> l.to_domain GROUP BY ALL)
     GROUP BY registered_domain
 )
 SELECT a.registered_domain AS item_id, a.registered_domain, coalesce(d.suffix, '') AS suffix, a.url,
-       a.title, a.description, a.text, a.lang, a.og_type,
+       a.title, a.description, a.text, a.owner_text, nm.owner_names, a.lang, a.og_type,
        CASE WHEN len(a.jsonld_types) > 0 THEN '|' || lower(array_to_string(a.jsonld_types, '|')) || '|' ELSE '' END
            AS jsonld,
-       array_to_string(a.legal_forms, ' ') AS legal_forms, o.link_domains,
+       array_to_string(a.legal_forms, ' | ') AS legal_forms, o.link_domains,
        a.is_legal_page, a.is_about_page, a.n_links_internal, a.n_links_external, a.n_words,
        a.n_ent_org, a.n_ent_gpe, a.n_ent_money, a.n_pages,
+       ow.owner_status, ow.name, ow.legal_form,
        t.pages_top, t.pages_top_share, t.class_dist, i.inlinks_top, i.inlinks_top_share
 FROM agg a
 LEFT JOIN domains d USING (registered_domain)
 LEFT JOIN dist t USING (registered_domain)
+LEFT JOIN names nm USING (registered_domain)
+LEFT JOIN owner ow USING (registered_domain)
 LEFT JOIN outl o USING (registered_domain)
 LEFT JOIN inl i USING (registered_domain)
 ORDER BY a.registered_domain;
 
 -- name: org_frame
--- One row per org: its names, legal form, its domains' suffixes and labels, their pages' structured
--- data, and the class mix of its domains (from _cls_domain_pred: item_id, label).
+-- One row per org: its names, legal form, its id in the reference list it was linked to (--orgs), its domains'
+-- suffixes and categories, their pages' structured data and owner lines, and the category mix of its domains
+-- (from _cls_domain_pred: item_id, label).
 WITH od AS (
     SELECT org_id, registered_domain FROM domain_org WHERE org_id IS NOT NULL
     UNION
@@ -105,35 +134,55 @@ WITH od AS (
 ), pages AS (
     SELECT od.org_id,
            list_distinct(flatten(list(f.jsonld_types))) AS jsonld_types,
+           list_distinct(flatten(list(f.legal_forms))) AS legal_forms,
            string_agg(f.title, ' | ' ORDER BY length(f.url_norm), f.page_id) AS titles,
+           string_agg(left(f.owner_text, 1000), ' \n ' ORDER BY length(f.url_norm), f.page_id) AS owner_text,
+           mode(f.lang) AS lang,
            sum(f.n_words) AS n_words
     FROM od JOIN page_features f USING (registered_domain) GROUP BY od.org_id
+), names AS (
+    SELECT od.org_id, string_agg(DISTINCT s.value, ' | ' ORDER BY s.value) AS owner_names
+    FROM od JOIN page_signals s USING (registered_domain)
+    WHERE s.kind IN ('copyright', 'og_site_name', 'title_brand', 'legal_entity', 'jsonld_legal_name', 'application_name')
+    GROUP BY od.org_id
 )
 SELECT o.org_id AS item_id, o.canonical_name || coalesce(' | ' || nullif(array_to_string(o.aliases, ' | '), ''), '')
            AS name,
-       coalesce(o.legal_form, '') AS legal_form, coalesce(doms.suffix, '') AS suffix,
+       coalesce(o.legal_form, '') AS legal_form, coalesce(o.reference_id, '') AS reference_id,
+       coalesce(doms.suffix, '') AS suffix,
        coalesce(doms.domains, '') AS registered_domain, left(coalesce(pages.titles, ''), 2000) AS title,
+       left(coalesce(pages.owner_text, ''), 4000) AS owner_text, names.owner_names, pages.lang,
        CASE WHEN len(pages.jsonld_types) > 0 THEN '|' || lower(array_to_string(pages.jsonld_types, '|')) || '|'
             ELSE '' END AS jsonld,
+       array_to_string(pages.legal_forms, ' | ') AS legal_forms, 'linked' AS owner_status,
        o.n_domains, coalesce(pages.n_words, 0) AS n_words,
        t.domains_top, t.domains_top_share, t.class_dist
 FROM orgs o
 LEFT JOIN doms USING (org_id)
 LEFT JOIN pages USING (org_id)
+LEFT JOIN names USING (org_id)
 LEFT JOIN dist t USING (org_id)
 ORDER BY o.org_id;
 
 -- name: gold
--- Gold labels of one target.
-SELECT item_id, label FROM gold_labels WHERE target = ?;
+-- Gold labels of one target, with where they came from ('synth': generated, not a person's).
+SELECT item_id, label, source FROM gold_labels WHERE target = ?;
+
+-- name: owners_of_domains
+-- The org the resolver linked each of a list of domains to (an org gold label given by domain lands on it).
+SELECT registered_domain, org_id FROM domain_org WHERE list_contains(?, registered_domain) AND status = 'linked';
 
 -- name: page_predictions_view
--- The current page labels, read by the domain frame (a domain is described by its pages' classes).
-CREATE OR REPLACE TEMP VIEW _cls_page_pred AS SELECT item_id, label FROM labels WHERE target = 'page';
+-- The current page types, read by the domain frame (a domain is described by its pages' types). The model's own
+-- answer, also for gold items: a model learns from the kind of input it is later applied to.
+CREATE OR REPLACE TEMP VIEW _cls_page_pred AS
+SELECT item_id, coalesce(model_label, label) AS label FROM labels WHERE target = 'page';
 
 -- name: domain_predictions_view
--- The current domain labels, read by the org frame.
-CREATE OR REPLACE TEMP VIEW _cls_domain_pred AS SELECT item_id, label FROM labels WHERE target = 'domain';
+-- The current site categories (the model's own answers), read by the org frame and, as the categories of linking
+-- domains, by the domain frame.
+CREATE OR REPLACE TEMP VIEW _cls_domain_pred AS
+SELECT item_id, coalesce(model_label, label) AS label FROM labels WHERE target = 'domain';
 
 -- name: run_range
 -- The batches a model was trained on (recorded in its data window).

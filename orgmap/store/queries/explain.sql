@@ -21,3 +21,9 @@ ORDER BY e.confidence DESC, e.a, e.b;
 -- name: schema_version
 -- The newest migration applied to the database (explain reads without migrating).
 SELECT max(version) FROM schema_version;
+
+-- name: classes
+-- The site category of a domain and the organization type of its owner, with what decided them.
+SELECT target, label, confidence, probs, source, model_version, evidence, validation, model_label
+FROM labels WHERE (target = 'domain' AND item_id = $domain) OR (target = 'org' AND item_id = $org)
+ORDER BY target;

@@ -17,10 +17,14 @@ select status, count(*) as n from domain_org group by status order by n desc, st
 select status, confidence from domain_org order by status, registered_domain;
 
 -- name: label_confidence
--- Classification confidence per target, with the gold label where a person gave one (calibration).
-select l.target, l.label, l.confidence, g.label as gold
+-- Classification confidence per target, with the gold label where a person gave one (calibration). A gold
+-- item is scored by the model's own answer (model_label, its cross-validated probability), never its gold label.
+select l.target,
+       if(l.source = 'gold', l.model_label, l.label) as label,
+       if(l.source = 'gold', json_extract(l.probs, '$."' || l.model_label || '"')::double, l.confidence) as confidence,
+       g.label as gold
 from labels l left join gold_labels g using (target, item_id)
-where l.source <> 'gold'
+where l.source <> 'gold' or (l.model_label is not null and l.probs is not null)
 order by l.target, l.item_id;
 
 -- name: classes_per_target
