@@ -131,7 +131,8 @@ def load_frame(store: Store, target: str) -> pd.DataFrame:
     con = store.con
     if target == "domain":
         con.execute(Q["page_predictions_view"])
-    if target in ("domain", "org"):
+        con.execute(Q["no_domain_predictions_view"])  # not this target's own earlier answers: history-free
+    if target == "org":
         con.execute(Q["domain_predictions_view"])
     df = con.execute(Q[f"{target}_frame"]).df()
     return prepare(df)

@@ -179,10 +179,15 @@ CREATE OR REPLACE TEMP VIEW _cls_page_pred AS
 SELECT item_id, coalesce(model_label, label) AS label FROM labels WHERE target = 'page';
 
 -- name: domain_predictions_view
--- The current site categories (the model's own answers), read by the org frame and, as the categories of linking
--- domains, by the domain frame.
+-- The current site categories (the model's own answers), read by the org frame.
 CREATE OR REPLACE TEMP VIEW _cls_domain_pred AS
 SELECT item_id, coalesce(model_label, label) AS label FROM labels WHERE target = 'domain';
+
+-- name: no_domain_predictions_view
+-- The domain frame's view of linking domains' categories: empty. Reading the stored site categories there would
+-- make a domain's answer depend on the answers of an earlier (or a killed) run, so re-runs would not repeat.
+CREATE OR REPLACE TEMP VIEW _cls_domain_pred AS
+SELECT item_id, label FROM labels WHERE false;
 
 -- name: run_range
 -- The batches a model was trained on (recorded in its data window).
