@@ -23,6 +23,8 @@ from classifiers.drift_thresholds import Thresholds as DriftThresholds
 from classifiers.promotion import Gate
 from graph.options import BuildOptions
 from orgmap.sources.fetch import FetchConfig
+from orgmap.sources.readers import RECORD_CHARS
+from resolver.bounds import PageLimits
 from resolver.errors import ConfigError
 from resolver.linking import LinkingParams
 
@@ -33,6 +35,9 @@ class IngestSettings:
 
     max_page_bytes: int = 5_000_000
     """Pages larger than this are skipped as ``too_large`` (crawls carry multi-MB junk)."""
+    max_record_chars: int = RECORD_CHARS
+    """Text of one input record (a JSON Lines line, a JSON array element, a CSV record) held at most; a longer
+    one is skipped as ``too_large`` without being held, so a small compressed file cannot fill the memory."""
     batch_size: int = 2_000
     """Records per transaction: a killed run loses at most the batch in flight."""
     store_html: bool = True
@@ -51,6 +56,12 @@ class SignalsSettings:
     """``fast`` (selectolax), ``trafilatura`` (better boilerplate removal, ~10x slower), ``auto``, ``none``."""
     workers: int = 1
     """Processes extracting pages in parallel (extraction is CPU-bound; writes stay in one process)."""
+    limits: PageLimits = field(default_factory=PageLimits)
+    """Work one page may cost (``[signals.limits]``): HTML size, nesting, JSON-LD nodes, names; a page over them
+    is read in part and listed in ``page_errors``."""
+    page_seconds: float = 30.0
+    """Time one page may take in a worker process; past it the worker is replaced and the page read again
+    within tight bounds (``page_errors`` reason ``timeout``). 0: no limit, extraction in this process."""
 
 
 @dataclass(frozen=True)

@@ -228,7 +228,7 @@ def _owner_figures(data: ReportData) -> list[tuple[str, str]]:
     ax.hist(list(by_status.values()), bins=20, range=(0, 1), stacked=True, label=list(by_status))
     ax.set_xlabel("owner confidence")
     ax.set_ylabel("domains")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left")
     out.append(("Owner confidence by status", _png(fig)))
     return out
 
@@ -258,7 +258,7 @@ def _class_figures(data: ReportData) -> list[tuple[str, str]]:
         ax.set_ylabel("share right (gold)")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper left")
         out.append(("Calibration against gold labels", _png(fig)))
     if data.lfs:
         for target in sorted({t for t, *_ in data.lfs}):
@@ -269,7 +269,7 @@ def _class_figures(data: ReportData) -> list[tuple[str, str]]:
             ax.barh(names, [r[3] for r in rows][::-1], color="tab:red", label="conflicts")
             ax.set_xlabel("share of rows")
             ax.tick_params(axis="y", labelsize=7)
-            ax.legend(fontsize=8)
+            ax.legend(fontsize=8, loc="upper left")
             out.append((f"Labeling functions of {target}s: coverage and conflicts", _png(fig)))
     return out
 
@@ -311,7 +311,7 @@ def _error_figures(data: ReportData) -> list[tuple[str, str]]:
     ax.barh(reasons, [t for _, t, _ in data.errors][::-1], color="tab:gray", label="all runs")
     ax.barh(reasons, [n for _, _, n in data.errors][::-1], color="tab:red", label="this run")
     ax.set_xlabel("records skipped")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left")
     return [("Ingest errors by reason", _png(fig))]
 
 

@@ -26,6 +26,7 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -141,6 +142,8 @@ def parse_jsonld(text: str) -> tuple[list[Any], str | None]:
         return [json.loads(text)], None
     except ValueError:
         pass
+    except RecursionError:
+        return [], "unparsable"  # nested deeper than Python's JSON reads: no repair makes it shallower
     try:
         return [json.loads(text, strict=False)], None
     except ValueError:
@@ -152,17 +155,22 @@ def parse_jsonld(text: str) -> tuple[list[Any], str | None]:
     return [], "unparsable"
 
 
+_REPAIR_TRIES = 50
+"""Starting points tried for a value in a broken script: each try may read to the end of the text, so a
+script of 200,000 ``{`` would otherwise cost 200,000 reads of it."""
+
+
 def _raw_decode_all(text: str) -> Iterator[Any]:
     decoder = json.JSONDecoder(strict=False)
-    i, n = 0, len(text)
-    while i < n:
+    i, n, failed = 0, len(text), 0
+    while i < n and failed < _REPAIR_TRIES:
         j = min((k for k in (text.find("{", i), text.find("[", i)) if k >= 0), default=-1)
         if j < 0:
             return
         try:
             value, end = decoder.raw_decode(text, j)
-        except ValueError:
-            i = j + 1
+        except (ValueError, RecursionError):
+            i, failed = j + 1, failed + 1
             continue
         yield value
         i = end
@@ -257,10 +265,13 @@ def _resolve(node: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> dict[str
     return node
 
 
-def organizations_from_jsonld(scripts: Iterable[str]) -> tuple[list[JsonLdOrg], list[str], list[str]]:
+def organizations_from_jsonld(
+    scripts: Iterable[str], *, max_nodes: int = 2_000
+) -> tuple[list[JsonLdOrg], list[str], list[str]]:
     """Organizations, all ``@type`` values, and parse notes from the text of ld+json scripts.
 
-    Notes are ``jsonld_repaired`` / ``jsonld_unparsable`` (one per affected script), for the page's errors.
+    Notes are ``jsonld_repaired`` / ``jsonld_unparsable`` (one per affected script), for the page's errors,
+    and ``too_many_nodes: ...`` when the documents hold more than ``max_nodes`` nodes (the first are read).
     """
     docs: list[Any] = []
     notes: list[str] = []
@@ -269,7 +280,10 @@ def organizations_from_jsonld(scripts: Iterable[str]) -> tuple[list[JsonLdOrg], 
         docs.extend(values)
         if note:
             notes.append(f"jsonld_{note}")
-    nodes = [n for n in _iter_nodes(docs)]
+    nodes = list(itertools.islice(_iter_nodes(docs), max_nodes + 1))
+    if len(nodes) > max_nodes:
+        nodes = nodes[:max_nodes]
+        notes.append(f"too_many_nodes: more than {max_nodes:,} JSON-LD nodes; the first {max_nodes:,} were read")
     by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and len(n) > 2}
     all_types: list[str] = []
     for n in nodes:
@@ -293,6 +307,7 @@ def organizations_from_jsonld(scripts: Iterable[str]) -> tuple[list[JsonLdOrg], 
                 tops.extend(g for g in (graph if isinstance(graph, list) else [graph]) if isinstance(g, dict))
                 if "@type" in d or "type" in d:
                     tops.append(d)
+    del tops[max_nodes:]
     for node in tops:
         if any(is_org_type(t) for t in _types(node)):
             add(_org(node, "self", "json-ld", by_id))

@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 from rapidfuzz import fuzz
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from resolver.bounds import PageLimits, Truncation, bound_html
 from resolver.domains import is_home_url
 from resolver.jsonld import (
     CONTAINER_TYPES,
@@ -212,6 +213,8 @@ class PageSignals:
     """Words in the main text before capping."""
     errors: tuple[str, ...] = ()
     """What went wrong, if anything (``jsonld_unparsable``, ``parse: ValueError ...``); the rest still holds."""
+    truncated: tuple[Truncation, ...] = ()
+    """The bounds of :class:`~resolver.bounds.PageLimits` this page hit: its signals come from part of it."""
     extra: dict[str, str] = field(default_factory=dict, compare=False)
     """Free-form notes for debugging (which main-text path ran); never needed downstream."""
 
@@ -489,15 +492,19 @@ def extract_page(
     max_text_chars: int = 5_000,
     main_text: str = "fast",
     max_links: int = 5_000,
+    limits: PageLimits | None = None,
 ) -> PageSignals:
     """Extract :class:`PageSignals` from one page; pure, never raises.
 
     ``main_text``: ``fast`` (selectolax: body minus chrome), ``trafilatura`` (better boilerplate removal,
     ~20x slower), ``auto`` (trafilatura only when the fast text is under 300 characters on a page over
     10 kB: app shells, odd layouts), or ``none``. ``max_links``: anchors read per page (link farms).
+    ``limits`` bounds the work (``resolver.bounds``): a page over them is read in part and says so in
+    ``truncated``.
     """
+    lim = limits or PageLimits()
     try:
-        return _extract(html or "", url or "", registered_domain or "", max_text_chars, main_text, max_links)
+        return _extract(html or "", url or "", registered_domain or "", max_text_chars, main_text, max_links, lim)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop a batch of millions
         return PageSignals(url=url or "", registered_domain=registered_domain or "", errors=(_err("extract", exc),))
 
@@ -506,8 +513,12 @@ def _err(step: str, exc: BaseException) -> str:
     return f"{step}: {type(exc).__name__}: {str(exc)[:200]}"
 
 
-def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: str, max_links: int) -> PageSignals:
+def _extract(
+    html: str, url: str, domain: str, max_text_chars: int, main_text: str, max_links: int, limits: PageLimits
+) -> PageSignals:
     errors: list[str] = []
+    html, cut = bound_html(html, limits)
+    truncated = list(cut)
     tree = LexborHTMLParser(html)
     out: dict[str, object] = {}
 
@@ -523,18 +534,25 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
     if "ld+json" in html:
         try:
             scripts = [n.text(deep=True) or "" for n in tree.css('script[type*="ld+json" i]')]
-            o, t, notes = organizations_from_jsonld(scripts)
+            o, t, notes = organizations_from_jsonld(scripts, max_nodes=limits.max_jsonld_nodes)
             orgs.extend(o)
             types.extend(t)
-            errors.extend(notes)
+            for note in notes:
+                bound = Truncation.from_note(note)
+                if bound is None:
+                    errors.append(note)
+                else:
+                    truncated.append(bound)
         except Exception as exc:  # noqa: BLE001
             errors.append(_err("jsonld", exc))
     if "itemscope" in html and _microdata_may_name_org(html):
         o, t = organizations_from_microdata(html, url)
         orgs.extend(o)
         types.extend(x for x in t if x not in types)
+    orgs, names_cut = _cap_names(orgs, limits.max_names)
+    truncated.extend(names_cut)
     out["orgs"] = tuple(orgs)
-    out["jsonld_types"] = tuple(dict.fromkeys(types))
+    out["jsonld_types"] = tuple(dict.fromkeys(types[: limits.max_jsonld_nodes]))
 
     # Links and e-mail addresses (before chrome is stripped: footers hold the mailto).
     try:
@@ -570,17 +588,17 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
     header_text = ""
     try:
         for node in _outermost(tree.css(_FOOTER_SELECTOR)):
-            footer_lines.extend(_block_lines(node))
+            footer_lines.extend(_block_lines(node, max_chars=limits.max_line_chars))
             if len(footer_lines) > 200:
                 break
         header = tree.css_first('header, [role="banner"]')
         if header is not None:
-            header_text = " ".join(_block_lines(header))[:300]
+            header_text = " ".join(_block_lines(header, max_chars=limits.max_line_chars))[:300]
     except Exception as exc:  # noqa: BLE001
         errors.append(_err("footer", exc))
     body_lines: list[str] = []
     try:
-        body_lines = _block_lines(body) if body is not None else []
+        body_lines = _block_lines(body, max_chars=limits.max_line_chars) if body is not None else []
     except Exception as exc:  # noqa: BLE001
         errors.append(_err("lines", exc))
     copyright_ = copyright_names(footer_lines, domain)
@@ -665,6 +683,7 @@ def _extract(html: str, url: str, domain: str, max_text_chars: int, main_text: s
         text=text[:max_text_chars],
         n_words=n_words,
         errors=tuple(errors),
+        truncated=tuple(truncated),
         extra=extra,
     )
 
@@ -798,9 +817,9 @@ def _breadcrumbs(tree: LexborHTMLParser) -> tuple[str, ...]:
     return ()
 
 
-def _text_email_domains(text: str) -> list[str]:
+def _text_email_domains(text: str, max_chars: int = 200_000) -> list[str]:
     out: list[str] = []
-    for m in _EMAIL.finditer(text):
+    for m in _EMAIL.finditer(text[:max_chars]):
         host = _OBFUSCATED_DOT.sub(".", m.group(1)).strip(". ").lower()
         d = _reg_domain(host)
         if d and d not in out:
@@ -808,6 +827,21 @@ def _text_email_domains(text: str) -> list[str]:
         if len(out) >= 20:
             break
     return out
+
+
+def _cap_names(orgs: list[JsonLdOrg], max_names: int) -> tuple[list[JsonLdOrg], list[Truncation]]:
+    """The page's structured-data organizations up to ``max_names`` names (name, legal name, alternates)."""
+    kept: list[JsonLdOrg] = []
+    names = 0
+    for org in orgs:
+        n = bool(org.name) + bool(org.legal_name) + len(org.alternate_names)
+        if names + n > max_names:
+            total = sum(bool(o.name) + bool(o.legal_name) + len(o.alternate_names) for o in orgs)
+            detail = f"{len(orgs):,} organizations with {total:,} names; the first {len(kept):,} ({names:,} names) kept"
+            return kept, [Truncation("too_many_names", detail)]
+        kept.append(org)
+        names += n
+    return kept, []
 
 
 def _outermost(nodes: Iterable[LexborNode]) -> list[LexborNode]:
@@ -839,11 +873,15 @@ def _mark_blocks(tree: LexborHTMLParser) -> None:
         el.insert_after(_LINE_SEP)
 
 
-def _block_lines(node: LexborNode, max_lines: int = 2_000) -> list[str]:
-    """The node's text as lines (after :func:`_mark_blocks`), whitespace-collapsed, empty lines dropped."""
+def _block_lines(node: LexborNode, max_lines: int = 2_000, max_chars: int = 2_000) -> list[str]:
+    """The node's text as lines (after :func:`_mark_blocks`), whitespace-collapsed, empty lines dropped.
+
+    At most ``max_lines`` lines of at most ``max_chars`` characters: the rules that read them look for
+    short lines (a copyright line, an Impressum's name), and a megabyte-long line would cost them seconds.
+    """
     lines: list[str] = []
     for raw in (node.text(deep=True) or "").split(_LINE_SEP):
-        line = " ".join(raw.split())
+        line = " ".join(raw[: 4 * max_chars].split())[:max_chars]
         if line:
             lines.append(line)
             if len(lines) >= max_lines:

@@ -83,7 +83,7 @@ def push_cmd(
         store.finish_run(run_id, "ok", out.__dict__)
     typer.echo(
         f"project {out.project_id}: {out.imported} tasks imported, {out.skipped} already there "
-        f"({out.selected} selected by {out.strategy}); open {url.rstrip('/')}/projects/{out.project_id}"
+        f"({out.selected} selected by {out.strategy}); open {client.url}/projects/{out.project_id}"
     )
 
 

@@ -44,6 +44,20 @@ BATCH_TASKS = 5_000
 """Tasks per import request: far below Label Studio's cap (250k tasks / 200 MB per request)."""
 
 
+def redact_url(url: str) -> str:
+    """``url`` without a user and password (``http://user:pw@host`` → ``http://host``): fit to store and print.
+
+    Text that holds such URLs has each of them redacted.
+
+    >>> redact_url("https://admin:s3cret@ls.example.org:8443/api")
+    'https://ls.example.org:8443/api'
+    """
+    return _USERINFO.sub(r"\1", url)
+
+
+_USERINFO = re.compile(r"\b([a-z][a-z0-9+.-]*://)[^/?#\s]*@", re.IGNORECASE)
+
+
 class LabelStudioError(OrgmapError):
     """Label Studio could not be reached, refused the token, or holds a project orgmap cannot use."""
 
@@ -134,9 +148,11 @@ class LabelStudio:
     """Token-authenticated access to one Label Studio server."""
 
     def __init__(self, url: str, token: str, *, timeout: float = 60.0, transport: httpx.BaseTransport | None = None):
-        self.url = url.rstrip("/")
+        base = url.rstrip("/")
+        self.url = redact_url(base)
+        """The server's URL without the user and password it may carry: what is stored and printed."""
         self._http = httpx.Client(
-            base_url=self.url,
+            base_url=base,
             headers={"Authorization": f"Token {token}"},
             timeout=httpx.Timeout(timeout, connect=10.0),
             transport=transport,
@@ -159,8 +175,8 @@ class LabelStudio:
             r = self._http.request(method, path, **kw)
         except httpx.TransportError as exc:
             raise LabelStudioError(
-                f"cannot reach Label Studio at {self.url} ({exc.__class__.__name__}: {exc}); is it running? "
-                "Start it with `label-studio start` or pass the right --url / LABEL_STUDIO_URL",
+                f"cannot reach Label Studio at {self.url} ({exc.__class__.__name__}: {redact_url(str(exc))}); "
+                "is it running? Start it with `label-studio start` or pass the right --url / LABEL_STUDIO_URL",
                 url=f"{self.url}{path}",
             ) from exc
         if r.status_code in (401, 403):
@@ -168,13 +184,13 @@ class LabelStudio:
                 f"Label Studio at {self.url} refused the token (HTTP {r.status_code}); copy the access token from "
                 "Account & Settings into --token / LABEL_STUDIO_TOKEN (legacy tokens need "
                 "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true on the server)",
-                url=str(r.request.url),
+                url=redact_url(str(r.request.url)),
                 status=r.status_code,
             )
         if r.status_code >= 400:
             raise LabelStudioError(
                 f"Label Studio {method} {path} failed with HTTP {r.status_code}: {r.text[:500]}",
-                url=str(r.request.url),
+                url=redact_url(str(r.request.url)),
                 status=r.status_code,
             )
         if not r.content:

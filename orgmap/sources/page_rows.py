@@ -41,6 +41,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from orgmap.sources.records import IngestProblem, RawRecord
 from orgmap.store import schemas
+from resolver.bounds import PageLimits, bound_html
 from resolver.domains import normalize_url
 from resolver.errors import InvalidURLError, RecordError
 
@@ -65,6 +66,7 @@ _TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/jso
 _SNIFF_BYTES = 4096
 _LANG_SAMPLE = 400
 _LANG_WINDOW = 20_000
+_LIMITS = PageLimits()
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _META_CHARSET = re.compile(
     rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)",
@@ -282,7 +284,7 @@ def parse_timestamp(value: str | None) -> dt.datetime | None:
 
 
 def _title_and_lang(html: str) -> tuple[str | None, str | None]:
-    tree = LexborHTMLParser(html)
+    tree = LexborHTMLParser(bound_html(html, _LIMITS)[0])  # deep nesting makes the parse quadratic
     node = tree.css_first("title")
     title = " ".join(node.text().split())[:500] if node is not None else None
     lang_attr = None
@@ -321,7 +323,7 @@ def prepare_record(
     """
     try:
         return _prepare(rec, source=source, max_bytes=max_bytes)
-    except (ValueError, TypeError, AttributeError, LookupError, RuntimeError, UnicodeError) as exc:  # not the batch
+    except Exception as exc:  # noqa: BLE001 - whatever one record does to the code costs that record, not the batch
         url = rec.url if isinstance(rec.url, str) else None
         return IngestProblem(rec.source_file, rec.record_no, "bad_record", f"{type(exc).__name__}: {exc}"[:500], url)
 

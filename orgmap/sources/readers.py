@@ -11,9 +11,9 @@ Formats (``detect_format`` picks one from the name, ``--format`` overrides):
 format     files                                       how it is read
 =========  ==========================================  ==========================================
 jsonl      ``.jsonl`` ``.ndjson`` (``.json`` of lines)  line by line (exact line numbers for bad lines)
-json       ``.json`` holding one array                 element by element (ijson)
+json       ``.json`` holding one array                 element by element (files.json_array)
 csv        ``.csv`` ``.tsv``                           csv module, row by row (one ragged row spoils nothing)
-parquet    ``.parquet`` ``.pq``                        DuckDB ``read_parquet``, streamed
+parquet    ``.parquet`` ``.pq``                        pyarrow, row group by row group
 warc       ``.warc`` ``.arc`` ``.wet``                 warcio: response/resource records (3xx → redirect), WET text
 html_dir   a directory of ``.html``/``.htm`` files     URL from ``index.csv``/``index.jsonl`` or canonical/og:url
 urllist    ``.txt`` ``.urls`` ``.lst``                 one URL or domain per line: pages to fetch later
@@ -32,23 +32,24 @@ Example::
 
 from __future__ import annotations
 
-import contextlib
 import csv
+import gzip
 import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
-import duckdb
+import pyarrow.parquet as pq
 
-from orgmap.sources.records import IngestProblem, RawRecord
+from orgmap.sources.bounded import CsvRecord, CsvRecords, bounded_lines
+from orgmap.sources.records import IngestProblem, RawRecord, absolute_url, http_status
+from orgmap.sources.warc import WarcTruncated, warc_items
 from resolver.errors import InputError
-from resolver.files import json_array, open_text
+from resolver.files import JSONArrayError, Skipped, json_array, open_text
 
 __all__ = [
     "COLUMN_ALIASES",
@@ -315,63 +316,116 @@ def _peek_columns(path: Path, fmt: str) -> list[str] | None:
         if fmt == "jsonl":  # the keys of the first records (they need not all have the same)
             keys: dict[str, None] = {}
             with open_text(path, errors="replace") as fh:
-                for n, line in enumerate(fh):
-                    if n >= _PEEK_LINES:
+                for n, line in bounded_lines(fh, RECORD_CHARS):
+                    if n > _PEEK_LINES:
                         break
-                    with contextlib.suppress(ValueError):
-                        obj = json.loads(line) if line.strip() else None
-                        if isinstance(obj, dict):
-                            keys.update(dict.fromkeys(obj))
+                    try:
+                        obj = json.loads(line) if line and line.strip() else None
+                    except (ValueError, RecursionError):
+                        continue
+                    if isinstance(obj, dict):
+                        keys.update(dict.fromkeys(obj))
             return list(keys)
         if fmt == "json":
             keys = {}
             with open_text(path, errors="replace") as fh:  # the keys of the first elements, as for JSONL
-                for n, (_, obj) in enumerate(json_array(fh)):
+                for n, (_, obj) in enumerate(json_array(fh, max_chars=RECORD_CHARS, skip_bad=True)):
                     if n >= _PEEK_LINES:
                         break
                     if isinstance(obj, dict):
                         keys.update(dict.fromkeys(obj))
             return list(keys)
         if fmt == "csv":
+            _allow_fields(RECORD_CHARS)
             with open_text(path, errors="replace") as fh:
-                dialect_delim = "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
-                return next(csv.reader(fh, delimiter=dialect_delim), [])
-        con = duckdb.connect()
-        try:
-            rel = con.sql(_relation_sql(path, fmt, {}) + " limit 0", params=[str(path)])
-            return list(rel.columns)
-        finally:
-            con.close()
-    except (OSError, EOFError, zlib.error, UnicodeError, ValueError, duckdb.Error):
+                delim = _csv_delimiter(path)
+                first = next(iter(CsvRecords(fh, delimiter=delim, cap=RECORD_CHARS)), None)
+                return next(csv.reader([first.text], delimiter=delim), []) if first and first.text else []
+        return list(pq.read_schema(path).names)
+    except (OSError, EOFError, zlib.error, UnicodeError, ValueError, csv.Error):
         return None
 
 
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def read_input(item: InputFile, *, max_bytes: int = 5_000_000) -> Iterator[RawRecord | IngestProblem]:
-    """Stream one planned input as records and problems; a corrupt file ends in one ``corrupt_file`` problem.
+RECORD_CHARS = 20_000_000
+"""Default cap on the text of one record (a JSON Lines line, a JSON array element, a CSV record): what a
+5 MB page takes once escaped, with room to spare. A longer record is skipped as ``too_large`` unread."""
+
+
+@dataclass(frozen=True)
+class _Limits:
+    max_bytes: int
+    """A page's content cap (WARC payloads are read no further than this)."""
+    max_record_chars: int
+    """The text cap of one record (see :data:`RECORD_CHARS`)."""
+
+
+@dataclass
+class _Cursor:
+    """Where a reader is in its file, for the report of a fault that ends the file (mutable: readers move it)."""
+
+    line: int | None = None
+    """The line being read (text formats)."""
+    byte: int | None = None
+    """The byte offset of the record being read (WARC)."""
+    record_no: int = 0
+    """The number the next record gets."""
+    read: int = 0
+    """Records and problems yielded so far."""
+
+
+def read_input(
+    item: InputFile, *, max_bytes: int = 5_000_000, max_record_chars: int = RECORD_CHARS
+) -> Iterator[RawRecord | IngestProblem]:
+    """Stream one planned input as records and problems, each record's text held only up to a cap.
+
+    A record that cannot be read (bad JSON, a row with a stray quote, an over-long line, a WARC record
+    without a target URI) is a problem of its own and the file reads on. Damage that ends the file (a
+    truncated gzip, a JSON array broken mid-file, a WARC cut short) is one ``corrupt_file`` problem that
+    says where it is and how many records were read before it; those records are kept.
 
     ``max_bytes`` lets readers of large binary containers (WARC) stop reading a payload early: the
     record is still yielded, truncated to ``max_bytes + 1`` bytes, so the size check reports it.
+    ``max_record_chars`` caps the text of one record (:data:`RECORD_CHARS`).
     """
-    reader = _READERS[item.format]
+    cursor = _Cursor()
     try:
-        yield from reader(item, max_bytes)
-    except (OSError, EOFError, zlib.error, duckdb.Error, ValueError, UnicodeError, csv.Error) as exc:
-        yield IngestProblem(item.name, None, "corrupt_file", f"{type(exc).__name__}: {exc}"[:500])
-    except Exception as exc:  # warcio's ArchiveLoadFailed and other format-library errors
-        if type(exc).__module__.startswith(("warcio", "gzip", "zlib")):
-            yield IngestProblem(item.name, None, "corrupt_file", f"{type(exc).__name__}: {exc}"[:500])
-        else:
-            raise
+        for out in _READERS[item.format](item, _Limits(max_bytes, max_record_chars), cursor):
+            cursor.read += 1
+            yield out
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged file raises ends that file, reported; others go on
+        yield _fault(item, cursor, exc)
+
+
+def _fault(item: InputFile, cursor: _Cursor, exc: Exception) -> IngestProblem:
+    """The ``corrupt_file`` problem of a fault that ends a file: what, where, and what was kept."""
+    if isinstance(exc, JSONArrayError):
+        cursor.line, what = exc.line, exc.reason
+    elif isinstance(exc, EOFError) and "end-of-stream marker" in str(exc):
+        what = "the gzip stream ends early: the file is truncated"
+    elif isinstance(exc, gzip.BadGzipFile | zlib.error):
+        what = f"the gzip data is damaged ({exc})"
+    else:
+        what = f"{type(exc).__name__}: {exc}"
+    if cursor.line is not None:
+        where = f"line {cursor.line:,}"
+    elif cursor.byte is not None:
+        where = f"byte {cursor.byte:,}"
+    else:
+        where = "the start"
+    detail = (
+        f"{what[:600]} (at {where}); {cursor.read:,} record(s) before it are kept, the rest of the file is not read"
+    )
+    return IngestProblem(item.name, cursor.record_no, "corrupt_file", detail)
 
 
 def _record_from_row(item: InputFile, record_no: int, row: Mapping[str, Any]) -> RawRecord | IngestProblem:
     """One row as a record; a row that cannot be read is a ``bad_record`` problem, not the end of the file."""
     try:
         return _row_to_record(item, record_no, row)
-    except (ValueError, TypeError, UnicodeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any value a row holds must cost that row only
         return IngestProblem(item.name, record_no, "bad_record", f"{type(exc).__name__}: {exc}"[:500])
 
 
@@ -392,7 +446,7 @@ def _row_to_record(item: InputFile, record_no: int, row: Mapping[str, Any]) -> R
             content = ""
         elif not isinstance(content, str | bytes):
             content = json.dumps(content, ensure_ascii=False) if isinstance(content, dict | list) else str(content)
-    status = _as_int(row.get(cols["status"])) if "status" in cols else None
+    status = http_status(row.get(cols["status"])) if "status" in cols else None
     target = _as_text(row.get(cols["redirect_to"])) if "redirect_to" in cols else None
     if target and (status is None or 300 <= status < 400) and not content:
         return RawRecord(
@@ -403,7 +457,7 @@ def _row_to_record(item: InputFile, record_no: int, row: Mapping[str, Any]) -> R
             content_kind="redirect",
             fetched_at=_as_text(row.get(cols["fetched_at"])) if "fetched_at" in cols else None,
             status=status,
-            redirect_to=_join(url, target),
+            redirect_to=absolute_url(url, target),
         )
     return RawRecord(
         source_file=item.name,
@@ -418,14 +472,6 @@ def _row_to_record(item: InputFile, record_no: int, row: Mapping[str, Any]) -> R
     )
 
 
-def _join(base: str | None, target: str) -> str:
-    """A redirect target made absolute against the URL it came from (kept as is if the base is unusable)."""
-    try:
-        return urljoin(base or "", target)
-    except ValueError:
-        return target
-
-
 def _as_text(value: Any) -> str | None:
     if value is None:
         return None
@@ -437,15 +483,6 @@ def _as_text(value: Any) -> str | None:
     return s or None
 
 
-def _as_int(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return None
-
-
 def _record_from_object(
     item: InputFile, layouts: dict[tuple[str, ...], InputFile], record_no: int, obj: Any
 ) -> RawRecord | IngestProblem:
@@ -455,34 +492,58 @@ def _record_from_object(
     keys = tuple(obj)
     layout = layouts.get(keys)
     if layout is None:
-        layout = layouts[keys] = _record_layout(item, keys)
+        try:
+            layout = layouts[keys] = _record_layout(item, keys)
+        except Exception as exc:  # noqa: BLE001 - odd keys cost their record only
+            return IngestProblem(item.name, record_no, "bad_record", f"{type(exc).__name__}: {exc}"[:500])
     return _record_from_row(layout, record_no, obj)
 
 
-def _read_jsonl(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
+def _too_large(item: InputFile, record_no: int, line: int, what: str, cap: int) -> IngestProblem:
+    return IngestProblem(item.name, record_no, "too_large", f"line {line:,}: {what} longer than {cap:,} characters")
+
+
+def _read_jsonl(item: InputFile, limits: _Limits, cursor: _Cursor) -> Iterator[RawRecord | IngestProblem]:
     layouts: dict[tuple[str, ...], InputFile] = {}
+    cap = limits.max_record_chars
     with open_text(item.path, errors="replace") as fh:
-        for record_no, line in enumerate(fh):
+        cursor.line = 1
+        for number, line in bounded_lines(fh, cap):
+            record_no = number - 1
+            cursor.line, cursor.record_no = number + 1, number
+            if line is None:
+                yield _too_large(item, record_no, number, "a line", cap)
+                continue
             if not line.strip():
                 continue
             try:
                 obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield IngestProblem(item.name, record_no, "bad_record", f"invalid JSON: {exc}")
+            except ValueError as exc:
+                yield IngestProblem(item.name, record_no, "bad_record", f"invalid JSON: {exc}"[:500])
+                continue
+            except RecursionError:
+                yield IngestProblem(item.name, record_no, "bad_record", "JSON nested too deep to read")
                 continue
             yield _record_from_object(item, layouts, record_no, obj)
 
 
-def _read_json_array(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
+def _read_json_array(item: InputFile, limits: _Limits, cursor: _Cursor) -> Iterator[RawRecord | IngestProblem]:
     """A JSON array of objects, one object at a time (DuckDB's ``read_json`` buffers about the whole file).
 
-    Malformed JSON ends the file (``corrupt_file``): an array cannot be resynchronised; the elements before
-    it are kept.
+    A bad element (not JSON, too large, nested too deep) is a problem and the array reads on; damage to
+    the array itself (text that is no array, or ends before ``]``) ends the file, the elements before it kept.
     """
     layouts: dict[tuple[str, ...], InputFile] = {}
+    cap = limits.max_record_chars
     with open_text(item.path, errors="replace") as fh:
-        for record_no, (_, obj) in enumerate(json_array(fh)):
-            yield _record_from_object(item, layouts, record_no, obj)
+        cursor.line = 1
+        for record_no, (line, obj) in enumerate(json_array(fh, max_chars=cap, skip_bad=True)):
+            cursor.line, cursor.record_no = line, record_no + 1
+            if isinstance(obj, Skipped):
+                reason = "too_large" if obj.reason == "too_large" else "bad_record"
+                yield IngestProblem(item.name, record_no, reason, f"line {line:,}: {obj.reason}: {obj.detail}")
+            else:
+                yield _record_from_object(item, layouts, record_no, obj)
 
 
 def _record_layout(item: InputFile, keys: tuple[str, ...]) -> InputFile:
@@ -494,52 +555,104 @@ def _record_layout(item: InputFile, keys: tuple[str, ...]) -> InputFile:
     return InputFile(item.path, item.format, columns, url_only=item.url_only, flags=item.flags)
 
 
-def _relation_sql(path: Path, fmt: str, columns: Mapping[str, str]) -> str:
-    """A SELECT over DuckDB's reader for ``fmt``; the path is bound as the only parameter."""
-    if fmt == "parquet":
-        return "select * from read_parquet(?)"
-    raise ValueError(f"no DuckDB reader for {fmt}")
+def _read_parquet(item: InputFile, limits: _Limits, cursor: _Cursor) -> Iterator[RawRecord | IngestProblem]:
+    """Parquet row groups streamed as Arrow batches of the mapped columns only."""
+    parquet = pq.ParquetFile(item.path)
+    wanted = [c for c in dict.fromkeys(item.columns.values()) if c in parquet.schema_arrow.names]
+    record_no = 0
+    for batch in parquet.iter_batches(batch_size=_BATCH_ROWS, columns=wanted):
+        cols = {c: batch.column(c).to_pylist() for c in wanted}
+        for i in range(batch.num_rows):
+            cursor.record_no = record_no + 1
+            yield _record_from_row(item, record_no, {c: values[i] for c, values in cols.items()})
+            record_no += 1
 
 
-def _read_duckdb(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
-    con = duckdb.connect()
-    try:
-        con.execute("set threads = 1")
-        wanted = list(dict.fromkeys(item.columns.values()))
-        select = ", ".join('"' + c.replace('"', '""') + '"' for c in wanted) or "*"
-        sql = _relation_sql(item.path, item.format, item.columns).replace("select *", f"select {select}", 1)
-        reader = con.sql(sql, params=[str(item.path)]).to_arrow_reader(_BATCH_ROWS)
-        record_no = 0
-        for batch in reader:
-            cols = {c: batch.column(c).to_pylist() for c in wanted if c in batch.schema.names}
-            for i in range(batch.num_rows):
-                row = {c: values[i] for c, values in cols.items()}
-                yield _record_from_row(item, record_no, row)
-                record_no += 1
-    finally:
-        con.close()
+def _csv_delimiter(path: Path) -> str:
+    return "\t" if path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
 
 
-def _read_csv(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
-    """CSV/TSV with Python's csv module: DuckDB's sniffer rejects a whole file over one ragged row.
+def _allow_fields(chars: int) -> None:
+    """Let the ``csv`` module parse cells as long as a record may be (records are capped before it sees them)."""
+    if csv.field_size_limit() < chars:
+        csv.field_size_limit(chars)
+
+
+_URLISH = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+$|[\w-]+(?:\.[\w-]+)+/?$", re.I)
+
+
+def _read_csv(item: InputFile, limits: _Limits, cursor: _Cursor) -> Iterator[RawRecord | IngestProblem]:
+    """CSV/TSV, record by record (``orgmap.sources.bounded``), each record parsed by the ``csv`` module.
+
+    Not DuckDB: its sniffer rejects a whole file over one ragged row. Not the ``csv`` module alone: it holds
+    a runaway cell in memory and lets a stray quote swallow the rows after it without a word.
 
     Cells are read as UTF-8 with undecodable bytes kept (surrogateescape); such a content cell is handed
     on as bytes, so the page's own charset (meta, guess) decides, as for any other input.
     """
-    csv.field_size_limit(2**31 - 1)
-    delim = "\t" if item.path.name.lower().removesuffix(".gz").endswith(".tsv") else ","
+    cap = limits.max_record_chars
+    _allow_fields(cap)
+    delim = _csv_delimiter(item.path)
     with open_text(item.path, errors="surrogateescape") as fh:
-        rows = csv.reader(fh, delimiter=delim)
-        header = next(rows, None)
-        if header is None:
+        records = CsvRecords(fh, delimiter=delim, cap=cap)
+        stream = iter(records)
+        cursor.line = 1
+        first = next(stream, None)
+        if first is None:
             return
+        if first.text is None:
+            raise ValueError(f"the header (line 1) cannot be read: {first.problem}")
+        header = next(csv.reader([first.text], delimiter=delim), [])
         index = {name: i for i, name in reversed(list(enumerate(header)))}
         wanted = {col: index[col] for col in item.columns.values() if col in index}
-        for record_no, cells in enumerate(rows):
-            if not cells:
+        records.looks_like_row = _row_shape(header, index.get(item.columns.get("url", "")), delim)
+        for record_no, rec in enumerate(stream):
+            cursor.line, cursor.record_no = rec.line + rec.n_lines, record_no + 1
+            if rec.text is None or rec.problem:
+                yield _csv_problem(item, record_no, rec, cap)
+                if rec.text is None:
+                    continue
+            try:
+                cells = next(csv.reader([rec.text], delimiter=delim), [])
+            except csv.Error as exc:
+                yield IngestProblem(item.name, record_no, "bad_record", f"line {rec.line:,}: {exc}")
+                continue
+            if not cells or rec.problem:
                 continue
             row = {col: _unescape(cells[i]) if i < len(cells) else None for col, i in wanted.items()}
             yield _record_from_row(item, record_no, row)
+
+
+def _row_shape(header: list[str], url_index: int | None, delim: str) -> Callable[[str], bool]:
+    """Whether one line is a row of this file on its own: as many cells as the header, a URL in its column."""
+    n = len(header)
+
+    def looks_like_row(line: str) -> bool:
+        if n < 2 or line.count(delim) < n - 1:
+            return False
+        try:
+            cells = next(csv.reader([line], delimiter=delim), [])
+        except csv.Error:
+            return False
+        if len(cells) != n:
+            return False
+        return url_index is None or bool(_URLISH.match(cells[url_index].strip()))
+
+    return looks_like_row
+
+
+def _csv_problem(item: InputFile, record_no: int, rec: CsvRecord, cap: int) -> IngestProblem:
+    if rec.problem == "too_large":
+        what = f"a record of {rec.n_lines:,} line(s)"
+        return _too_large(item, record_no, rec.line, what, cap)
+    if rec.problem == "stray_quote":
+        detail = (
+            f"line {rec.line:,}: a quote opened in this row runs over the next {rec.n_lines - 1:,} line(s), "
+            "which are rows of their own: this row is skipped and they are read as rows; close or double the quote"
+        )
+    else:
+        detail = f"line {rec.line:,}: a quote opened in this row is never closed (the file ends inside it)"
+    return IngestProblem(item.name, record_no, "bad_record", detail)
 
 
 def _unescape(cell: str) -> str | bytes:
@@ -550,9 +663,15 @@ def _unescape(cell: str) -> str | bytes:
     return cell
 
 
-def _read_urllist(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
+def _read_urllist(item: InputFile, limits: _Limits, cursor: _Cursor) -> Iterator[RawRecord | IngestProblem]:
     with open_text(item.path, errors="replace") as fh:
-        for record_no, line in enumerate(fh):
+        cursor.line = 1
+        for number, line in bounded_lines(fh, limits.max_record_chars):
+            record_no = number - 1
+            cursor.line, cursor.record_no = number + 1, number
+            if line is None:
+                yield _too_large(item, record_no, number, "a line", limits.max_record_chars)
+                continue
             text = line.strip()
             if not text or text.startswith("#"):
                 continue
@@ -560,61 +679,14 @@ def _read_urllist(item: InputFile, max_bytes: int) -> Iterator[RawRecord | Inges
             yield RawRecord(item.name, record_no, url, None, content_kind="url")
 
 
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
-
-
-def _read_warc(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
-    from warcio.archiveiterator import ArchiveIterator
-
-    with item.path.open("rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        archive = ArchiveIterator(fh, arc2warc=True)
-        for record_no, rec in enumerate(archive):
-            if rec.rec_type not in ("response", "resource", "conversion"):
-                continue  # requests, metadata, revisits: no page of their own
-            url = rec.rec_headers.get_header("WARC-Target-URI")
-            if url:
-                url = url.strip("<> ")
-            fetched = rec.rec_headers.get_header("WARC-Date")
-            status: int | None = None
-            ctype = rec.rec_headers.get_header("Content-Type")
-            location = None
-            if rec.http_headers is not None:
-                status = _as_int(rec.http_headers.get_statuscode())
-                ctype = rec.http_headers.get_header("Content-Type") or None
-                location = rec.http_headers.get_header("Location")
-            m = _CHARSET.search(ctype or "")
-            charset = m.group(1) if m else None
-            if status is not None and 300 <= status < 400 and location:
-                yield RawRecord(
-                    item.name,
-                    record_no,
-                    url,
-                    None,
-                    content_kind="redirect",
-                    fetched_at=fetched,
-                    status=status,
-                    content_type=ctype,
-                    redirect_to=_join(url, location.strip()),
-                )
-                continue
-            body = rec.content_stream().read(max_bytes + 1)
-            if len(body) <= max_bytes and getattr(rec.raw_stream, "limit", 0) > 0:
-                raise EOFError(f"WARC record {record_no} ({url}) is cut short: the file is truncated")
-            yield RawRecord(
-                item.name,
-                record_no,
-                url,
-                body,
-                content_kind="text" if rec.rec_type == "conversion" else "html",  # WET: extracted text
-                fetched_at=fetched,
-                status=status,
-                content_type=ctype,
-                encoding=charset,
-            )
-        # warcio stops quietly at a truncated gzip member or record: bytes left over mean a damaged file.
-        if archive.offset < size:
-            raise EOFError(f"unreadable data at byte {archive.offset:,} of {size:,}: the WARC file is truncated")
+def _read_warc(item: InputFile, limits: _Limits, cursor: _Cursor) -> Iterator[RawRecord | IngestProblem]:
+    try:
+        for offset, record in warc_items(item.path, item.name, max_bytes=limits.max_bytes):
+            cursor.byte, cursor.record_no = offset, (record.record_no or 0) + 1
+            yield record
+    except WarcTruncated as exc:
+        cursor.byte, cursor.record_no = exc.offset, exc.record_no
+        raise
 
 
 _CANONICAL = re.compile(
@@ -643,7 +715,7 @@ def page_url_from_html(html: str) -> str | None:
     return found.get("canonical") or found.get("og")
 
 
-def _read_html_dir(item: InputFile, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
+def _read_html_dir(item: InputFile, limits: _Limits, cursor: _Cursor) -> Iterator[RawRecord | IngestProblem]:
     root = item.path
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.suffix.lower() in _HTML_EXTS)
     index = _load_index(root) if root.is_dir() else {}
@@ -651,7 +723,7 @@ def _read_html_dir(item: InputFile, max_bytes: int) -> Iterator[RawRecord | Inge
         rel = path.relative_to(root).as_posix() if root.is_dir() else path.name
         try:
             with path.open("rb") as fh:
-                data = fh.read(max_bytes + 1)
+                data = fh.read(limits.max_bytes + 1)
         except OSError as exc:
             yield IngestProblem(str(path), 0, "corrupt_file", f"cannot read: {exc}")
             continue
@@ -662,32 +734,52 @@ def _read_html_dir(item: InputFile, max_bytes: int) -> Iterator[RawRecord | Inge
 
 
 def _load_index(root: Path) -> dict[str, str]:
-    """``index.csv`` / ``index.jsonl`` in an HTML directory: file (relative path) → URL."""
+    """``index.csv`` / ``index.jsonl`` in an HTML directory: file (relative path) → URL.
+
+    An index row that cannot be read is left out (its page falls back to the URL the HTML declares).
+    """
     out: dict[str, str] = {}
     for name in _INDEX_NAMES:
         path = root / name
-        if not path.exists():
-            continue
-        rows: Iterable[Mapping[str, Any]]
-        with open_text(path, errors="replace") as fh:
-            if name.endswith(".csv"):
-                rows = list(csv.DictReader(fh))
-            else:
-                rows = [json.loads(line) for line in fh if line.strip()]
-        for row in rows:
-            keys = {_key(k): v for k, v in row.items() if isinstance(k, str)}
-            file = keys.get("file") or keys.get("path") or keys.get("filename") or keys.get("name")
-            url = next((keys[a] for a in COLUMN_ALIASES["url"] if keys.get(a)), None)
-            if file and url:
-                out[str(file).strip().removeprefix("./")] = str(url).strip()
+        if path.exists():
+            for row in _index_rows(path):
+                keys = {_key(k): v for k, v in row.items() if isinstance(k, str)}
+                file = keys.get("file") or keys.get("path") or keys.get("filename") or keys.get("name")
+                url = next((keys[a] for a in COLUMN_ALIASES["url"] if keys.get(a)), None)
+                if file and url:
+                    out[str(file).strip().removeprefix("./")] = str(url).strip()
     return out
+
+
+def _index_rows(path: Path) -> Iterator[Mapping[str, Any]]:
+    with open_text(path, errors="replace") as fh:
+        if path.name.endswith(".csv"):
+            _allow_fields(RECORD_CHARS)
+            header: list[str] | None = None
+            for rec in CsvRecords(fh, cap=RECORD_CHARS):
+                try:
+                    cells = next(csv.reader([rec.text]), []) if rec.text is not None else []
+                except csv.Error:
+                    continue
+                if header is None:
+                    header = cells
+                elif cells:
+                    yield dict(zip(header, cells, strict=False))
+            return
+        for _, line in bounded_lines(fh, RECORD_CHARS):
+            try:
+                obj = json.loads(line) if line and line.strip() else None
+            except (ValueError, RecursionError):
+                continue
+            if isinstance(obj, dict):
+                yield obj
 
 
 _READERS = {
     "jsonl": _read_jsonl,
     "json": _read_json_array,
     "csv": _read_csv,
-    "parquet": _read_duckdb,
+    "parquet": _read_parquet,
     "warc": _read_warc,
     "html_dir": _read_html_dir,
     "urllist": _read_urllist,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +44,37 @@ class IngestProblem:
     detail: str = ""
     """Human-readable specifics (the bad URL, the exception message)."""
     url: str | None = None
+
+
+def http_status(value: object) -> int | None:
+    """An HTTP status as an int; None when absent or not a number; ValueError when no status is that number.
+
+    A crawl's status column holds "200", 200, 200.0 or junk; a number outside 0-999 (``1e30``) is not a
+    status but a damaged record, reported as such rather than stored.
+
+    >>> http_status("301"), http_status(200.0), http_status("OK")
+    (301, 200, None)
+    """
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if number != number:  # NaN
+        return None
+    if not 0 <= number <= 999:
+        raise ValueError(f"status {str(value)[:40]} is not an HTTP status (0-999)")
+    return int(number)
+
+
+def absolute_url(base: str | None, target: str) -> str:
+    """A redirect target made absolute against the URL it came from (kept as is if the base is unusable).
+
+    >>> absolute_url("http://a.example/x/y", "../z")
+    'http://a.example/z'
+    """
+    try:
+        return urljoin(base or "", target)
+    except ValueError:
+        return target

@@ -111,7 +111,9 @@ def ingest(store: Store, settings: Settings, run: Run, progress: Progress = SILE
         store_records(
             store,
             run.run_id,
-            read_input(item, max_bytes=settings.ingest.max_page_bytes),
+            read_input(
+                item, max_bytes=settings.ingest.max_page_bytes, max_record_chars=settings.ingest.max_record_chars
+            ),
             item.format,
             max_page_bytes=settings.ingest.max_page_bytes,
             batch_size=settings.ingest.batch_size,

@@ -29,6 +29,7 @@ from orgmap.review.labelstudio import (
     choice_result,
     evidence_text,
     orgmap_id,
+    redact_url,
     resolve_annotations,
 )
 from orgmap.store import schemas
@@ -166,7 +167,7 @@ def build_tasks(selected: pd.DataFrame, target: str) -> list[dict[str, Any]]:
 
 def pushed_items(store: Store, server: str, project_id: int, target: str) -> set[str]:
     """Items already sent to this project."""
-    rows = store.con.execute(Q["pushed_items"], [server, project_id, target]).fetchall()
+    rows = store.con.execute(Q["pushed_items"], [redact_url(server), project_id, target]).fetchall()
     return {r[0] for r in rows}
 
 
@@ -188,7 +189,7 @@ def record_tasks(
     table = schemas.rows(
         "label_tasks",
         {
-            "server": [server] * n,
+            "server": [redact_url(server)] * n,  # a user and password in the URL are never stored
             "project_id": [project_id] * n,
             "target": [target] * n,
             "item_id": item,
@@ -283,7 +284,7 @@ def record_pull(
                 "run_id": [run_id],
                 "pulled_at": [now()],
                 "source": [source],
-                "origin": [origin],
+                "origin": [redact_url(origin)],
                 "target": [target],
                 "n_tasks": [n_tasks],
                 "n_gold": [summary.n_gold],

@@ -1,8 +1,9 @@
 """The NER stage: spaCy ORG mentions and known-name phrase matches over each page's ownership text.
 
 Reads the ``owner_text`` of pages not yet processed, writes ``ner_org`` / ``phrase_match`` rows to
-``page_signals`` and the entity counts to ``page_features``. Known names are the orgs of earlier runs and
-the reference list's names, so a name seen once is found again wherever it appears.
+``page_signals`` and the entity counts to ``page_features``, one transaction per ``ner.batch_size`` pages.
+Known names are the orgs of earlier runs and the reference list's names, so a name seen once is found again
+wherever it appears.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store import schemas
 from orgmap.store.database import Store
+from orgmap.store.pages import batched
 from resolver.names import looks_like_org_name
 from resolver.reference import read_reference
 from resolver.reference_linking import refs_from_table
@@ -73,7 +75,11 @@ def run_ner(
     max_chars: int = 2_000,
     progress: Progress = SILENT,
 ) -> tuple[int, int]:
-    """NER over the ownership text of pages not yet processed; returns (pages, mentions)."""
+    """NER over the ownership text of pages not yet processed; returns (pages, mentions).
+
+    Results are written every ``batch_size`` pages, one transaction each, as the other stages do: a killed
+    run keeps the batches it wrote, and the next run reads only the pages without entity counts.
+    """
     from resolver.ner import build_matcher, load_nlp, recognize
 
     todo = store.arrow(Q["pages_needing_ner"])
@@ -84,11 +90,21 @@ def run_ner(
     matcher = build_matcher(nlp, known) if known else None
     domains = dict(zip(todo.column("page_id").to_pylist(), todo.column("registered_domain").to_pylist(), strict=True))
     texts = zip(todo.column("page_id").to_pylist(), todo.column("text").to_pylist(), strict=True)
-    sig: dict[str, list[Any]] = defaultdict(list)
-    counts: dict[str, list[Any]] = defaultdict(list)
     task = progress.task("NER", total=todo.num_rows, unit="pages")
     n_mentions = 0
-    for page_id, result in recognize(nlp, texts, matcher=matcher, batch_size=batch_size, max_chars=max_chars):
+    results = recognize(nlp, texts, matcher=matcher, batch_size=batch_size, max_chars=max_chars)
+    for chunk in batched(results, max(1, batch_size)):
+        n_mentions += _write_batch(store, chunk, domains, run_id)
+        task.advance(len(chunk))
+    task.close()
+    return todo.num_rows, n_mentions
+
+
+def _write_batch(store: Store, chunk: list[tuple[str, Any]], domains: dict[str, str], run_id: int | None) -> int:
+    """One batch of pages' mentions and entity counts, in one transaction (a kill loses this batch only)."""
+    sig: dict[str, list[Any]] = defaultdict(list)
+    counts: dict[str, list[Any]] = defaultdict(list)
+    for page_id, result in chunk:
         counts["page_id"].append(page_id)
         counts["n_org"].append(result.n_org)
         counts["n_gpe"].append(result.n_gpe)
@@ -103,15 +119,13 @@ def run_ner(
             sig["weight"].append(NER_WEIGHT if m.source == "ner" else PHRASE_WEIGHT)
             sig["context"].append("")
             sig["run_id"].append(run_id)
-            n_mentions += 1
-        task.advance()
-    task.close()
     with store.transaction() as con:
-        batch = pa.table(counts)
-        con.register("_ner_counts", batch)
-        con.execute(Q["delete_mentions"]).fetchall()
-        con.execute(Q["update_entity_counts"]).fetchall()
-        con.unregister("_ner_counts")
+        con.register("_ner_counts", pa.table(counts))
+        try:
+            con.execute(Q["delete_mentions"]).fetchall()
+            con.execute(Q["update_entity_counts"]).fetchall()
+        finally:
+            con.unregister("_ner_counts")
         if sig:
             store.append("page_signals", schemas.rows("page_signals", sig))
-    return todo.num_rows, n_mentions
+    return len(sig["page_id"])

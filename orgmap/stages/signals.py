@@ -13,6 +13,11 @@ Re-running replaces a page's rows (never duplicates them). A page that cannot be
 compressed HTML) is counted and reported in the summary, and the batch goes on. At the end ``links`` is
 recomputed from all ``link_domain`` signals.
 
+Hostile pages: the work per page is bounded (``settings.signals.limits``, see ``resolver.bounds``) and each
+page is extracted in a worker process under a time limit (``settings.signals.page_seconds``): a worker past
+it is killed and replaced, and the page is read again within tight bounds. A page read in part is kept,
+and ``page_errors`` says why (one row per bound it hit, with the extraction errors of the page).
+
 Example::
 
     with Store("crawl.duckdb") as store:
@@ -22,14 +27,15 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import html as html_lib
 import multiprocessing as mp
 import time
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from multiprocessing.connection import Connection, wait
+from typing import Any, Literal, cast
 
 import pyarrow as pa
 
@@ -39,9 +45,10 @@ from orgmap.runs import Run
 from orgmap.store import schemas
 from orgmap.store.database import Store, decompress_html
 from orgmap.store.pages import batched
+from resolver.bounds import PageLimits, Truncation
 from resolver.errors import ConfigError
 from resolver.signals import NAME_KINDS, PageSignals, extract_page, ownership_text
-from resolver.sql import load_queries
+from resolver.sql import load_queries, now
 
 Q = load_queries("orgmap.store.queries", "signals.sql")
 
@@ -65,11 +72,15 @@ class SignalsSummary:
     """Pages whose extraction noted a problem (broken JSON-LD, unreadable HTML); their other signals are kept."""
     unreadable: int
     """Pages whose stored HTML could not be decompressed: features written empty, listed in ``problems``."""
+    truncated: int
+    """Pages read in part: over a bound of ``settings.signals.limits`` or the time limit (see ``page_errors``)."""
     links: int
     """Rows in ``links`` after recomputation."""
     seconds: float
     pages_per_second: float
     by_kind: dict[str, int] = field(default_factory=dict)
+    truncated_by: dict[str, int] = field(default_factory=dict)
+    """Bounds hit, by reason (``too_deep``, ``timeout``, ...)."""
     problems: list[dict[str, str]] = field(default_factory=list)
     """Up to 50 examples of per-page problems: ``{"page_id", "url", "error"}``."""
 
@@ -103,9 +114,10 @@ def extract_signals(
         ids = sorted(set(page_ids))
     task = progress.task("signals", total=len(ids), unit="pages")
     by_kind: Counter[str] = Counter()
+    truncated_by: Counter[str] = Counter()
     problems: list[dict[str, str]] = []
-    n_pages = n_legal = n_about = n_err = n_unreadable = 0
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) if workers > 1 else None
+    n_pages = n_legal = n_about = n_err = n_unreadable = n_truncated = 0
+    extractors = _Extractors(workers, s.page_seconds) if workers > 1 or s.page_seconds > 0 else None
     try:
         for batch_ids in batched(ids, max(1, batch_size)):
             id_table = pa.table({"page_id": pa.array(batch_ids, pa.string())})
@@ -113,19 +125,19 @@ def extract_signals(
             try:
                 rows = store.con.execute(Q["page_batch"]).fetchall()
                 work = [
-                    (url_norm or url or "", domain, html_z, text, max_text_chars, main_text)
+                    _Job(url_norm or url or "", domain, html_z, text, max_text_chars, main_text, s.limits)
                     for _, url, url_norm, domain, html_z, text, _ in rows
                 ]
-                if pool is not None:
-                    results = list(pool.map(_extract_one, work, chunksize=max(1, len(work) // (4 * workers))))
-                else:
-                    results = [_extract_one(w) for w in work]
+                results = extractors.map(work) if extractors is not None else [_extract_one(w) for w in work]
                 sig_cols: dict[str, list[Any]] = defaultdict(list)
                 feat_cols: dict[str, list[Any]] = defaultdict(list)
+                err_cols: dict[str, list[Any]] = defaultdict(list)
                 for (page_id, url, url_norm, domain, _z, _t, lang), (ps, unreadable) in zip(rows, results, strict=True):
                     n_pages += 1
                     n_legal += ps.is_legal_page
                     n_about += ps.is_about_page
+                    n_truncated += bool(ps.truncated)
+                    truncated_by.update(t.reason for t in ps.truncated)
                     error = unreadable or ("; ".join(ps.errors) if ps.errors else None)
                     if error:
                         n_err += 1
@@ -134,19 +146,23 @@ def extract_signals(
                             problems.append({"page_id": page_id, "url": url or "", "error": error[:300]})
                     _signal_rows(sig_cols, page_id, domain, ps, run_id, by_kind)
                     _feature_row(feat_cols, page_id, domain, url_norm or url or "", lang, ps, run_id, owner_text_chars)
+                    _error_rows(err_cols, page_id, ps, unreadable, run_id)
                 signals = schemas.rows("page_signals", sig_cols)
                 features = schemas.rows("page_features", feat_cols)
+                page_errors = schemas.rows("page_errors", err_cols)
                 with store.transaction() as con:
                     con.execute(Q["delete_page_signals"]).fetchall()
                     con.execute(Q["delete_page_features"]).fetchall()
+                    con.execute(Q["delete_page_errors"]).fetchall()
                     store.append("page_signals", signals)
                     store.append("page_features", features)
+                    store.append("page_errors", page_errors)
             finally:
                 store.con.unregister("_signal_ids")
             task.advance(len(batch_ids))
     finally:
-        if pool is not None:
-            pool.shutdown()
+        if extractors is not None:
+            extractors.close()
         task.close()
     with store.transaction() as con:
         con.execute(Q["delete_links"]).fetchall()
@@ -161,26 +177,159 @@ def extract_signals(
         about_pages=n_about,
         pages_with_errors=n_err,
         unreadable=n_unreadable,
+        truncated=n_truncated,
         links=int(n_links),
         seconds=round(seconds, 2),
         pages_per_second=round(n_pages / seconds, 1) if seconds > 0 else 0.0,
         by_kind=dict(sorted(by_kind.items())),
+        truncated_by=dict(sorted(truncated_by.items())),
         problems=problems,
     )
 
 
-def _extract_one(job: tuple[str, str, bytes | None, str | None, int, str]) -> tuple[PageSignals, str | None]:
+@dataclass(frozen=True)
+class _Job:
+    """One page to extract (picklable: it goes to a worker process)."""
+
+    url: str
+    domain: str
+    html_z: bytes | None
+    text: str | None
+    max_text_chars: int
+    main_text: str
+    limits: PageLimits
+
+
+_Result = tuple[PageSignals, str | None]
+
+TIGHT = PageLimits(max_html_chars=100_000, max_depth=100, max_jsonld_nodes=200, max_names=50, max_line_chars=500)
+"""The bounds a page that ran out of time is read again within."""
+
+
+def _extract_one(job: _Job) -> _Result:
     """One page: decompress and extract (pure, picklable: runs in worker processes too)."""
-    url, domain, html_z, text, max_text_chars, main_text = job
     try:
-        page_html = decompress_html(html_z) if html_z is not None else _text_as_html(text or "")
+        page_html = decompress_html(job.html_z) if job.html_z is not None else _text_as_html(job.text or "")
         unreadable = None
     except Exception as exc:  # noqa: BLE001 - one corrupt blob must not stop the batch
         page_html, unreadable = "", f"unreadable html: {type(exc).__name__}: {exc}"
     ps = extract_page(
-        page_html or "", url, registered_domain=domain, max_text_chars=max_text_chars, main_text=main_text
+        page_html or "",
+        job.url,
+        registered_domain=job.domain,
+        max_text_chars=job.max_text_chars,
+        main_text=job.main_text,
+        limits=job.limits,
     )
     return ps, unreadable
+
+
+_STARTUP_SECONDS = 120
+
+
+def _serve(conn: Connection) -> None:
+    """A worker process: say it is ready (its imports done), then extract the pages it is sent until None."""
+    conn.send(None)
+    while (job := conn.recv()) is not None:
+        conn.send(_extract_one(job))
+
+
+class _Extractors:
+    """Worker processes that extract pages, each page under a time limit.
+
+    A worker that runs out of time (or dies) is killed and replaced; its page is sent again with
+    :data:`TIGHT` bounds, and if that runs out of time too, the page gets empty signals. Either way the page
+    says ``timeout`` in its truncations, so it is kept and listed in ``page_errors``.
+    """
+
+    def __init__(self, workers: int, seconds: float) -> None:
+        self.size = max(1, workers)
+        self.seconds = seconds if seconds > 0 else float("inf")
+        self.context = mp.get_context("spawn")
+        self.idle: list[tuple[Any, Connection]] = []
+        self._why: dict[int, str] = {}
+
+    def _start(self) -> tuple[Any, Connection]:
+        parent, child = self.context.Pipe()
+        proc = self.context.Process(target=_serve, args=(child,), daemon=True)
+        proc.start()
+        child.close()
+        # A page's time starts when the worker can take it, not while it imports (a second or more).
+        if not parent.poll(_STARTUP_SECONDS):
+            proc.kill()
+            raise RuntimeError(f"a signals worker process did not start within {_STARTUP_SECONDS} s")
+        parent.recv()
+        return proc, parent
+
+    def map(self, jobs: Sequence[_Job]) -> list[_Result]:
+        """The results of ``jobs``, in order."""
+        results: list[_Result | None] = [None] * len(jobs)
+        pending: deque[tuple[int, _Job, int]] = deque((i, job, 1) for i, job in enumerate(jobs))
+        busy: dict[Connection, tuple[Any, int, _Job, int, float]] = {}
+        while pending or busy:
+            while pending and len(busy) < self.size:
+                proc, conn = self.idle.pop() if self.idle else self._start()
+                i, job, attempt = pending.popleft()
+                conn.send(job)
+                busy[conn] = (proc, i, job, attempt, time.monotonic() + self.seconds)
+            deadline = min(d for *_, d in busy.values())
+            for ready in wait(list(busy), timeout=max(0.0, deadline - time.monotonic())):
+                conn = cast(Connection, ready)
+                proc, i, job, attempt, _ = busy.pop(conn)
+                try:
+                    ps, unreadable = conn.recv()
+                except (EOFError, OSError):  # the worker died on this page: as if it ran out of time
+                    self._lost(proc, conn, i, job, attempt, pending, results, "its worker process died")
+                    continue
+                if attempt > 1:
+                    cut = Truncation("timeout", f"{self._why[i]}; read again within tight bounds")
+                    ps = dataclasses.replace(ps, truncated=(*ps.truncated, cut))
+                results[i] = (ps, unreadable)
+                self.idle.append((proc, conn))
+            at = time.monotonic()
+            for conn, (proc, i, job, attempt, deadline) in list(busy.items()):
+                if at >= deadline:
+                    del busy[conn]
+                    self._lost(proc, conn, i, job, attempt, pending, results, f"over {self.seconds:g} s")
+        self._why.clear()
+        return [r for r in results if r is not None]
+
+    def _lost(
+        self,
+        proc: Any,
+        conn: Connection,
+        i: int,
+        job: _Job,
+        attempt: int,
+        pending: deque[tuple[int, _Job, int]],
+        results: list[_Result | None],
+        why: str,
+    ) -> None:
+        """A page whose worker ran out of time or died: kill the worker, read the page again or give it up."""
+        proc.kill()
+        proc.join()
+        conn.close()
+        if attempt == 1:
+            self._why[i] = why
+            tight = dataclasses.replace(job, limits=TIGHT, main_text="fast" if job.main_text != "none" else "none")
+            pending.appendleft((i, tight, 2))
+            return
+        cut = Truncation("timeout", f"{self._why.get(i, why)}, and {why} again within tight bounds: no signals")
+        results[i] = (PageSignals(url=job.url, registered_domain=job.domain, truncated=(cut,)), None)
+
+    def close(self) -> None:
+        """Stop the workers."""
+        for proc, conn in self.idle:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+            conn.close()
+        self.idle = []
 
 
 def _text_as_html(text: str) -> str:
@@ -202,6 +351,25 @@ def _signal_rows(
         cols["scope"].append(s.scope or None)
         cols["run_id"].append(run_id)
         by_kind[s.kind] += 1
+
+
+def _error_rows(cols: dict[str, list[Any]], page_id: str, ps: PageSignals, unreadable: str | None, run_id: int) -> None:
+    """The page's ``page_errors`` rows: each bound it hit, unreadable HTML, JSON-LD notes, failed steps."""
+    rows: list[tuple[str, str | None]] = [(t.reason, t.detail) for t in ps.truncated]
+    if unreadable:
+        rows.append(("unreadable", unreadable))
+    steps = [e for e in ps.errors if not e.startswith("jsonld_")]
+    rows += [(e, None) for e in dict.fromkeys(e for e in ps.errors if e.startswith("jsonld_"))]
+    if steps:
+        rows.append(("error", "; ".join(steps)))
+    at = now()
+    for reason, detail in dict(rows).items():
+        cols["page_id"].append(page_id)
+        cols["stage"].append("signals")
+        cols["reason"].append(reason)
+        cols["detail"].append(detail[:1000] if detail else None)
+        cols["run_id"].append(run_id)
+        cols["logged_at"].append(at)
 
 
 def _feature_row(

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import pyarrow as pa
 
-from orgmap.sources.page_rows import PreparedPage, PreparedRedirect, batch_tables, prepare_record
+from orgmap.sources.page_rows import IngestBatch, PreparedPage, PreparedRedirect, batch_tables, prepare_record
 from orgmap.sources.records import IngestProblem, RawRecord
 from orgmap.store.database import Store, compress_html
 from resolver.domains import parse_host
@@ -71,7 +71,7 @@ def store_records(
             else prepare_record(item, source=source_of(item), max_bytes=max_page_bytes)
             for item in chunk
         ]
-        batch = batch_tables(items, run_id=run_id, now=now(), compress=compress)
+        batch = _batch(items, run_id=run_id, compress=compress)
         with store.transaction():
             new_pages = store.insert_new("pages", batch.pages, ["page_id"])
             new_redirects = store.insert_new("redirects", batch.redirects, ["from_url", "to_url"])
@@ -90,6 +90,33 @@ def store_records(
         if on_batch is not None:
             on_batch(totals, len(chunk))
     return totals
+
+
+def _batch(
+    items: list[PreparedPage | PreparedRedirect | IngestProblem],
+    *,
+    run_id: int | None,
+    compress: Callable[[str], bytes] | None,
+) -> IngestBatch:
+    """The batch's tables; an item no column can hold becomes a ``bad_record`` in place (the rest go on)."""
+    at = now()
+    try:
+        return batch_tables(items, run_id=run_id, now=at, compress=compress)
+    except Exception:  # noqa: BLE001 - find the item that cannot be stored; the others must not pay for it
+        pass
+    for i, item in enumerate(items):
+        try:
+            batch_tables([item], run_id=run_id, now=at, compress=compress)
+        except Exception as exc:  # noqa: BLE001
+            source_file, record_no, url = _origin(item)
+            items[i] = IngestProblem(source_file, record_no, "bad_record", f"cannot be stored: {exc}"[:500], url)
+    return batch_tables(items, run_id=run_id, now=at, compress=compress)
+
+
+def _origin(item: PreparedPage | PreparedRedirect | IngestProblem) -> tuple[str, int | None, str | None]:
+    if isinstance(item, PreparedRedirect):
+        return item.source, None, item.from_url
+    return item.source_file, item.record_no, item.url
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -22,6 +20,7 @@ from orgmap.sources.records import RawRecord
 from orgmap.stages.ingest import IngestSummary, ingest
 from orgmap.store.database import Store
 from orgmap.store.pages import RecordCounts, refresh_hosts_and_domains, store_records
+from tests.support.processes import kill_after_progress
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -203,32 +202,15 @@ def test_killed_run_is_completed_by_the_next(tmp_path: Path) -> None:
                 row.pop("url")  # 6 records without URL: ingest_errors must hold exactly 6 rows in the end
             fh.write(json.dumps(row) + "\n")
     db = tmp_path / "kill.duckdb"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "ORGMAP_INGEST__BATCH_SIZE": str(batch),
-        "ORGMAP_PROGRESS_SECONDS": "0",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "orgmap", "ingest", str(path), "--db", str(db)],
+    committed = kill_after_progress(  # one progress line per committed batch
+        ["ingest", str(path), "--db", str(db)],
+        prefix="ingest: ",
+        lines=3,
         cwd=tmp_path,
-        env=env,
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
+        env={"ORGMAP_INGEST__BATCH_SIZE": str(batch)},
+        seconds=90,
     )
-    assert proc.stderr is not None
-    committed = 0
-    deadline = time.monotonic() + 90
-    while committed < 3 and time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        if not line:
-            break
-        committed += line.startswith("ingest: ")  # one progress line per committed batch
     assert committed >= 3, "the ingest subprocess never reported committed batches"
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
 
     con = duckdb.connect(str(db), read_only=True)
     partial = con.execute("select count(*) from pages").fetchone()[0]

@@ -216,9 +216,12 @@ def test_every_problem_names_its_line(tmp_path: Path) -> None:
     assert err.value.path == str(p)
     with pytest.raises(InputError, match="not found"):
         load_reference(tmp_path / "missing.jsonl")
-    (tmp_path / "broken.jsonl.gz").write_bytes(b"not gzip")
+    (tmp_path / "broken.jsonl.gz").write_bytes(b"\x1f\x8b not gzip after its magic bytes")
     with pytest.raises(InputError, match="cannot read"):
         load_reference(tmp_path / "broken.jsonl.gz")
+    (tmp_path / "plain.jsonl.gz").write_bytes(b"not gzip")  # named .gz, read as the text it is
+    with pytest.raises(InputError, match="line 1: not JSON"):
+        load_reference(tmp_path / "plain.jsonl.gz")
 
 
 def test_csv_unchanged_and_other_names_sniffed(tmp_path: Path) -> None:

@@ -46,3 +46,7 @@ GROUP BY registered_domain, value;
 -- name: count_links
 -- Rows in links after recomputation, for the summary.
 SELECT count(*) FROM links;
+
+-- name: delete_page_errors
+-- The batch's page_errors rows of this stage, replaced by the new extraction.
+DELETE FROM page_errors WHERE stage = 'signals' AND page_id IN (SELECT page_id FROM _signal_ids);

@@ -133,8 +133,11 @@ def test_corrupt_gzip_is_one_problem_after_the_good_records(tmp_path: Path) -> N
 
 
 def test_not_gzip_at_all(tmp_path: Path) -> None:
-    path = tmp_path / "fake.jsonl.gz"
-    path.write_bytes(b"this is not gzip data at all")
+    path = tmp_path / "fake.jsonl.gz"  # named .gz, holding plain JSON lines: read as the text it is
+    path.write_text("".join(json.dumps({"url": f"https://e{i}.com/", "html": PAGE}) + "\n" for i in range(300)))
+    items = read_all(path)
+    assert len(records(items)) == 300 and problems(items) == []
+    path.write_bytes(b"\x1f\x8b but not gzip after its magic bytes")
     assert [p.reason for p in problems(read_all(path))] == ["corrupt_file"]
 
 
