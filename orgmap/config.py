@@ -86,7 +86,8 @@ class ResolveSettings:
     min_precision: float = 0.9
     """The model scorer's precision target: the confidence threshold is the lowest at which the owners of the
     model's calibration gold reach this precision, never below 0.5 (an owner more likely wrong than right is
-    never linked); ``--min-precision``; docs/owners.md."""
+    never linked); ``--min-precision``; docs/owners.md. Label-only links to ``orgs_file`` get theirs from the
+    label model's dev data (docs/matching.md)."""
     owner_model: str = ""
     """A model artifact (JSON) to use instead of the one shipped in the package."""
     linking: LinkingParams = field(default_factory=LinkingParams)
