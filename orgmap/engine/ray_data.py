@@ -58,7 +58,9 @@ class RayEngine:
             context = ray.data.DataContext.get_current()
             context.execution_options.preserve_order = True
             context.enable_progress_bars = False
-            dataset = ray.data.read_parquet(paths, override_num_blocks=len(paths))
+            # The directory, not the list of files: Ray resolves a list in threads, and there its optional fsspec
+            # HTTP import races (ImportError without aiohttp). Shard names sort in batch order.
+            dataset = ray.data.read_parquet(str(job_dir), override_num_blocks=len(paths))
             mapped = dataset.map_batches(
                 fn, fn_kwargs=kwargs, batch_format="pyarrow", batch_size=self.shard_rows, zero_copy_batch=True
             )
