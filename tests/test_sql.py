@@ -41,7 +41,6 @@ DYNAMIC = {
 
 # Files still holding inline SQL that another change is moving into .sql files; remove each as it lands.
 PENDING = {
-    "orgmap/sources/readers.py",
 }
 
 

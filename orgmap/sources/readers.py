@@ -13,7 +13,7 @@ format     files                                       how it is read
 jsonl      ``.jsonl`` ``.ndjson`` (``.json`` of lines)  line by line (exact line numbers for bad lines)
 json       ``.json`` holding one array                 element by element (files.json_array)
 csv        ``.csv`` ``.tsv``                           csv module, row by row (one ragged row spoils nothing)
-parquet    ``.parquet`` ``.pq``                        DuckDB ``read_parquet``, streamed
+parquet    ``.parquet`` ``.pq``                        pyarrow, row group by row group
 warc       ``.warc`` ``.arc`` ``.wet``                 warcio: response/resource records (3xx → redirect), WET text
 html_dir   a directory of ``.html``/``.htm`` files     URL from ``index.csv``/``index.jsonl`` or canonical/og:url
 urllist    ``.txt`` ``.urls`` ``.lst``                 one URL or domain per line: pages to fetch later
@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
+import pyarrow.parquet as pq
 
 from orgmap.sources.bounded import CsvRecord, CsvRecords, bounded_lines
 from orgmap.sources.records import IngestProblem, RawRecord, absolute_url, http_status
@@ -341,13 +341,8 @@ def _peek_columns(path: Path, fmt: str) -> list[str] | None:
                 delim = _csv_delimiter(path)
                 first = next(iter(CsvRecords(fh, delimiter=delim, cap=RECORD_CHARS)), None)
                 return next(csv.reader([first.text], delimiter=delim), []) if first and first.text else []
-        con = duckdb.connect()
-        try:
-            rel = con.sql(_relation_sql(path, fmt, {}) + " limit 0", params=[str(path)])
-            return list(rel.columns)
-        finally:
-            con.close()
-    except (OSError, EOFError, zlib.error, UnicodeError, ValueError, duckdb.Error, csv.Error):
+        return list(pq.read_schema(path).names)
+    except (OSError, EOFError, zlib.error, UnicodeError, ValueError, csv.Error):
         return None
 
 
@@ -560,31 +555,17 @@ def _record_layout(item: InputFile, keys: tuple[str, ...]) -> InputFile:
     return InputFile(item.path, item.format, columns, url_only=item.url_only, flags=item.flags)
 
 
-def _relation_sql(path: Path, fmt: str, columns: Mapping[str, str]) -> str:
-    """A SELECT over DuckDB's reader for ``fmt``; the path is bound as the only parameter."""
-    if fmt == "parquet":
-        return "select * from read_parquet(?)"
-    raise ValueError(f"no DuckDB reader for {fmt}")
-
-
-def _read_duckdb(item: InputFile, limits: _Limits, cursor: _Cursor) -> Iterator[RawRecord | IngestProblem]:
-    con = duckdb.connect()
-    try:
-        con.execute("set threads = 1")
-        wanted = list(dict.fromkeys(item.columns.values()))
-        select = ", ".join('"' + c.replace('"', '""') + '"' for c in wanted) or "*"
-        sql = _relation_sql(item.path, item.format, item.columns).replace("select *", f"select {select}", 1)
-        reader = con.sql(sql, params=[str(item.path)]).to_arrow_reader(_BATCH_ROWS)
-        record_no = 0
-        for batch in reader:
-            cols = {c: batch.column(c).to_pylist() for c in wanted if c in batch.schema.names}
-            for i in range(batch.num_rows):
-                row = {c: values[i] for c, values in cols.items()}
-                cursor.record_no = record_no + 1
-                yield _record_from_row(item, record_no, row)
-                record_no += 1
-    finally:
-        con.close()
+def _read_parquet(item: InputFile, limits: _Limits, cursor: _Cursor) -> Iterator[RawRecord | IngestProblem]:
+    """Parquet row groups streamed as Arrow batches of the mapped columns only."""
+    parquet = pq.ParquetFile(item.path)
+    wanted = [c for c in dict.fromkeys(item.columns.values()) if c in parquet.schema_arrow.names]
+    record_no = 0
+    for batch in parquet.iter_batches(batch_size=_BATCH_ROWS, columns=wanted):
+        cols = {c: batch.column(c).to_pylist() for c in wanted}
+        for i in range(batch.num_rows):
+            cursor.record_no = record_no + 1
+            yield _record_from_row(item, record_no, {c: values[i] for c, values in cols.items()})
+            record_no += 1
 
 
 def _csv_delimiter(path: Path) -> str:
@@ -798,7 +779,7 @@ _READERS = {
     "jsonl": _read_jsonl,
     "json": _read_json_array,
     "csv": _read_csv,
-    "parquet": _read_duckdb,
+    "parquet": _read_parquet,
     "warc": _read_warc,
     "html_dir": _read_html_dir,
     "urllist": _read_urllist,
