@@ -40,8 +40,7 @@ DYNAMIC = {
 }
 
 # Files still holding inline SQL that another change is moving into .sql files; remove each as it lands.
-PENDING = {
-}
+PENDING = {}
 
 
 def _literal(node: ast.AST) -> str | None:
