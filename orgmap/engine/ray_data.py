@@ -65,8 +65,9 @@ class RayEngine:
                 fn, fn_kwargs=kwargs, batch_format="pyarrow", batch_size=self.shard_rows, zero_copy_batch=True
             )
             for out in mapped.iter_batches(batch_format="pyarrow", batch_size=None):
-                if out.num_rows:
-                    yield out
+                table: pa.Table = out  # batch_format="pyarrow": Arrow tables (Ray types the union of all formats)
+                if table.num_rows:
+                    yield table
         finally:
             shutil.rmtree(job_dir, ignore_errors=True)
 
