@@ -54,14 +54,29 @@ class SignalsSettings:
     """Main text kept per page in ``page_features.text`` (for classifiers)."""
     main_text: str = "fast"
     """``fast`` (selectolax), ``trafilatura`` (better boilerplate removal, ~10x slower), ``auto``, ``none``."""
-    workers: int = 1
-    """Processes extracting pages in parallel (extraction is CPU-bound; writes stay in one process)."""
     limits: PageLimits = field(default_factory=PageLimits)
     """Work one page may cost (``[signals.limits]``): HTML size, nesting, JSON-LD nodes, names; a page over them
     is read in part and listed in ``page_errors``."""
     page_seconds: float = 30.0
     """Time one page may take in a worker process; past it the worker is replaced and the page read again
     within tight bounds (``page_errors`` reason ``timeout``). 0: no limit, extraction in this process."""
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """Where the page-heavy work runs (``orgmap.engine``): signals extraction and NER; writes stay in one process."""
+
+    name: str = "local"
+    """``local``: worker processes on this machine; ``ray``: Ray Data jobs over Parquet shards (docs/scale-out.md)."""
+    workers: int = 0
+    """Worker processes of the local engine (``--workers``); 0: every core this process may use."""
+    ray_address: str = ""
+    """The Ray cluster to join (``--ray-address``, e.g. ``ray://head:10001`` or ``auto``); empty: a local runtime."""
+    shard_dir: str = ""
+    """Where the ray engine writes the Parquet shards of pages; on a real cluster a path every node reads.
+    Empty: a temporary directory on this machine."""
+    shard_rows: int = 1_000
+    """Pages per Parquet shard and per ``map_batches`` batch of the ray engine."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +101,8 @@ class ResolveSettings:
     min_precision: float = 0.9
     """The model scorer's precision target: the confidence threshold is the lowest at which the owners of the
     model's calibration gold reach this precision, never below 0.5 (an owner more likely wrong than right is
-    never linked); ``--min-precision``; docs/owners.md."""
+    never linked); ``--min-precision``; docs/owners.md. Label-only links to ``orgs_file`` get theirs from the
+    label model's dev data (docs/matching.md)."""
     owner_model: str = ""
     """A model artifact (JSON) to use instead of the one shipped in the package."""
     linking: LinkingParams = field(default_factory=LinkingParams)
@@ -202,6 +218,7 @@ class Settings:
     """Where ``orgmap resolve`` writes its exports and report (``--out``); empty: beside the database."""
     progress_seconds: float = 5.0
     """When output is not a terminal (cron, CI, a log file): seconds between progress lines."""
+    engine: EngineSettings = field(default_factory=EngineSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     signals: SignalsSettings = field(default_factory=SignalsSettings)
     ner: NerSettings = field(default_factory=NerSettings)

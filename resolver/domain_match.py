@@ -253,7 +253,16 @@ def _by_first_char(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
 
 @lru_cache(maxsize=200_000)
 def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozenset()) -> float:
-    """How well ``label`` is spelled by ``tokens`` in order (whole, prefix-abbreviated or skipped), in [0, 1].
+    """How well ``label`` is spelled by ``tokens`` in order, in [0, 1] (see :func:`align_parts`)."""
+    label_part, token_part = align_parts(label, tokens, extras)
+    return round(label_part * (0.6 + 0.4 * token_part), 4)
+
+
+@lru_cache(maxsize=200_000)
+def align_parts(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozenset()) -> tuple[float, float]:
+    """The two parts of :func:`align`: the share of the label explained, the share of distinctive tokens used.
+
+    How well ``label`` is spelled by ``tokens`` in order (whole, prefix-abbreviated or skipped), in [0, 1].
 
     ``extras``: words the label may add anywhere without the name carrying them, the org's own region code
     and name: they count as explained, as if the name carried them ("jacksoncountywi" for Jackson County,
@@ -266,7 +275,7 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     tokens = tokens[:16]  # names longer than this are sentences; their tail cannot spell a label
     n, m = len(label), len(tokens)
     if n == 0 or m == 0:
-        return 0.0
+        return 0.0, 0.0
     own = 1.0 if len(extras) <= 2 else 0.5  # one region (its code and name) vs "any US state"
     # The org's own region word in its name is redundant: cheap to skip, not distinctive, never abbreviated
     # ("il" in "casscountyil" is not Iowa's initial). A US-wide org's state word is part of its identity
@@ -325,7 +334,7 @@ def align(label: str, tokens: tuple[str, ...], extras: frozenset[str] = frozense
     explained, used = dp[0][0]
     label_part = max(0.0, min(1.0, explained / n))
     token_part = min(1.0, used / sig_total) if sig_total else 0.0
-    return round(label_part * (0.6 + 0.4 * token_part), 4)
+    return label_part, token_part
 
 
 FOREIGN_FALLBACK = 0.5
@@ -355,6 +364,25 @@ class DomainMatch:
     score: float
     runner_up: str | None = None
     runner_up_score: float = 0.0
+    alignment: float = 0.0
+    """The label's alignment with the name alone (:func:`align`), before region, country and hint terms."""
+    region: str | None = None
+    """The matched organization's region (a country or US state code)."""
+    candidates: int = 0
+    """Organizations scored for the label."""
+    close: int = 0
+    """Other organizations scoring within :data:`CLOSE` of the best."""
+    word_orgs: int = 0
+    """Organizations whose names carry the rarest distinctive word of the name found whole in the label (0: none)."""
+    acronym_orgs: int = 0
+    """Organizations one of whose acronyms is the label (0: the label is no listed acronym)."""
+    label_part: float = 0.0
+    """Share of the label the name explains (:func:`align_parts`)."""
+    token_part: float = 0.0
+    """Share of the name's distinctive words the label uses (:func:`align_parts`)."""
+    wider: int = 0
+    """Other organizations whose names carry every distinctive word of this one ("University of Alaska
+    Fairbanks" for "University of Alaska")."""
 
     @property
     def confidence(self) -> float:
@@ -363,6 +391,9 @@ class DomainMatch:
             return 0.0
         return round(self.score * (self.score / (self.score + max(0.0, self.runner_up_score))) ** 0.5, 4)
 
+
+CLOSE = 0.1
+"""Score gap within which another organization counts as a close rival (``DomainMatch.close``)."""
 
 STOPWORDS = frozenset("the of and for de del la le les du des der die das und et y in on at a an".split())
 
@@ -492,6 +523,33 @@ def name_forms(name: str, region: str | None) -> list[tuple[str, ...]]:
     elif code in PINYIN_REGIONS:
         forms.append(tuple(p for t in tokens for p in (syllables(t) if t not in GENERIC else None) or (t,)))
     return list(dict.fromkeys(forms))
+
+
+def label_facts(domain: str, name: str, region: str | None = None) -> tuple[float, bool]:
+    """How a domain's label spells ``name``: by whole words, or as initials.
+
+    Returns the share of the label's characters covered by distinctive words of the name found whole in it,
+    and whether the label (its region word at the end aside) is one of the name's acronyms.
+
+    >>> label_facts("29palms.gov", "City of Twentynine Palms"), label_facts("ucf.edu", "University of Central Florida")
+    ((1.0, False), (0.0, True))
+    """
+    label = domain_label(domain).replace("-", "")
+    if not label:
+        return 0.0, False
+    covered = [False] * len(label)
+    initials: set[str] = set()
+    for tokens in name_forms(name, region):
+        initials |= _acronyms(tokens) | _state_acronyms(tokens, region)
+        for tok in tokens:
+            if tok in GENERIC or (len(tok) < 3 and not tok.isdigit()):
+                continue
+            start = label.find(tok)
+            while start >= 0:
+                covered[start : start + len(tok)] = [True] * len(tok)
+                start = label.find(tok, start + 1)
+    bare = {label, *(label[: -len(w)] for w in region_words(region) if label.endswith(w) and len(label) > len(w))}
+    return round(sum(covered) / len(label), 4), bool(bare & initials)
 
 
 _RUSSIAN_NAMING = frozenset({"RU", "UA", "BY", "KZ", "KG", "UZ", "TJ", "TM", "AM", "AZ", "GE", "MD"})
@@ -650,7 +708,7 @@ class ReferenceIndex:
         if not label:
             return None
         country = country_of(domain)
-        scored: dict[str, tuple[float, str]] = {}
+        scored: dict[str, tuple[float, str, float, str | None, tuple[str, ...]]] = {}
         found = self.candidates(label, country=country)
         local = self.by_country.get(country or "", ())
         if len(label) <= SHORT_LABEL and 0 < len(local) <= COUNTRY_BLOCK:
@@ -670,7 +728,7 @@ class ReferenceIndex:
 
         def score(idx: int) -> None:
             rn = self.names[idx]
-            s = align(label, rn.tokens, region_words(rn.region))
+            s = alignment = align(label, rn.tokens, region_words(rn.region))
             if rn.region and _ends_in_region(label, rn.region):
                 s += 0.05  # the label names this org's region: prefer it among same-named orgs
             elif state and rn.region and rn.region.lower() in US_STATES:
@@ -681,8 +739,8 @@ class ReferenceIndex:
             if kinds:
                 # "rincon-nsn" is the Rincon Band, not the City of Rincon
                 s += HINT_BONUS if kinds & set(rn.tokens) else -HINT_BONUS
-            if s > scored.get(rn.ref_id, (-1.0, ""))[0]:
-                scored[rn.ref_id] = (s, rn.name)
+            if s > scored.get(rn.ref_id, (-1.0,))[0]:
+                scored[rn.ref_id] = (s, rn.name, alignment, rn.region, rn.tokens)
 
         for idx in found:
             score(idx)
@@ -693,10 +751,39 @@ class ReferenceIndex:
         if not scored:
             return None
         ranked = sorted(scored.items(), key=lambda t: (-t[1][0], t[0]))
-        ref_id, (best, name) = ranked[0]
+        ref_id, (best, name, alignment, region, tokens) = ranked[0]
         if best < min_score:
             return None
-        runner = ranked[1] if len(ranked) > 1 else None
+        runner = ranked[1][1] if len(ranked) > 1 else None
         return DomainMatch(
-            domain, ref_id, name, min(1.0, best), runner[1][1] if runner else None, runner[1][0] if runner else 0.0
+            domain,
+            ref_id,
+            name,
+            min(1.0, best),
+            runner[1] if runner else None,
+            runner[0] if runner else 0.0,
+            alignment=alignment,
+            region=region,
+            candidates=len(ranked),
+            close=sum(1 for _, v in ranked[1:] if v[0] >= best - CLOSE),
+            word_orgs=min((n for n in self._orgs_by_word(label, name, region) if n), default=0),
+            acronym_orgs=len({self.names[i].ref_id for i in self.by_acronym.get(label, ())}),
+            **dict(zip(("label_part", "token_part"), align_parts(label, tokens, region_words(region)), strict=True)),
+            wider=self._wider(ref_id, tokens),
         )
+
+    def _wider(self, ref_id: str, tokens: tuple[str, ...]) -> int:
+        """Other organizations whose names carry every indexed word of ``tokens``."""
+        common: set[str] | None = None
+        for tok in set(tokens):
+            if tok in self.by_token:
+                ids = {self.names[i].ref_id for i in self.by_token[tok]}
+                common = ids if common is None else common & ids
+        return len(common - {ref_id}) if common else 0
+
+    def _orgs_by_word(self, label: str, name: str, region: str | None) -> Iterable[int]:
+        """For each distinctive word of ``name`` found whole in ``label``: how many organizations carry it."""
+        for tokens in name_forms(name, region):
+            for tok in tokens:
+                if tok in self.by_token and tok in label:
+                    yield len({self.names[i].ref_id for i in self.by_token[tok]})

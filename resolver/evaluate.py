@@ -158,3 +158,35 @@ def threshold_curve(
         r = ok / n if n else 0.0
         points.append(CurvePoint(t, p, k / n if n else 0.0, r, _f1(p, r), k, ok))
     return points
+
+
+def ranked_curve(
+    scores: Sequence[float | None], correct: Sequence[bool], *, total: int | None = None
+) -> list[CurvePoint]:
+    """:func:`threshold_curve` at every distinct score, highest first: the whole precision/coverage curve.
+
+    >>> pts = ranked_curve([0.9, 0.9, 0.5, None], [True, True, False, False])
+    >>> [(p.threshold, p.precision, p.coverage) for p in pts]
+    [(0.9, 1.0, 0.5), (0.5, 0.6666666666666666, 0.75)]
+    """
+    if len(scores) != len(correct):
+        raise ValueError("scores and correct must have the same length")
+    n = len(scores) if total is None else total
+    ranked = sorted(((s, bool(c)) for s, c in zip(scores, correct, strict=True) if s is not None), reverse=True)
+    points, kept, ok = [], 0, 0
+    for i, (s, c) in enumerate(ranked):
+        kept, ok = kept + 1, ok + c
+        if i + 1 == len(ranked) or ranked[i + 1][0] != s:
+            p, r = ok / kept, ok / n if n else 0.0
+            points.append(CurvePoint(s, p, kept / n if n else 0.0, r, _f1(p, r), kept, ok))
+    return points
+
+
+def coverage_at_precision(points: Sequence[CurvePoint], target: float) -> CurvePoint | None:
+    """The widest-coverage point of a curve whose precision reaches ``target`` (None: none does)."""
+    return max((p for p in points if p.precision >= target), key=lambda p: p.coverage, default=None)
+
+
+def precision_at_coverage(points: Sequence[CurvePoint], coverage: float) -> CurvePoint | None:
+    """The first point of a :func:`ranked_curve` whose coverage reaches ``coverage`` (None: it never does)."""
+    return next((p for p in points if p.coverage >= coverage), None)

@@ -397,8 +397,7 @@ class OwnerModel:
 
     def to_json(self) -> str:
         """The artifact text: the fields and a sha256 over them."""
-        body = self._body()
-        return json.dumps({**body, "sha256": _checksum(body)}, ensure_ascii=False, indent=1) + "\n"
+        return artifact_text(self._body())
 
     def _body(self) -> dict[str, Any]:
         c = self.calibration
@@ -423,17 +422,7 @@ class OwnerModel:
     @classmethod
     def from_json(cls, text: str, *, where: str = "owner model") -> OwnerModel:
         """Read an artifact written by :meth:`to_json`; its checksum and feature list are verified."""
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{where} is not JSON ({exc}); run `python -m benchmarks.train_owner_model`") from exc
-        stored = doc.pop("sha256", None)
-        if stored != _checksum(doc):
-            raise InputError(f"{where}: checksum mismatch, the artifact is corrupt or edited; train it again")
-        if doc.get("format") != FORMAT:
-            raise InputError(f"{where}: format {doc.get('format')!r}, this orgmap reads {FORMAT}")
-        if tuple(doc["features"]) != FEATURES:
-            raise InputError(f"{where} was trained on other features than this code computes; train it again")
+        doc, stored = verified_artifact(text, where, FORMAT, FEATURES, "benchmarks.train_owner_model")
         c = doc["calibration"]
         model = cls(
             features=tuple(doc["features"]),
@@ -452,6 +441,29 @@ class OwnerModel:
 
 def _checksum(body: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def artifact_text(body: Mapping[str, Any]) -> str:
+    """A model artifact's JSON text: ``body`` and a sha256 over it."""
+    return json.dumps({**body, "sha256": _checksum(body)}, ensure_ascii=False, indent=1) + "\n"
+
+
+def verified_artifact(
+    text: str, where: str, fmt: int, features: Sequence[str], script: str
+) -> tuple[dict[str, Any], str]:
+    """A model artifact's body and checksum, after checking the checksum, the format and the feature list."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where} is not JSON ({exc}); run `python -m {script}`") from exc
+    stored = doc.pop("sha256", None)
+    if stored != _checksum(doc):
+        raise InputError(f"{where}: checksum mismatch, the artifact is corrupt or edited; train it again")
+    if doc.get("format") != fmt:
+        raise InputError(f"{where}: format {doc.get('format')!r}, this orgmap reads {fmt}")
+    if tuple(doc["features"]) != tuple(features):
+        raise InputError(f"{where} was trained on other features than this code computes; train it again")
+    return doc, stored
 
 
 @lru_cache(maxsize=4)

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from resolver.domain_match import DomainMatch, ReferenceIndex
 from resolver.domains import country_of, registered_domain
+from resolver.label_confidence import LabelModel
 from resolver.linking import DomainOwner, Evidence
 from resolver.owners import code_version, normalize
 from resolver.reference import match_reference
@@ -100,6 +101,8 @@ def link_to_reference(
     min_label_score: float = REF_LABEL_MIN_SCORE,
     name_threshold: float = 90.0,
     match_label: Callable[[str], DomainMatch | None] | None = None,
+    label_model: LabelModel | None = None,
+    min_label_confidence: float = 0.0,
 ) -> tuple[list[DomainOwner], dict[str, str]]:
     """Link domains to reference orgs before new orgs are made; returns (owners, domain → ref_id).
 
@@ -108,6 +111,9 @@ def link_to_reference(
     (``resolver.matching.match_reference``: blocking + rapidfuzz, same rules as clustering); the domain's
     label spells a reference name (``resolver.domain_match``) when the pages named no owner.
     ``match_label``: the label matcher (default: a :class:`LabelMatcher` over ``refs`` without a cache).
+    ``label_model``: a label-only link's confidence is its probability of being right
+    (``resolver.label_confidence``), and the link is made from ``min_label_confidence`` on; without it, the
+    match's own score, lowered by a close runner-up (``DomainMatch.confidence``).
     """
     ref_by_id = {r.ref_id: r for r in refs}
     reference = pa.table(
@@ -149,9 +155,10 @@ def link_to_reference(
             why = f"reference list match ({reason}, score {score:.0f})"
         elif o.status != "linked":
             match = match_label(dom)
-            if match is not None and match.score >= min_label_score:
-                ref, conf = ref_by_id[match.ref_id], match.confidence
-                why = f"domain label spells {match.name!r} (score {match.score:.2f})"
+            conf = 0.0 if match is None else label_model.confidence(match) if label_model else match.confidence
+            if match is not None and match.score >= min_label_score and conf >= min_label_confidence:
+                ref = ref_by_id[match.ref_id]
+                why = f"domain label spells {match.name!r} (score {match.score:.2f}, confidence {conf:.2f})"
                 if match.runner_up:
                     why += f"; runner-up {match.runner_up!r} ({match.runner_up_score:.2f})"
         if ref is None:

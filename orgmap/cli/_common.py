@@ -23,6 +23,21 @@ ConfigOption = Annotated[
 GLOBAL_OPTIONS: dict[str, Any] = {}
 """Options given before the command (``orgmap --wait 60 resolve``), set by the app's callback for this invocation."""
 
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", min=0, help="Processes for page extraction and NER (default: every core; 1: this process)."
+    ),
+]
+EngineOption = Annotated[
+    str | None,
+    typer.Option("--engine", help="Where page-heavy stages run: local (processes) or ray (docs/scale-out.md)."),
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option("--ray-address", help="Ray cluster to join with --engine ray (default: a local Ray runtime)."),
+]
+
 
 def settings_from(config: Path | None, db: str | None = None, **overrides: Any) -> Settings:
     """Load settings and apply the flags a command was given (None = not given), and ``orgmap --wait``."""

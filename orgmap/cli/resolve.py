@@ -10,7 +10,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from orgmap.cli._common import ConfigOption, DbOption, friendly, settings_from
+from orgmap.cli._common import (
+    ConfigOption,
+    DbOption,
+    EngineOption,
+    RayAddressOption,
+    WorkersOption,
+    friendly,
+    settings_from,
+)
 from orgmap.progress import for_terminal, progress_context
 from orgmap.store.database import Store
 from resolver.sql import load_queries
@@ -115,6 +123,9 @@ def resolve(
         Path | None,
         typer.Option("--out", help="Directory for the Kumu export and the run report (default: the database's)."),
     ] = None,
+    workers: WorkersOption = None,
+    engine: EngineOption = None,
+    ray_address: RayAddressOption = None,
 ) -> None:
     """Run the main job: ingest PATHS, extract signals, find every domain's owner, classify, build the graph.
 
@@ -122,6 +133,8 @@ def resolve(
     --min-precision trades coverage for precision: 0.99 leaves more domains unknown than 0.95.
     --reference-labels: your own lists of domains with their class (example.gov,government) vote as labeling
     functions for the domains' site categories and their owners' organization types.
+
+    Page extraction and NER run on every core (--workers), or on a Ray cluster with --engine ray.
 
     Example: orgmap resolve data/sample --db orgmap.duckdb --min-precision 0.99
     """
@@ -137,6 +150,9 @@ def resolve(
         "resolve.orgs_file": str(orgs) if orgs else None,
         "classify.reference_labels": ",".join(str(p) for p in reference_labels) if reference_labels else None,
         "out_dir": str(out) if out else None,
+        "engine.workers": workers,
+        "engine.name": engine,
+        "engine.ray_address": ray_address,
     }
     if no_ner:
         overrides["ner.enabled"] = False

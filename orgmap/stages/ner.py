@@ -8,24 +8,28 @@ wherever it appears.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from orgmap.config import Settings
+from orgmap.engine import Engine, LocalEngine, open_engine
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store import schemas
 from orgmap.store.database import Store
-from orgmap.store.pages import batched
 from resolver.names import looks_like_org_name
 from resolver.reference import read_reference
 from resolver.reference_linking import refs_from_table
 from resolver.signals import SIGNAL_WEIGHTS
 from resolver.sql import load_queries
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
 
 Q = load_queries("orgmap.store.queries", "ner.sql")
 
@@ -46,22 +50,28 @@ class NerSummary:
 
 
 def recognize_orgs(store: Store, settings: Settings, run: Run, progress: Progress = SILENT) -> NerSummary:
-    """NER over the ownership text of pages not yet processed (nothing when ``settings.ner.enabled`` is off)."""
+    """NER over the ownership text of pages not yet processed (nothing when ``settings.ner.enabled`` is off).
+
+    The pages are cut into batches of ``ner.batch_size`` that the engine (``settings.engine``) runs on every
+    core or on a Ray cluster; each batch's results are written here, one transaction each.
+    """
     if not settings.ner.enabled:
         return NerSummary(0, 0)
     extra: list[str] = []
     if settings.resolve.orgs_file:
         refs = refs_from_table(read_reference(settings.resolve.orgs_file).table)
         extra = [n for r in refs for n in (r.name, *r.aliases)]
-    pages, mentions = run_ner(
-        store,
-        extra,
-        run_id=run.run_id,
-        model=settings.ner.model,
-        batch_size=settings.ner.batch_size,
-        max_chars=settings.ner.max_chars,
-        progress=progress,
-    )
+    with open_engine(settings) as engine:
+        pages, mentions = run_ner(
+            store,
+            extra,
+            run_id=run.run_id,
+            model=settings.ner.model,
+            batch_size=settings.ner.batch_size,
+            max_chars=settings.ner.max_chars,
+            progress=progress,
+            engine=engine,
+        )
     return NerSummary(pages, mentions)
 
 
@@ -74,53 +84,90 @@ def run_ner(
     batch_size: int = 64,
     max_chars: int = 2_000,
     progress: Progress = SILENT,
+    engine: Engine | None = None,
 ) -> tuple[int, int]:
     """NER over the ownership text of pages not yet processed; returns (pages, mentions).
 
     Results are written every ``batch_size`` pages, one transaction each, as the other stages do: a killed
-    run keeps the batches it wrote, and the next run reads only the pages without entity counts.
+    run keeps the batches it wrote, and the next run reads only the pages without entity counts. Without
+    ``engine`` the batches run in this process.
     """
-    from resolver.ner import build_matcher, load_nlp, recognize
-
     todo = store.arrow(Q["pages_needing_ner"])
     if todo.num_rows == 0:
         return 0, 0
-    nlp = load_nlp(model)
-    known = [r[0] for r in store.con.execute(Q["known_org_names"]).fetchall()] + list(extra_known)
-    matcher = build_matcher(nlp, known) if known else None
+    known = tuple([r[0] for r in store.con.execute(Q["known_org_names"]).fetchall()] + list(extra_known))
     domains = dict(zip(todo.column("page_id").to_pylist(), todo.column("registered_domain").to_pylist(), strict=True))
-    texts = zip(todo.column("page_id").to_pylist(), todo.column("text").to_pylist(), strict=True)
+    batches = (todo.slice(i, batch_size) for i in range(0, todo.num_rows, max(1, batch_size)))
     task = progress.task("NER", total=todo.num_rows, unit="pages")
     n_mentions = 0
-    results = recognize(nlp, texts, matcher=matcher, batch_size=batch_size, max_chars=max_chars)
-    for chunk in batched(results, max(1, batch_size)):
-        n_mentions += _write_batch(store, chunk, domains, run_id)
-        task.advance(len(chunk))
+    engine = engine or LocalEngine(1)
+    kwargs = {"model": model, "known": known, "batch_size": batch_size, "max_chars": max_chars}
+    for found in engine.map_batches(recognize_batch, batches, **kwargs):
+        n_mentions += _write_batch(store, found, domains, run_id)
+        task.advance(found.num_rows)
     task.close()
     return todo.num_rows, n_mentions
 
 
-def _write_batch(store: Store, chunk: list[tuple[str, Any]], domains: dict[str, str], run_id: int | None) -> int:
+MENTION = pa.struct([("text", pa.string()), ("source", pa.string())])
+
+
+def recognize_batch(
+    pages: pa.Table, *, model: str, known: tuple[str, ...], batch_size: int, max_chars: int
+) -> pa.Table:
+    """NER over one batch of ``(page_id, text)`` rows → page_id, entity counts and mentions (an engine task).
+
+    The spaCy pipeline and the matcher over ``known`` are built once per process and kept.
+    """
+    from resolver.ner import load_nlp, recognize
+
+    nlp = load_nlp(model)
+    matcher = _matcher(model, known) if known else None
+    texts = zip(pages.column("page_id").to_pylist(), pages.column("text").to_pylist(), strict=True)
+    cols: dict[str, list[Any]] = defaultdict(list)
+    for page_id, result in recognize(nlp, texts, matcher=matcher, batch_size=batch_size, max_chars=max_chars):
+        cols["page_id"].append(page_id)
+        cols["n_org"].append(result.n_org)
+        cols["n_gpe"].append(result.n_gpe)
+        cols["n_money"].append(result.n_money)
+        cols["mentions"].append([{"text": m.text, "source": m.source} for m in result.orgs])
+    return pa.table(
+        {
+            "page_id": pa.array(cols["page_id"], pa.string()),
+            "n_org": pa.array(cols["n_org"], pa.int64()),
+            "n_gpe": pa.array(cols["n_gpe"], pa.int64()),
+            "n_money": pa.array(cols["n_money"], pa.int64()),
+            "mentions": pa.array(cols["mentions"], pa.list_(MENTION)),
+        }
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _matcher(model: str, known: tuple[str, ...]) -> PhraseMatcher:
+    from resolver.ner import build_matcher, load_nlp
+
+    return build_matcher(load_nlp(model), known)
+
+
+def _write_batch(store: Store, found: pa.Table, domains: dict[str, str], run_id: int | None) -> int:
     """One batch of pages' mentions and entity counts, in one transaction (a kill loses this batch only)."""
     sig: dict[str, list[Any]] = defaultdict(list)
-    counts: dict[str, list[Any]] = defaultdict(list)
-    for page_id, result in chunk:
-        counts["page_id"].append(page_id)
-        counts["n_org"].append(result.n_org)
-        counts["n_gpe"].append(result.n_gpe)
-        counts["n_money"].append(result.n_money)
-        for m in result.orgs:
-            if m.source == "ner" and not looks_like_org_name(m.text):
+    counts = found.select(["page_id", "n_org", "n_gpe", "n_money"])
+    for page_id, mentions in zip(
+        found.column("page_id").to_pylist(), found.column("mentions").to_pylist(), strict=True
+    ):
+        for m in mentions:
+            if m["source"] == "ner" and not looks_like_org_name(m["text"]):
                 continue
             sig["page_id"].append(page_id)
             sig["registered_domain"].append(domains[page_id])
-            sig["kind"].append("ner_org" if m.source == "ner" else "phrase_match")
-            sig["value"].append(m.text)
-            sig["weight"].append(NER_WEIGHT if m.source == "ner" else PHRASE_WEIGHT)
+            sig["kind"].append("ner_org" if m["source"] == "ner" else "phrase_match")
+            sig["value"].append(m["text"])
+            sig["weight"].append(NER_WEIGHT if m["source"] == "ner" else PHRASE_WEIGHT)
             sig["context"].append("")
             sig["run_id"].append(run_id)
     with store.transaction() as con:
-        con.register("_ner_counts", pa.table(counts))
+        con.register("_ner_counts", counts)
         try:
             con.execute(Q["delete_mentions"]).fetchall()
             con.execute(Q["update_entity_counts"]).fetchall()

@@ -24,6 +24,7 @@ from orgmap.runs import Run
 from orgmap.store import schemas
 from orgmap.store.database import Store
 from resolver.errors import ConfigError
+from resolver.label_confidence import load_label_model
 from resolver.linking import DomainOwner
 from resolver.orgs import VerifiedPair, build_orgs, cluster_owners, domain_scopes, org_relations, pair_links
 from resolver.owner_model import ARTICLE_TYPES, PageInfo, load_model
@@ -209,8 +210,15 @@ def resolve(store: Store, settings: Settings, run: Run, progress: Progress = SIL
     if refs:
         ref_fp = reference_fingerprint(refs)
         matcher = LabelMatcher(refs, dict(store.con.execute(Q["label_cache"], [ref_fp]).fetchall()))
+        label_model = load_label_model()
         owners, ref_links = link_to_reference(
-            owners, refs, min_label_score=rs.reference_min_score, name_threshold=rs.match_threshold, match_label=matcher
+            owners,
+            refs,
+            min_label_score=rs.reference_min_score,
+            name_threshold=rs.match_threshold,
+            match_label=matcher,
+            label_model=label_model,
+            min_label_confidence=label_model.threshold_for(rs.min_precision),
         )
     owners = apply_verified(owners, verified)  # no rule across domains changes a person's answer
     must_link, cannot_link = pair_links(pairs)

@@ -28,18 +28,21 @@ Example::
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html as html_lib
 import multiprocessing as mp
+import pickle
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, cast
 
 import pyarrow as pa
 
-from orgmap.config import Settings
+from orgmap.config import Settings, SignalsSettings
+from orgmap.engine import open_engine, workers_for
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store import schemas
@@ -97,12 +100,10 @@ def extract_signals(
 
     ``page_ids``: None or ``"missing"`` — pages without ``page_features`` (new pages; the default of a
     pipeline run); ``"all"`` — every page with content (after a change to the extractors); or an explicit
-    list. ``settings.signals.workers`` > 1 extracts in that many processes (extraction is CPU-bound and
-    pure; the writes stay in this process).
+    list. Extraction runs in ``settings.engine.workers`` processes (default: every core), or as a Ray job
+    with ``settings.engine.name = "ray"``; the writes stay in this process.
     """
-    s = settings.signals
-    batch_size, max_text_chars, main_text, workers = s.batch_size, s.max_text_chars, s.main_text, s.workers
-    owner_text_chars, run_id = settings.ner.max_chars, run.run_id
+    main_text, owner_text_chars, run_id = settings.signals.main_text, settings.ner.max_chars, run.run_id
     if main_text not in MAIN_TEXT_MODES:
         raise ConfigError(f"signals.main_text must be one of {', '.join(MAIN_TEXT_MODES)}, not {main_text!r}")
     t0 = time.perf_counter()
@@ -117,39 +118,33 @@ def extract_signals(
     truncated_by: Counter[str] = Counter()
     problems: list[dict[str, str]] = []
     n_pages = n_legal = n_about = n_err = n_unreadable = n_truncated = 0
-    extractors = _Extractors(workers, s.page_seconds) if workers > 1 or s.page_seconds > 0 else None
+    extract = _on_ray if settings.engine.name == "ray" else _on_this_machine
+    extracted = extract(store, ids, settings)
     try:
-        for batch_ids in batched(ids, max(1, batch_size)):
-            id_table = pa.table({"page_id": pa.array(batch_ids, pa.string())})
-            store.con.register("_signal_ids", id_table)
+        for rows, results in extracted:
+            sig_cols: dict[str, list[Any]] = defaultdict(list)
+            feat_cols: dict[str, list[Any]] = defaultdict(list)
+            err_cols: dict[str, list[Any]] = defaultdict(list)
+            for (page_id, url, url_norm, domain, lang), (ps, unreadable) in zip(rows, results, strict=True):
+                n_pages += 1
+                n_legal += ps.is_legal_page
+                n_about += ps.is_about_page
+                n_truncated += bool(ps.truncated)
+                truncated_by.update(t.reason for t in ps.truncated)
+                error = unreadable or ("; ".join(ps.errors) if ps.errors else None)
+                if error:
+                    n_err += 1
+                    n_unreadable += unreadable is not None
+                    if len(problems) < 50:
+                        problems.append({"page_id": page_id, "url": url or "", "error": error[:300]})
+                _signal_rows(sig_cols, page_id, domain, ps, run_id, by_kind)
+                _feature_row(feat_cols, page_id, domain, url_norm or url or "", lang, ps, run_id, owner_text_chars)
+                _error_rows(err_cols, page_id, ps, unreadable, run_id)
+            signals = schemas.rows("page_signals", sig_cols)
+            features = schemas.rows("page_features", feat_cols)
+            page_errors = schemas.rows("page_errors", err_cols)
+            store.con.register("_signal_ids", pa.table({"page_id": pa.array([r[0] for r in rows], pa.string())}))
             try:
-                rows = store.con.execute(Q["page_batch"]).fetchall()
-                work = [
-                    _Job(url_norm or url or "", domain, html_z, text, max_text_chars, main_text, s.limits)
-                    for _, url, url_norm, domain, html_z, text, _ in rows
-                ]
-                results = extractors.map(work) if extractors is not None else [_extract_one(w) for w in work]
-                sig_cols: dict[str, list[Any]] = defaultdict(list)
-                feat_cols: dict[str, list[Any]] = defaultdict(list)
-                err_cols: dict[str, list[Any]] = defaultdict(list)
-                for (page_id, url, url_norm, domain, _z, _t, lang), (ps, unreadable) in zip(rows, results, strict=True):
-                    n_pages += 1
-                    n_legal += ps.is_legal_page
-                    n_about += ps.is_about_page
-                    n_truncated += bool(ps.truncated)
-                    truncated_by.update(t.reason for t in ps.truncated)
-                    error = unreadable or ("; ".join(ps.errors) if ps.errors else None)
-                    if error:
-                        n_err += 1
-                        n_unreadable += unreadable is not None
-                        if len(problems) < 50:
-                            problems.append({"page_id": page_id, "url": url or "", "error": error[:300]})
-                    _signal_rows(sig_cols, page_id, domain, ps, run_id, by_kind)
-                    _feature_row(feat_cols, page_id, domain, url_norm or url or "", lang, ps, run_id, owner_text_chars)
-                    _error_rows(err_cols, page_id, ps, unreadable, run_id)
-                signals = schemas.rows("page_signals", sig_cols)
-                features = schemas.rows("page_features", feat_cols)
-                page_errors = schemas.rows("page_errors", err_cols)
                 with store.transaction() as con:
                     con.execute(Q["delete_page_signals"]).fetchall()
                     con.execute(Q["delete_page_features"]).fetchall()
@@ -159,10 +154,9 @@ def extract_signals(
                     store.append("page_errors", page_errors)
             finally:
                 store.con.unregister("_signal_ids")
-            task.advance(len(batch_ids))
+            task.advance(len(rows))
     finally:
-        if extractors is not None:
-            extractors.close()
+        extracted.close()
         task.close()
     with store.transaction() as con:
         con.execute(Q["delete_links"]).fetchall()
@@ -204,6 +198,87 @@ _Result = tuple[PageSignals, str | None]
 
 TIGHT = PageLimits(max_html_chars=100_000, max_depth=100, max_jsonld_nodes=200, max_names=50, max_line_chars=500)
 """The bounds a page that ran out of time is read again within."""
+
+
+_Row = tuple[str, str | None, str | None, str, str | None]
+"""What the writer needs of a page besides its signals: page_id, url, url_norm, registered_domain, lang."""
+
+
+def _on_this_machine(
+    store: Store, ids: Sequence[str], settings: Settings
+) -> Generator[tuple[list[_Row], list[_Result]], None, None]:
+    """Batches of pages extracted here, by worker processes under the time limit (or in this process)."""
+    s = settings.signals
+    workers = workers_for(settings)
+    extractors = _Extractors(workers, s.page_seconds) if workers > 1 or s.page_seconds > 0 else None
+    try:
+        for batch_ids in batched(ids, max(1, s.batch_size)):
+            rows = _page_rows(store, batch_ids).to_pylist()
+            jobs = [_job(r, settings) for r in rows]
+            results = extractors.map(jobs) if extractors is not None else [_extract_one(j) for j in jobs]
+            yield [_row(r) for r in rows], results
+    finally:
+        if extractors is not None:
+            extractors.close()
+
+
+def _on_ray(
+    store: Store, ids: Sequence[str], settings: Settings
+) -> Generator[tuple[list[_Row], list[_Result]], None, None]:
+    """Batches of pages extracted by a Ray Data job over Parquet shards of the pages (the same per-page code)."""
+    s = settings.signals
+    shards = (_page_rows(store, batch_ids) for batch_ids in batched(ids, max(1, settings.engine.shard_rows)))
+    kwargs = {
+        "max_text_chars": s.max_text_chars,
+        "main_text": s.main_text,
+        "limits": s.limits,
+        "page_seconds": s.page_seconds,
+    }
+    with open_engine(settings) as engine:
+        for out in engine.map_batches(extract_batch, shards, **kwargs):
+            rows = out.drop_columns(["result"]).to_pylist()
+            yield [_row(r) for r in rows], [pickle.loads(b) for b in out.column("result").to_pylist()]
+
+
+def _page_rows(store: Store, batch_ids: Sequence[str]) -> pa.Table:
+    store.con.register("_signal_ids", pa.table({"page_id": pa.array(batch_ids, pa.string())}))
+    try:
+        return store.arrow(Q["page_batch"])
+    finally:
+        store.con.unregister("_signal_ids")
+
+
+def _row(r: dict[str, Any]) -> _Row:
+    return r["page_id"], r["url"], r["url_norm"], r["registered_domain"], r["lang"]
+
+
+def _job(r: dict[str, Any], settings: Settings) -> _Job:
+    s = settings.signals
+    url = r["url_norm"] or r["url"] or ""
+    return _Job(url, r["registered_domain"], r["html_z"], r["text"], s.max_text_chars, s.main_text, s.limits)
+
+
+def extract_batch(
+    pages: pa.Table, *, max_text_chars: int, main_text: str, limits: PageLimits, page_seconds: float
+) -> pa.Table:
+    """A shard of page rows → their ids and pickled ``(PageSignals, unreadable)`` (the Ray engine's task).
+
+    Each page is extracted in a child process under ``page_seconds`` as on one machine, so a hostile page
+    costs a Ray task no more than it costs a local run.
+    """
+    s = SignalsSettings(max_text_chars=max_text_chars, main_text=main_text, limits=limits, page_seconds=page_seconds)
+    settings = Settings(signals=s)
+    rows = pages.to_pylist()
+    jobs = [_job(r, settings) for r in rows]
+    results = _child_extractors(page_seconds).map(jobs) if page_seconds > 0 else [_extract_one(j) for j in jobs]
+    out = pages.drop_columns(["html_z", "text"])
+    return out.append_column("result", pa.array([pickle.dumps(r) for r in results], pa.binary()))
+
+
+@functools.lru_cache(maxsize=1)
+def _child_extractors(page_seconds: float) -> _Extractors:
+    """One extracting child process per Ray worker, kept for the worker's life (it exits with it)."""
+    return _Extractors(1, page_seconds)
 
 
 def _extract_one(job: _Job) -> _Result:

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from resolver.evaluate import bcubed_prf, pairwise_prf, prf, threshold_curve
+from resolver.evaluate import (
+    bcubed_prf,
+    coverage_at_precision,
+    pairwise_prf,
+    precision_at_coverage,
+    prf,
+    ranked_curve,
+    threshold_curve,
+)
 
 
 def test_prf_counts_and_zero_denominators() -> None:
@@ -86,3 +94,25 @@ def test_threshold_curve_by_hand() -> None:
     assert threshold_curve([90], [True], [50], total=4)[0].recall == 0.25
     with pytest.raises(ValueError):
         threshold_curve([1], [], [0])
+
+
+def test_ranked_curve_is_the_threshold_curve_at_every_score() -> None:
+    scores = [0.99, 0.95, 0.95, 0.8, 0.6, None]
+    correct = [True, True, False, True, False, False]
+    pts = ranked_curve(scores, correct)
+    assert [p.threshold for p in pts] == [0.99, 0.95, 0.8, 0.6]  # ties are kept or dropped together
+    assert pts == threshold_curve(scores, correct, [0.99, 0.95, 0.8, 0.6])
+    best = coverage_at_precision(pts, 0.75)
+    assert best is not None and (best.threshold, best.coverage) == (0.8, 4 / 6)
+    assert coverage_at_precision(pts, 1.0) == pts[0]
+    assert coverage_at_precision(ranked_curve([0.5], [False]), 0.5) is None
+    at_half = precision_at_coverage(pts, 0.5)
+    assert at_half is not None and at_half.threshold == 0.95 and at_half.precision == pytest.approx(2 / 3)
+    assert precision_at_coverage(pts, 0.9) is None  # the linker never covers 90 %
+
+
+@given(st.lists(st.tuples(st.sampled_from([None, 0.1, 0.5, 0.9]), st.booleans()), max_size=30))
+def test_ranked_curve_matches_threshold_curve(pairs: list[tuple[float | None, bool]]) -> None:
+    scores, correct = [s for s, _ in pairs], [c for _, c in pairs]
+    pts = ranked_curve(scores, correct)
+    assert pts == threshold_curve(scores, correct, [p.threshold for p in pts])

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orgmap.config import Settings, SignalsSettings
+from orgmap.config import EngineSettings, Settings, SignalsSettings
 from orgmap.progress import SILENT
 from orgmap.runs import Run
 from orgmap.stages.signals import extract_signals
@@ -480,7 +480,7 @@ def test_stage_in_worker_processes_matches_one_process(tmp_path: Path) -> None:
     for workers in (1, 2):
         with Store(tmp_path / f"w{workers}.duckdb") as store:
             store.append("pages", _pages_table(rows))
-            extract_signals(store, _signals_settings(workers=workers), Run(1))
+            extract_signals(store, Settings(engine=EngineSettings(workers=workers)), Run(1))
             out.append(store.con.execute("select * exclude (run_id) from page_signals order by all").fetchall())
     assert out[0] == out[1] and out[0]
 
