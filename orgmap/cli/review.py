@@ -49,7 +49,7 @@ def push_cmd(
 
     settings = settings_from(config, db)
     threshold = scorer_of(settings).threshold
-    with Store(settings.db, wait=settings.db_wait) as store, _client(url, token) as client:
+    with Store.open(settings) as store, _client(url, token) as client:
         run_id = store.start_run("review push", {"what": what, "n": n}, settings.to_dict())
         out = push(
             store, settings, client, what, n, threshold=threshold, title=project_title, strategy=strategy,
@@ -93,7 +93,7 @@ def pull_cmd(
     from orgmap.stages.review import pull
 
     settings = settings_from(config, db)
-    with Store(settings.db, wait=settings.db_wait) as store, _client(url, token) as client:
+    with Store.open(settings) as store, _client(url, token) as client:
         run_id = store.start_run("review pull", {"what": what}, settings.to_dict())
         out = pull(store, client, what, title=project_title)
         store.finish_run(run_id, "ok", {"owners": out.owners, "pairs": out.pairs, "tasks": out.n_tasks})
@@ -124,7 +124,7 @@ def export_cmd(
     settings = settings_from(config, db)
     kind = fmt or detect_review_format(out)
     threshold = scorer_of(settings).threshold
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         rows = export_file(store, settings, what, n, out, kind, threshold=threshold, strategy=strategy)
     typer.echo(f"{rows} {what} tasks written to {out} ({kind})")
 
@@ -149,7 +149,7 @@ def import_cmd(
     from orgmap.stages.review import import_file
 
     settings = settings_from(config, db)
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         out = import_file(store, path, fmt, annotator)
     _report(out, str(path))
 
@@ -169,7 +169,7 @@ def brat_cmd(
     from orgmap.stages.review import export_brat
 
     settings = settings_from(config, db)
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         n = export_brat(store, out_dir, domain or None)
     typer.echo(f"{n} pages written to {out_dir} (brat standoff)")
 
@@ -201,7 +201,7 @@ def calibrate_cmd(db: DbOption = None, config: ConfigOption = None) -> None:
     from orgmap.stages.review import calibrate_merges
 
     settings = settings_from(config, db)
-    with Store(settings.db, wait=settings.db_wait) as store:
+    with Store.open(settings) as store:
         cal = calibrate_merges(store, settings)
     typer.echo(f"{cal.pairs} answered pairs; threshold  pairs above  'same' among them  precision")
     for p in cal.curve:

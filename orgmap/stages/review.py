@@ -468,7 +468,7 @@ def review_predictor(settings: Settings) -> Callable[[Sequence[Mapping[str, Any]
     def predict(tasks: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         datas = [dict(t.get("data") or {}) for t in tasks]
         doms = sorted({d.get("domain") or "" for d in datas} | {s["domain"] for d in datas for s in _pair(d)})
-        with Store(settings.db) as store:
+        with Store.open(settings) as store:
             owners = {r[0]: r[1:] for r in store.con.execute(Q["current_owners"], [doms]).fetchall()}
             orgs = {r[0]: r[1:] for r in store.con.execute(Q["current_orgs"], [doms]).fetchall()}
         out = []
