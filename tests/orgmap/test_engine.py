@@ -95,10 +95,6 @@ def ray_cluster() -> Iterator[str]:
 
 @pytest.mark.slow
 @pytest.mark.timeout(SLOW)
-@pytest.mark.skipif(
-    os.environ.get("ORGMAP_TEST_RAY") != "1",
-    reason="set ORGMAP_TEST_RAY=1: passes alone, but hung after the job inside the whole suite (issue 15)",
-)
 def test_a_two_node_ray_cluster_writes_the_tables_the_local_engine_writes(
     ray_cluster: str, two_workers: dict[str, tuple[int, str]], tmp_path: Path
 ) -> None:
