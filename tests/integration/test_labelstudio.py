@@ -70,13 +70,13 @@ def test_push_annotate_pull_retrain(label_studio, resolved_db, tmp_path):
     # A labeller at work: plain labels, a skipped task, and a task two people disagreed on.
     by_id = {t["data"]["orgmap_id"]: t["id"] for t in tasks}
     items = sorted(by_id)
-    plan = {items[0]: "news", items[1]: "shop", items[2]: "government", items[3]: "education"}
+    plan = {items[0]: "news_media", items[1]: "shop", items[2]: "government", items[3]: "education_research"}
     for oid, label in plan.items():
         ls.annotate(by_id[oid], label)
     ls.annotate(by_id[items[4]], "", cancelled=True)
-    ls.annotate(by_id[items[5]], "news")
+    ls.annotate(by_id[items[5]], "news_media")
     time.sleep(0.05)
-    ls.annotate(by_id[items[5]], "blog")  # later: wins
+    ls.annotate(by_id[items[5]], "blog_personal")  # later: wins
 
     out = _cli("label", "pull", "--target", "domain", *auth)
     assert "5 gold labels new or changed" in out and "1 conflicts resolved" in out
@@ -86,7 +86,7 @@ def test_push_annotate_pull_retrain(label_studio, resolved_db, tmp_path):
         ).fetchall()
         pulls = store.con.execute("select n_gold, n_conflicts from label_pulls").fetchall()
     gold = {f"domain:{r[0]}": r[1] for r in rows}
-    assert gold == {**plan, items[5]: "blog"}
+    assert gold == {**plan, items[5]: "blog_personal"}
     assert {r[2] for r in rows} == {label_studio.user} and all(r[3] is not None for r in rows)
     assert {r[4] for r in rows} == {"labelstudio"} and pulls == [(5, 1)]
     assert "0 gold labels new or changed" in _cli("label", "pull", "--target", "domain", *auth)
@@ -158,7 +158,7 @@ def test_label_studio_calls_orgmap_serve(label_studio, resolved_db, tmp_path, fr
                 assert preds[0]["result"][0]["value"]["choices"][0] in CLASSES
 
             # Three annotations → Label Studio's webhooks → a background retrain; predictions keep flowing.
-            for tid, label in zip(task_ids[:3], ("news", "shop", "company"), strict=True):
+            for tid, label in zip(task_ids[:3], ("news_media", "shop", "company"), strict=True):
                 ls.annotate(tid, label)
             answered = 0
             deadline = time.monotonic() + 240
