@@ -68,9 +68,9 @@ class EngineSettings:
 
     name: str = "local"
     """``local``: worker processes on this machine; ``ray``: Ray Data jobs over Parquet shards (docs/scale-out.md)."""
-    workers: int = 1
-    """Worker processes of the local engine (``--workers``); 0: every core this process may use. Default 1 until
-    a killed run no longer leaves its spawned workers behind (issue 15)."""
+    workers: int = 0
+    """Worker processes of the local engine (``--workers``); 0: every core this process may use; 1: this process.
+    Workers exit with the run that started them, also when it is killed (:mod:`orgmap.engine.orphans`)."""
     ray_address: str = ""
     """The Ray cluster to join (``--ray-address``, e.g. ``ray://head:10001`` or ``auto``); empty: a local runtime."""
     shard_dir: str = ""

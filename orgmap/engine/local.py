@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -11,6 +12,7 @@ from typing import Any
 import pyarrow as pa
 
 from orgmap.engine.base import BatchFn
+from orgmap.engine.orphans import die_with_parent
 
 
 class LocalEngine:
@@ -37,7 +39,9 @@ class LocalEngine:
                 yield fn(batch, **kwargs)
             return
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=mp.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=mp.get_context("spawn"), initializer=die_with_parent, initargs=(os.getpid(),)
+            )
         window: deque[Future[pa.Table]] = deque()
         for batch in batches:
             window.append(self._pool.submit(fn, batch, **kwargs))

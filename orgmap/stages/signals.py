@@ -31,6 +31,7 @@ import dataclasses
 import functools
 import html as html_lib
 import multiprocessing as mp
+import os
 import pickle
 import time
 from collections import Counter, defaultdict, deque
@@ -43,6 +44,7 @@ import pyarrow as pa
 
 from orgmap.config import Settings, SignalsSettings
 from orgmap.engine import open_engine, workers_for
+from orgmap.engine.orphans import die_with_parent
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store import schemas
@@ -302,8 +304,9 @@ def _extract_one(job: _Job) -> _Result:
 _STARTUP_SECONDS = 120
 
 
-def _serve(conn: Connection) -> None:
+def _serve(conn: Connection, parent_pid: int) -> None:
     """A worker process: say it is ready (its imports done), then extract the pages it is sent until None."""
+    die_with_parent(parent_pid)
     conn.send(None)
     while (job := conn.recv()) is not None:
         conn.send(_extract_one(job))
@@ -326,7 +329,7 @@ class _Extractors:
 
     def _start(self) -> tuple[Any, Connection]:
         parent, child = self.context.Pipe()
-        proc = self.context.Process(target=_serve, args=(child,), daemon=True)
+        proc = self.context.Process(target=_serve, args=(child, os.getpid()), daemon=True)
         proc.start()
         child.close()
         # A page's time starts when the worker can take it, not while it imports (a second or more).

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from orgmap.config import EngineSettings, Settings
 from orgmap.engine import LocalEngine, available_cores, workers_for
 from orgmap.engine.local import _negate
 from tests.orgmap.test_kills import ENV, checksums, differences
+from tests.support.processes import alive, kill_after_progress
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
@@ -66,6 +68,28 @@ def test_two_workers_write_the_tables_one_worker_writes(
     one = resolve(tmp_path / "w1.duckdb", "--workers", "1")
     assert one["page_signals"][0] > 100 and one["domain_org"][0] > 5
     assert differences(two_workers, one) == {}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(SLOW)
+@pytest.mark.parametrize("prefix", ["signals: ", "NER: "])
+def test_a_killed_run_leaves_no_worker_process_behind(prefix: str, tmp_path: Path) -> None:
+    """Workers block on pipes their parent holds; killed with SIGKILL, the parent never closes them."""
+    children: set[int] = set()
+    seen = kill_after_progress(
+        ["resolve", str(SAMPLE), "--db", str(tmp_path / "k.duckdb"), "--workers", "2", *SKIP],
+        prefix=prefix,
+        lines=1,
+        cwd=tmp_path,
+        env=ENV,
+        children=children,
+    )
+    assert seen == 1, f"the run never reported {prefix!r} progress"
+    assert children, "the run had no worker processes when it was killed"
+    deadline = time.monotonic() + 60
+    while alive(children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(children), "worker processes outlived the killed run"
 
 
 @pytest.fixture(scope="module")
