@@ -41,7 +41,7 @@ def resolve(db: Path, *flags: str, env: dict[str, str] | None = None) -> dict[st
 
 def test_workers_zero_means_every_available_core() -> None:
     assert workers_for(Settings(engine=EngineSettings(workers=0))) == available_cores() >= 1
-    assert workers_for(Settings()) == 1
+    assert workers_for(Settings()) == available_cores()  # the default: every core
     assert workers_for(Settings(engine=EngineSettings(workers=3))) == 3
 
 
