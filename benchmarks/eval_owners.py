@@ -467,6 +467,7 @@ def build(
     *,
     scorer: str | None = None,
     min_precision: float | None = None,
+    ner_gate: bool = True,
 ) -> dict[str, Any]:
     """Run orgmap up to owners and the baseline on the gold domains' pages; returns the baseline and the seconds."""
     domains = {g.domain for g in gold}
@@ -479,12 +480,16 @@ def build(
         db,
         keep=keep,
         skip=AFTER_RESOLVE,
-        overrides={"resolve.scorer": scorer, "resolve.min_precision": min_precision},
+        overrides={"resolve.scorer": scorer, "resolve.min_precision": min_precision, "ner.gate": ner_gate},
     )
+    with Store(db, read_only=True) as store:
+        row = store.con.execute("select counts from runs order by run_id desc limit 1").fetchone()
+    ner = json.loads(row[0]).get("ner", {}) if row and row[0] else {}
     t0 = time.perf_counter()
     baseline = sitename_baseline(read_pages(page_files, keep))
     return {
         "pages": len(rows),
+        "ner_model_pages": ner.get("model_pages"),
         "baseline": baseline,
         "seconds": {"orgmap": round(seconds, 1), "baseline": round(time.perf_counter() - t0, 1)},
     }
@@ -522,6 +527,8 @@ class Outcome:
     classes: dict[str, dict[str, ClassAnswer]]
     """Empty when the classify stage was skipped."""
     pages: int
+    ner_model_pages: int | None
+    """Pages the NER model ran on (``ner.gate``); the rest had the known-name matcher only."""
     seconds: dict[str, Any]
     reused: bool
     page_types: dict[str, tuple[str, ClassAnswer]] = field(default_factory=dict)
@@ -539,6 +546,7 @@ def outcome(
     reuse: bool,
     scorer: str | None = None,
     min_precision: float | None = None,
+    ner_gate: bool = True,
 ) -> Outcome:
     """Build the database at ``db`` (classified in a copy beside it) and read it back.
 
@@ -547,7 +555,7 @@ def outcome(
     stamps beside them record what built them.
     """
     stamp = Path(f"{db}.eval.json")
-    options = f":{scorer or 'default'}:{min_precision or 'default'}"
+    options = f":{scorer or 'default'}:{min_precision or 'default'}" + ("" if ner_gate else ":no-ner-gate")
     key = fingerprint(GOLD, page_files, without=CLASS_CODE) + options
     cached = json.loads(stamp.read_text(encoding="utf-8")) if reuse and stamp.exists() and db.exists() else {}
     reused = cached.get("fingerprint") == key
@@ -556,7 +564,7 @@ def outcome(
     else:
         for stale in (db, Path(f"{db}.wal"), stamp):
             stale.unlink(missing_ok=True)
-        built = build(db, gold, page_files, scorer=scorer, min_precision=min_precision)
+        built = build(db, gold, page_files, scorer=scorer, min_precision=min_precision, ner_gate=ner_gate)
         stamp.write_text(json.dumps({"fingerprint": key, "built": built}), encoding="utf-8")
     read_db, classified = db, {}
     if classes:
@@ -575,6 +583,7 @@ def outcome(
             baseline={d: Answer("linked", (name,)) for d, name in built["baseline"].items()},
             classes=orgmap_classes(store) if classes else {},
             pages=built["pages"],
+            ner_model_pages=built.get("ner_model_pages"),
             seconds={**built["seconds"], "classify": classified.get("seconds"), "stages": _stage_seconds(store)},
             reused=reused,
             page_types=page_answers(store) if classes else {},
@@ -587,6 +596,7 @@ def figures_of(gold: Sequence[GoldOwner], out: Outcome) -> dict[str, Any]:
     figures: dict[str, Any] = {
         "domains": len(gold),
         "pages": out.pages,
+        "ner_model_pages": out.ner_model_pages,
         "reused_db": out.reused,
         "seconds": dict(out.seconds),
         "owners": owner_accuracy(gold, {"orgmap": out.answers, "trafilatura": out.baseline}),
@@ -764,6 +774,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--class-plot", type=Path, nargs="?", const=CLASS_PLOT, help=f"class reliability plot (default {CLASS_PLOT})"
     )
+    parser.add_argument("--no-ner-gate", action="store_true", help="NER on every page (ner.gate off)")
     parser.add_argument("--reuse", type=Path, metavar="DB", help="keep the database here; reuse it if unchanged")
     parser.add_argument("--owners-only", action="store_true", help="skip the classify stage and class figures")
     parser.add_argument("--scorer", choices=("model", "noisy_or"), help="owner scorer (default: the settings')")
@@ -789,6 +800,7 @@ def main(argv: list[str] | None = None) -> int:
             reuse=args.reuse is not None,
             scorer=args.scorer,
             min_precision=args.min_precision,
+            ner_gate=not args.no_ner_gate,
         )
     figures = figures_of(gold, out)
     figures["seconds"]["total"] = round(time.perf_counter() - t0, 1)
@@ -796,7 +808,8 @@ def main(argv: list[str] | None = None) -> int:
     scorer = args.scorer or Settings().resolve.scorer
     figures["scorer"] = scorer
     print(
-        f"{figures['domains']} gold domains, {figures['pages']} pages, owner scorer {scorer}{reused};"
+        f"{figures['domains']} gold domains, {figures['pages']} pages (NER model on {figures['ner_model_pages']}),"
+        f" owner scorer {scorer}{reused};"
         f" seconds {json.dumps(figures['seconds'])}"
     )
     print_owners(figures, splits)

@@ -214,10 +214,7 @@ def cross_validate(
     rng = np.random.default_rng(seed)
     fold = np.empty(len(rows), dtype=np.int64)
     fold[rng.permutation(len(rows))] = np.arange(len(rows)) % k
-    weak_rows = None
-    if len(frame) > max_weak_rows:
-        weak_rows = np.zeros(len(frame), dtype=bool)
-        weak_rows[rng.choice(len(frame), max_weak_rows, replace=False)] = True
+    weak_rows = sample_weak_rows(len(frame), max_weak_rows, seed)
     probs = np.zeros((len(rows), len(weak.classes)))
     for f in range(k):
         held = fold == f
@@ -232,6 +229,19 @@ def cross_validate(
     return CrossValidation(rows, y, fold, probs, cross_fitted_temperature(probs, y, fold), fit_temperature(probs, y))
 
 
+PREDICT_ROWS = 10_000
+"""Rows featurized and scored at once by :func:`predict`."""
+
+
+def sample_weak_rows(n_rows: int, max_rows: int, seed: int = 0) -> np.ndarray | None:
+    """A fixed random mask of ``max_rows`` of ``n_rows`` rows (None when all fit): bounds training memory."""
+    if n_rows <= max_rows:
+        return None
+    mask = np.zeros(n_rows, dtype=bool)
+    mask[np.random.default_rng(seed).choice(n_rows, max_rows, replace=False)] = True
+    return mask
+
+
 def predict(
     frame: pd.DataFrame, weak: WeakLabels, model: EndModel | None, *, label_model_temperature: float = 1.0
 ) -> pd.DataFrame:
@@ -242,7 +252,10 @@ def predict(
     """
     classes = weak.classes
     if model is not None and tuple(model.classes) == tuple(classes):
-        probs, source = model.predict_proba(frame), "end_model"
+        # in chunks: a row's features do not depend on the other rows, and the matrix of all rows can be large
+        parts = [model.predict_proba(frame.iloc[i : i + PREDICT_ROWS]) for i in range(0, len(frame), PREDICT_ROWS)]
+        probs = np.vstack(parts) if parts else np.zeros((0, len(classes)))
+        source = "end_model"
     else:
         probs, source = apply_temperature(weak.label_model.probs, label_model_temperature), "label_model"
     best = probs.argmax(axis=1)

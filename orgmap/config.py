@@ -40,6 +40,9 @@ class IngestSettings:
     one is skipped as ``too_large`` without being held, so a small compressed file cannot fill the memory."""
     batch_size: int = 2_000
     """Records per transaction: a killed run loses at most the batch in flight."""
+    batch_bytes: int = 32_000_000
+    """Content bytes per transaction at most, whatever ``batch_size`` says: a batch holds each page several
+    times over (raw, decoded, compressed), so big pages in big batches would hold gigabytes."""
     store_html: bool = True
     """Keep the compressed HTML (needed to re-extract signals later)."""
 
@@ -90,6 +93,10 @@ class NerSettings:
     max_chars: int = 2_000
     """Characters of ownership-bearing text per page passed to NER (never whole bodies)."""
     enabled: bool = True
+    gate: bool = True
+    """Run the model only where it can change an answer: home, legal and about pages, and the pages of
+    domains whose owner from structured signals alone is below the precision target (docs/signals.md).
+    The known-name matcher runs on every page either way. Off: the model runs on every page."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,9 @@ class ClassifySettings:
     """Weight gold rows inversely to their class's share of the gold, so rare classes are learnt too."""
     regularization: float = 4.0
     """Inverse L2 strength (C) of the end model's logistic regression."""
+    max_train_rows: int = 20_000
+    """Weakly labelled rows an end model trains on at most (a fixed random sample; every gold row is used):
+    training memory grows with rows, accuracy hardly does past a few thousand."""
     promotion: Gate = field(default_factory=Gate)
     """When a new model may replace the promoted one (``train --promote-if-better`` and ``retrain``):
     macro-F1, per-class F1 and Brier tolerances on held-out gold (``[classify.promotion]``)."""

@@ -35,6 +35,7 @@ from classifiers.train import (
     gold_indices,
     predict,
     refit_label_model,
+    sample_weak_rows,
     train_end_model,
     training_fingerprint,
     weak_labels,
@@ -324,7 +325,8 @@ def check_on_gold(
     probs = None
     if model is not None and c.train_on_gold:
         cv = cross_validate(frame, weak, gold, folds=c.cv_folds, seed=c.seed, min_confidence=c.min_confidence,
-                            C=c.regularization, gold_weight=c.gold_weight, balance_gold=c.balance_gold)  # fmt: skip
+                            C=c.regularization, gold_weight=c.gold_weight, balance_gold=c.balance_gold,
+                            max_weak_rows=c.max_train_rows)  # fmt: skip
         assert cv is not None
         ids = frame["item_id"].to_numpy()[cv.rows]
         oof = {i: [round(float(p), 4) for p in row] for i, row in zip(ids, cv.calibrated, strict=True)}
@@ -380,6 +382,7 @@ def train_and_register(
     fit = train_end_model(
         frame, weak, gold=gold, train_on_gold=c.train_on_gold, min_confidence=c.min_confidence, C=c.regularization,
         gold_weight=c.gold_weight, balance_gold=c.balance_gold,
+        weak_rows=sample_weak_rows(len(frame), c.max_train_rows, c.seed),
     )  # fmt: skip
     check = check_on_gold(frame, weak, gold, fit.model, settings, real)
     model = fit.model.calibrated(check.temperature)

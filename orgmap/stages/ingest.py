@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from orgmap.config import Settings
+from orgmap.engine import LocalEngine, workers_for
 from orgmap.progress import SILENT, Progress, Task
 from orgmap.runs import Run
-from orgmap.sources.readers import plan_inputs, read_input
+from orgmap.sources.readers import InputFile, plan_inputs, read_input
 from orgmap.store.database import Store
 from orgmap.store.pages import RecordCounts, refresh_hosts_and_domains, store_records
 from resolver.errors import InputError
@@ -101,27 +102,12 @@ def ingest(store: Store, settings: Settings, run: Run, progress: Progress = SILE
     totals = RecordCounts()
     sizes = [_input_bytes(item.path) for item in plan]
     task = progress.task("ingest", total=sum(sizes), unit="bytes")
-    for item, size in zip(plan, sizes, strict=True):
-        position = _ReadPosition(item.path, size, task)
-
-        def on_batch(counts: RecordCounts, _n: int, position: _ReadPosition = position) -> None:
-            position.update()
-            task.describe(f"{counts.read:,} records · {position.name}")
-
-        store_records(
-            store,
-            run.run_id,
-            read_input(
-                item, max_bytes=settings.ingest.max_page_bytes, max_record_chars=settings.ingest.max_record_chars
-            ),
-            item.format,
-            max_page_bytes=settings.ingest.max_page_bytes,
-            batch_size=settings.ingest.batch_size,
-            store_html=settings.ingest.store_html,
-            counts=totals,
-            on_batch=on_batch,
-        )
-        position.finish()
+    engine = LocalEngine(workers_for(settings))  # local processes whatever the engine: the files are here
+    try:
+        for item, size in zip(plan, sizes, strict=True):
+            _store_input(store, settings, run, item, _ReadPosition(item.path, size, task), totals, engine)
+    finally:
+        engine.close()
     task.close()
     with store.transaction():
         refresh_hosts_and_domains(store)
@@ -139,6 +125,37 @@ def ingest(store: Store, settings: Settings, run: Run, progress: Progress = SILE
         registered_domains=len(totals.domains),
         seconds=time.perf_counter() - t0,
     )
+
+
+def _store_input(
+    store: Store,
+    settings: Settings,
+    run: Run,
+    item: InputFile,
+    position: _ReadPosition,
+    totals: RecordCounts,
+    engine: LocalEngine,
+) -> None:
+    """One input file into the store; its records are parsed in the engine's worker processes."""
+
+    def on_batch(counts: RecordCounts, _n: int) -> None:
+        position.update()
+        position.task.describe(f"{counts.read:,} records · {position.name}")
+
+    store_records(
+        store,
+        run.run_id,
+        read_input(item, max_bytes=settings.ingest.max_page_bytes, max_record_chars=settings.ingest.max_record_chars),
+        item.format,
+        max_page_bytes=settings.ingest.max_page_bytes,
+        batch_size=settings.ingest.batch_size,
+        batch_bytes=settings.ingest.batch_bytes,
+        store_html=settings.ingest.store_html,
+        counts=totals,
+        on_batch=on_batch,
+        engine=engine,
+    )
+    position.finish()
 
 
 def require_usable_records(summary: IngestSummary) -> None:

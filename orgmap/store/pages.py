@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import pyarrow as pa
 
@@ -18,6 +18,9 @@ from orgmap.sources.records import IngestProblem, RawRecord
 from orgmap.store.database import Store, compress_html
 from resolver.domains import parse_host
 from resolver.sql import load_queries, now
+
+if TYPE_CHECKING:
+    from orgmap.engine import Engine
 
 Q = load_queries("orgmap.store.queries", "pages.sql")
 T = TypeVar("T")
@@ -46,11 +49,15 @@ def store_records(
     *,
     max_page_bytes: int = 5_000_000,
     batch_size: int = 2_000,
+    batch_bytes: int = 32_000_000,
     store_html: bool = True,
     counts: RecordCounts | None = None,
     on_batch: Callable[[RecordCounts, int], None] | None = None,
+    engine: Engine | None = None,
 ) -> RecordCounts:
-    """Check, key and store records, one transaction per ``batch_size`` records; return the totals.
+    """Check, key and store records, one transaction per batch of records; return the totals.
+
+    A batch is ``batch_size`` records, or fewer once their content passes ``batch_bytes``.
 
     This is how any page enters the database: ingest calls it for files, the fetcher for fetched pages
     (``source="fetch"``, ``RawRecord(content=bytes, encoding=<charset header>, status=..., fetched_at=...)``;
@@ -59,37 +66,74 @@ def store_records(
     Call :func:`refresh_hosts_and_domains` when done.
 
     ``source`` is the ``pages.source`` value, or a function of the record giving it. ``on_batch`` is
-    called after each committed batch with the totals and the batch's size (for progress bars).
+    called after each committed batch with the totals and the batch's size (for progress bars). With an
+    ``engine`` of several workers (and ``source`` a value), the batches are checked, parsed and compressed in
+    its worker processes; the writes stay here, in order.
     """
     totals = counts if counts is not None else RecordCounts()
-    compress = compress_html if store_html else None
-    source_of = source if callable(source) else (lambda _rec, s=source: s)
-    for chunk in batched(records, batch_size):
-        items: list[PreparedPage | PreparedRedirect | IngestProblem] = [
-            item
-            if isinstance(item, IngestProblem)
-            else prepare_record(item, source=source_of(item), max_bytes=max_page_bytes)
-            for item in chunk
-        ]
-        batch = _batch(items, run_id=run_id, compress=compress)
+    chunks = batched(records, batch_size, max_weight=batch_bytes, weight=_content_size)
+    options = {"run_id": run_id, "max_page_bytes": max_page_bytes, "store_html": store_html}
+    prepared: Iterable[PreparedChunk]
+    if engine is not None and engine.workers > 1 and isinstance(source, str):
+        prepared = engine.map_batches(prepare_chunk, chunks, source=source, **options)  # type: ignore[arg-type]
+    else:
+        prepared = (prepare_chunk(chunk, source=source, **options) for chunk in chunks)  # type: ignore[arg-type]
+    for done in prepared:
+        batch = done.batch
         with store.transaction():
             new_pages = store.insert_new("pages", batch.pages, ["page_id"])
             new_redirects = store.insert_new("redirects", batch.redirects, ["from_url", "to_url"])
             store.insert_new("ingest_errors", batch.errors, ["source_file", "record_no", "reason"])
-        totals.read += len(chunk)
+        totals.read += done.n_records
         totals.stored += new_pages
         totals.duplicates += batch.pages.num_rows - new_pages
         totals.redirects += new_redirects
-        totals.skipped.update(e.reason for e in items if isinstance(e, IngestProblem))
-        for item in items:
-            if isinstance(item, PreparedPage):
-                totals.hosts.add(item.host)
-                totals.domains.add(item.registered_domain)
-            elif isinstance(item, PreparedRedirect):
-                totals.domains.update((item.from_domain, item.to_domain))
+        totals.skipped.update(done.skipped)
+        totals.hosts.update(done.hosts)
+        totals.domains.update(done.domains)
         if on_batch is not None:
-            on_batch(totals, len(chunk))
+            on_batch(totals, done.n_records)
     return totals
+
+
+@dataclass(frozen=True)
+class PreparedChunk:
+    """One batch of records made ready to store (picklable: built in worker processes too)."""
+
+    n_records: int
+    batch: IngestBatch
+    skipped: Counter[str]
+    hosts: frozenset[str]
+    domains: frozenset[str]
+
+
+def prepare_chunk(
+    chunk: list[RawRecord | IngestProblem],
+    *,
+    source: str | Callable[[RawRecord], str],
+    run_id: int | None,
+    max_page_bytes: int,
+    store_html: bool,
+) -> PreparedChunk:
+    """Check, key, parse and compress one batch of records (pure: an engine task)."""
+    source_of = source if callable(source) else (lambda _rec, s=source: s)
+    items: list[PreparedPage | PreparedRedirect | IngestProblem] = [
+        item
+        if isinstance(item, IngestProblem)
+        else prepare_record(item, source=source_of(item), max_bytes=max_page_bytes)
+        for item in chunk
+    ]
+    batch = _batch(items, run_id=run_id, compress=compress_html if store_html else None)
+    hosts: set[str] = set()
+    domains: set[str] = set()
+    for item in items:
+        if isinstance(item, PreparedPage):
+            hosts.add(item.host)
+            domains.add(item.registered_domain)
+        elif isinstance(item, PreparedRedirect):
+            domains.update((item.from_domain, item.to_domain))
+    skipped = Counter(e.reason for e in items if isinstance(e, IngestProblem))
+    return PreparedChunk(len(chunk), batch, skipped, frozenset(hosts), frozenset(domains))
 
 
 def _batch(
@@ -119,20 +163,35 @@ def _origin(item: PreparedPage | PreparedRedirect | IngestProblem) -> tuple[str,
     return item.source_file, item.record_no, item.url
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def batched(
+    items: Iterable[T], size: int, *, max_weight: int = 0, weight: Callable[[T], int] | None = None
+) -> Iterator[list[T]]:
     """Consecutive lists of ``size`` items (the last may be shorter); ``itertools.batched`` from 3.12.
+
+    With ``max_weight`` and ``weight``, a list also ends once its items weigh ``max_weight`` together.
 
     >>> list(batched(range(5), 2))
     [[0, 1], [2, 3], [4]]
+    >>> list(batched([5, 1, 9, 2], 10, max_weight=6, weight=int))
+    [[5, 1], [9], [2]]
     """
     chunk: list[T] = []
+    total = 0
     for item in items:
         chunk.append(item)
-        if len(chunk) >= size:
+        if max_weight and weight is not None:
+            total += weight(item)
+        if len(chunk) >= size or (max_weight and total >= max_weight):
             yield chunk
             chunk = []
+            total = 0
     if chunk:
         yield chunk
+
+
+def _content_size(item: RawRecord | IngestProblem) -> int:
+    content = getattr(item, "content", None)
+    return len(content) if content is not None else 0
 
 
 def refresh_hosts_and_domains(store: Store) -> tuple[int, int]:

@@ -20,7 +20,7 @@ SELECT f.page_id AS item_id, f.registered_domain, coalesce(d.suffix, '') AS suff
            AS jsonld,
        array_to_string(f.legal_forms, ' | ') AS legal_forms, l.link_domains,
        f.is_legal_page, f.is_about_page, f.n_links_internal, f.n_links_external, f.n_words,
-       f.n_ent_org, f.n_ent_gpe, f.n_ent_money
+       nullif(f.n_ent_org, -1) AS n_ent_org, f.n_ent_gpe, f.n_ent_money  -- -1: NER gated out (stages/ner.py)
 FROM page_features f
 LEFT JOIN domains d USING (registered_domain)
 LEFT JOIN link_doms l USING (page_id)
@@ -59,7 +59,7 @@ WITH pl AS (
            bool_or(is_legal_page) AS is_legal_page,
            bool_or(is_about_page) AS is_about_page,
            mode(lang) AS lang,
-           sum(n_words) AS n_words, sum(n_ent_org) AS n_ent_org, sum(n_ent_gpe) AS n_ent_gpe,
+           sum(n_words) AS n_words, sum(nullif(n_ent_org, -1)) AS n_ent_org, sum(n_ent_gpe) AS n_ent_gpe,
            sum(n_ent_money) AS n_ent_money, sum(n_links_internal) AS n_links_internal,
            sum(n_links_external) AS n_links_external, count(*) AS n_pages,
            first(url_norm ORDER BY rn) AS url

@@ -1,10 +1,18 @@
 -- Queries of the NER stage (orgmap/stages/ner.py), one per "-- name:" block.
 
 -- name: pages_needing_ner
--- Pages whose ownership text has not been through NER yet (n_ent_org is filled by NER).
-SELECT page_id, registered_domain, coalesce(owner_text, title, '') AS text
-FROM page_features
-WHERE n_ent_org IS NULL AND coalesce(owner_text, title, '') <> ''
+-- Pages whose ownership text has not been through NER yet (n_ent_org is filled by NER, -1 where the gate
+-- left the model out), and what the gate reads: the URL (a home page?), a legal or an about page, and
+-- whether the page is its domain's first (shortest URL, over all its pages: a resumed run picks the same).
+SELECT page_id, registered_domain, text, url_norm, legal, about, first_of_domain
+FROM (
+    SELECT page_id, registered_domain, coalesce(owner_text, title, '') AS text, url_norm, n_ent_org,
+           coalesce(is_legal_page, false) AS legal, coalesce(is_about_page, false) AS about,
+           page_id = first(page_id ORDER BY length(url_norm), url_norm, page_id)
+               OVER (PARTITION BY registered_domain) AS first_of_domain
+    FROM page_features
+)
+WHERE n_ent_org IS NULL AND text <> ''
 ORDER BY page_id;
 
 -- name: known_org_names
@@ -14,6 +22,16 @@ SELECT DISTINCT name FROM (
     UNION ALL
     SELECT unnest(aliases) AS name FROM orgs
 ) WHERE length(name) >= 4;
+
+-- name: structured_candidates
+-- The candidate names of the domains bound as the parameter, without NER's: what the gate scores owners by.
+SELECT s.registered_domain, s.page_id, s.kind, s.value, s.weight, coalesce(s.context, '') AS context,
+       coalesce(s.scope, '') AS scope
+FROM page_signals s
+WHERE s.registered_domain IN (SELECT unnest(?::varchar[]))
+  AND s.kind NOT IN ('email_domain', 'link_domain', 'jsonld_type', 'og_type', 'jsonld_url', 'jsonld_same_as',
+                     'jsonld_parent', 'redirect', 'canonical', 'hreflang', 'ner_org', 'phrase_match')
+ORDER BY s.registered_domain, s.page_id, s.kind, s.value;
 
 -- name: delete_mentions
 -- Mentions of the pages in _ner_counts, before they are written again.
