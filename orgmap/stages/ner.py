@@ -198,7 +198,9 @@ def recognize_batch(
         cols["n_org"].append(-1 if result.n_org is None else result.n_org)
         cols["n_gpe"].append(result.n_gpe)
         cols["n_money"].append(result.n_money)
-        cols["mentions"].append([{"text": m.text, "source": m.source} for m in result.orgs])
+        # a model mention that does not look like an organization's name is dropped here, in the worker
+        kept = [m for m in result.orgs if m.source != "ner" or looks_like_org_name(m.text)]
+        cols["mentions"].append([{"text": m.text, "source": m.source} for m in kept])
     return pa.table(
         {
             "page_id": pa.array(cols["page_id"], pa.string()),
@@ -225,8 +227,6 @@ def _write_batch(store: Store, found: pa.Table, domains: dict[str, str], run_id:
         found.column("page_id").to_pylist(), found.column("mentions").to_pylist(), strict=True
     ):
         for m in mentions:
-            if m["source"] == "ner" and not looks_like_org_name(m["text"]):
-                continue
             sig["page_id"].append(page_id)
             sig["registered_domain"].append(domains[page_id])
             sig["kind"].append("ner_org" if m["source"] == "ner" else "phrase_match")

@@ -36,6 +36,7 @@ import pickle
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Generator, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Literal, cast
@@ -209,19 +210,33 @@ _Row = tuple[str, str | None, str | None, str, str | None]
 def _on_this_machine(
     store: Store, ids: Sequence[str], settings: Settings
 ) -> Generator[tuple[list[_Row], list[_Result]], None, None]:
-    """Batches of pages extracted here, by worker processes under the time limit (or in this process)."""
+    """Batches of pages extracted here, by worker processes under the time limit (or in this process).
+
+    While the caller writes one batch, the workers already extract the next (a thread hands it to them), so
+    they do not wait for the writes; the database is read in this thread only.
+    """
     s = settings.signals
     workers = workers_for(settings)
     extractors = _Extractors(workers, s.page_seconds) if workers > 1 or s.page_seconds > 0 else None
+    if extractors is None:
+        for batch_ids in batched(ids, max(1, s.batch_size)):
+            rows = _page_rows(store, batch_ids).to_pylist()
+            yield [_row(r) for r in rows], [_extract_one(_job(r, settings)) for r in rows]
+        return
+    ahead = ThreadPoolExecutor(1, thread_name_prefix="orgmap-signals")  # one batch at a time, in order
+    pending: tuple[list[_Row], Future[list[_Result]]] | None = None
     try:
         for batch_ids in batched(ids, max(1, s.batch_size)):
             rows = _page_rows(store, batch_ids).to_pylist()
-            jobs = [_job(r, settings) for r in rows]
-            results = extractors.map(jobs) if extractors is not None else [_extract_one(j) for j in jobs]
-            yield [_row(r) for r in rows], results
+            submitted = ([_row(r) for r in rows], ahead.submit(extractors.map, [_job(r, settings) for r in rows]))
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = submitted
+        if pending is not None:
+            yield pending[0], pending[1].result()
     finally:
-        if extractors is not None:
-            extractors.close()
+        ahead.shutdown(wait=True, cancel_futures=True)
+        extractors.close()
 
 
 def _on_ray(
