@@ -527,14 +527,14 @@ class Outcome:
     classes: dict[str, dict[str, ClassAnswer]]
     """Empty when the classify stage was skipped."""
     pages: int
-    ner_model_pages: int | None
-    """Pages the NER model ran on (``ner.gate``); the rest had the known-name matcher only."""
     seconds: dict[str, Any]
     reused: bool
     page_types: dict[str, tuple[str, ClassAnswer]] = field(default_factory=dict)
     """sha1 of a page URL → (page_id, orgmap's page type); empty when the classify stage was skipped."""
     classify: dict[str, Any] = field(default_factory=dict)
     """What the classify run said (gold imported, its summary: models, validation)."""
+    ner_model_pages: int | None = None
+    """Pages the NER model ran on (``ner.gate``); the rest had the known-name matcher only."""
 
 
 def outcome(
