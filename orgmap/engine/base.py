@@ -44,19 +44,31 @@ def available_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def workers_for(settings: Settings) -> int:
-    """``settings.engine.workers``, or every available core when it is 0."""
+WORK_PER_WORKER = 500
+"""Units of work (pages) a worker process must get to pay for its start (imports, the spaCy model: seconds)."""
+
+
+def workers_for(settings: Settings, work: int | None = None) -> int:
+    """``settings.engine.workers``, or every available core when it is 0.
+
+    With 0 (the default) and ``work`` given, no more workers than there are :data:`WORK_PER_WORKER` units of
+    work: a small batch runs in one process rather than paying for processes it cannot use. A number the
+    user set is used as it is.
+    """
     workers = settings.engine.workers
     if settings.engine.name not in ENGINES:
         raise ConfigError(f"engine.name must be one of {', '.join(ENGINES)}, not {settings.engine.name!r}")
     if workers < 0:
         raise ConfigError(f"engine.workers must be 0 (every core) or more, not {workers}")
-    return workers or available_cores()
+    if workers:
+        return workers
+    cores = available_cores()
+    return cores if work is None else max(1, min(cores, work // WORK_PER_WORKER))
 
 
 @contextmanager
-def open_engine(settings: Settings) -> Iterator[Engine]:
-    """The engine ``settings.engine.name`` names, closed on exit.
+def open_engine(settings: Settings, work: int | None = None) -> Iterator[Engine]:
+    """The engine ``settings.engine.name`` names, closed on exit (``work``: units of work, see :func:`workers_for`).
 
     Example::
 
@@ -69,7 +81,7 @@ def open_engine(settings: Settings) -> Iterator[Engine]:
     if name == "local":
         from orgmap.engine.local import LocalEngine
 
-        engine = LocalEngine(workers_for(settings))
+        engine = LocalEngine(workers_for(settings, work))
     elif name == "ray":
         from orgmap.engine.ray_data import RayEngine
 

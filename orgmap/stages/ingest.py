@@ -102,7 +102,8 @@ def ingest(store: Store, settings: Settings, run: Run, progress: Progress = SILE
     totals = RecordCounts()
     sizes = [_input_bytes(item.path) for item in plan]
     task = progress.task("ingest", total=sum(sizes), unit="bytes")
-    engine = LocalEngine(workers_for(settings))  # local processes whatever the engine: the files are here
+    # local processes whatever the engine (the files are here); about 100 KB a page: the work is in pages
+    engine = LocalEngine(workers_for(settings, sum(sizes) // 100_000))
     try:
         for item, size in zip(plan, sizes, strict=True):
             _store_input(store, settings, run, item, _ReadPosition(item.path, size, task), totals, engine)

@@ -66,7 +66,8 @@ def recognize_orgs(store: Store, settings: Settings, run: Run, progress: Progres
     if settings.resolve.orgs_file:
         refs = refs_from_table(read_reference(settings.resolve.orgs_file).table)
         extra = [n for r in refs for n in (r.name, *r.aliases)]
-    with open_engine(settings) as engine:
+    todo = store.con.execute(Q["count_pages_needing_ner"]).fetchone()
+    with open_engine(settings, int(todo[0]) if todo else 0) as engine:
         return run_ner(
             store,
             extra,

@@ -216,7 +216,7 @@ def _on_this_machine(
     they do not wait for the writes; the database is read in this thread only.
     """
     s = settings.signals
-    workers = workers_for(settings)
+    workers = workers_for(settings, len(ids))
     extractors = _Extractors(workers, s.page_seconds) if workers > 1 or s.page_seconds > 0 else None
     if extractors is None:
         for batch_ids in batched(ids, max(1, s.batch_size)):

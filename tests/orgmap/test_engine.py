@@ -43,6 +43,10 @@ def test_workers_zero_means_every_available_core() -> None:
     assert workers_for(Settings(engine=EngineSettings(workers=0))) == available_cores() >= 1
     assert workers_for(Settings()) == available_cores()  # the default: every core
     assert workers_for(Settings(engine=EngineSettings(workers=3))) == 3
+    # by default a small batch runs in one process; a number the user set is kept whatever the work
+    assert workers_for(Settings(), 10) == 1
+    assert workers_for(Settings(), 10**9) == available_cores()
+    assert workers_for(Settings(engine=EngineSettings(workers=2)), 10) == 2
 
 
 def test_local_engine_keeps_the_order_of_batches() -> None:

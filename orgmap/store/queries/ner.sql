@@ -15,6 +15,10 @@ FROM (
 WHERE n_ent_org IS NULL AND text <> ''
 ORDER BY page_id;
 
+-- name: count_pages_needing_ner
+-- How many pages pages_needing_ner returns (how many workers are worth starting).
+SELECT count(*) FROM page_features WHERE n_ent_org IS NULL AND coalesce(owner_text, title, '') <> '';
+
 -- name: known_org_names
 -- Names of organizations known from earlier runs and reference lists, for the phrase matcher.
 SELECT DISTINCT name FROM (
