@@ -23,10 +23,11 @@ from typing import Any
 
 from orgmap.config import load_settings
 from orgmap.evaluation import evaluate_links, load_truth, predictions_from_store
+from orgmap.owner_inputs import load_candidates, load_facts
 from orgmap.runs import Run
 from orgmap.stages.ingest import ingest
 from orgmap.stages.ner import run_ner
-from orgmap.stages.resolve import load_candidates, load_facts, resolve
+from orgmap.stages.resolve import resolve
 from orgmap.stages.signals import extract_signals
 from orgmap.store.database import Store
 from orgmap.synth import generate

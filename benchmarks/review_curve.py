@@ -28,9 +28,9 @@ from typing import Any
 from benchmarks.eval_owners import PAGE_FILES, GoldOwner, is_right, orgmap_answers, read_gold
 from benchmarks.name_rules import any_names_match
 from benchmarks.real_pages import eval_dir, resolve_pages, settings_for
+from orgmap.owner_inputs import scorer_of
 from orgmap.pipeline import STAGES, run
 from orgmap.review.tasks import OwnerAnswer
-from orgmap.stages.resolve import scorer_of
 from orgmap.stages.review import select_owners, write_answers
 from orgmap.store.database import Store, now
 from resolver.domains import registered_domain

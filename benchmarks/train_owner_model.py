@@ -192,7 +192,7 @@ def real_db(work: Path, gold: Sequence[GoldOwner], code: str) -> Path:
 
 def read_crawl(db: Path, params: LinkingParams) -> Crawl:
     """Every domain's candidate groups and their feature vectors, as the resolve stage computes them."""
-    from orgmap.stages.resolve import load_candidates, load_facts, load_pages
+    from orgmap.owner_inputs import load_candidates, load_facts, load_pages
     from orgmap.store.database import Store
 
     with Store(db, read_only=True) as store:

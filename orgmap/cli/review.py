@@ -44,7 +44,7 @@ def push_cmd(
 
     Example: orgmap review push --what owners --n 200
     """
-    from orgmap.stages.resolve import scorer_of
+    from orgmap.owner_inputs import scorer_of
     from orgmap.stages.review import push
 
     settings = settings_from(config, db)
@@ -117,8 +117,8 @@ def export_cmd(
 
     Example: orgmap review export owners.csv --what owners --n 100
     """
+    from orgmap.owner_inputs import scorer_of
     from orgmap.review.formats import detect_review_format
-    from orgmap.stages.resolve import scorer_of
     from orgmap.stages.review import export_file
 
     settings = settings_from(config, db)

@@ -131,7 +131,7 @@ def model_pages(store: Store, todo: pa.Table, settings: Settings) -> set[str]:
     looked sure without any NER lost owners. The choice does not depend on which pages NER has read: a
     killed and resumed run picks as a clean one does.
     """
-    from orgmap.stages.resolve import load_facts, load_pages, scorer_of
+    from orgmap.owner_inputs import load_facts, load_pages, scorer_of
     from resolver.linking import OrgCandidate
     from resolver.owners import score_owners
 

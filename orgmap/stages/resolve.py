@@ -19,18 +19,15 @@ from typing import Any
 import pyarrow as pa
 
 from orgmap.config import Settings
+from orgmap.owner_inputs import load_candidates, load_facts, load_pages, scorer_of
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run
 from orgmap.store import schemas
 from orgmap.store.database import Store
-from resolver.errors import ConfigError
 from resolver.label_confidence import load_label_model
 from resolver.linking import DomainOwner
 from resolver.orgs import VerifiedPair, build_orgs, cluster_owners, domain_scopes, org_relations, pair_links
-from resolver.owner_model import ARTICLE_TYPES, PageInfo, load_model
 from resolver.owners import (
-    DomainFacts,
-    Scorer,
     VerifiedOwner,
     apply_redirects,
     apply_verified,
@@ -38,7 +35,6 @@ from resolver.owners import (
     score_owners,
     why_status,
 )
-from resolver.records import OrgCandidate
 from resolver.reference import read_reference
 from resolver.reference_linking import LabelMatcher, link_to_reference, reference_fingerprint, refs_from_table
 from resolver.same_site import STRONG_KINDS, hard_links, own_keys
@@ -79,46 +75,10 @@ class ResolveSummary:
     verified_pairs: int = 0
 
 
-def load_candidates(store: Store) -> dict[str, list[OrgCandidate]]:
-    """All candidate names, grouped by registered domain."""
-    table = store.arrow(Q["name_candidates"])
-    out: dict[str, list[OrgCandidate]] = defaultdict(list)
-    names = ("registered_domain", "page_id", "kind", "value", "weight", "context", "scope")
-    cols = [table.column(c).to_pylist() for c in names]
-    for dom, page, kind, value, weight, context, scope in zip(*cols, strict=True):
-        out[dom].append(OrgCandidate(dom, page, value, kind, float(weight), context, scope))
-    return out
-
-
-def load_facts(store: Store) -> dict[str, DomainFacts]:
-    """Page count and suffix of every registered domain."""
-    return {
-        dom: DomainFacts(int(n or 1), suffix or "", bool(private))
-        for dom, n, suffix, private, _ip in store.con.execute(Q["domain_facts"]).fetchall()
-    }
-
-
-def load_pages(store: Store) -> dict[str, PageInfo]:
-    """The kind of each page that carries candidates (the owner model's features read them)."""
-    rows = store.con.execute(Q["page_info"], [sorted(ARTICLE_TYPES)]).fetchall()
-    return {page_id: PageInfo(home, legal, about, article) for page_id, home, legal, about, article in rows}
-
-
 def load_verified(store: Store) -> tuple[dict[str, VerifiedOwner], list[VerifiedPair]]:
     """The owners and pair decisions people verified (``orgmap review pull``/``import``)."""
     owners = {r[0]: VerifiedOwner(*r) for r in store.con.execute(Q["verified_owners"]).fetchall()}
     return owners, [VerifiedPair(*r) for r in store.con.execute(Q["verified_pairs"]).fetchall()]
-
-
-def scorer_of(settings: Settings) -> Scorer:
-    """The owner scorer the settings ask for; the model's threshold comes from ``min_precision``."""
-    rs = settings.resolve
-    if rs.scorer == "noisy_or":
-        return Scorer("noisy_or", threshold=rs.linking.min_confidence)
-    if rs.scorer != "model":
-        raise ConfigError(f"resolve.scorer: unknown scorer {rs.scorer!r}; use model or noisy_or")
-    model = load_model(rs.owner_model or None)
-    return Scorer("model", model, model.threshold_for(rs.min_precision))
 
 
 _CACHE_DELETE = {"_owner_cache": Q["delete_owner_cache_of"], "_label_cache": Q["delete_label_cache_of"]}

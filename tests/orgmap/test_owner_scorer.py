@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from orgmap.cli import app
 from orgmap.config import load_settings
-from orgmap.stages.resolve import load_pages, scorer_of
+from orgmap.owner_inputs import load_pages, scorer_of
 from orgmap.store.database import Store
 from resolver.errors import ConfigError
 from resolver.owner_model import load_model, page_info
