@@ -1,18 +1,9 @@
 """Active learning: which unlabeled items a human should label next.
 
-Each strategy turns model output into an *informativeness* per row (higher = label it first):
-
-- ``least_confidence``: 1 - max p
-- ``margin``: 1 - (p1 - p2), the gap between the two most likely classes
-- ``entropy``: Shannon entropy of p, normalized to [0, 1]
-- ``lf_disagreement``: rows where labeling functions vote for different classes (entropy of the vote
-  distribution among non-abstaining LFs; more conflicting votes rank higher)
-- ``random``: a seeded shuffle, the baseline every strategy is measured against
-
-:func:`select` takes the top ``k`` and, with ``diverse=True``, drops near-duplicates first (cosine similarity
-of hashed word shingles above a threshold to something already chosen), so one batch does not spend 20 labels on
-20 copies of the same parked-domain page. :func:`priority_score` maps informativeness to Label Studio's
-prediction ``score`` (lower = served first under "Uncertainty sampling").
+Each strategy turns model output into an *informativeness* per row (higher = label it first);
+:func:`select` takes the top ``k``, with ``diverse=True`` skipping near-duplicates so a batch does not spend
+its labels on copies of one page, and :func:`priority_score` turns informativeness into Label Studio's
+``score``. The strategies and how they compare: docs/labeling.md.
 
 Example::
 

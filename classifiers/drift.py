@@ -1,29 +1,14 @@
 """Drift measures: pure functions comparing a reference window with a current window of pages.
 
-Every measure yields an *effect* (PSI, Jensen–Shannon divergence, a drop in a mean or a share) compared
-with a documented threshold, and a p-value from a **domain-cluster permutation test**: pages of one site
-share vocabulary, class and language, so a batch of 500 pages carries the information of ~50 sites, and a
-test that counted pages as independent would raise false alarms on every small batch. The test permutes
-whole (window, domain) units between the two windows and asks how often a shuffle gives an effect as large
-as the observed one. A measure drifts when ``effect >= threshold`` **and** ``p < alpha``.
-
-Families (see docs/drift.md for thresholds):
-
-- predictions: predicted-class distribution (PSI, Jensen–Shannon);
-- confidence: mean confidence drop, share of low-confidence predictions;
-- lf: coverage and conflict rate change per labeling function (and overall);
-- input: top-token distribution, language mix, TLD mix, page length (deciles of the reference);
-- domains: new-domain rate, unknown-owner rate;
-- gold: the model's error rate on gold labels that arrived since it was trained vs on the reference's gold.
-
-When the reference window holds the model's own training data (``in_sample``), its predictions are
-in-sample: more confident and more often right than on any new batch. Confidence and gold measures are
-then reported but cannot flag drift (the report says why); pick a batch scored after training instead.
+Every measure yields an *effect* (PSI, Jensen–Shannon divergence, a drop in a mean or a share) and a p-value
+from a permutation test that moves whole owners (else domains), because pages of one organization are not
+independent; a measure drifts when its effect reaches its threshold and its p-value is small. The measures,
+thresholds and why the reference should not be the model's own training data: docs/drift.md.
 
 Example::
 
-    >>> report = compare(ref, cur, Thresholds())               # doctest: +SKIP
-    >>> report.drift, [m.name for m in report.flagged]
+    report = compare(ref, cur, Thresholds())
+    report.drift, [m.name for m in report.flagged]
 """
 
 from __future__ import annotations

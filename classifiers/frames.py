@@ -2,18 +2,8 @@
 
 Labeling functions, the label model and the end model all read this frame, so a frame built from
 DuckDB (``orgmap.stages.classify``), from a test, or from a user's own DataFrame behaves the same.
-:func:`prepare` fills missing columns with neutral values (``""``, ``0``, ``False``) and never leaves
-NaN in a string column (pandas 3 turns missing strings into NaN, which ``in``/regex would trip on).
-
-List-valued inputs are joined into strings so that vectorized rules can use plain string operations:
-``jsonld`` is ``"|newsarticle|organization|"`` (lower case, bars around every type), ``link_domains`` is
-space-separated, ``legal_forms`` and ``owner_names`` are ``" | "``-separated (a legal form or a name may hold
-spaces), ``suffix`` may hold several suffixes (orgs) separated by spaces.
-``domain_label`` defaults to :func:`resolver.domain_match.domain_label` of each registered domain.
-
-Who is behind an item, as the resolver saw it: ``owner_names`` (copyright lines, site names, title brands,
-legal entities), ``owner_text`` (title, header, footer and legal lines), ``owner_status`` (``linked``,
-``person``, ``platform``, ``unknown``), and for a linked owner its ``name`` and ``legal_form``.
+:func:`prepare` fills missing columns with neutral values and never leaves NaN in a string column; list-valued
+inputs become strings that vectorized rules can search (docs/classify.md says how each is joined).
 """
 
 from __future__ import annotations

@@ -1,21 +1,8 @@
 """The promotion gate: whether a candidate model may replace the current one.
 
-Both models are scored on the **same gold labels**, never used to train the candidate (``orgmap retrain``
-holds a share of them out; ``orgmap train`` and the classify stage score the candidate's cross-validated,
-out-of-fold probabilities). "Current" is the promoted model, or the label model alone: a model is promoted
-only when it is not worse than the labeling functions it was trained from (:mod:`orgmap.models`). The
-candidate passes when
-
-- macro-F1: candidate >= current - ``tolerance``;
-- per-class F1: no class with enough gold support loses more than ``per_class_tolerance``;
-- probabilities: the Brier score (a proper scoring rule: accuracy and calibration together) rises by at
-  most ``calibration_tolerance``; expected calibration error (ECE, 10 bins) is reported alongside. ECE
-  alone would block a far more accurate candidate whose confidence is a little less calibrated.
-
-With no current model (or one trained on other classes) there is nothing to compare with, and the
-candidate is promoted; with fewer than ``min_gold`` gold labels nothing can be validated, and it is not.
-
-Example::
+Both are scored on the same gold labels, never used to train the candidate; "current" is the promoted model,
+or the label model alone. The checks (macro-F1, per-class F1, Brier score) and their tolerances are in
+docs/classify.md and docs/drift.md.
 
     >>> y = np.array([0] * 10 + [1] * 10)
     >>> sharp = evaluate_probs(np.eye(2)[y] * 0.8 + 0.1, y, ("a", "b"))

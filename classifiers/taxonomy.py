@@ -1,11 +1,8 @@
 """Taxonomies and declarative labeling rules: configuration the user edits, not code.
 
 A taxonomy names the classes of each target (``page``, ``domain``, ``org``); their order is the label
-index used in label matrices (``ABSTAIN = -1``). Rules are declarative labeling functions (keyword, regex,
-TLD, domain, JSON-LD, og:type, link, field conditions, aggregation) compiled by :mod:`classifiers.lf.rules`.
-
-The packaged default is ``classifiers/taxonomy.toml``; a user copies it and sets
-``[classify] taxonomy_file = "my_taxonomy.toml"``.
+index used in label matrices (``ABSTAIN = -1``). Rules are declarative labeling functions compiled by
+:mod:`classifiers.lf.rules`. The packaged default is ``classifiers/taxonomy.toml`` (docs/classify.md).
 
 Example::
 

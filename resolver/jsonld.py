@@ -1,26 +1,13 @@
 """Organizations declared in a page's structured data: JSON-LD and microdata (schema.org).
 
-Why our own JSON-LD reader: real pages carry broken JSON-LD (trailing commas, raw newlines in strings,
-HTML comments or CDATA around the object, two objects glued together) and extruct's JSON-LD extractor
-drops *every* script of a page when one fails to parse. We parse each ``<script type=application/ld+json>``
-on its own, strictly first, then with repairs. Microdata goes through extruct (``errors='ignore'``), only
-when the page has ``itemscope`` (extruct re-parses the HTML with lxml, which we avoid otherwise).
-
-What counts as an organization: a node whose ``@type`` is ``Organization`` or one of its schema.org
-subtypes (Corporation, NewsMediaOrganization, GovernmentOrganization, EducationalOrganization, NGO,
-LocalBusiness and its many subtypes, MedicalOrganization, ...), found at the top level, in ``@graph``, or
-as the ``publisher`` / ``provider`` / ``sourceOrganization`` of a page-like node (WebSite, WebPage,
-Article, BlogPosting, ClaimReview, Recipe, ...) wherever the page's structure nests it: ``WebPage →
-mainEntity → NewsArticle → publisher``, ``Article → isPartOf → Blog → isPartOf → WebSite → publisher``,
-``@graph`` members joined by ``@id`` references (Yoast's ``"publisher": {"@id": "#organization"}``),
-also across scripts. Only the page's structure is followed (``mainEntity``, ``mainEntityOfPage``,
-``isPartOf``, ``hasPart``): a node reached through ``author``, ``about``, ``mentions``, ``brand``,
-``sponsor``, ``itemReviewed`` ... is another organization the page talks about, and the publisher of a
-Book or Product the page describes is that thing's publisher, not the site's.
+Our own JSON-LD reader, because real pages carry broken JSON-LD and extruct drops every script of a page
+when one fails to parse: each script is parsed on its own, strictly, then with repairs. An organization is
+the page's own only when the page's structure leads to it, not one the page talks about (an ``author``, an
+article's subject); docs/signals.md says which nodes count.
 
 Example::
 
-    orgs, types = organizations_from_jsonld(['{"@type": "Corporation", "name": "Acme", "legalName": "Acme GmbH"}'])
+    orgs, types, notes = organizations_from_jsonld(['{"@type": "Corporation", "legalName": "Acme GmbH"}'])
     orgs[0].legal_name  # 'Acme GmbH'
 """
 

@@ -1,19 +1,9 @@
 """Everything one HTML page says about who is behind it: names, structured data, links, legal text.
 
-:func:`extract_page` parses a page once with selectolax (lexbor; ~1,000 pages/s on real pages) and
-returns a frozen :class:`PageSignals`: ``<title>`` and its brand part, ``og:site_name``,
-``application-name``, ``og:type``, the meta description, JSON-LD / microdata organizations
-(``resolver.jsonld``), copyright lines and the legal entity of Impressum / legal / about pages
-(``resolver.legal``), e-mail domains, outbound links by registered domain, canonical and hreflang links,
-and a capped main text. It is pure, never raises (an internal failure gives an empty result with
-``errors`` set), and never runs trafilatura unless asked (``main_text="trafilatura"``/``"auto"``: it is
-~20x slower than the selectolax path).
-
-:func:`ownership_text` gives the short text that carries ownership (title, header, footer, copyright,
-legal page, the start of the body) for NER, never whole bodies.
-
-Every candidate name comes with a *kind* and a prior weight from :data:`SIGNAL_WEIGHTS`, the single table
-of how much each signal is trusted (documented in docs/signals.md).
+:func:`extract_page` parses a page once and returns a frozen :class:`PageSignals`; it is pure and never
+raises, so one broken page cannot stop a batch. :func:`ownership_text` gives the short text that carries
+ownership, the input of NER. Every candidate name has a *kind* and a prior weight from
+:data:`SIGNAL_WEIGHTS`, the one table of how much each signal is trusted (docs/signals.md).
 
 Example::
 

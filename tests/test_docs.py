@@ -47,21 +47,6 @@ DOCSTRING_WORDS = 120
 """A module docstring says what the module is for and may show a short example; design text and measured
 figures belong in docs/, where they can be dated."""
 
-LONG_DOCSTRINGS_PENDING = {
-    "orgmap/stages/signals.py",  # pending: robustness work
-    "resolver/jsonld.py",  # pending: robustness work
-    "resolver/signals.py",  # pending: robustness work
-    "classifiers/__init__.py",  # pending: classes work
-    "classifiers/active.py",  # pending: classes work
-    "classifiers/drift.py",  # pending: classes work
-    "classifiers/frames.py",  # pending: classes work
-    "classifiers/lf/user.py",  # pending: classes work
-    "classifiers/model/end_model.py",  # pending: classes work
-    "classifiers/promotion.py",  # pending: classes work
-    "classifiers/taxonomy.py",  # pending: classes work
-}
-"""Modules other work in progress is changing; each leaves this set when its docstring is cut."""
-
 
 def _module_docstring_sizes() -> dict[str, tuple[int, int]]:
     """(lines, words) of every package module's docstring, by path relative to the repository."""
@@ -80,15 +65,8 @@ def _too_long(size: tuple[int, int]) -> bool:
 
 def test_module_docstrings_are_short() -> None:
     sizes = _module_docstring_sizes()
+    assert len(sizes) > 50 and "resolver/signals.py" in sizes
     long = [
-        f"{path}: {lines} lines, {words} words"
-        for path, (lines, words) in sizes.items()
-        if path not in LONG_DOCSTRINGS_PENDING and _too_long((lines, words))
+        f"{path}: {lines} lines, {words} words" for path, (lines, words) in sizes.items() if _too_long((lines, words))
     ]
     assert long == [], f"at most {DOCSTRING_LINES} lines and {DOCSTRING_WORDS} words; move the rest to docs/"
-
-
-def test_the_pending_list_names_only_long_docstrings() -> None:
-    sizes = _module_docstring_sizes()
-    done = sorted(path for path in LONG_DOCSTRINGS_PENDING if path not in sizes or not _too_long(sizes[path]))
-    assert done == [], "remove these from LONG_DOCSTRINGS_PENDING"

@@ -1,19 +1,14 @@
 """User labeling functions: plain Python registered by decorator, loaded from the user's own files.
 
-Example (a file listed in ``[classify] lf_modules``)::
+A function returns True/False (when ``label`` is given) or a class id / None; with ``vectorized=True`` it
+receives the whole frame and returns a boolean Series (``label`` required). Example (a file listed in
+``[classify] lf_modules``; more in docs/classify.md)::
 
     from classifiers.lf import labeling_function
 
     @labeling_function(target="page", label="shop")
     def mentions_shopify(x):
         return "cdn.shopify.com" in x["text"]
-
-    @labeling_function(target="org")
-    def ministries(x):
-        return "government" if x["name"].lower().startswith("ministry") else None
-
-A function returns True/False (when ``label`` is given) or a class id / None. With ``vectorized=True``
-it receives the whole frame and returns a boolean Series (``label`` required).
 """
 
 from __future__ import annotations

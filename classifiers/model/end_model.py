@@ -1,14 +1,9 @@
 """The discriminative end model: hashed text + structured features → logistic regression.
 
-Trained on the label model's probabilistic labels (rows no LF covers are left out; each row weighted by
-the label model's confidence), it labels *every* row, including those no LF covers, because it
-generalizes from all the words, domain character n-grams and structured tokens, not just the rules.
-
-Features come in three hashed blocks, each TF-IDF weighted and L2-normalized on its own so no block
-drowns the others: words and bigrams of title/description/text/URL; character 3-5-grams of the domain
-label (``shopnow`` → ``sho``, ``hop``...); structured tokens (suffix, og:type, JSON-LD types, legal forms,
-link domains, language, count bins, the class mix of a domain's pages). Hashing makes the featurizer
-stateless, so the whole model is a few arrays: it is saved as compressed JSON with a sha256 (no pickle).
+Trained on the label model's probabilistic labels, it labels *every* row, including those no LF covers,
+because it generalizes from all the words, domain character n-grams and structured tokens, not just the
+rules. Hashing makes the featurizer stateless, so the model is a few arrays, saved as compressed JSON with
+a sha256 (no pickle). The feature blocks: docs/classify.md.
 
 Example::
 

@@ -1,22 +1,9 @@
 """The signals stage: every page's HTML → ``page_signals``, ``page_features`` and the ``links`` table.
 
-Reads ``pages`` in batches (the compressed HTML is decompressed here, never kept), runs
-:func:`resolver.signals.extract_page` on each page, and writes per batch, in one transaction:
-
-- ``page_signals``: candidate owner names (kind, prior weight from ``resolver.signals.SIGNAL_WEIGHTS``,
-  context snippet, scope: site / host / section / page), e-mail and link domains, JSON-LD url / sameAs /
-  parentOrganization, types, canonical and hreflang links;
-- ``page_features``: one compact row per page (title, description, capped text, ownership text for NER,
-  flags, counts, legal forms); the NER counts stay NULL until the resolve stage fills them.
-
-Re-running replaces a page's rows (never duplicates them). A page that cannot be read (corrupt
-compressed HTML) is counted and reported in the summary, and the batch goes on. At the end ``links`` is
-recomputed from all ``link_domain`` signals.
-
-Hostile pages: the work per page is bounded (``settings.signals.limits``, see ``resolver.bounds``) and each
-page is extracted in a worker process under a time limit (``settings.signals.page_seconds``): a worker past
-it is killed and replaced, and the page is read again within tight bounds. A page read in part is kept,
-and ``page_errors`` says why (one row per bound it hit, with the extraction errors of the page).
+The resolve stage works from these rows and never needs the HTML again. Each batch of ``pages`` goes through
+:func:`resolver.signals.extract_page` and is written in one transaction; re-running replaces a page's rows,
+and a page that cannot be read is counted, noted in ``page_errors``, and the batch goes on. The work per page
+is bounded, so one hostile page cannot stall a batch (docs/signals.md).
 
 Example::
 
