@@ -34,6 +34,9 @@ from classifiers.model import hashing
 from resolver.errors import InputError
 
 FORMAT = "orgmap-end-model/1"
+NER_COUNTS = ("n_ent_org", "n_ent_gpe", "n_ent_money")
+"""Entity counts, features of models trained before the NER gate only (``ner_counts`` absent from their
+config): the gate leaves them unknown on most pages of a sure domain, so newer models do without them."""
 OWNER_CHARS = 1500
 """Characters of ``owner_text`` (header, footer, legal lines) among the words; models trained before it
 existed have no ``owner_chars`` in their config and are featurized as they were trained."""
@@ -87,6 +90,7 @@ class EndModel:
             "blocks": blocks,
             "owner_chars": OWNER_CHARS,
             "url_shape": True,
+            "ner_counts": False,
         }
         raw = _featurize(frame, config)
         idf = {}
@@ -213,7 +217,9 @@ def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any], fast: bool = True) 
     if "name" in frame.columns:
         words = [f"{nm} {nm} {w}" if nm else w for nm, w in zip(frame["name"], words, strict=True)]
     domains = [dl.replace("-", " ").replace(".", " ") for dl in frame["domain_label"]]
-    struct = _struct_tokens(frame, owner=bool(owner), url_shape=bool(config.get("url_shape")))
+    struct = _struct_tokens(
+        frame, owner=bool(owner), url_shape=bool(config.get("url_shape")), ner_counts=config.get("ner_counts", True)
+    )
     vec = _vectorizers(config)
     size = {k: 2 ** v["bits"] for k, v in config["blocks"].items()}
     n_rows = len(frame)
@@ -275,7 +281,9 @@ def _url_shape(url: str) -> list[str]:
     return toks
 
 
-def _struct_tokens(frame: pd.DataFrame, *, owner: bool = True, url_shape: bool = False) -> list[str]:
+def _struct_tokens(
+    frame: pd.DataFrame, *, owner: bool = True, url_shape: bool = False, ner_counts: bool = True
+) -> list[str]:
     cols = {c: frame[c].tolist() for c in frame.columns}
     n = len(frame)
     out = []
@@ -295,7 +303,7 @@ def _struct_tokens(frame: pd.DataFrame, *, owner: bool = True, url_shape: bool =
             toks.append(f"owner={cols['owner_status'][i]}")
         if url_shape:
             toks += _url_shape(cols["url"][i])
-        for c in ("n_words", "n_links_internal", "n_links_external", "n_ent_org", "n_ent_gpe", "n_ent_money"):
+        for c in ("n_words", "n_links_internal", "n_links_external", *(NER_COUNTS if ner_counts else ())):
             toks.append(f"{c}={_bin(cols[c][i])}")
         if cols["is_legal_page"][i]:
             toks.append("legal_page")
