@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pyarrow as pa
+
 from orgmap.config import Settings
 from orgmap.store.database import Store
 from resolver.errors import ConfigError
@@ -17,7 +19,11 @@ Q = load_queries("orgmap.store.queries", "resolve.sql")
 
 def load_candidates(store: Store) -> dict[str, list[OrgCandidate]]:
     """All candidate names, grouped by registered domain."""
-    table = store.arrow(Q["name_candidates"])
+    return candidates_from(store.arrow(Q["name_candidates"]))
+
+
+def candidates_from(table: pa.Table) -> dict[str, list[OrgCandidate]]:
+    """Candidate rows (registered_domain, page_id, kind, value, weight, context, scope), grouped by domain."""
     out: dict[str, list[OrgCandidate]] = defaultdict(list)
     names = ("registered_domain", "page_id", "kind", "value", "weight", "context", "scope")
     cols = [table.column(c).to_pylist() for c in names]

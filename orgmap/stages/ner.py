@@ -131,18 +131,11 @@ def model_pages(store: Store, todo: pa.Table, settings: Settings) -> set[str]:
     looked sure without any NER lost owners. The choice does not depend on which pages NER has read: a
     killed and resumed run picks as a clean one does.
     """
-    from orgmap.owner_inputs import load_facts, load_pages, scorer_of
-    from resolver.linking import OrgCandidate
+    from orgmap.owner_inputs import candidates_from, load_facts, load_pages, scorer_of
     from resolver.owners import score_owners
 
     doms = sorted(set(todo.column("registered_domain").to_pylist()))
-    table = store.arrow(Q["structured_candidates"], [doms])
-    names = ("registered_domain", "page_id", "kind", "value", "weight", "context", "scope")
-    candidates: dict[str, list[OrgCandidate]] = defaultdict(list)
-    for dom, page, kind, value, weight, context, scope in zip(
-        *(table.column(c).to_pylist() for c in names), strict=True
-    ):
-        candidates[dom].append(OrgCandidate(dom, page, value, kind, float(weight), context, scope))
+    candidates = candidates_from(store.arrow(Q["structured_candidates"], [doms]))
     wanted = set(doms)
     facts = {d: f for d, f in load_facts(store).items() if d in wanted}
     scorer = scorer_of(settings)
