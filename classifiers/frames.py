@@ -26,6 +26,7 @@ STRING_COLUMNS = (
     "text",
     "owner_text",
     "owner_names",
+    "menu",
     "owner_status",
     "lang",
     "og_type",
@@ -54,7 +55,7 @@ NUMERIC_COLUMNS = (
     "inlinks_top_share",
 )
 BOOL_COLUMNS = ("is_legal_page", "is_about_page")
-BAR_COLUMNS = ("legal_forms", "owner_names")
+BAR_COLUMNS = ("legal_forms", "owner_names", "menu")
 """List-valued columns joined with ``" | "`` (their items may hold spaces)."""
 
 

@@ -191,6 +191,9 @@ class PageSignals:
     """Links to the page's own registered domain (relative links included)."""
     n_links_external: int = 0
     """Links to other registered domains."""
+    menu: tuple[str, ...] = ()
+    """The site's own menu: short texts of links within the site (``Produkte``, ``Politik``, ``Spenden``), distinct,
+    in page order, at most :data:`MENU_ITEMS`. What a person reads to tell a shop from a newsroom or a club."""
     header_text: str = ""
     """Text of the page header (``<header>``/banner), capped: often the brand."""
     footer_text: str = ""
@@ -665,6 +668,7 @@ def _extract(
         breadcrumbs=crumbs,
         email_domains=out["email_domains"],  # type: ignore[arg-type]
         link_domains=out.get("link_domains", ()),  # type: ignore[arg-type]
+        menu=out.get("menu", ()),  # type: ignore[arg-type]
         n_links_internal=int(out.get("n_links_internal", 0)),  # type: ignore[call-overload]
         n_links_external=int(out.get("n_links_external", 0)),  # type: ignore[call-overload]
         header_text=header_text,
@@ -747,10 +751,32 @@ def _reg_domain(host: str) -> str | None:
     return registered_domain(host)
 
 
+MENU_ITEMS = 60
+"""Menu items kept per page (:attr:`PageSignals.menu`)."""
+_MENU_CHARS = 32
+_MENU_WORDS = 4
+
+
+def _menu_item(node: LexborNode) -> str | None:
+    """A link's text when it reads like a menu item: one to four words, not a headline, not a number or a date."""
+    text = _WS.sub(" ", node.text(deep=True) or "").strip()
+    if not text or len(text) > _MENU_CHARS or len(text.split()) > _MENU_WORDS or not any(c.isalpha() for c in text):
+        return None
+    return text.lower()
+
+
 def _links(tree: LexborHTMLParser, url: str, domain: str, max_links: int) -> dict[str, object]:
     internal = external = 0
     domains: Counter[str] = Counter()
     emails: list[str] = []
+    menu: dict[str, None] = {}
+
+    def inside(node: LexborNode) -> None:
+        nonlocal internal
+        internal += 1
+        if len(menu) < MENU_ITEMS and (item := _menu_item(node)) is not None:
+            menu[item] = None
+
     base_host = urlsplit(url).hostname or "" if url else ""
     for i, node in enumerate(tree.css("a[href]")):
         if i >= max_links:
@@ -772,21 +798,22 @@ def _links(tree: LexborHTMLParser, url: str, domain: str, max_links: int) -> dic
             m = _HOST.match(href)
             host = m.group(1).lower().rstrip(".") if m else ""
             if not host or host == base_host:
-                internal += 1
+                inside(node)
                 continue
             d = _reg_domain(host)
             if d is None:
                 continue
             if d == domain:
-                internal += 1
+                inside(node)
             else:
                 external += 1
                 domains[d] += 1
         elif ":" in href.split("/", 1)[0]:
             continue  # another scheme (ftp:, intent:, ...)
         else:
-            internal += 1
+            inside(node)
     return {
+        "menu": tuple(menu),
         "n_links_internal": internal,
         "n_links_external": external,
         "link_domains": tuple(sorted(domains.items(), key=lambda t: (-t[1], t[0]))[:500]),

@@ -83,7 +83,12 @@ class EndModel:
         # Hash space grows with the data (2^12 words for tens of rows, 2^17 from ~2,000): a small training
         # set gains nothing from a huge space, and L-BFGS time grows with classes × features.
         bits = int(min(hash_bits, max(12, math.ceil(math.log2(max(len(y), 2))) + 6)))
-        blocks = {"words": {"bits": bits}, "domain": {"bits": bits - 3}, "struct": {"bits": bits - 3}}
+        blocks = {
+            "words": {"bits": bits},
+            "domain": {"bits": bits - 3},
+            "struct": {"bits": bits - 3},
+            "menu": {"bits": bits - 3},
+        }
         config = {
             "max_text_chars": max_text_chars,
             "C": C,
@@ -194,6 +199,11 @@ def _vectorizers(config: dict[str, Any]) -> dict[str, HashingVectorizer]:
         "words": HashingVectorizer(n_features=2 ** bits["words"], ngram_range=(1, 2), lowercase=True, **common),
         "domain": HashingVectorizer(n_features=2 ** bits["domain"], analyzer="char_wb", ngram_range=(3, 5), **common),
         "struct": HashingVectorizer(n_features=2 ** bits["struct"], analyzer=str.split, lowercase=False, **common),
+        **(
+            {"menu": HashingVectorizer(n_features=2 ** bits["menu"], analyzer=str.split, lowercase=False, **common)}
+            if "menu" in bits
+            else {}
+        ),
     }
 
 
@@ -206,7 +216,7 @@ def _featurize(frame: pd.DataFrame, config: dict[str, Any], batch_size: int = 20
 
 
 def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any], fast: bool = True) -> dict[str, sp.csr_matrix]:
-    """The three hashed count blocks of ``frame`` (``fast``: :mod:`classifiers.model.hashing`, else scikit-learn)."""
+    """The hashed count blocks of ``frame`` (``fast``: :mod:`classifiers.model.hashing`, else scikit-learn)."""
     n = int(config["max_text_chars"])
     cols = (*(frame[c].to_numpy(dtype=object) for c in ("title", "description", "text")), _url_words(frame["url"]))
     words = [f"{t} {t} {d} {x[:n]} {u}" for t, d, x, u in zip(*cols, strict=True)]
@@ -223,19 +233,31 @@ def _raw_blocks(frame: pd.DataFrame, config: dict[str, Any], fast: bool = True) 
     vec = _vectorizers(config)
     size = {k: 2 ** v["bits"] for k, v in config["blocks"].items()}
     n_rows = len(frame)
+    tokens = {"domain": domains, "struct": struct}
+    if "menu" in config["blocks"]:
+        tokens["menu"] = [_menu_tokens(m) for m in frame["menu"]]
     if fast:
         # the same matrices as the vectorizers' (tests/classifiers/test_model.py), whole columns at a time
         X_words = hashing.word_counts(words, size["words"])
         blocks = {"words": X_words if X_words is not None else vec["words"].transform(words).tocsr()}
-        for name, docs in (("domain", domains), ("struct", struct)):
+        for name, docs in tokens.items():
             rows, columns = hashing.per_value_counts(docs, vec[name].build_analyzer(), size[name])
             blocks[name] = hashing.count_matrix(rows, columns, n_rows, size[name])
         return blocks
-    return {
-        "words": vec["words"].transform(words).tocsr(),
-        "domain": vec["domain"].transform(domains).tocsr(),
-        "struct": vec["struct"].transform(struct).tocsr(),
+    return {"words": vec["words"].transform(words).tocsr()} | {
+        name: vec[name].transform(docs).tocsr() for name, docs in tokens.items()
     }
+
+
+def _menu_tokens(menu: str) -> str:
+    """A site menu (``"über uns | produkte"``) as tokens: each item whole and each of its words."""
+    toks = []
+    for item in menu.split(" | "):
+        words = item.split()
+        if words:
+            toks.append("m=" + "_".join(words))
+            toks += [f"mw={w}" for w in words if len(words) > 1]
+    return " ".join(toks) or "nomenu"
 
 
 def _weight(raw: dict[str, sp.csr_matrix], idf: dict[str, np.ndarray]) -> sp.csr_matrix:

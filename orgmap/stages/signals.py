@@ -479,6 +479,7 @@ def _feature_row(
         ("n_links_external", ps.n_links_external),
         ("n_words", ps.n_words),
         ("legal_forms", list(ps.legal_forms)),
+        ("menu", " | ".join(ps.menu) or None),
         ("run_id", run_id),
     )
     for name, value in values:

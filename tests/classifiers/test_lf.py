@@ -158,6 +158,23 @@ def test_legal_forms_and_register_cues_type_organizations():
     assert v["org_media_words"][3] == "media"
 
 
+def test_rules_read_the_sites_own_menu():
+    # menus as resolver.signals collects them: a small firm, a newsroom, a club, a shop (hand-written)
+    v = _votes(
+        "domain",
+        menu=[
+            "home | leistungen | referenzen | unser team | karriere | anfahrt | kontakt | impressum",
+            "politik | wirtschaft | sport | kultur | meinung | e-paper | abo",
+            "verein | mitglied werden | spenden | termine | vorstand | satzung",
+            "neuheiten | sale | warenkorb | mein konto | versandkosten",
+        ],
+    )
+    assert v["company_nav_words"] == ["company", None, None, None]
+    assert v["news_desk_words"] == [None, "news_media", None, None]
+    assert v["nonprofit_donate_words"][2] == "nonprofit"
+    assert v["shop_cart_words"] == [None, None, None, "shop"]
+
+
 def test_shop_signals_suffixes_and_people():
     v = _votes(
         "domain",

@@ -85,6 +85,7 @@ def _odd_rows() -> pd.DataFrame:
             "owner_status": ["linked", "unknown", "", "person", ""],
             "class_dist": ["article:0.5 legal:0.25", "", "", "", ""],
             "name": ["", "", "", "", "Acme 株式会社"],
+            "menu": ["über uns | produkte", "warenkorb | mein konto | sale", "", "home", "会社概要 | お問い合わせ"],
             "n_words": [1023.9999999999999, 1024, 0, -1, 3.5],
         }
     )  # fmt: skip
@@ -103,6 +104,9 @@ def test_fast_featurizer_gives_scikit_learns_matrices_and_predictions():
     df = prepare(pd.concat([frame, _odd_rows()], ignore_index=True))
     model = EndModel.fit(df, np.arange(len(df)) % 3, classes=("a", "b", "c"))
     older = {k: v for k, v in model.config.items() if k not in ("owner_chars", "url_shape")}
+    older["blocks"] = {k: v for k, v in model.config["blocks"].items() if k != "menu"}  # models before the menu
+    assert set(_raw_blocks(df, older)) == {"words", "domain", "struct"}
+    assert set(_raw_blocks(df, model.config)) == {"words", "domain", "struct", "menu"}
     for config in (model.config, older):
         for part in (df, df.tail(5), df.head(1)):
             fast, slow = _raw_blocks(part, config), _raw_blocks(part, config, fast=False)

@@ -231,3 +231,24 @@ def test_a_target_is_not_trained_again_on_the_same_data(classify_store):
     assert classify(store, s, Run(1)).trained == []
     # new data in a new run: trained again
     assert "page-v2" in classify(store, s, Run(3)).trained
+
+
+def test_the_frames_carry_each_sites_menu(classify_store):
+    from orgmap.models import load_frame
+
+    store = classify_store
+    classify(store, _settings(store, **{"classify.n_epochs": 30}), Run(1))  # page labels for the domain frame
+    domain, page = store.con.execute("select registered_domain, min(page_id) from page_features group by 1").fetchone()
+    store.con.execute(
+        "update page_features set menu = ? where registered_domain = ? and page_id = ?",
+        ["home | leistungen | karriere", domain, page],
+    )
+    store.con.execute(  # a second page of the same site
+        "insert into page_features select * replace (page_id || '-2' as page_id, ? as menu) from page_features "
+        "where page_id = ?",
+        ["home | kontakt", page],
+    )
+    pages = load_frame(store, "page").set_index("item_id")
+    assert pages.loc[page, "menu"] == "home | leistungen | karriere"
+    row = load_frame(store, "domain").set_index("item_id").loc[domain]
+    assert sorted(row["menu"].split(" | ")) == ["home", "karriere", "kontakt", "leistungen"]  # each item once

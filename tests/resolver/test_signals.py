@@ -90,6 +90,19 @@ def test_home_page_jsonld_copyright_links_and_hreflang() -> None:
     assert not {"PayPal", "Stripe", "WordPress"} & {s.value for s in ps.signals() if s.kind not in ("link_domain",)}
 
 
+def test_the_site_menu_is_the_short_texts_of_links_within_the_site() -> None:
+    html = """<html><body>
+    <header><a href="/">Home</a> <a href="/produkte">Produkte</a> <a href="https://www.werkzeug-huber.de/karriere">Karriere</a>
+      <a href="https://partner.example.com/">Unser Partner</a> <a href="#top">Nach oben</a></header>
+    <main><a href="/blog/2024/neue-saege">Unsere neue Säge schneidet jetzt doppelt so schnell wie die alte</a>
+      <a href="/seite/2">2</a> <a href="/produkte">PRODUKTE</a>
+      <a href="mailto:info@werkzeug-huber.de">Schreiben Sie uns</a></main>
+    <footer><a href="/ueber-uns">Über   uns</a> <a href="/impressum">Impressum</a></footer></body></html>"""
+    ps = extract_page(html, "https://www.werkzeug-huber.de/", registered_domain="werkzeug-huber.de")
+    # in page order, lower case, once each; not the other site's link, anchors, headlines, numbers or mail
+    assert ps.menu == ("home", "produkte", "karriere", "über uns", "impressum")
+
+
 def test_mentions_legales() -> None:
     ps = page("mentions_legales_fr.html")
     assert ps.is_legal_page

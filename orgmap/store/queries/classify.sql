@@ -15,7 +15,7 @@ WITH link_doms AS (
     GROUP BY page_id
 )
 SELECT f.page_id AS item_id, f.registered_domain, coalesce(d.suffix, '') AS suffix, f.url_norm AS url,
-       f.title, f.description, f.text, f.lang, f.og_type, f.owner_text, n.owner_names,
+       f.title, f.description, f.text, f.lang, f.og_type, f.owner_text, n.owner_names, f.menu,
        CASE WHEN len(f.jsonld_types) > 0 THEN '|' || lower(array_to_string(f.jsonld_types, '|')) || '|' ELSE '' END
            AS jsonld,
        array_to_string(f.legal_forms, ' | ') AS legal_forms, l.link_domains,
@@ -53,6 +53,8 @@ WITH pl AS (
            string_agg(description, ' | ' ORDER BY rn) FILTER (WHERE rn <= 5) AS description,
            string_agg(left(text, 800), ' \n ' ORDER BY rn) FILTER (WHERE rn <= 5) AS text,
            string_agg(left(owner_text, 1500), ' \n ' ORDER BY rn) FILTER (WHERE rn <= 5) AS owner_text,
+           array_to_string(list_distinct(flatten(list(string_split(menu, ' | ') ORDER BY rn)
+                                         FILTER (WHERE rn <= 5 AND menu IS NOT NULL))), ' | ') AS menu,
            mode(og_type) AS og_type,
            list_distinct(flatten(list(jsonld_types))) AS jsonld_types,
            list_distinct(flatten(list(legal_forms))) AS legal_forms,
@@ -91,7 +93,7 @@ WITH pl AS (
     GROUP BY registered_domain
 )
 SELECT a.registered_domain AS item_id, a.registered_domain, coalesce(d.suffix, '') AS suffix, a.url,
-       a.title, a.description, a.text, a.owner_text, nm.owner_names, a.lang, a.og_type,
+       a.title, a.description, a.text, a.owner_text, nm.owner_names, a.menu, a.lang, a.og_type,
        CASE WHEN len(a.jsonld_types) > 0 THEN '|' || lower(array_to_string(a.jsonld_types, '|')) || '|' ELSE '' END
            AS jsonld,
        array_to_string(a.legal_forms, ' | ') AS legal_forms, o.link_domains,
