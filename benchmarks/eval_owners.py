@@ -21,7 +21,8 @@ orgmap runs once over every real page of the gold domains (``../shared/eval/page
   The dev split's labels are imported as gold labels before the classify stage runs (as a user would with
   ``orgmap label import``): they train and calibrate the models and gate their promotion. A dev item is scored
   by the model's own cross-validated answer (``labels.probs`` of a gold item), never by its gold label; the
-  test split is never imported.
+  test split is never imported. ``--no-gold`` imports nothing: the classes a user without gold labels gets
+  (models trained on the weak labels alone, promoted ``unvalidated``), both splits scored alike.
 
 Figures for both splits side by side; per-domain misses (``--misses``) for dev only: the test split is
 never read row by row. ``--reuse DB`` keeps the resolved database and reuses it while the code outside
@@ -495,8 +496,11 @@ def build(
     }
 
 
-def classify_copy(resolved: Path, db: Path, gold: Sequence[GoldOwner]) -> dict[str, Any]:
-    """Copy the resolved database to ``db``, import the dev gold, run the classify stage; returns its summary."""
+def classify_copy(resolved: Path, db: Path, gold: Sequence[GoldOwner], *, with_gold: bool = True) -> dict[str, Any]:
+    """Copy the resolved database to ``db``, import the dev gold, run the classify stage; returns its summary.
+
+    Without ``with_gold`` nothing is imported: what a user without gold labels gets.
+    """
     import shutil
 
     from orgmap.pipeline import run
@@ -505,8 +509,10 @@ def classify_copy(resolved: Path, db: Path, gold: Sequence[GoldOwner]) -> dict[s
         stale.unlink(missing_ok=True)
     shutil.copyfile(resolved, db)
     settings = settings_for(db)
-    with Store(db) as store:
-        imported = import_dev_gold(store, settings, gold, read_page_gold() if PAGES_GOLD.exists() else {})
+    imported: dict[str, int] = {}
+    if with_gold:
+        with Store(db) as store:
+            imported = import_dev_gold(store, settings, gold, read_page_gold() if PAGES_GOLD.exists() else {})
     t0 = time.perf_counter()
     report = run(settings, [], skip=[s for s in STAGES if s != "classify"])
     summary = report.to_dict().get("classify", {})
@@ -547,6 +553,7 @@ def outcome(
     scorer: str | None = None,
     min_precision: float | None = None,
     ner_gate: bool = True,
+    with_gold: bool = True,
 ) -> Outcome:
     """Build the database at ``db`` (classified in a copy beside it) and read it back.
 
@@ -568,14 +575,14 @@ def outcome(
         stamp.write_text(json.dumps({"fingerprint": key, "built": built}), encoding="utf-8")
     read_db, classified = db, {}
     if classes:
-        read_db = db.with_name(db.stem + ".classes" + db.suffix)
+        read_db = db.with_name(db.stem + (".classes" if with_gold else ".nogold.classes") + db.suffix)
         cstamp = Path(f"{read_db}.eval.json")
-        ckey = fingerprint(GOLD, page_files) + options
+        ckey = fingerprint(GOLD, page_files) + options + ("" if with_gold else ":no-gold")
         old = json.loads(cstamp.read_text(encoding="utf-8")) if reuse and cstamp.exists() and read_db.exists() else {}
         if old.get("fingerprint") == ckey:
             classified = old["classified"]
         else:
-            classified = classify_copy(db, read_db, gold)
+            classified = classify_copy(db, read_db, gold, with_gold=with_gold)
             cstamp.write_text(json.dumps({"fingerprint": ckey, "classified": classified}), encoding="utf-8")
     with Store(read_db, read_only=True) as store:
         return Outcome(
@@ -777,6 +784,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ner-gate", action="store_true", help="NER on every page (ner.gate off)")
     parser.add_argument("--reuse", type=Path, metavar="DB", help="keep the database here; reuse it if unchanged")
     parser.add_argument("--owners-only", action="store_true", help="skip the classify stage and class figures")
+    parser.add_argument(
+        "--no-gold", action="store_true", help="classify without importing the dev gold (a user with no gold labels)"
+    )
     parser.add_argument("--scorer", choices=("model", "noisy_or"), help="owner scorer (default: the settings')")
     parser.add_argument("--min-precision", type=float, help="the owners' precision target (default: the settings')")
     args = parser.parse_args(argv)
@@ -801,6 +811,7 @@ def main(argv: list[str] | None = None) -> int:
             scorer=args.scorer,
             min_precision=args.min_precision,
             ner_gate=not args.no_ner_gate,
+            with_gold=not args.no_gold,
         )
     figures = figures_of(gold, out)
     figures["seconds"]["total"] = round(time.perf_counter() - t0, 1)
