@@ -6,15 +6,13 @@ stopped. Every stage has the same signature, ``stage(store, settings, run, progr
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import gc
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, is_dataclass
 from typing import Any, Protocol
 
 from orgmap.config import Settings
+from orgmap.memory import release_memory, use_system_allocator
 from orgmap.models import RetrainSummary, retrain_models
 from orgmap.progress import SILENT, Progress
 from orgmap.runs import Run, recorded
@@ -79,6 +77,7 @@ def run(
     """
     if settings.resolve.orgs_file and "resolve" not in skip:
         read_reference(settings.resolve.orgs_file)  # cached: the resolve stage reads it again for free
+    use_system_allocator()
     with (
         Store.open(settings) as store,
         recorded(store, "resolve", settings, list(paths), columns=columns) as (r, counts),
@@ -99,17 +98,6 @@ def run(
             if on_stage:
                 on_stage(name, report.stages[name])
         return report
-
-
-def release_memory() -> None:
-    """Give the memory a finished stage freed back to the system.
-
-    A stage frees most of what it held (pages, frames, matrices), but glibc keeps freed blocks in its heap,
-    so the process's resident size would be the sum of the stages' peaks rather than the largest one.
-    """
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def retrain(

@@ -30,21 +30,30 @@ class AppliedLFs:
     """Rows on which an LF raised (it abstained there), by LF name."""
 
 
-def apply_lfs(lfs: Sequence[LF], df: pd.DataFrame) -> AppliedLFs:
-    """Apply ``lfs`` to a prepared frame, column by column (each LF's ``batch`` when it has one)."""
+CHUNK_ROWS = 4096
+"""Rows :func:`apply_lfs` gives the LFs at once. The compiled rules keep lower-cased and joined copies of the
+text fields of the rows they see (one per field combination), so whole frames of long-text rows would hold
+gigabytes; chunks bound that, and a vote depends on its own row only."""
+
+
+def apply_lfs(lfs: Sequence[LF], df: pd.DataFrame, chunk_rows: int = CHUNK_ROWS) -> AppliedLFs:
+    """Apply ``lfs`` to a prepared frame, column by column (each LF's ``batch`` when it has one), in row chunks."""
     L = np.full((len(df), len(lfs)), ABSTAIN, dtype=np.int64)
     failures: dict[str, int] = {}
-    for j, lf in enumerate(lfs):
-        if lf.batch is not None:
-            try:
-                L[:, j] = lf.batch(df)
-                continue
-            except Exception:  # noqa: BLE001 - a user LF bug must not stop the batch; retry row by row
-                pass
-        col, failed = _rowwise(lf, df)
-        L[:, j] = col
-        if failed:
-            failures[lf.name] = failed
+    for start in range(0, len(df), chunk_rows):
+        part = df if len(df) <= chunk_rows else df.iloc[start : start + chunk_rows].reset_index(drop=True)
+        rows = slice(start, start + len(part))
+        for j, lf in enumerate(lfs):
+            if lf.batch is not None:
+                try:
+                    L[rows, j] = lf.batch(part)
+                    continue
+                except Exception:  # noqa: BLE001 - a user LF bug must not stop the batch; retry row by row
+                    pass
+            col, failed = _rowwise(lf, part)
+            L[rows, j] = col
+            if failed:
+                failures[lf.name] = failures.get(lf.name, 0) + failed
     return AppliedLFs(L, [lf.name for lf in lfs], failures)
 
 

@@ -69,7 +69,7 @@ class EndModel:
         C: float = 4.0,
         max_text_chars: int = 3000,
         max_iter: int = 300,
-        hash_bits: int = 17,
+        hash_bits: int = 16,
     ) -> EndModel:
         """Train on the rows of a prepared ``frame`` with class indices ``y`` (no ABSTAIN rows)."""
         y = np.asarray(y)
@@ -80,8 +80,9 @@ class EndModel:
                 "the end model needs training rows of at least two classes; do your labeling functions cover "
                 "the data? Check `orgmap lf report`."
             )
-        # Hash space grows with the data (2^12 words for tens of rows, 2^17 from ~2,000): a small training
-        # set gains nothing from a huge space, and L-BFGS time grows with classes × features.
+        # Hash space grows with the data (2^12 words for tens of rows, 2^16 from ~1,000): a small training
+        # set gains nothing from a huge space, and L-BFGS time and memory grow with classes × features (its
+        # 20 history vectors of classes × features float64: 430 MB at 2^17 words and 15 classes).
         bits = int(min(hash_bits, max(12, math.ceil(math.log2(max(len(y), 2))) + 6)))
         blocks = {
             "words": {"bits": bits},
@@ -261,14 +262,24 @@ def _menu_tokens(menu: str) -> str:
 
 
 def _weight(raw: dict[str, sp.csr_matrix], idf: dict[str, np.ndarray]) -> sp.csr_matrix:
+    """log(1 + count) × idf, each block's rows L2-normalized; the blocks side by side.
+
+    On the arrays of the count matrices, one new data array per block: a domain's rows hold thousands of
+    words, and sparse matrix products would copy the whole matrix at every step.
+    """
     blocks = []
     for name, X in raw.items():
-        X = X.copy()
-        X.data = np.log1p(X.data)
-        X = X @ sp.diags(idf[name])
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        data = np.log1p(X.data.astype(np.float32, copy=False))
+        data *= idf[name][X.indices]
+        counts = np.diff(X.indptr)
+        sums = np.zeros(X.shape[0], dtype=np.float32)
+        filled = counts > 0  # reduceat over the non-empty rows only: each sums up to the next one's start
+        if filled.any():
+            sums[filled] = np.add.reduceat(data * data, X.indptr[:-1][filled])
+        norms = np.sqrt(sums)
         norms[norms == 0] = 1.0
-        blocks.append(sp.diags(1.0 / norms) @ X)
+        data *= np.repeat((1.0 / norms).astype(np.float32), counts)
+        blocks.append(sp.csr_matrix((data, X.indices, X.indptr), shape=X.shape))
     return sp.hstack(blocks, format="csr", dtype=np.float32)
 
 

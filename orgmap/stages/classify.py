@@ -10,6 +10,7 @@ Trains once per run at most, only on new inputs. See docs/classify.md.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -19,9 +20,10 @@ import pandas as pd
 import pyarrow as pa
 
 from classifiers import registry
-from classifiers.taxonomy import TARGETS
+from classifiers.taxonomy import TARGETS, Taxonomy
 from classifiers.train import WeakLabels, gold_indices, predict
 from orgmap.config import Settings
+from orgmap.memory import release_memory
 from orgmap.models import (
     UNVALIDATED,
     check_on_gold,
@@ -69,17 +71,15 @@ def classify(store: Store, settings: Settings, run: Run, progress: Progress = SI
     task = progress.task("classify", total=len(TARGETS), unit="targets")
     run_id = run.run_id
     for target in TARGETS:
-        frame = load_frame(store, target)
-        if len(frame):
-            gold = gold_indices(frame, gold_for(store, target), tax.classes(target))
-            weak = weak_for(frame, tax, target, settings, gold, real_gold_ids(store, target))
-            done = _label(store, settings, weak, frame, run_id)
+        done = _classify_target(store, settings, tax, target, run_id)
+        if done is not None:
             summary.labelled[target] = done.labelled
-            summary.coverage[target] = round(float(weak.label_model.covered.mean()), 4)
+            summary.coverage[target] = done.coverage
             summary.models[target] = done.version or "label_model"
             summary.validation[target] = done.validation
             if done.trained:
                 summary.trained.append(done.trained)
+        release_memory()  # the frame, its LF texts and matrices: the next target starts from a trimmed heap
         task.advance()
     task.close()
     summary.seconds = round(time.perf_counter() - t0, 2)
@@ -95,6 +95,21 @@ class _Labelled:
     """The version trained in this run, promoted or not."""
     validation: str
     """``validated ...`` / ``unvalidated ...``, for the summary."""
+    coverage: float = 0.0
+    """Share of items at least one LF voted on."""
+
+
+def _classify_target(
+    store: Store, settings: Settings, tax: Taxonomy, target: str, run_id: int | None
+) -> _Labelled | None:
+    """Label one target's items (None: it has none); what it held is garbage when it returns."""
+    frame = load_frame(store, target)
+    if not len(frame):
+        return None
+    gold = gold_indices(frame, gold_for(store, target), tax.classes(target))
+    weak = weak_for(frame, tax, target, settings, gold, real_gold_ids(store, target))
+    done = _label(store, settings, weak, frame, run_id)
+    return dataclasses.replace(done, coverage=round(float(weak.label_model.covered.mean()), 4))
 
 
 def _own_answers(out: pd.DataFrame, gold_rows: np.ndarray, metrics: dict, weak: WeakLabels) -> None:

@@ -201,6 +201,7 @@ def apply_settings(con: duckdb.DuckDBPyConnection, path: str, settings: StoreSet
     The spill directory defaults to ``<db>.tmp`` beside the database file (none for ``:memory:``).
     """
     temp = settings.temp_directory or ("" if path == ":memory:" else f"{path}.tmp")
+    con.execute(Q["return_freed_memory"])
     for key, value in (
         ("memory_limit", settings.memory_limit),
         ("temp_directory", temp),

@@ -81,6 +81,7 @@ def test_vectorized_and_snorkel_appliers_give_identical_matrices(target):
     assert fast.L.shape == (len(df), len(lfs))
     np.testing.assert_array_equal(fast.L, slow.L)
     assert (fast.L != ABSTAIN).any()
+    np.testing.assert_array_equal(apply_lfs(lfs, df, chunk_rows=7).L, fast.L)  # in chunks: the same votes
 
 
 def test_rule_semantics():
@@ -312,4 +313,7 @@ def test_compiled_lfs_equal_snorkel_on_hand_written_rows_with_user_lfs(target):
     fast, slow = apply_lfs(lfs, df), apply_lfs_snorkel(lfs, df.iloc[:-1])
     np.testing.assert_array_equal(fast.L[:-1], slow.L)
     assert fast.failures == {"sometimes_broken": 1}
+    chunked = apply_lfs(lfs, df, chunk_rows=2)
+    np.testing.assert_array_equal(chunked.L, fast.L)
+    assert chunked.failures == fast.failures
     assert (fast.L != ABSTAIN).sum() >= len(df)

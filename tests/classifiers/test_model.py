@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from sklearn.utils import murmurhash3_32
 
 from classifiers.analysis import class_balance, lf_summary, totals
@@ -248,3 +249,19 @@ def test_cross_validation_scores_each_gold_row_without_its_label_and_calibrates(
     assert 0.05 <= cv.temperature <= 20
     assert calibration(cv.calibrated, cv.y)["ece"] <= calibration(cv.probs, cv.y)["ece"] + 0.1
     assert cross_validate(df, weak, np.full(len(df), -1)) is None
+
+
+def test_weighting_is_log_counts_times_idf_with_unit_rows_per_block():
+    rng = np.random.default_rng(0)
+    raw = {}
+    for name, width in (("words", 64), ("menu", 8)):
+        dense = rng.integers(0, 4, size=(7, width)).astype(np.float32) * (rng.random((7, width)) < 0.3)
+        dense[[0, 3, 6]] = 0  # empty rows first, inside and last
+        raw[name] = sp.csr_matrix(dense)
+    idf = {name: (rng.random(X.shape[1]) + 1).astype(np.float32) for name, X in raw.items()}
+    expected = []
+    for name, X in raw.items():
+        W = np.log1p(X.toarray()) * idf[name]
+        norms = np.linalg.norm(W, axis=1, keepdims=True)
+        expected.append(W / np.where(norms == 0, 1, norms))
+    np.testing.assert_allclose(_weight(raw, idf).toarray(), np.hstack(expected), rtol=1e-6, atol=1e-7)

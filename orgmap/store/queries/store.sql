@@ -50,3 +50,9 @@ set temp_directory = ?;
 -- name: set_threads
 -- DuckDB's worker threads ($1; store.threads).
 set threads = ?;
+
+-- name: return_freed_memory
+-- Hand memory DuckDB freed back to the system soon (a background thread, above 64 MB held) instead of keeping it
+-- for later queries: orgmap holds frames and models beside DuckDB, and a run's peak is the sum of both.
+set allocator_background_threads = true;
+set allocator_flush_threshold = '64MB';

@@ -66,3 +66,22 @@ def test_store_open_takes_db_and_limits_from_the_run_settings(tmp_path: Path, mo
         assert _current(store, "temp_directory") == str(tmp_path / "spill")
     with Store.open(settings, read_only=True) as store:
         assert _current(store, "memory_limit") == "488.2 MiB"
+
+
+def test_freed_memory_goes_back_to_the_system(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    from orgmap.memory import release_memory, use_system_allocator
+
+    with Store(tmp_path / "m.duckdb", read_only=False) as store:
+        got = dict(
+            store.con.execute("select name, value from duckdb_settings() where name like 'allocator%'").fetchall()
+        )
+    assert got["allocator_background_threads"] == "true" and got["allocator_flush_threshold"] == "64MB"
+    before = pa.default_memory_pool()
+    try:
+        use_system_allocator()
+        assert pa.default_memory_pool().backend_name == "system"  # malloc: malloc_trim can hand it back
+        release_memory()
+    finally:
+        pa.set_memory_pool(before)
