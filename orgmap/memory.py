@@ -5,14 +5,20 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from orgmap.store.database import Store
 
 
-def release_memory() -> None:
-    """Give the memory a finished step freed back to the system.
+def release_memory(store: Store | None = None) -> None:
+    """Give the memory a finished step freed back to the system (and DuckDB's cached blocks, given ``store``).
 
     A step frees most of what it held (pages, frames, matrices), but glibc keeps freed blocks in its heap,
     so the process's resident size would be the sum of the steps' peaks rather than the largest one.
     """
+    if store is not None:
+        store.drop_cache()
     gc.collect()
     with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)

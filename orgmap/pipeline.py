@@ -89,7 +89,7 @@ def run(
             t0 = time.perf_counter()
             report.stages[name] = STAGES[name](store, settings, r, progress)
             report.seconds[name] = round(time.perf_counter() - t0, 2)
-            release_memory()
+            release_memory(store)
             step.close()
             counts.clear()
             counts.update(report.to_dict())

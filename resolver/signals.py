@@ -33,6 +33,7 @@ from resolver.jsonld import (
     organizations_from_jsonld,
     organizations_from_microdata,
 )
+from resolver.language import guess_language
 from resolver.legal import (
     LegalName,
     address_block_entities,
@@ -161,6 +162,9 @@ class PageSignals:
     """Meta description (or ``og:description``), capped at 500 characters."""
     lang: str | None = None
     """The ``<html lang>`` primary subtag, lower-case (``de``)."""
+    text_lang: str | None = None
+    """The language of the main text (:func:`resolver.language.guess_language`; ``lang`` when the text is too
+    short to tell)."""
     canonical: str | None = None
     """The absolute ``<link rel=canonical>`` URL."""
     hreflang: tuple[tuple[str, str], ...] = ()
@@ -638,6 +642,11 @@ def _extract(
         except Exception as exc:  # noqa: BLE001
             errors.append(_err("text", exc))
 
+    text_lang = None
+    try:
+        text_lang = guess_language(text, out.get("lang"))  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001
+        errors.append(_err("language", exc))
     title = out.get("title")
     site_name = out.get("og_site_name")
     page = _PageText(
@@ -655,6 +664,7 @@ def _extract(
         og_type=out.get("og_type"),  # type: ignore[arg-type]
         description=out.get("description"),  # type: ignore[arg-type]
         lang=out.get("lang"),  # type: ignore[arg-type]
+        text_lang=text_lang,
         canonical=out.get("canonical"),  # type: ignore[arg-type]
         hreflang=out.get("hreflang", ()),  # type: ignore[arg-type]
         meta_refresh=out.get("meta_refresh"),  # type: ignore[arg-type]

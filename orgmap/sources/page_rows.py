@@ -1,4 +1,4 @@
-"""From raw records to page rows: decoding, size and content checks, normalization, keys, title, language.
+"""From raw records to page rows: decoding, size and content checks, normalization, keys (title and language: signals).
 
 Separate from the readers so that a page fetched by ``orgmap fetch`` and one read from a crawl file get the same
 checks and keys: the fetcher calls :func:`prepare_record` too. Pure functions of one record or batch (no store,
@@ -8,7 +8,7 @@ order and the keys: docs/ingest.md ("What happens to each record").
 Example::
 
     item = prepare_record(RawRecord("crawl.jsonl", 0, "https://Example.com/", b"<title>Hi</title>..."))
-    item.page_id, item.registered_domain, item.title
+    item.page_id, item.registered_domain
 """
 
 from __future__ import annotations
@@ -23,15 +23,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import charset_normalizer
-import py3langid
 import pyarrow as pa
-from selectolax.lexbor import LexborHTMLParser
 
 from orgmap.sources.records import IngestProblem, RawRecord
 from orgmap.store import schemas
-from resolver.bounds import PageLimits, bound_html
 from resolver.domains import normalize_url
 from resolver.errors import InvalidURLError, RecordError
+from resolver.language import guess_language
 
 __all__ = [
     "ContentError",
@@ -52,9 +50,6 @@ SKIP_REASONS = ("no_url", "bad_url", "binary", "undecodable", "too_large", "empt
 
 _TEXT_TYPES = ("text/", "application/xhtml", "application/xml", "application/json", "application/ld+json")
 _SNIFF_BYTES = 4096
-_LANG_SAMPLE = 400
-_LANG_WINDOW = 20_000
-_LIMITS = PageLimits()
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _META_CHARSET = re.compile(
     rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)",
@@ -271,35 +266,6 @@ def parse_timestamp(value: str | None) -> dt.datetime | None:
     return parsed
 
 
-def _title_and_lang(html: str) -> tuple[str | None, str | None]:
-    tree = LexborHTMLParser(bound_html(html, _LIMITS)[0])  # deep nesting makes the parse quadratic
-    node = tree.css_first("title")
-    title = " ".join(node.text().split())[:500] if node is not None else None
-    lang_attr = None
-    root = tree.css_first("html")
-    if root is not None:
-        lang_attr = (root.attributes.get("lang") or "").strip().lower()[:2] or None
-    tree.strip_tags(["script", "style", "noscript", "template", "svg", "nav", "header", "footer"])
-    body = tree.body
-    text = body.text(separator=" ", strip=True) if body is not None else ""
-    return title or None, _language(text, lang_attr)
-
-
-def _language(text: str, hint: str | None = None) -> str | None:
-    """py3langid on a sample of the text; the page's own ``lang`` attribute only when the text is too short.
-
-    The sample comes from a quarter into the text: the start is menus and cookie banners, often in
-    English on pages that are not. py3langid costs ~2 µs a character, so the sample stays short.
-    """
-    text = " ".join(text[:_LANG_WINDOW].split())
-    if len(text) > 2 * _LANG_SAMPLE:
-        start = len(text) // 4
-        text = text[start : start + _LANG_SAMPLE]
-    if len(text) >= 200 or (len(text) >= 30 and not hint):
-        return str(py3langid.classify(text)[0])
-    return hint if hint and hint.isalpha() else None
-
-
 def prepare_record(
     rec: RawRecord, *, source: str, max_bytes: int = 5_000_000
 ) -> PreparedPage | PreparedRedirect | IngestProblem:
@@ -369,11 +335,9 @@ def _prepare(
         return IngestProblem(rec.source_file, rec.record_no, skip.reason, skip.detail, rec.url)
     content_hash = hashlib.sha1(utf8).hexdigest()
     if rec.content_kind == "text":
-        html, plain, title = None, text, None
-        lang = _language(text)
-    else:
-        html, plain = text, None
-        title, lang = _title_and_lang(text)
+        html, plain, title, lang = None, text, None, guess_language(text)
+    else:  # the signals stage parses the page (once) and fills its title and language
+        html, plain, title, lang = text, None, None, None
     encoding = decoded.encoding or ("utf-8" if isinstance(content, str) else None)
     return PreparedPage(
         make_page_id(norm.url, content_hash), rec.url, norm.url, parts.host, parts.registered_domain, fetched_at,

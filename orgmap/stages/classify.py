@@ -79,7 +79,7 @@ def classify(store: Store, settings: Settings, run: Run, progress: Progress = SI
             summary.validation[target] = done.validation
             if done.trained:
                 summary.trained.append(done.trained)
-        release_memory()  # the frame, its LF texts and matrices: the next target starts from a trimmed heap
+        release_memory(store)  # the frame, its LF texts and matrices: the next target starts from a trimmed heap
         task.advance()
     task.close()
     summary.seconds = round(time.perf_counter() - t0, 2)

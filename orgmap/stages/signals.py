@@ -142,6 +142,7 @@ def extract_signals(
                     store.append("page_signals", signals)
                     store.append("page_features", features)
                     store.append("page_errors", page_errors)
+                    con.execute(Q["update_page_title_lang"]).fetchall()
             finally:
                 store.con.unregister("_signal_ids")
             task.advance(len(rows))
@@ -470,7 +471,7 @@ def _feature_row(
         ("description", ps.description),
         ("text", ps.text or None),
         ("owner_text", ownership_text(ps, max_chars=owner_text_chars) or None),
-        ("lang", lang or ps.lang),
+        ("lang", ps.text_lang or lang),
         ("og_type", ps.og_type),
         ("jsonld_types", list(ps.jsonld_types)),
         ("is_legal_page", ps.is_legal_page),

@@ -235,8 +235,9 @@ class Store:
     ) -> None:
         self.path = str(path)
         self.con = connect(self.path, read_only=read_only, wait=wait)
+        self.limits = limits or StoreSettings()
         try:
-            apply_settings(self.con, self.path, limits or StoreSettings())
+            apply_settings(self.con, self.path, self.limits)
         except ConfigError:
             self.close()
             raise
@@ -250,6 +251,18 @@ class Store:
         What every command uses, so that ``[store]`` reaches DuckDB however orgmap opens the database.
         """
         return cls(settings.db, read_only=read_only, wait=settings.db_wait, limits=settings.store)
+
+    def drop_cache(self) -> None:
+        """Let DuckDB evict the table blocks it keeps cached (up to ``memory_limit``) between stages.
+
+        The blocks are read again from the file when a later query needs them; meanwhile the memory is free for
+        the frames and models of the next stage. Done by lowering the limit for a moment (DuckDB evicts what it
+        can) and setting it back.
+        """
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute(Q["set_memory_limit"], ["64MB"]).fetchall()
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute(Q["set_memory_limit"], [self.limits.memory_limit or "80%"]).fetchall()
 
     # -- lifecycle -------------------------------------------------------------------------
     def __enter__(self) -> Store:

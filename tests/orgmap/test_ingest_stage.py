@@ -94,8 +94,8 @@ def test_ingest_counts_and_derived_tables(tmp_path: Path, crawl: list[Path]) -> 
         ]
         first = con.execute("select first_seen from domains where registered_domain = 'acme-widgets.co.uk'").fetchone()
         assert str(first[0]) == "2024-03-01 00:00:00"
-        html = store.page_html(con.execute("select page_id from pages where title = 'Acme Widgets'").fetchone()[0])
-        assert html == page("Acme Widgets")
+        pid = con.execute("select page_id from pages where url = 'https://www.acme-widgets.co.uk/'").fetchone()[0]
+        assert store.page_html(pid) == page("Acme Widgets")
         assert con.execute("select encoding from pages where url_norm = 'https://news.example.org/'").fetchone() == (
             "utf-8",
         )
@@ -113,6 +113,10 @@ def test_html_directory_with_index_and_hard_encodings(tmp_path: Path) -> None:
         s = run_ingest(store, Settings(), [FIXTURES / "html_dir"])
         assert (s.files, s.pages_read, s.stored) == (1, 5, 3)
         assert s.skipped == {"binary": 1, "empty": 1}
+        from orgmap.runs import Run
+        from orgmap.stages.signals import extract_signals
+
+        extract_signals(store, Settings(), Run(2))  # the one parse of each page: title and language
         rows = store.con.execute("select url_norm, title, encoding, lang, source from pages order by 1").fetchall()
         assert rows == [
             ("http://creme.example.fr/recette", "Crème brûlée à la française", "cp1252", "fr", "html_dir"),
@@ -188,7 +192,7 @@ def test_cli_url_col_flag(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(path), "--db", db, "--url-col", "where", "--html-col", "markup"])
     assert result.exit_code == 0, result.output
     con = duckdb.connect(db, read_only=True)
-    assert con.execute("select title from pages").fetchall() == [("Odd",)]
+    assert con.execute("select url from pages").fetchall() == [("https://odd.example.com/",)]
     con.close()
 
 

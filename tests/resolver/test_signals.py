@@ -103,6 +103,14 @@ def test_the_site_menu_is_the_short_texts_of_links_within_the_site() -> None:
     assert ps.menu == ("home", "produkte", "karriere", "über uns", "impressum")
 
 
+def test_the_language_is_the_texts_and_the_lang_attribute_only_when_the_text_is_short() -> None:
+    body = " ".join(["Nous fabriquons des meubles en bois massif dans notre atelier de Lyon depuis trente ans."] * 6)
+    ps = extract_page(f'<html lang="en"><body><p>{body}</p></body></html>', "https://a.fr/", registered_domain="a.fr")
+    assert ps.lang == "en" and ps.text_lang == "fr"  # a template's lang attribute is often wrong
+    short = extract_page('<html lang="de"><body><p>Hallo</p></body></html>', "https://b.de/", registered_domain="b.de")
+    assert short.text_lang == "de"
+
+
 def test_mentions_legales() -> None:
     ps = page("mentions_legales_fr.html")
     assert ps.is_legal_page

@@ -31,6 +31,13 @@ WHERE page_id IN (SELECT page_id FROM _signal_ids)
 -- The batch's feature rows, replaced by the new extraction.
 DELETE FROM page_features WHERE page_id IN (SELECT page_id FROM _signal_ids);
 
+-- name: update_page_title_lang
+-- The batch's pages get the title and language the extraction found: ingest does not parse a page, so that
+-- each page is parsed once (here).
+UPDATE pages SET title = f.title, lang = f.lang
+FROM page_features f
+WHERE pages.page_id = f.page_id AND f.page_id IN (SELECT page_id FROM _signal_ids);
+
 -- name: delete_links
 -- Links are recomputed as a whole from the link_domain signals.
 DELETE FROM links;

@@ -85,3 +85,12 @@ def test_freed_memory_goes_back_to_the_system(tmp_path: Path) -> None:
         release_memory()
     finally:
         pa.set_memory_pool(before)
+
+
+def test_dropping_duckdbs_cache_keeps_the_memory_limit_and_the_data(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.duckdb", limits=StoreSettings(memory_limit="512MB")) as store:
+        store.con.execute("create table t as select range as i from range(100000)")
+        store.drop_cache()
+        limit = store.con.execute("select current_setting('memory_limit')").fetchone()[0]
+        assert limit.replace(" ", "").lower() in ("512mb", "488.2mib")
+        assert store.con.execute("select count(*) from t").fetchone() == (100000,)
