@@ -767,25 +767,26 @@ _MENU_CHARS = 32
 _MENU_WORDS = 4
 
 
-def _menu_item(node: LexborNode) -> str | None:
-    """A link's text when it reads like a menu item: one to four words, not a headline, not a number or a date."""
-    text = _WS.sub(" ", node.text(deep=True) or "").strip()
-    if not text or len(text) > _MENU_CHARS or len(text.split()) > _MENU_WORDS or not any(c.isalpha() for c in text):
-        return None
-    return text.lower()
+def _menu(links: Iterable[LexborNode]) -> tuple[str, ...]:
+    """The texts of ``links`` that read like menu items, lower case, distinct, in page order.
+
+    One to four words, not a headline, not a number or a date; at most :data:`MENU_ITEMS`.
+    """
+    menu: dict[str, None] = {}
+    for node in links:
+        text = _WS.sub(" ", node.text(deep=True) or "").strip()
+        if text and len(text) <= _MENU_CHARS and len(text.split()) <= _MENU_WORDS and any(c.isalpha() for c in text):
+            menu[text.lower()] = None
+            if len(menu) == MENU_ITEMS:
+                break
+    return tuple(menu)
 
 
 def _links(tree: LexborHTMLParser, url: str, domain: str, max_links: int) -> dict[str, object]:
-    internal = external = 0
+    external = 0
+    inside: list[LexborNode] = []
     domains: Counter[str] = Counter()
     emails: list[str] = []
-    menu: dict[str, None] = {}
-
-    def inside(node: LexborNode) -> None:
-        nonlocal internal
-        internal += 1
-        if len(menu) < MENU_ITEMS and (item := _menu_item(node)) is not None:
-            menu[item] = None
 
     base_host = urlsplit(url).hostname or "" if url else ""
     for i, node in enumerate(tree.css("a[href]")):
@@ -808,23 +809,23 @@ def _links(tree: LexborHTMLParser, url: str, domain: str, max_links: int) -> dic
             m = _HOST.match(href)
             host = m.group(1).lower().rstrip(".") if m else ""
             if not host or host == base_host:
-                inside(node)
+                inside.append(node)
                 continue
             d = _reg_domain(host)
             if d is None:
                 continue
             if d == domain:
-                inside(node)
+                inside.append(node)
             else:
                 external += 1
                 domains[d] += 1
         elif ":" in href.split("/", 1)[0]:
             continue  # another scheme (ftp:, intent:, ...)
         else:
-            inside(node)
+            inside.append(node)
     return {
-        "menu": tuple(menu),
-        "n_links_internal": internal,
+        "menu": _menu(inside),
+        "n_links_internal": len(inside),
         "n_links_external": external,
         "link_domains": tuple(sorted(domains.items(), key=lambda t: (-t[1], t[0]))[:500]),
         "email_domains": tuple(emails),

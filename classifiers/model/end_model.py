@@ -194,17 +194,19 @@ def _unb64(s: str) -> np.ndarray:
 
 
 def _vectorizers(config: dict[str, Any]) -> dict[str, HashingVectorizer]:
-    bits = {k: v["bits"] for k, v in config["blocks"].items()}
-    common = {"alternate_sign": False, "norm": None, "dtype": np.float32}
+    """One vectorizer per block of ``config``.
+
+    Words and bigrams; the domain's character n-grams; ready-made tokens (structured tokens, menu items).
+    """
+    common: dict[str, Any] = {"alternate_sign": False, "norm": None, "dtype": np.float32}
+    kinds: dict[str, dict[str, Any]] = {
+        "words": {"ngram_range": (1, 2), "lowercase": True},
+        "domain": {"analyzer": "char_wb", "ngram_range": (3, 5)},
+    }
+    tokens: dict[str, Any] = {"analyzer": str.split, "lowercase": False}
     return {
-        "words": HashingVectorizer(n_features=2 ** bits["words"], ngram_range=(1, 2), lowercase=True, **common),
-        "domain": HashingVectorizer(n_features=2 ** bits["domain"], analyzer="char_wb", ngram_range=(3, 5), **common),
-        "struct": HashingVectorizer(n_features=2 ** bits["struct"], analyzer=str.split, lowercase=False, **common),
-        **(
-            {"menu": HashingVectorizer(n_features=2 ** bits["menu"], analyzer=str.split, lowercase=False, **common)}
-            if "menu" in bits
-            else {}
-        ),
+        name: HashingVectorizer(n_features=2 ** spec["bits"], **kinds.get(name, tokens), **common)
+        for name, spec in config["blocks"].items()
     }
 
 

@@ -10,7 +10,6 @@ Trains once per run at most, only on new inputs. See docs/classify.md.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -95,7 +94,7 @@ class _Labelled:
     """The version trained in this run, promoted or not."""
     validation: str
     """``validated ...`` / ``unvalidated ...``, for the summary."""
-    coverage: float = 0.0
+    coverage: float
     """Share of items at least one LF voted on."""
 
 
@@ -108,8 +107,7 @@ def _classify_target(
         return None
     gold = gold_indices(frame, gold_for(store, target), tax.classes(target))
     weak = weak_for(frame, tax, target, settings, gold, real_gold_ids(store, target))
-    done = _label(store, settings, weak, frame, run_id)
-    return dataclasses.replace(done, coverage=round(float(weak.label_model.covered.mean()), 4))
+    return _label(store, settings, weak, frame, run_id)
 
 
 def _own_answers(out: pd.DataFrame, gold_rows: np.ndarray, metrics: dict, weak: WeakLabels) -> None:
@@ -200,4 +198,5 @@ def _label(store: Store, settings: Settings, weak: WeakLabels, frame: pd.DataFra
         store.replace(
             "lf_runs", pa.Table.from_pandas(lf_rows, preserve_index=False), Q["delete_lf_runs"], [run_id, weak.target]
         )
-    return _Labelled(len(out), version if model is not None else None, trained, validation)
+    coverage = round(float(weak.label_model.covered.mean()), 4)
+    return _Labelled(len(out), version if model is not None else None, trained, validation, coverage)
